@@ -1,0 +1,18 @@
+// Prints `N passed, N failed, N skipped` from Vitest's JSON report; exits non-zero when no
+// test passed or any failed, so a run that executed nothing is never green.
+import { readFileSync } from 'node:fs';
+
+const file = process.argv[2];
+let report;
+try {
+  report = JSON.parse(readFileSync(file, 'utf8'));
+} catch (error) {
+  console.log('0 passed, 0 failed');
+  console.error(`no Vitest JSON report at ${file}: ${error.message}`);
+  process.exit(1);
+}
+const passed = report.numPassedTests ?? 0;
+const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(passed === 0 || failed > 0 ? 1 : 0);

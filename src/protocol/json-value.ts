@@ -1,0 +1,3 @@
+/** A value that survives google.protobuf.Struct / JSON without loss. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
