@@ -1,0 +1,32 @@
+import type { JobPlan, Plan, GatewayAddress } from '../config/plan';
+import type { DaemonApi, FlowGateway } from '../daemon/daemon-api';
+import type { StepReport } from '../report/step-report';
+
+/** State shared by every job of one run (one Vitest worker runs the whole plan). */
+export interface RunContext {
+  plan: Plan;
+  /** `$TFID` or a timestamped id: S3 key prefix and report folder name. */
+  runId: string;
+  /** Absolute path of `reports/` for this run. */
+  reportsDir: string;
+  /** Load step reports of the whole run, in order, for collect_stats. */
+  reports: StepReport[];
+  /** Step failures (name → message) so far, for notify_slack. */
+  failures: Array<{ job: string; step: string; message: string }>;
+}
+
+/** Per-job state, passed explicitly to every step (the seed kept it in globals). */
+export interface JobContext {
+  run: RunContext;
+  job: JobPlan;
+  daemon: DaemonApi;
+  workspaceId?: string;
+  flowId?: string;
+  /** Gateway of the running flow, as the daemon reported it. */
+  flowGateway?: FlowGateway;
+  /** Explicit gateway from config (job or env), which wins over the flow's. */
+  gateway?: GatewayAddress;
+  timeToReadyS?: number;
+  /** What this job created and has not yet removed: teardown removes these. */
+  created: { workspaces: Set<string>; flows: Set<string> };
+}

@@ -1,0 +1,34 @@
+import type { StepKind, StepParamsOf, StepPlan } from '../config/plan';
+import type { JobContext } from './job-context';
+
+export type AttachmentBody = string | Uint8Array;
+
+/**
+ * What a step may do to the outside of itself. The suite implements it with Vitest and Allure;
+ * steps never import either.
+ */
+export interface StepContext {
+  job: JobContext;
+  step: StepPlan;
+  /** Aborted on test timeout or SIGINT: long steps must stop promptly. */
+  signal: AbortSignal;
+  /** A line in the console (and the test's annotations). */
+  log(message: string): void;
+  /** Live progress for long steps (shown by the project's reporter). */
+  progress(message: string): void;
+  attach(name: string, contentType: string, body: AttachmentBody): Promise<void>;
+}
+
+/**
+ * `setup` steps build what later steps need (workspace, flow); `teardown` steps undo it and
+ * always run; `work` steps (load, stats, sinks) are what a user selects with `-t`.
+ */
+export type StepRole = 'setup' | 'teardown' | 'work';
+
+export interface StepDefinition<K extends StepKind = StepKind> {
+  kind: K;
+  role: StepRole;
+  /** Vitest timeout for the step, from its own params (e.g. execution_time + margins). */
+  timeoutMs(params: StepParamsOf<K>): number;
+  run(context: StepContext, params: StepParamsOf<K>): Promise<void>;
+}
