@@ -25,9 +25,14 @@ export interface StepContext {
  */
 export type StepRole = 'setup' | 'teardown' | 'work';
 
+/** What must exist in the job before the step can run. */
+export type StepNeed = 'workspace' | 'flow';
+
 export interface StepDefinition<K extends StepKind = StepKind> {
   kind: K;
   role: StepRole;
+  /** Selected alone with `-t`, the step gets the lifecycle steps providing these run first. */
+  needs: readonly StepNeed[];
   /** Vitest timeout for the step, from its own params (e.g. execution_time + margins). */
   timeoutMs(params: StepParamsOf<K>): number;
   run(context: StepContext, params: StepParamsOf<K>): Promise<void>;

@@ -1,0 +1,93 @@
+import { afterAll, describe, test, type TestContext } from 'vitest';
+import * as allure from 'allure-js-commons';
+import type { JobPlan, StepPlan } from '../config/plan';
+import { createDaemonClient } from '../daemon/create-daemon-client';
+import { StressError } from '../errors';
+import type { JobContext, RunContext } from '../steps/job-context';
+import { JobRunner } from '../steps/job-runner';
+import type { StepContext } from '../steps/step-definition';
+import { formatStepSummary } from '../report/format-step-summary';
+import { installInterruptCleanup } from './install-interrupt-cleanup';
+import type { SuitePayload } from './suite-payload';
+
+/** Meta keys set on each test for the project's reporter (read in the main process). */
+export interface StepTaskMeta {
+  jinaStress?: { kind: string; summaries: string[] };
+}
+
+/** Turns the plan into Vitest suites: a describe per job, a test per step, in order. */
+export function buildSuites(payload: SuitePayload): void {
+  const run: RunContext = {
+    plan: payload.plan,
+    runId: payload.runId,
+    reportsDir: payload.reportsDir,
+    reports: [],
+    failures: [],
+  };
+  const runners: JobRunner[] = [];
+  installInterruptCleanup(runners);
+  for (const job of payload.plan.jobs) {
+    describe(job.name, () => {
+      const runner = new JobRunner(createJobContext(job, run, payload));
+      runners.push(runner);
+      for (const step of job.steps) {
+        test(step.name, (ctx) => runStepTest(runner, step, ctx), runner.timeoutMs(step.index));
+      }
+      afterAll(async () => {
+        const leftBehind = await runner.teardown();
+        if (leftBehind.length > 0) {
+          throw new StressError('DAEMON_HTTP', `job "${job.name}" could not clean up:\n  ${leftBehind.join('\n  ')}`, {
+            hint: 'remove them by hand on the daemon; the step results above are kept',
+          });
+        }
+      });
+    });
+  }
+}
+
+async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext): Promise<void> {
+  const { run } = runner.context;
+  await labelForAllure(runner.context, step);
+  const reportsBefore = run.reports.length;
+  const outcome = await runner.run(step.index, (s) => createStepContext(runner.context, s, ctx));
+  const meta = ctx.task.meta as StepTaskMeta;
+  meta.jinaStress = { kind: step.kind, summaries: run.reports.slice(reportsBefore).map(formatStepSummary) };
+  if (outcome.status === 'skipped') {
+    // ctx.skip's note is lost in Allure; the annotation keeps the reason visible there too.
+    await ctx.annotate(outcome.reason, 'skipped');
+    ctx.skip(outcome.reason);
+  }
+  if (outcome.status === 'failed') throw outcome.error;
+}
+
+function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext): StepContext {
+  return {
+    job,
+    step,
+    signal: ctx.signal,
+    log: (message) => void ctx.annotate(`${step.name}: ${message}`, 'log'),
+    progress: (message) => void ctx.annotate(message, 'progress'),
+    attach: (name, contentType, body) => allure.attachment(name, typeof body === 'string' ? body : Buffer.from(body), { contentType }),
+  };
+}
+
+async function labelForAllure(job: JobContext, step: StepPlan): Promise<void> {
+  await allure.parentSuite(job.run.plan.configPath.split('/').pop() ?? job.run.plan.configPath);
+  await allure.suite(job.job.name);
+  await allure.feature(step.kind);
+  await allure.story(step.name);
+}
+
+function createJobContext(job: JobPlan, run: RunContext, payload: SuitePayload): JobContext {
+  const address = job.daemon ?? payload.envDaemon ?? payload.embeddedDaemon;
+  if (!address) {
+    throw new StressError('INTERNAL', `job "${job.name}" has no daemon and no embedded agent was started`);
+  }
+  return {
+    run,
+    job,
+    daemon: createDaemonClient(address),
+    ...(job.gateway ? { gateway: job.gateway } : {}),
+    created: { workspaces: new Set(), flows: new Set() },
+  };
+}

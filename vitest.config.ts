@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+import { jinaStress } from './src/index';
+
+// The main job: `npx vitest run` runs the stress config (STRESS_CONFIG, default
+// configs/local.yaml). The framework's own tests use vitest.tests.config.ts (`npm test`).
+export default defineConfig({
+  plugins: [jinaStress({ config: 'configs/local.yaml' })],
+});
