@@ -18,6 +18,7 @@ export type StressErrorCode =
   | 'GATEWAY_STATUS'
   | 'GATEWAY_PROTOCOL'
   | 'PROTOCOL_DECODE'
+  | 'PROTOCOL_ENCODE'
   | 'INPUT'
   | 'CHECK'
   | 'STEP_PREREQUISITE'

@@ -1,0 +1,120 @@
+import type protobuf from 'protobufjs';
+import { StressError } from '../errors';
+import type { DataRequest, Status } from './data-request';
+import type { DocarrayVersion } from './document';
+import { documentMappings } from './document-message';
+import {
+  headerFromMessage,
+  headerToMessage,
+  routeFromMessage,
+  routeToMessage,
+  statusFromMessage,
+  statusToMessage,
+  type HeaderMessage,
+  type RouteMessage,
+  type StatusMessage,
+} from './header-message';
+import type { JsonObject } from './json-value';
+import { protoTypes } from './proto-types';
+import { jsonToStruct, structToJson } from './struct';
+
+export { encodeDataRequestWithEncodedDocs, encodeDocuments } from './encoded-documents';
+
+/** JinaInfoProto: what `/status` and `JinaInfoRPC/_status` report (string maps). */
+export interface JinaInfo {
+  jina: Record<string, string>;
+  envs: Record<string, string>;
+}
+
+/** EndpointsProto: what `JinaDiscoverEndpointsRPC/endpoint_discovery` reports. */
+export interface EndpointsInfo {
+  endpoints: string[];
+  writeEndpoints: string[];
+  /** Per-endpoint input/output/parameters JSON schemas (docarray v2 Flows). */
+  schemas?: JsonObject;
+}
+
+/** DataRequestProto bytes, every field through reflection (see encodeDataRequestWithEncodedDocs for the fast path). */
+export function encodeDataRequest(request: DataRequest, docarray: DocarrayVersion): Uint8Array {
+  const { toMessage } = documentMappings[docarray];
+  const message = {
+    header: headerToMessage(request.header),
+    parameters: jsonToStruct(request.parameters, 'parameters'),
+    routes: request.routes.map(routeToMessage),
+    data: { docs: { docs: request.docs.map((doc, i) => toMessage(doc, `docs[${i}]`)) } },
+  };
+  return protoTypes(docarray).dataRequest.encode(message).finish();
+}
+
+interface DecodedDataRequest {
+  header?: HeaderMessage | null;
+  parameters?: { fields?: Record<string, unknown> } | null;
+  routes?: RouteMessage[];
+  data?: { documents?: 'docs' | 'docsBytes'; docs?: { docs?: object[] } | null } | null;
+}
+
+export function decodeDataRequest(bytes: Uint8Array, docarray: DocarrayVersion): DataRequest {
+  const message = decodeWith<DecodedDataRequest>(protoTypes(docarray).dataRequest, bytes, docarray);
+  if (message.data?.documents === 'docsBytes') {
+    throw new StressError('PROTOCOL_DECODE', 'DataRequestProto carries docs_bytes (docarray binary), not docs', {
+      hint: 'docs_bytes is docarray\'s own container format; ask the gateway for protobuf `docs`.',
+    });
+  }
+  const { fromMessage } = documentMappings[docarray];
+  return {
+    header: headerFromMessage(message.header),
+    parameters: structToJson(message.parameters),
+    routes: (message.routes ?? []).map(routeFromMessage),
+    docs: (message.data?.docs?.docs ?? []).map((doc, i) => fromMessage(doc, `docs[${i}]`)),
+  };
+}
+
+// StatusProto, JinaInfoProto and EndpointsProto are the same in both builds; v1 types serve both.
+
+export function encodeStatus(status: Status): Uint8Array {
+  return protoTypes('v1').status.encode(statusToMessage(status)).finish();
+}
+
+export function decodeStatus(bytes: Uint8Array): Status {
+  return statusFromMessage(decodeWith<StatusMessage>(protoTypes('v1').status, bytes, 'StatusProto'));
+}
+
+export function encodeJinaInfo(info: JinaInfo): Uint8Array {
+  return protoTypes('v1').jinaInfo.encode({ jina: info.jina, envs: info.envs }).finish();
+}
+
+export function decodeJinaInfo(bytes: Uint8Array): JinaInfo {
+  const message = decodeWith<Partial<JinaInfo>>(protoTypes('v1').jinaInfo, bytes, 'JinaInfoProto');
+  return { jina: { ...message.jina }, envs: { ...message.envs } };
+}
+
+export function encodeEndpoints(info: EndpointsInfo): Uint8Array {
+  const message: Record<string, unknown> = { endpoints: info.endpoints, writeEndpoints: info.writeEndpoints };
+  if (info.schemas) message.schemas = jsonToStruct(info.schemas, 'schemas');
+  return protoTypes('v1').endpoints.encode(message).finish();
+}
+
+export function decodeEndpoints(bytes: Uint8Array): EndpointsInfo {
+  const message = decodeWith<{ endpoints?: string[]; writeEndpoints?: string[]; schemas?: { fields?: Record<string, unknown> } | null }>(
+    protoTypes('v1').endpoints,
+    bytes,
+    'EndpointsProto',
+  );
+  const info: EndpointsInfo = { endpoints: Array.from(message.endpoints ?? []), writeEndpoints: Array.from(message.writeEndpoints ?? []) };
+  if (message.schemas) info.schemas = structToJson(message.schemas);
+  return info;
+}
+
+/** google.protobuf.Empty, the request of dry_run, _status and endpoint_discovery. */
+export const emptyMessageBytes: Uint8Array = new Uint8Array(0);
+
+function decodeWith<T>(type: protobuf.Type, bytes: Uint8Array, what: string): T {
+  try {
+    return type.decode(bytes) as unknown as T;
+  } catch (error) {
+    throw new StressError('PROTOCOL_DECODE', `cannot decode ${type.name} (${what}) from ${bytes.byteLength} bytes: ${(error as Error).message}`, {
+      hint: 'Check the docarray version (v1 vs v2) and that the peer speaks Jina 3.x.',
+      cause: error,
+    });
+  }
+}

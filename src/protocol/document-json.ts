@@ -1,0 +1,135 @@
+import { StressError } from '../errors';
+import type { DocarrayVersion, JinaDocument, Tensor } from './document';
+import type { JsonObject, JsonValue } from './json-value';
+import { scoresFromJson } from './document-v2';
+import { isPlainObject } from './struct';
+import { tensorFromNested, tensorToNested } from './tensor';
+
+/**
+ * How a DataRequest looks in JSON:
+ * - `http`: the HTTP gateway's response model — camelCase keys (`requestId`, `startTime`,
+ *   `mimeType`), timestamps with `+00:00`.
+ * - `websocket`: WebSocket JSON mode — protobuf `MessageToDict(preserving_proto_field_name,
+ *   use_integers_for_enums)`: snake_case keys, `Z` timestamps, enums as ints.
+ * Documents render through docarray's pydantic models in both: tensors and embeddings are
+ * nested number lists (JSON carries no dtype), blobs base64. docarray v2 documents use
+ * LegacyDocument's field names (`url`, not `uri`) whatever the style.
+ */
+export type JsonStyle = 'http' | 'websocket';
+
+type KeyCase = 'camel' | 'snake';
+
+/** Model keys whose JSON spelling differs between camelCase and snake_case. */
+const snakeKeys: Record<string, string> = {
+  mimeType: 'mime_type',
+  parentId: 'parent_id',
+  opName: 'op_name',
+  refId: 'ref_id',
+};
+
+export function documentToJson(doc: JinaDocument, docarray: DocarrayVersion, style: JsonStyle): JsonObject {
+  return docarray === 'v1' ? documentToV1Json(doc, style === 'http' ? 'camel' : 'snake') : documentToV2Json(doc);
+}
+
+function documentToV1Json(doc: JinaDocument, keyCase: KeyCase): JsonObject {
+  const key = (name: string): string => (keyCase === 'snake' ? (snakeKeys[name] ?? name) : name);
+  const json: JsonObject = { id: doc.id };
+  if (doc.text !== undefined) json.text = doc.text;
+  if (doc.blob !== undefined) json.blob = Buffer.from(doc.blob).toString('base64');
+  if (doc.tensor !== undefined) json.tensor = tensorToNested(doc.tensor);
+  if (doc.embedding !== undefined) json.embedding = tensorToNested(doc.embedding);
+  if (doc.uri !== undefined) json.uri = doc.uri;
+  if (doc.mimeType !== undefined) json[key('mimeType')] = doc.mimeType;
+  if (doc.parentId !== undefined) json[key('parentId')] = doc.parentId;
+  if (doc.granularity !== undefined) json.granularity = doc.granularity;
+  if (doc.adjacency !== undefined) json.adjacency = doc.adjacency;
+  if (doc.weight !== undefined) json.weight = doc.weight;
+  if (doc.modality !== undefined) json.modality = doc.modality;
+  if (doc.tags !== undefined) json.tags = doc.tags;
+  if (doc.chunks !== undefined) json.chunks = doc.chunks.map((chunk) => documentToV1Json(chunk, keyCase));
+  if (doc.matches !== undefined) json.matches = doc.matches.map((match) => documentToV1Json(match, keyCase));
+  if (doc.scores !== undefined) json.scores = scoresToJson(doc.scores, key);
+  return json;
+}
+
+function documentToV2Json(doc: JinaDocument): JsonObject {
+  const json: JsonObject = { id: doc.id };
+  if (doc.tensor !== undefined) json.tensor = tensorToNested(doc.tensor);
+  if (doc.chunks !== undefined) json.chunks = doc.chunks.map(documentToV2Json);
+  if (doc.matches !== undefined) json.matches = doc.matches.map(documentToV2Json);
+  if (doc.blob !== undefined) json.blob = Buffer.from(doc.blob).toString('base64');
+  if (doc.text !== undefined) json.text = doc.text;
+  if (doc.uri !== undefined) json.url = doc.uri;
+  if (doc.embedding !== undefined) json.embedding = tensorToNested(doc.embedding);
+  if (doc.tags !== undefined) json.tags = doc.tags;
+  if (doc.scores !== undefined) json.scores = scoresToJson(doc.scores, (name) => snakeKeys[name] ?? name);
+  return json;
+}
+
+function scoresToJson(scores: NonNullable<JinaDocument['scores']>, key: (name: string) => string): JsonObject {
+  const json: JsonObject = {};
+  for (const [name, score] of Object.entries(scores)) {
+    const entry: JsonObject = { value: score.value };
+    if (score.opName !== undefined) entry[key('opName')] = score.opName;
+    if (score.description !== undefined) entry.description = score.description;
+    if (score.refId !== undefined) entry[key('refId')] = score.refId;
+    json[name] = entry;
+  }
+  return json;
+}
+
+/**
+ * A document from JSON, tolerant of every spelling a Jina gateway or client produces:
+ * camelCase or snake_case keys, `uri` or `url`, tensors as nested lists or as
+ * MessageToDict's `{dense: {buffer (base64), shape, dtype}}`, nulls for absent fields.
+ */
+export function documentFromJson(json: unknown, docarray: DocarrayVersion, path = 'doc'): JinaDocument {
+  if (!isPlainObject(json)) throw notJson(path, 'a document object', json);
+  const field = (camel: string): unknown => json[camel] ?? (snakeKeys[camel] ? json[snakeKeys[camel]] : undefined);
+  const doc: JinaDocument = { id: typeof json.id === 'string' ? json.id : json.id == null ? '' : String(json.id) };
+  const text = field('text');
+  if (typeof text === 'string') doc.text = text;
+  const blob = field('blob');
+  if (typeof blob === 'string') doc.blob = new Uint8Array(Buffer.from(blob, 'base64'));
+  const tensor = field('tensor');
+  if (tensor != null) doc.tensor = tensorFromJson(tensor, `${path}.tensor`);
+  const embedding = field('embedding');
+  if (embedding != null) doc.embedding = tensorFromJson(embedding, `${path}.embedding`);
+  const uri = json.uri ?? json.url;
+  if (typeof uri === 'string') doc.uri = uri;
+  for (const name of ['mimeType', 'parentId', 'modality'] as const) {
+    const value = field(name);
+    if (typeof value === 'string') doc[name] = value;
+  }
+  for (const name of ['granularity', 'adjacency', 'weight'] as const) {
+    const value = field(name);
+    if (typeof value === 'number') doc[name] = value;
+  }
+  const tags = field('tags');
+  if (isPlainObject(tags)) doc.tags = tags as JsonObject;
+  const chunks = field('chunks');
+  if (Array.isArray(chunks)) doc.chunks = chunks.map((c, i) => documentFromJson(c, docarray, `${path}.chunks[${i}]`));
+  const matches = field('matches');
+  if (Array.isArray(matches)) doc.matches = matches.map((m, i) => documentFromJson(m, docarray, `${path}.matches[${i}]`));
+  const scores = field('scores');
+  if (isPlainObject(scores)) doc.scores = scoresFromJson(scores as JsonObject);
+  return doc;
+}
+
+function tensorFromJson(json: unknown, path: string): Tensor {
+  if (Array.isArray(json) || typeof json === 'number') return tensorFromNested(json);
+  if (isPlainObject(json) && isPlainObject(json.dense)) {
+    const dense = json.dense as JsonObject;
+    return {
+      dtype: String(dense.dtype ?? ''),
+      shape: Array.isArray(dense.shape) ? dense.shape.map(Number) : [],
+      buffer: new Uint8Array(Buffer.from(String(dense.buffer ?? ''), 'base64')),
+    };
+  }
+  throw notJson(path, 'a tensor (nested number lists or {dense: {buffer, shape, dtype}})', json);
+}
+
+export function notJson(path: string, expected: string, received: unknown): StressError {
+  const shown = JSON.stringify(received as JsonValue)?.slice(0, 80) ?? String(received);
+  return new StressError('PROTOCOL_DECODE', `${path}: expected ${expected}, got ${shown}`);
+}

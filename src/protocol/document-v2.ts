@@ -1,0 +1,220 @@
+import { StressError } from '../errors';
+import type { JinaDocument, NamedScore } from './document';
+import type { JsonObject, JsonValue } from './json-value';
+import { isPlainObject, unrepresentable } from './struct';
+import { tensorToNested } from './tensor';
+import { tensorFromNdArray, tensorToDense, type DecodedNdArray, type DenseMessage } from './tensor-message';
+
+/**
+ * JinaDocument ↔ docarray v2 DocProto, with the field names of docarray's LegacyDocument
+ * (`id, tensor, chunks, matches, blob, text, url, embedding, tags, scores`), encoded the way
+ * docarray's `to_protobuf` does: id → {text, type: 'id'}; tensor → {ndarray, type: 'ndarray'};
+ * embedding → {ndarray, type: 'ndarray_embedding'}; chunks/matches → doc_array; tags → dict.
+ *
+ * What v2 (LegacyDocument) cannot carry: `mimeType`, `parentId`, `granularity`, `adjacency`,
+ * `weight`, `modality` (not encoded). `uri` travels as `url`. Scores travel as a dict
+ * `{name: {value, op_name?, description?, ref_id?}}`; a bare number per name is read too.
+ * Tag numbers: integers within int32 go as `integer`, others as `float` (a double), so a
+ * Python executor sees 2.0 as int 2. On decode, fields outside LegacyDocument are ignored.
+ */
+export interface NodeMessage {
+  text?: string;
+  integer?: number;
+  float?: number;
+  boolean?: boolean;
+  blob?: Uint8Array;
+  ndarray?: { dense: DenseMessage };
+  doc?: DocMessageV2;
+  docArray?: { docs: DocMessageV2[] };
+  list?: { data: NodeMessage[] };
+  dict?: { data: Record<string, NodeMessage> };
+  type?: string;
+}
+
+export interface DocMessageV2 {
+  data: Record<string, NodeMessage>;
+}
+
+const int32Min = -(2 ** 31);
+const int32Max = 2 ** 31 - 1;
+
+export function documentToV2Message(doc: JinaDocument, path = 'doc'): DocMessageV2 {
+  const data: Record<string, NodeMessage> = { id: { text: doc.id, type: 'id' } };
+  if (doc.tensor !== undefined) data.tensor = { ndarray: { dense: tensorToDense(doc.tensor) }, type: 'ndarray' };
+  if (doc.chunks?.length) data.chunks = { docArray: { docs: doc.chunks.map((c, i) => documentToV2Message(c, `${path}.chunks[${i}]`)) } };
+  if (doc.matches?.length) data.matches = { docArray: { docs: doc.matches.map((m, i) => documentToV2Message(m, `${path}.matches[${i}]`)) } };
+  if (doc.blob !== undefined) data.blob = { blob: doc.blob };
+  if (doc.text !== undefined) data.text = { text: doc.text };
+  if (doc.uri !== undefined) data.url = { text: doc.uri };
+  if (doc.embedding !== undefined) data.embedding = { ndarray: { dense: tensorToDense(doc.embedding) }, type: 'ndarray_embedding' };
+  if (doc.tags !== undefined) data.tags = jsonToNode(doc.tags, `${path}.tags`, new Set());
+  if (doc.scores !== undefined) {
+    const scores: Record<string, NodeMessage> = {};
+    for (const [name, score] of Object.entries(doc.scores)) scores[name] = scoreToNode(score);
+    data.scores = { dict: { data: scores } };
+  }
+  return { data };
+}
+
+function scoreToNode(score: NamedScore): NodeMessage {
+  const data: Record<string, NodeMessage> = { value: { float: score.value } };
+  if (score.opName) data.op_name = { text: score.opName };
+  if (score.description) data.description = { text: score.description };
+  if (score.refId) data.ref_id = { text: score.refId };
+  return { dict: { data } };
+}
+
+/** A JSON value as a NodeProto; what a node cannot carry is a PROTOCOL_ENCODE error. */
+export function jsonToNode(value: unknown, path: string, ancestors: Set<object>): NodeMessage {
+  const target = 'a docarray v2 NodeProto';
+  switch (typeof value) {
+    case 'string':
+      return { text: value };
+    case 'boolean':
+      return { boolean: value };
+    case 'number':
+      if (!Number.isFinite(value)) throw unrepresentable(path, value, 'JSON has no NaN or Infinity', target);
+      return Number.isInteger(value) && value >= int32Min && value <= int32Max ? { integer: value } : { float: value };
+    case 'object': {
+      if (value === null) return {};
+      if (ancestors.has(value)) throw unrepresentable(path, value, 'the value contains itself (a cycle)', target);
+      ancestors.add(value);
+      let node: NodeMessage;
+      if (Array.isArray(value)) {
+        node = { list: { data: value.map((item, i) => jsonToNode(item, `${path}[${i}]`, ancestors)) } };
+      } else if (isPlainObject(value)) {
+        const data: Record<string, NodeMessage> = {};
+        for (const key of Object.keys(value)) data[key] = jsonToNode(value[key], `${path}.${key}`, ancestors);
+        node = { dict: { data } };
+      } else {
+        throw unrepresentable(path, value, 'only plain objects, arrays and JSON scalars fit', target);
+      }
+      ancestors.delete(value);
+      return node;
+    }
+    default:
+      throw unrepresentable(path, value, `a ${typeof value} has no node form`, target);
+  }
+}
+
+/** A decoded NodeProto: `content` names the set member of the oneof. */
+export interface DecodedNode {
+  content?: string;
+  text?: string;
+  integer?: number;
+  float?: number;
+  boolean?: boolean;
+  blob?: Uint8Array;
+  ndarray?: DecodedNdArray;
+  doc?: DecodedDocV2;
+  docArray?: { docs?: DecodedDocV2[] };
+  list?: { data?: DecodedNode[] };
+  set?: { data?: DecodedNode[] };
+  tuple?: { data?: DecodedNode[] };
+  dict?: { data?: Record<string, DecodedNode> };
+  type?: string;
+}
+
+export interface DecodedDocV2 {
+  data?: Record<string, DecodedNode>;
+}
+
+export function documentFromV2Message(message: DecodedDocV2, path = 'doc'): JinaDocument {
+  const fields = message.data ?? {};
+  const doc: JinaDocument = { id: fields.id?.text ?? '' };
+  for (const [name, node] of Object.entries(fields)) {
+    if (!node.content) continue; // Python None
+    const at = `${path}.${name}`;
+    switch (name) {
+      case 'text':
+        doc.text = node.text;
+        break;
+      case 'url':
+        doc.uri = node.text;
+        break;
+      case 'blob':
+        doc.blob = node.blob;
+        break;
+      case 'tensor':
+        if (node.ndarray) doc.tensor = tensorFromNdArray(node.ndarray, at);
+        break;
+      case 'embedding':
+        if (node.ndarray) doc.embedding = tensorFromNdArray(node.ndarray, at);
+        break;
+      case 'chunks':
+        doc.chunks = (node.docArray?.docs ?? []).map((d, i) => documentFromV2Message(d, `${at}[${i}]`));
+        break;
+      case 'matches':
+        doc.matches = (node.docArray?.docs ?? []).map((d, i) => documentFromV2Message(d, `${at}[${i}]`));
+        break;
+      case 'tags':
+        doc.tags = expectObject(nodeToJson(node, at), at);
+        break;
+      case 'scores':
+        doc.scores = scoresFromJson(expectObject(nodeToJson(node, at), at));
+        break;
+    }
+  }
+  return doc;
+}
+
+/** NodeProto → JSON: bytes become base64, tensors nested lists, docs their field objects. */
+export function nodeToJson(node: DecodedNode, path: string): JsonValue {
+  switch (node.content) {
+    case 'text':
+      return node.text ?? '';
+    case 'integer':
+      return node.integer ?? 0;
+    case 'float':
+      return node.float ?? 0;
+    case 'boolean':
+      return node.boolean ?? false;
+    case 'blob':
+      return Buffer.from(node.blob ?? []).toString('base64');
+    case 'ndarray':
+      return tensorToNested(tensorFromNdArray(node.ndarray ?? {}, path));
+    case 'doc':
+      return nodeMapToJson(node.doc?.data, path);
+    case 'docArray':
+      return (node.docArray?.docs ?? []).map((d, i) => nodeMapToJson(d.data, `${path}[${i}]`));
+    case 'list':
+    case 'set':
+    case 'tuple':
+      return (node[node.content]?.data ?? []).map((item, i) => nodeToJson(item, `${path}[${i}]`));
+    case 'dict':
+      return nodeMapToJson(node.dict?.data, path);
+    default:
+      return null;
+  }
+}
+
+function nodeMapToJson(data: Record<string, DecodedNode> | undefined, path: string): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, child] of Object.entries(data ?? {})) out[key] = nodeToJson(child, `${path}.${key}`);
+  return out;
+}
+
+function expectObject(value: JsonValue, path: string): JsonObject {
+  if (isPlainObject(value)) return value as JsonObject;
+  throw new StressError('PROTOCOL_DECODE', `${path}: expected a dict node, got ${JSON.stringify(value)?.slice(0, 80)}`);
+}
+
+/** `{name: number}` or `{name: {value, op_name?, ...}}` → NamedScores (also used for JSON). */
+export function scoresFromJson(json: JsonObject): Record<string, NamedScore> {
+  const scores: Record<string, NamedScore> = {};
+  for (const [name, entry] of Object.entries(json)) {
+    if (typeof entry === 'number') {
+      scores[name] = { value: entry };
+    } else if (isPlainObject(entry)) {
+      const fields = entry as JsonObject;
+      const score: NamedScore = { value: Number(fields.value ?? 0) };
+      const opName = fields.op_name ?? fields.opName;
+      const refId = fields.ref_id ?? fields.refId;
+      if (typeof opName === 'string' && opName) score.opName = opName;
+      if (typeof fields.description === 'string' && fields.description) score.description = fields.description;
+      if (typeof refId === 'string' && refId) score.refId = refId;
+      scores[name] = score;
+    }
+  }
+  return scores;
+}
