@@ -1,0 +1,71 @@
+import { StressError } from '../../errors';
+import type { GatewayInfo, GatewayProtocol } from '../../gateway/gateway-client';
+import type { DataRequest, Status } from '../../protocol/data-request';
+import type { DocarrayVersion } from '../../protocol/document';
+
+/**
+ * What a gateway server needs from the Flow behind it. The reference runtime implements it;
+ * the servers in this folder only speak the wire protocols.
+ *
+ * `process` resolves with the response DataRequest: same `header.requestId`, the routes
+ * stamped, and — when an executor raised — `header.status` ERROR with `exception.executor`
+ * set, as Jina's gateway does (that is a response, not a thrown error). It rejects with
+ * ExecutorUnavailableError when a deployment cannot be reached; each protocol maps that the
+ * way Jina does (docs/jina-protocols.md §1.6-1.7):
+ *
+ * | protocol  | `unavailable`                                    | `deadline-exceeded` | any other rejection |
+ * |-----------|--------------------------------------------------|---------------------|---------------------|
+ * | HTTP      | 503 + body with ERROR status                     | 504                 | 500                 |
+ * | WebSocket | close 1011, reason ≤ 123 bytes                   | close 1011          | close 1011          |
+ * | gRPC unary| status UNAVAILABLE                               | DEADLINE_EXCEEDED   | INTERNAL            |
+ * | gRPC Call | a response with ERROR status (the stream stays open for the other requests in flight) |||
+ */
+export interface GatewayHandler {
+  process(request: DataRequest): Promise<DataRequest>;
+  /** Readiness of the whole Flow: code 0 (SUCCESS) when every executor answers. */
+  dryRun(): Promise<Status>;
+  /** What `/status` and `JinaInfoRPC/_status` report. */
+  info(): GatewayInfo;
+  /** Executor endpoints (`/index`, `/search`, ...): HTTP v2 routes, OpenAPI, endpoint discovery. */
+  endpoints(): string[];
+}
+
+export type UnavailableReason = 'unavailable' | 'deadline-exceeded';
+
+/** Thrown by `GatewayHandler.process` when a deployment cannot be reached (or timed out). */
+export class ExecutorUnavailableError extends StressError {
+  readonly executor: string;
+  readonly reason: UnavailableReason;
+
+  constructor(executor: string, message: string, reason: UnavailableReason = 'unavailable') {
+    super(reason === 'unavailable' ? 'GATEWAY_CONNECTION' : 'GATEWAY_TIMEOUT', message, {
+      hint: `Executor ${executor} did not answer; check that its replicas are running.`,
+      details: { executor, reason },
+    });
+    this.name = 'ExecutorUnavailableError';
+    this.executor = executor;
+    this.reason = reason;
+  }
+}
+
+export function isExecutorUnavailable(error: unknown): error is ExecutorUnavailableError {
+  return error instanceof ExecutorUnavailableError;
+}
+
+export interface GatewayServerOptions {
+  protocol: GatewayProtocol;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** 0 picks a free port (reported back in `GatewayServer.port`). */
+  port: number;
+  docarray: DocarrayVersion;
+  handler: GatewayHandler;
+}
+
+export interface GatewayServer {
+  readonly protocol: GatewayProtocol;
+  readonly host: string;
+  readonly port: number;
+  /** Stops listening and drops open connections at once (requests in flight fail). */
+  close(): Promise<void>;
+}
