@@ -1,0 +1,89 @@
+import { rm } from 'node:fs/promises';
+import fastifyMultipart from '@fastify/multipart';
+import Fastify from 'fastify';
+import { StressError } from '../errors';
+import { toErrorReply } from './agent-http-error';
+import { resolveAgentOptions, type AgentOptions } from './agent-options';
+import type { AgentState } from './agent-state';
+import { requireBearerToken } from './bearer-token';
+import type { FlowRuntime } from './flow-runtime';
+import { defaultFlowRuntime, flowRuntimes } from './flow-runtimes';
+import { registerFlowRoutes } from './flow-routes';
+import { FlowStore } from './flow-store';
+import { registerStatusRoutes } from './status-routes';
+import { registerWorkspaceRoutes } from './workspace-routes';
+import { WorkspaceStore } from './workspace-store';
+
+export interface AgentAddress {
+  host: string;
+  port: number;
+  url: string;
+}
+
+export interface Agent {
+  /** Starts serving; with port 0 the result holds the port picked. */
+  listen(): Promise<AgentAddress>;
+  /** Stops every flow (process groups included), then the server; removes a root it made. */
+  close(): Promise<void>;
+  readonly workspaceRoot: string;
+}
+
+/** The JinaD-compatible agent, usable in-process (tests, the Vitest plugin) or from the CLI. */
+export function createAgent(agentOptions: AgentOptions = {}): Agent {
+  const options = resolveAgentOptions(agentOptions);
+  const runtimeSettings = { processCommand: options.processCommand, stopGraceMs: options.stopGraceMs };
+  const runtimes: Record<string, FlowRuntime> = Object.fromEntries(
+    Object.entries(flowRuntimes).map(([name, entry]) => [name, entry.create(runtimeSettings)]),
+  );
+  const workspaces = new WorkspaceStore(options.workspaceRoot);
+  const flows = new FlowStore(runtimes);
+  let closing: Promise<void> | undefined;
+  const state: AgentState = {
+    options,
+    workspaces,
+    flows,
+    runtimeNames: Object.keys(runtimes),
+    defaultRuntime: options.runtime ?? defaultFlowRuntime,
+    isClosing: () => closing !== undefined,
+  };
+
+  // No request logging: fastify's logger is off, and our log lines never carry headers.
+  const app = Fastify({ logger: false });
+  app.register(fastifyMultipart);
+  if (options.token) requireBearerToken(app, options.token);
+  app.setErrorHandler((error, _request, reply) => {
+    const { status, body } = toErrorReply(error);
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ detail: 'Not Found' }));
+  app.register(async (scope) => {
+    registerStatusRoutes(scope, state);
+    registerWorkspaceRoutes(scope, state);
+    registerFlowRoutes(scope, state);
+  });
+
+  return {
+    workspaceRoot: options.workspaceRoot,
+    async listen() {
+      if (!state.runtimeNames.includes(state.defaultRuntime)) {
+        throw new StressError('AGENT_RUNTIME', `unknown runtime "${state.defaultRuntime}"`, {
+          hint: `one of: ${state.runtimeNames.join(', ')}`,
+        });
+      }
+      await workspaces.load();
+      await app.listen({ host: options.host, port: options.port });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+      return { host: options.host, port, url: `http://${urlHost}:${port}` };
+    },
+    close() {
+      closing ??= (async () => {
+        await flows.terminateAll('the agent is shutting down');
+        await app.close();
+        if (options.isOwnWorkspaceRoot) await rm(options.workspaceRoot, { recursive: true, force: true });
+      })();
+      return closing;
+    },
+  };
+}

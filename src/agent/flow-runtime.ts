@@ -1,0 +1,52 @@
+import type { GatewayProtocol } from '../gateway/gateway-client';
+
+export interface RuntimeGateway {
+  protocol: GatewayProtocol;
+  /** Where the gateway listens (may be a wildcard such as `0.0.0.0`). */
+  host: string;
+  port: number;
+}
+
+export interface FlowStartRequest {
+  /** Absolute path of the Flow YAML, inside `workdir`. */
+  flowFile: string;
+  flowYaml: string;
+  /** The workspace folder; the Flow's relative paths resolve against it. */
+  workdir: string;
+  /** Extra environment for the Flow (JinaD's `envs`). */
+  environment: Record<string, string>;
+  /** The host the agent listens on: gateways bind or are reachable there. */
+  host: string;
+  /** Give up after this long; `undefined` waits until `signal` aborts. */
+  timeoutReadyMs: number | undefined;
+  /** Aborted when the start is cancelled (client gone, workspace deleted, agent closing). */
+  signal: AbortSignal;
+}
+
+export interface RunningFlow {
+  gateways: RuntimeGateway[];
+  /** Stops everything the flow started; safe to call twice. */
+  stop(): Promise<void>;
+  /** The last log lines, for errors and `GET /flows/{id}`. */
+  logTail(): string[];
+}
+
+/**
+ * Starts a Flow and resolves once every gateway answers. Rejects with a StressError:
+ * `FLOW_YAML` (the YAML is unusable: 400), `FLOW_NOT_READY` (exited, timed out: 400, with
+ * the log tail in `details.logTail`), `AGENT_RUNTIME` (the runtime itself is broken: 500).
+ */
+export interface FlowRuntime {
+  start(request: FlowStartRequest): Promise<RunningFlow>;
+}
+
+/** Agent-level settings a runtime may need. */
+export interface FlowRuntimeSettings {
+  processCommand: string[];
+  stopGraceMs: number;
+}
+
+export interface FlowRuntimeEntry {
+  summary: string;
+  create(settings: FlowRuntimeSettings): FlowRuntime;
+}

@@ -1,0 +1,136 @@
+import { once } from 'node:events';
+import { delimiter, dirname, relative } from 'node:path';
+import { StressError } from '../errors';
+import { readFlowGateways } from './flow-gateways';
+import type { FlowRuntime, FlowRuntimeSettings, FlowStartRequest, RunningFlow, RuntimeGateway } from './flow-runtime';
+import { LogTail } from './log-tail';
+import { spawnProcessGroup, type ProcessExit, type ProcessGroup } from './process-group';
+import { probeHostFor, tcpConnectProbe, waitForGateways } from './readiness-probes';
+
+type StartOutcome =
+  | { status: 'ready' }
+  | { status: 'exited'; exit: ProcessExit }
+  | { status: 'timeout'; timeoutMs: number }
+  | { status: 'cancelled'; reason: string };
+
+const commandHint =
+  'install Jina in a Python environment and set JINA_PYTHON=/path/to/bin/python (or --jina-bin), ' +
+  'or set JINA_STRESS_PROCESS_COMMAND to a command template with {file}';
+
+/**
+ * Runs a command per Flow (default `jina flow --uses {file}`) in the workspace folder, as its
+ * own process group. Template placeholders: `{file}` (the Flow file, relative to the
+ * workspace), `{path}` (absolute), `{workdir}`.
+ */
+export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRuntime {
+  return {
+    async start(request) {
+      const gateways: RuntimeGateway[] = readFlowGateways(request.flowYaml, request.environment).map((port) => ({
+        ...port,
+        host: request.host,
+      }));
+      for (const gateway of gateways) {
+        // Someone else on the port would make the readiness probe succeed for the wrong server.
+        if (await tcpConnectProbe({ host: probeHostFor(gateway.host), port: gateway.port }, 1000)) {
+          throw new StressError('FLOW_NOT_READY', `gateway port ${gateway.port} is already in use`, {
+            hint: 'terminate the flow or program listening there, or give this Flow another port',
+          });
+        }
+      }
+      const [command, ...args] = settings.processCommand.map((part) => fillTemplate(part, request));
+      const commandLine = [command, ...args].join(' ');
+      const group = spawnProcessGroup({
+        command: command as string,
+        args,
+        cwd: request.workdir,
+        env: childEnvironment(request.environment),
+      });
+      const logs = new LogTail(50);
+      logs.follow(group.stdout);
+      logs.follow(group.stderr);
+      const streamsClosed = Promise.all([once(group.stdout, 'close'), once(group.stderr, 'close')]);
+      void group.exited.then((exit) => logs.push(`[agent] flow process ${describeExit(exit)}`));
+
+      const outcome = await waitUntilReady(group, gateways, request);
+      if (outcome.status === 'ready') {
+        return {
+          gateways,
+          stop: () => group.stop(settings.stopGraceMs),
+          logTail: () => logs.snapshot(),
+        } satisfies RunningFlow;
+      }
+      await group.stop(settings.stopGraceMs);
+      // Let the pipes drain so the tail holds the process's last words.
+      await Promise.race([streamsClosed, new Promise((resolve) => setTimeout(resolve, 1000))]);
+      const logTail = logs.snapshot();
+      const where = gateways.map((g) => `${g.protocol}:${g.port}`).join(', ');
+      if (outcome.status === 'exited' && outcome.exit.status === 'spawn-error') {
+        throw new StressError('AGENT_RUNTIME', `cannot run "${commandLine}": ${outcome.exit.message}`, {
+          hint: commandHint,
+          details: { logTail },
+        });
+      }
+      const why =
+        outcome.status === 'exited'
+          ? `${describeExit(outcome.exit)} before its gateway (${where}) answered`
+          : outcome.status === 'timeout'
+            ? `gateway (${where}) did not answer within ${outcome.timeoutMs} ms`
+            : `start cancelled: ${outcome.reason}`;
+      throw new StressError('FLOW_NOT_READY', `flow "${commandLine}" failed to start: ${why}`, {
+        hint: "the flow's last log lines are in the answer's `body`",
+        details: { logTail },
+      });
+    },
+  };
+}
+
+async function waitUntilReady(
+  group: ProcessGroup,
+  gateways: RuntimeGateway[],
+  request: FlowStartRequest,
+): Promise<StartOutcome> {
+  const probing = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<StartOutcome>((resolve) => {
+    if (request.timeoutReadyMs === undefined) return;
+    const timeoutMs = request.timeoutReadyMs;
+    timer = setTimeout(() => resolve({ status: 'timeout', timeoutMs }), timeoutMs);
+  });
+  const cancelled = new Promise<StartOutcome>((resolve) => {
+    const onAbort = () => resolve({ status: 'cancelled', reason: String(request.signal.reason?.message ?? request.signal.reason) });
+    if (request.signal.aborted) onAbort();
+    else request.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const ready = waitForGateways(gateways, probing.signal).then(
+    (): StartOutcome => ({ status: 'ready' }),
+    () => new Promise<StartOutcome>(() => {}),
+  );
+  const exited = group.exited.then((exit): StartOutcome => ({ status: 'exited', exit }));
+  try {
+    return await Promise.race([ready, exited, timedOut, cancelled]);
+  } finally {
+    clearTimeout(timer);
+    probing.abort();
+  }
+}
+
+function fillTemplate(part: string, request: FlowStartRequest): string {
+  return part
+    .replaceAll('{file}', relative(request.workdir, request.flowFile))
+    .replaceAll('{path}', request.flowFile)
+    .replaceAll('{workdir}', request.workdir);
+}
+
+function childEnvironment(environment: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...environment };
+  // The agent's secret is not the Flow's business.
+  delete env.JINA_STRESS_AGENT_TOKEN;
+  // Executors started by `jina` must find the same Python environment's tools.
+  if (process.env.JINA_PYTHON) env.PATH = [dirname(process.env.JINA_PYTHON), env.PATH].filter(Boolean).join(delimiter);
+  return env;
+}
+
+function describeExit(exit: ProcessExit): string {
+  if (exit.status === 'spawn-error') return `could not start (${exit.message})`;
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}

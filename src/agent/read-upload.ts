@@ -1,0 +1,87 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyRequest } from 'fastify';
+import { agentHttpError } from './agent-http-error';
+import type { UploadLimits } from './agent-options';
+import { parseUploadName } from './upload-name';
+
+export interface StagedFile {
+  /** The multipart field it came in (`files`, `flow`). */
+  fieldName: string;
+  /** Sanitised relative path, see parseUploadName. */
+  name: string;
+  stagedPath: string;
+  bytes: number;
+}
+
+/** A fully received multipart request: files staged on disk, form fields as strings. */
+export interface Upload {
+  files: StagedFile[];
+  fields: Record<string, string>;
+  /** Remove it when done; committed files have been moved out of it. */
+  stagingDir: string;
+}
+
+/**
+ * Receives a multipart request into a staging folder under `stagingParent`. Files land in
+ * the workspace only after the whole request is accepted, so a rejected upload (bad name,
+ * too large) never leaves half its files behind.
+ */
+export async function readUpload(
+  request: FastifyRequest,
+  limits: UploadLimits,
+  stagingParent: string,
+): Promise<Upload> {
+  if (!request.isMultipart()) throw agentHttpError(422, 'expected a multipart/form-data body');
+  // A leading dot keeps staging folders apart from workspace ids, which cannot start with one.
+  const stagingDir = await mkdtemp(join(stagingParent, '.staging-'));
+  const upload: Upload = { files: [], fields: {}, stagingDir };
+  let totalBytes = 0;
+  try {
+    // preservePath: busboy would otherwise cut names to their basename, losing sub-folders
+    // and hiding escape attempts that parseUploadName should see and refuse.
+    const parts = request.parts({
+      preservePath: true,
+      limits: { fileSize: limits.fileBytes, files: limits.files, fields: 100, fieldSize: 1024 * 1024 },
+    });
+    for await (const part of parts) {
+      if (part.type === 'field') {
+        upload.fields[part.fieldname] = String(part.value);
+        continue;
+      }
+      const name = parseUploadName(part.filename);
+      const stagedPath = join(stagingDir, String(upload.files.length));
+      let bytes = 0;
+      const count = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          bytes += chunk.length;
+          totalBytes += chunk.length;
+          if (totalBytes > limits.totalBytes) {
+            done(agentHttpError(413, `upload is larger than the limit of ${limits.totalBytes} bytes in total`));
+            return;
+          }
+          done(null, chunk);
+        },
+      });
+      try {
+        await pipeline(part.file, count, createWriteStream(stagedPath));
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw agentHttpError(413, `file "${name}" is larger than the limit of ${limits.fileBytes} bytes`);
+        }
+        throw error;
+      }
+      upload.files.push({ fieldName: part.fieldname, name, stagedPath, bytes });
+    }
+  } catch (error) {
+    await rm(stagingDir, { recursive: true, force: true });
+    const code = (error as { code?: unknown }).code;
+    if (code === 'FST_FILES_LIMIT') throw agentHttpError(413, `upload has more than ${limits.files} files`);
+    if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw agentHttpError(422, 'expected a multipart/form-data body');
+    throw error;
+  }
+  return upload;
+}

@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { createAgent } from '../agent/create-agent';
+import { StressError } from '../errors';
+
+const usage = `usage: jina-stress agent [options]
+
+  --host HOST              interface to listen on (default 127.0.0.1; 0.0.0.0 for other machines)
+  --port PORT              port (default 8000; 0 picks a free one)
+  --workspace-root DIR     folder for workspaces (default: a fresh temp folder, removed on exit)
+  --token TOKEN            require "Authorization: Bearer TOKEN" (default $JINA_STRESS_AGENT_TOKEN)
+  --runtime NAME           default flow runtime: reference | process
+  --advertise-host HOST    host reported as the flows' gateway address
+  --jina-bin PATH          process runtime: the jina executable (default: next to $JINA_PYTHON, else PATH)
+  --process-command CMD    process runtime command template with {file} ($JINA_STRESS_PROCESS_COMMAND)
+  --timeout-ready MS       default wait for a flow's gateway (default 120000)`;
+
+/** `jina-stress agent`: serves until SIGINT/SIGTERM, then stops every flow and exits 0. */
+export async function agentCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'workspace-root': { type: 'string' },
+      token: { type: 'string' },
+      runtime: { type: 'string' },
+      'advertise-host': { type: 'string' },
+      'jina-bin': { type: 'string' },
+      'process-command': { type: 'string' },
+      'timeout-ready': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const agent = createAgent({
+    host: values.host,
+    port: values.port === undefined ? undefined : toNumber('--port', values.port),
+    workspaceRoot: values['workspace-root'],
+    token: values.token,
+    runtime: values.runtime,
+    advertiseHost: values['advertise-host'],
+    jinaBin: values['jina-bin'],
+    processCommand: values['process-command'],
+    timeoutReadyMs: values['timeout-ready'] === undefined ? undefined : toNumber('--timeout-ready', values['timeout-ready']),
+    log: (line) => console.log(`[agent] ${line}`),
+  });
+  const address = await agent.listen();
+  console.log(`[agent] listening on ${address.url} (workspaces in ${agent.workspaceRoot})`);
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  console.log(`[agent] ${signal}: stopping flows`);
+  await agent.close();
+  console.log('[agent] stopped');
+  return 0;
+}
+
+function toNumber(flag: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new StressError('CONFIG_INVALID', `${flag} ${JSON.stringify(raw)} is not a whole number`);
+  }
+  return value;
+}
