@@ -1,0 +1,153 @@
+import axios from 'axios';
+import type { GatewayProtocol } from '../gateway/gateway-client';
+import type { DaemonApi, FlowGateway, FlowInfo, StartFlowOptions, UploadFile } from './daemon-api';
+import { daemonAnswerError, parseJson, type DaemonCall } from './daemon-error';
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
+import { sendDaemonRequest, type DaemonRequest } from './send-daemon-request';
+import { buildUploadForm } from './upload-form';
+
+export interface DaemonClientOptions {
+  host: string;
+  port: number;
+  /** Sent as `Authorization: Bearer <token>`; never in messages or error details. */
+  token?: string;
+  /** Attempts after the first on refused/reset connections and 502/503 (default 3). */
+  retries?: number;
+  /** First retry delay, doubling each time (default 200). */
+  retryBaseDelayMs?: number;
+  /** Per request (default 30000). start_flow waits at least for the flow's own timeout_ready. */
+  timeoutMs?: number;
+}
+
+const gatewayProtocols: readonly GatewayProtocol[] = ['grpc', 'websocket', 'http'];
+
+/** A DaemonApi over HTTP: the project's agent, or a real JinaD 1.x. */
+export function createDaemonClient(options: DaemonClientOptions): DaemonApi {
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const baseUrl = `http://${host}:${options.port}`;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const policy: RetryPolicy = {
+    retries: options.retries ?? defaultRetryPolicy.retries,
+    baseDelayMs: options.retryBaseDelayMs ?? defaultRetryPolicy.baseDelayMs,
+  };
+  const http = axios.create({
+    baseURL: baseUrl,
+    headers: options.token ? { Authorization: `Bearer ${options.token}` } : {},
+    // Statuses are ours to judge, and bodies are parsed here: an error body may not be JSON.
+    validateStatus: () => true,
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    maxBodyLength: Infinity,
+    maxContentLength: Infinity,
+    // Daemons are usually on loopback or a private network; an HTTP(S)_PROXY meant for the
+    // internet would only get in the way.
+    proxy: false,
+  });
+
+  const send = (request: Omit<DaemonRequest, 'timeoutMs'> & { timeoutMs?: number }) =>
+    sendDaemonRequest(http, { timeoutMs, ...request }, policy);
+
+  const expectId = (where: DaemonCall, text: string): string => {
+    const id = parseJson(text);
+    if (typeof id !== 'string' || id.length === 0) throw daemonAnswerError(where, 201, 'a JSON string id', text);
+    return id;
+  };
+
+  return {
+    baseUrl,
+
+    async status() {
+      const where = { call: 'status', method: 'GET', path: '/status' };
+      const body = parseJson(await send(where));
+      if (!isRecord(body)) throw daemonAnswerError(where, 200, 'a JSON object', '');
+      return body;
+    },
+
+    async createWorkspace(files: UploadFile[], workspaceId?: string) {
+      const where = {
+        call: workspaceId === undefined ? 'create_workspace' : 'update_workspace',
+        method: 'POST',
+        path: '/workspaces',
+      };
+      const fields: Record<string, string> = workspaceId === undefined ? {} : { workspace_id: workspaceId };
+      const text = await send({
+        ...where,
+        body: () => {
+          const form = buildUploadForm('files', files, fields);
+          return { data: form, headers: form.getHeaders() };
+        },
+      });
+      return expectId(where, text);
+    },
+
+    async deleteWorkspace(workspaceId: string) {
+      await send({ call: 'delete_workspace', method: 'DELETE', path: `/workspaces/${encodeURIComponent(workspaceId)}` });
+    },
+
+    async startFlow(flowFile: UploadFile, workspaceId: string, startOptions: StartFlowOptions = {}) {
+      const where = { call: 'start_flow', method: 'POST', path: '/flows' };
+      const fields: Record<string, string> = { workspace_id: workspaceId };
+      if (startOptions.runtime) fields.runtime = startOptions.runtime;
+      if (startOptions.environment) fields.environment = JSON.stringify(startOptions.environment);
+      if (startOptions.timeoutReadyS !== undefined) fields.timeout_ready = String(Math.round(startOptions.timeoutReadyS * 1000));
+      // The daemon answers only once the gateway is up (or gave up): wait past its own timeout.
+      const readyWaitMs = (startOptions.timeoutReadyS ?? 600) * 1000 + 30_000;
+      const text = await send({
+        ...where,
+        timeoutMs: Math.max(timeoutMs, readyWaitMs),
+        body: () => {
+          const form = buildUploadForm('flow', [flowFile], fields);
+          return { data: form, headers: form.getHeaders() };
+        },
+      });
+      return expectId(where, text);
+    },
+
+    async getFlow(flowId: string) {
+      const where = { call: 'get_flow', method: 'GET', path: `/flows/${encodeURIComponent(flowId)}` };
+      const text = await send(where);
+      const body = parseJson(text);
+      if (!isRecord(body)) throw daemonAnswerError(where, 200, 'a JSON object', text);
+      return toFlowInfo(flowId, body);
+    },
+
+    async terminateFlow(flowId: string) {
+      // JinaD 1.x reads `workspace` from the query string; false keeps the workspace.
+      await send({ call: 'terminate_flow', method: 'DELETE', path: `/flows/${encodeURIComponent(flowId)}?workspace=false` });
+    },
+  };
+}
+
+/** JinaD 1.x has no gateway or runtime fields; the agent adds them. */
+function toFlowInfo(id: string, body: Record<string, unknown>): FlowInfo {
+  const info: FlowInfo = {
+    id,
+    workspaceId: typeof body.workspace_id === 'string' ? body.workspace_id : '',
+    runtime: typeof body.runtime === 'string' ? body.runtime : 'jinad',
+    yamlSource: typeof body.yaml_source === 'string' ? body.yaml_source : '',
+  };
+  const gateway = toFlowGateway(body.gateway);
+  if (gateway) info.gateway = gateway;
+  if (typeof body.time_to_ready_s === 'number') info.timeToReadyS = body.time_to_ready_s;
+  return info;
+}
+
+function toFlowGateway(raw: unknown): FlowGateway | undefined {
+  if (!isRecord(raw) || typeof raw.host !== 'string' || typeof raw.port !== 'number') return undefined;
+  const protocol = toProtocol(raw.protocol) ?? 'grpc';
+  const ports = (Array.isArray(raw.ports) ? raw.ports : [])
+    .filter(isRecord)
+    .flatMap((entry) => {
+      const entryProtocol = toProtocol(entry.protocol);
+      return entryProtocol && typeof entry.port === 'number' ? [{ protocol: entryProtocol, port: entry.port }] : [];
+    });
+  return { host: raw.host, port: raw.port, protocol, ports: ports.length > 0 ? ports : [{ protocol, port: raw.port }] };
+}
+
+function toProtocol(value: unknown): GatewayProtocol | undefined {
+  return gatewayProtocols.find((protocol) => protocol === value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
