@@ -126,9 +126,14 @@ export function describeErrorRedacted(error: unknown, knownSecrets: Iterable<str
 
 const SECRET_ENV_NAME = /(TOKEN|SECRET|PASSWORD|PASSWD|WEBHOOK|API_?KEY|ACCESS_KEY|CREDENTIAL|PRIVATE_KEY)/i;
 
+/** Whether a variable or field name says its value is secret (`SLACK_WEBHOOK`, `authToken`). */
+export function isSecretName(name: string): boolean {
+  return SECRET_ENV_NAME.test(name);
+}
+
 /** Values of environment variables whose names say they are secret (for `knownSecrets`). */
 export function secretsFromEnvironment(env: NodeJS.ProcessEnv = process.env): string[] {
   return Object.entries(env)
-    .filter(([name, value]) => SECRET_ENV_NAME.test(name) && value !== undefined && value.length >= MIN_KNOWN_SECRET_LENGTH)
+    .filter(([name, value]) => isSecretName(name) && value !== undefined && value.length >= MIN_KNOWN_SECRET_LENGTH)
     .map(([, value]) => value as string);
 }

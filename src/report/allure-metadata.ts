@@ -1,0 +1,95 @@
+import { basename } from 'node:path';
+import type { ArrivalModel, LoadStepParams, StepPlan } from '../config/plan';
+import type { StepReport } from './step-report';
+
+export interface AllureLabel {
+  name: 'parentSuite' | 'suite' | 'feature' | 'story' | 'tag';
+  value: string;
+}
+
+export interface AllureParameter {
+  name: string;
+  value: string;
+}
+
+/** Labels and parameters of one step's test result; plain data, applied by `applyAllureMetadata`. */
+export interface AllureMetadata {
+  labels: AllureLabel[];
+  parameters: AllureParameter[];
+}
+
+/** `closed` for the seed's model, else `open 20 → 80 req/s over 30 s` and its in-flight cap. */
+export function describeArrivalModel(arrival: ArrivalModel | undefined): string {
+  if (!arrival) return 'closed';
+  const rate = arrival.rampTo === undefined ? `${arrival.arrivalRate}` : `${arrival.arrivalRate} → ${arrival.rampTo}`;
+  const cap = arrival.maxInFlight === undefined ? '' : `, max ${arrival.maxInFlight} in flight`;
+  return `open ${rate} req/s over ${arrival.durationS} s${cap}`;
+}
+
+/** The seed's parameter names, so a report reads like the config that produced it. */
+export function describeLoadParameters(params: LoadStepParams): AllureParameter[] {
+  const parameters: AllureParameter[] = [
+    { name: 'client', value: params.client },
+    { name: 'num_clients', value: String(params.numClients) },
+    { name: 'request_size', value: String(params.requestSize) },
+    { name: 'execution_time', value: `${params.executionTimeS} s` },
+  ];
+  if (params.topK !== undefined) parameters.push({ name: 'top_k', value: String(params.topK) });
+  parameters.push({ name: 'arrival model', value: describeArrivalModel(params.arrival) });
+  parameters.push({ name: 'inputs', value: params.inputs.method });
+  if (params.onAlways) parameters.push({ name: 'on_always', value: params.onAlways.method });
+  return parameters;
+}
+
+/** What identifies a non-load step's work, e.g. the flow file or the bucket. */
+function describeOtherParameters(step: StepPlan): AllureParameter[] {
+  switch (step.kind) {
+    case 'create_workspace':
+    case 'update_workspace':
+      return [{ name: 'files', value: step.params.files.map((file) => basename(file)).join(', ') }];
+    case 'start_flow':
+      return [{ name: 'file', value: basename(step.params.file) }];
+    case 'upload_to_s3':
+      return [
+        { name: 'bucket', value: step.params.bucket },
+        { name: 'directory', value: step.params.directory },
+      ];
+    case 'download_from_s3':
+      return [
+        { name: 'bucket', value: step.params.bucket },
+        { name: 'key', value: step.params.key },
+      ];
+    case 'collect_stats':
+      return [{ name: 'slack', value: String(step.params.slack) }];
+    default:
+      return [];
+  }
+}
+
+function labelsFor(configPath: string, job: string, kind: string, name: string): AllureLabel[] {
+  const labels: AllureLabel[] = [
+    { name: 'parentSuite', value: basename(configPath) },
+    { name: 'suite', value: job },
+    { name: 'feature', value: kind },
+    { name: 'story', value: name },
+  ];
+  if (kind === 'index' || kind === 'query') labels.push({ name: 'tag', value: 'load' });
+  return labels;
+}
+
+/**
+ * Labels (parent suite = config file, suite = job, feature = step kind, story = step name) and
+ * parameters for any step, known before it runs.
+ */
+export function describeStepForAllure(configPath: string, job: string, step: StepPlan): AllureMetadata {
+  const parameters = step.kind === 'index' || step.kind === 'query' ? describeLoadParameters(step.params) : describeOtherParameters(step);
+  return { labels: labelsFor(configPath, job, step.kind, step.name), parameters };
+}
+
+/** The same for a finished load step, from its report alone (e.g. in the main process). */
+export function describeReportForAllure(configPath: string, report: StepReport): AllureMetadata {
+  return {
+    labels: labelsFor(configPath, report.job, report.method, report.step),
+    parameters: describeLoadParameters(report.config),
+  };
+}

@@ -1,0 +1,17 @@
+import * as allure from 'allure-js-commons';
+import type { AllureMetadata } from './allure-metadata';
+import type { AttachFunction } from './load-attachments';
+
+/**
+ * Apply labels and parameters to the running test. Must be called inside a test of a run that
+ * has the allure-vitest setup file; elsewhere allure-js-commons silently does nothing.
+ */
+export async function applyAllureMetadata(metadata: AllureMetadata): Promise<void> {
+  await allure.labels(...metadata.labels);
+  for (const parameter of metadata.parameters) await allure.parameter(parameter.name, parameter.value);
+}
+
+/** A StepContext `attach` that writes Allure attachments of the running test. */
+export const attachToAllure: AttachFunction = async (name, contentType, body) => {
+  await allure.attachment(name, typeof body === 'string' ? body : Buffer.from(body), contentType);
+};

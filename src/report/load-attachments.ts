@@ -1,0 +1,36 @@
+import { renderExecutorTimeChart } from './executor-time-chart';
+import { renderStepPercentiles } from './percentile-distribution';
+import { redactDeep } from './redact-secrets';
+import { renderSeriesCsv } from './series-csv';
+import type { StepReport } from './step-report';
+import { renderThroughputLatencyChart } from './throughput-latency-chart';
+
+export interface ReportAttachment {
+  name: string;
+  contentType: string;
+  body: string;
+}
+
+/** Matches StepContext.attach, declared here so report/ does not depend on steps/. */
+export type AttachFunction = (name: string, contentType: string, body: string | Uint8Array) => Promise<void>;
+
+/**
+ * Everything a load step attaches, in the order a reader wants it: the charts first (what
+ * happened at a glance), then the numbers behind them.
+ */
+export function buildLoadAttachments(report: StepReport): ReportAttachment[] {
+  return [
+    { name: 'throughput and latency', contentType: 'image/svg+xml', body: renderThroughputLatencyChart(report) },
+    { name: 'time per executor', contentType: 'image/svg+xml', body: renderExecutorTimeChart(report) },
+    { name: 'summary.json', contentType: 'application/json', body: `${JSON.stringify(redactDeep(report), null, 2)}\n` },
+    { name: 'per-second.csv', contentType: 'text/csv', body: renderSeriesCsv(report) },
+    { name: 'latency percentiles (HDR, ms)', contentType: 'text/plain', body: renderStepPercentiles(report) },
+  ];
+}
+
+/** Attach every load-step artifact through the step's `attach` (one line in a step file). */
+export async function attachLoadReport(attach: AttachFunction, report: StepReport): Promise<void> {
+  for (const attachment of buildLoadAttachments(report)) {
+    await attach(attachment.name, attachment.contentType, attachment.body);
+  }
+}

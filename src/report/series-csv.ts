@@ -1,0 +1,32 @@
+import { executorNamesOf } from './executor-time-chart';
+import type { StepReport } from './step-report';
+
+/** RFC 4180 quoting: only when the field needs it. */
+function csvField(value: string | number): string {
+  const text = typeof value === 'number' ? formatNumber(value) : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Three decimals is µs resolution for ms values; integers stay integers. */
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(3);
+}
+
+/**
+ * The per-second series as CSV: one row per elapsed second, one `<executor>_mean_ms` column per
+ * executor seen in the step (named from the routes).
+ */
+export function renderSeriesCsv(report: StepReport): string {
+  const executors = executorNamesOf(report);
+  const header = ['second', 'requests', 'docs', 'errors', 'p50_ms', 'p99_ms', ...executors.map((name) => `${name}_mean_ms`)];
+  const rows = report.series.map((sample) => [
+    sample.second,
+    sample.requests,
+    sample.docs,
+    sample.errors,
+    sample.p50Ms,
+    sample.p99Ms,
+    ...executors.map((name) => sample.executorMeanMs[name] ?? 0),
+  ]);
+  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+}

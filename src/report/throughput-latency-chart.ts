@@ -1,0 +1,106 @@
+import { scaleLinear } from 'd3-scale';
+import { area, line } from 'd3-shape';
+import {
+  type ChartBox,
+  colorAt,
+  escapeXml,
+  renderBottomAxis,
+  renderEmptyNote,
+  renderLeftAxis,
+  renderLegend,
+  renderSvgDocument,
+} from './chart-frame';
+import type { SecondSample, StepReport } from './step-report';
+
+const WIDTH = 900;
+const HEIGHT = 450;
+const LEFT = 70;
+const RIGHT = 24;
+const QPS_COLOR = colorAt(0);
+const ERROR_COLOR = colorAt(3);
+const P50_COLOR = colorAt(4);
+const P99_COLOR = colorAt(1);
+const LIMIT_COLOR = '#c0392b';
+
+/** The p99 limit to draw, from the step's threshold outcomes (`p99_ms` or `p99Ms`). */
+function p99Limit(report: StepReport): number | undefined {
+  const outcome = report.thresholds.find((threshold) => threshold.name.toLowerCase().replace(/[^a-z0-9]/g, '') === 'p99ms');
+  return outcome?.limit;
+}
+
+/**
+ * Two panels over the same time axis: requests per second (errors as red bars underneath) on
+ * top, p50 and p99 round-trip latency below, with the p99 threshold when one is set. Seconds
+ * with no successful request have no latency point: the line breaks instead of dropping to 0.
+ */
+export function renderThroughputLatencyChart(report: StepReport): string {
+  const series = report.series;
+  const title = `${report.job} / ${report.step}: throughput and latency`;
+  const lastSecond = Math.max(1, ...series.map((sample) => sample.second + 1));
+  const x = scaleLinear().domain([0, lastSecond]).range([LEFT, WIDTH - RIGHT]);
+  const plotWidth = WIDTH - LEFT - RIGHT;
+  const top: ChartBox = { left: LEFT, top: 58, width: plotWidth, height: 150 };
+  const bottom: ChartBox = { left: LEFT, top: 232, width: plotWidth, height: 170 };
+  const center = (sample: SecondSample): number => x(sample.second + 0.5);
+  const body: string[] = [];
+
+  const limit = p99Limit(report);
+  body.push(
+    renderLegend(
+      [
+        { label: 'requests/s', color: QPS_COLOR },
+        { label: 'errors/s', color: ERROR_COLOR },
+        { label: 'p50', color: P50_COLOR },
+        { label: 'p99', color: P99_COLOR },
+        ...(limit === undefined ? [] : [{ label: `p99 limit ${limit} ms`, color: LIMIT_COLOR, dashed: true }]),
+      ],
+      LEFT,
+      40,
+    ),
+  );
+
+  const maxRequests = Math.max(1, ...series.map((sample) => sample.requests));
+  const yQps = scaleLinear().domain([0, maxRequests]).nice().range([top.top + top.height, top.top]);
+  body.push(renderLeftAxis(yQps, top, 'requests / s', 4));
+  if (series.length === 0) {
+    body.push(renderEmptyNote(top, 'no requests recorded'));
+  } else {
+    const qpsArea = area<SecondSample>().x(center).y0(yQps(0)).y1((sample) => yQps(sample.requests));
+    const qpsLine = line<SecondSample>().x(center).y((sample) => yQps(sample.requests));
+    body.push(`<path class="qps-area" d="${qpsArea(series)}" fill="${QPS_COLOR}" fill-opacity="0.18"/>`);
+    body.push(`<path class="qps-line" d="${qpsLine(series)}" fill="none" stroke="${QPS_COLOR}" stroke-width="2"/>`);
+    const barWidth = Math.max(1, (x(1) - x(0)) * 0.6);
+    for (const sample of series.filter((entry) => entry.errors > 0)) {
+      const y = yQps(sample.errors);
+      body.push(
+        `<rect class="error-bar" x="${(center(sample) - barWidth / 2).toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(yQps(0) - y).toFixed(1)}" fill="${ERROR_COLOR}"><title>${sample.errors} errors in second ${sample.second}</title></rect>`,
+      );
+    }
+  }
+  body.push(renderBottomAxis(x, top));
+
+  const latencies = series.filter((sample) => sample.requests > sample.errors);
+  const maxLatency = Math.max(1, limit ?? 0, ...latencies.map((sample) => sample.p99Ms));
+  const yLatency = scaleLinear().domain([0, maxLatency]).nice().range([bottom.top + bottom.height, bottom.top]);
+  body.push(renderLeftAxis(yLatency, bottom, 'round trip (ms)', 5));
+  if (latencies.length === 0) {
+    body.push(renderEmptyNote(bottom, 'no successful requests'));
+  } else {
+    const hasLatency = (sample: SecondSample): boolean => sample.requests > sample.errors;
+    for (const [name, color, pick] of [
+      ['p50', P50_COLOR, (sample: SecondSample) => sample.p50Ms],
+      ['p99', P99_COLOR, (sample: SecondSample) => sample.p99Ms],
+    ] as const) {
+      const path = line<SecondSample>().defined(hasLatency).x(center).y((sample) => yLatency(pick(sample)));
+      body.push(`<path class="latency-${name}" d="${path(series)}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    }
+  }
+  if (limit !== undefined) {
+    const y = yLatency(limit).toFixed(1);
+    body.push(
+      `<line class="p99-limit" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y}" y2="${y}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="6 4"><title>${escapeXml(`p99 limit ${limit} ms`)}</title></line>`,
+    );
+  }
+  body.push(renderBottomAxis(x, bottom, 'elapsed time (s)'));
+  return renderSvgDocument({ width: WIDTH, height: HEIGHT, title, body });
+}

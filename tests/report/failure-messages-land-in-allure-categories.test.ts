@@ -1,0 +1,61 @@
+import { type CategoryMatchingData, matchCategory, normalizeCategoriesConfig } from '@allurereport/core-api';
+import { describe, expect, it } from 'vitest';
+import allureConfig from '../../allurerc';
+import { StressError } from '../../src/errors';
+import { failureMessage, loadStepFailure } from '../../src/report/failure-categories';
+import { buildSampleStepReport } from './build-sample-step-report';
+
+/** Allure's own matching, fed the categories from allurerc.ts, as the HTML report does it. */
+function allureCategoryOf(message: string, status: 'failed' | 'broken' = 'failed'): string | undefined {
+  const categories = normalizeCategoriesConfig(allureConfig.categories);
+  const data: CategoryMatchingData = { status, labels: [], message, flaky: false };
+  return matchCategory(categories, data)?.name;
+}
+
+describe('failure categories in allurerc', () => {
+  it('a threshold breach from a real report lands in "Threshold breaches", raw or formatted', () => {
+    const report = buildSampleStepReport({ thresholds: [{ name: 'p99_ms', limit: 20, measured: 61.3, passed: false }] });
+    const error = loadStepFailure(report);
+    expect(error?.code).toBe('THRESHOLD');
+    expect(error?.message).toBe('Threshold breached in images-stress-test/index: p99_ms measured 61.3, limit 20');
+    expect(allureCategoryOf(error?.message ?? '')).toBe('Threshold breaches');
+    expect(allureCategoryOf(failureMessage(error))).toBe('Threshold breaches');
+  });
+
+  it('check violations land in "Check violations"', () => {
+    const base = buildSampleStepReport();
+    const report = { ...base, violations: { count: 3, samples: [{ requestId: 'ab12', message: 'doc 4 has no embedding' }] } };
+    const error = loadStepFailure(report);
+    expect(error?.message).toBe('Check violated in images-stress-test/index: 3 responses (first: request ab12: doc 4 has no embedding)');
+    expect(allureCategoryOf(failureMessage(error), 'broken')).toBe('Check violations');
+  });
+
+  it('a max_violations threshold judges violations instead of failing on the first', () => {
+    const base = buildSampleStepReport();
+    const report = {
+      ...base,
+      config: { ...base.config, thresholds: { maxViolations: 5 } },
+      violations: { count: 3, samples: [] },
+      thresholds: [{ name: 'max_violations', limit: 5, measured: 3, passed: true }],
+    };
+    expect(loadStepFailure(report)).toBeUndefined();
+  });
+
+  it('connection errors and timeouts match by code and by what libraries and Vitest say', () => {
+    const cases: Array<[string, string]> = [
+      [failureMessage(new StressError('GATEWAY_CONNECTION', 'gateway 127.0.0.1:23456 refused')), 'Connection errors'],
+      [failureMessage(new StressError('DAEMON_UNREACHABLE', 'no daemon at http://127.0.0.1:8000')), 'Connection errors'],
+      ['connect ECONNREFUSED 127.0.0.1:8000', 'Connection errors'],
+      ['14 UNAVAILABLE: No connection established', 'Connection errors'],
+      [failureMessage(new StressError('GATEWAY_TIMEOUT', '12 requests over 30000 ms')), 'Timeouts'],
+      ['Test timed out in 30000ms.', 'Timeouts'],
+      ['4 DEADLINE_EXCEEDED: Deadline exceeded', 'Timeouts'],
+    ];
+    for (const [message, category] of cases) expect(allureCategoryOf(message), message).toBe(category);
+  });
+
+  it('other failures fall through to Allure\'s defaults', () => {
+    expect(allureCategoryOf('expected 3 to be 4')).toBe('Product errors');
+    expect(allureCategoryOf(failureMessage(new StressError('INPUT', 'no dataset')), 'broken')).toBe('Test errors');
+  });
+});
