@@ -40,6 +40,8 @@ export async function readUpload(
   const stagingDir = await mkdtemp(join(stagingParent, '.staging-'));
   const upload: Upload = { files: [], fields: {}, stagingDir };
   let totalBytes = 0;
+  // The per-file limit may surface from the stream or from the next part: name the file either way.
+  let lastFileName = '';
   try {
     // preservePath: busboy would otherwise cut names to their basename, losing sub-folders
     // and hiding escape attempts that parseUploadName should see and refuse.
@@ -66,19 +68,16 @@ export async function readUpload(
           done(null, chunk);
         },
       });
-      try {
-        await pipeline(part.file, count, createWriteStream(stagedPath));
-      } catch (error) {
-        if ((error as { code?: unknown }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw agentHttpError(413, `file "${name}" is larger than the limit of ${limits.fileBytes} bytes`);
-        }
-        throw error;
-      }
+      lastFileName = name;
+      await pipeline(part.file, count, createWriteStream(stagedPath));
       upload.files.push({ fieldName: part.fieldname, name, stagedPath, bytes });
     }
   } catch (error) {
     await rm(stagingDir, { recursive: true, force: true });
     const code = (error as { code?: unknown }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw agentHttpError(413, `file "${lastFileName}" is larger than the limit of ${limits.fileBytes} bytes`);
+    }
     if (code === 'FST_FILES_LIMIT') throw agentHttpError(413, `upload has more than ${limits.files} files`);
     if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') throw agentHttpError(422, 'expected a multipart/form-data body');
     throw error;
