@@ -58,6 +58,8 @@ export interface ThresholdOutcome {
   limit: number;
   measured: number;
   passed: boolean;
+  /** Why the measurement is missing or odd, e.g. an executor that never appeared in the routes. */
+  note?: string;
 }
 
 export interface ScheduleLag {
@@ -66,6 +68,10 @@ export interface ScheduleLag {
   maxLagMs: number;
   /** Requests never sent because the in-flight cap was reached. */
   dropped: number;
+  /** A start later than this behind schedule counts as late. */
+  toleranceMs?: number;
+  /** Requests the arrival schedule planned for the phase. */
+  planned?: number;
 }
 
 export interface StepReport {
@@ -77,7 +83,19 @@ export interface StepReport {
   gateway: { host: string; port: number; protocol: string };
   startedAt: string;
   wallTimeS: number;
+  /**
+   * Why the phase ended: its deadline (closed) or schedule (open), the abort signal, or an
+   * `abort_on_fail` threshold that was already certainly breached (`stopDetail` says which).
+   * Anything but `deadline` means the numbers are partial. (The fields added with the load
+   * engine are optional only so hand-built reports in tests stay valid; the engine sets them.)
+   */
+  stoppedBy?: 'deadline' | 'signal' | 'threshold';
+  stopDetail?: string;
+  /** Completed requests, failed ones included (QPS counts these). */
   requests: number;
+  okRequests?: number;
+  /** Requests still in flight when the phase was cut; neither successes nor errors. */
+  cutOff?: number;
   docs: number;
   docsPerSec: number;
   qps: number;
@@ -88,11 +106,18 @@ export interface StepReport {
   errors: ErrorCounts;
   violations: { count: number; samples: ViolationSample[] };
   scheduleLag?: ScheduleLag;
-  /** CPU time of the generator (user + system) over the phase. */
+  /**
+   * CPU time (user + system) of the whole generator process over the phase; includes anything
+   * else running in it (an in-process reference target, Vitest). See `generatorBusyMs`.
+   */
   generatorCpuMs: number;
+  /** Event-loop active time summed over the generator's threads: a per-thread CPU proxy. */
+  generatorBusyMs?: number;
+  /** Worker threads the clients ran in (0: the calling thread). */
+  workers?: number;
   series: SecondSample[];
   /** hdr-histogram-js compressed base64 snapshots, in microseconds. */
-  histograms: { roundTrip: string; executors: Record<string, string>; gateway?: string };
+  histograms: { roundTrip: string; executors: Record<string, string>; gateway?: string; docsPerRequest?: string };
   thresholds: ThresholdOutcome[];
   /** Seconds from start_flow to the first successful request, when known. */
   timeToReadyS?: number;

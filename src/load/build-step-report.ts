@@ -1,0 +1,88 @@
+import type { LoadStepParams } from '../config/plan';
+import type { GatewayTarget } from '../gateway/gateway-client';
+import type { ExecutorSummary, StepReport } from '../report/step-report';
+import { encodeHistogram, summarizeLatency } from './histogram';
+import type { MergedLoad } from './load-merger';
+import { evaluateThresholds } from './thresholds';
+
+export interface ReportFrame {
+  job: string;
+  step: string;
+  method: 'index' | 'query';
+  params: LoadStepParams;
+  target: GatewayTarget;
+  startEpochMs: number;
+  stoppedBy: NonNullable<StepReport['stoppedBy']>;
+  stopDetail?: string;
+  generatorCpuMs: number;
+  workers: number;
+  lagToleranceMs: number;
+}
+
+/** The StepReport of a finished (or stopped) phase, thresholds evaluated. */
+export function buildStepReport(frame: ReportFrame, merged: MergedLoad): StepReport {
+  const wallTimeS = Math.max(0, merged.endedAtEpochMs - frame.startEpochMs) / 1000;
+  const perSecond = (count: number): number => (wallTimeS > 0 ? count / wallTimeS : 0);
+  const executorTotalUs = [...merged.executors.values()].reduce((total, executor) => total + executor.sum.sumUs, 0);
+  const executors: ExecutorSummary[] = [...merged.executors].map(([executor, { histogram, sum }]) => {
+    const latency = summarizeLatency(histogram);
+    return {
+      executor,
+      count: latency.count,
+      meanMs: sum.count > 0 ? sum.sumUs / sum.count / 1000 : 0,
+      p50Ms: latency.p50Ms,
+      p95Ms: latency.p95Ms,
+      p99Ms: latency.p99Ms,
+      share: executorTotalUs > 0 ? sum.sumUs / executorTotalUs : 0,
+    };
+  });
+  const executorHistograms: Record<string, string> = {};
+  for (const [name, { histogram }] of merged.executors) executorHistograms[name] = encodeHistogram(histogram);
+  const arrival = frame.params.arrival;
+
+  const report: StepReport = {
+    job: frame.job,
+    step: frame.step,
+    method: frame.method,
+    config: frame.params,
+    model: arrival ? 'open' : 'closed',
+    gateway: { host: frame.target.host, port: frame.target.port, protocol: frame.target.protocol },
+    startedAt: new Date(frame.startEpochMs).toISOString(),
+    wallTimeS,
+    stoppedBy: frame.stoppedBy,
+    ...(frame.stopDetail !== undefined ? { stopDetail: frame.stopDetail } : {}),
+    requests: merged.requests,
+    okRequests: merged.okRequests,
+    cutOff: merged.cutOff,
+    docs: merged.docs,
+    docsPerSec: perSecond(merged.docs),
+    qps: perSecond(merged.requests),
+    latency: summarizeLatency(merged.roundTrip),
+    executors,
+    ...(merged.gateway.totalCount > 0 ? { gatewayOverhead: summarizeLatency(merged.gateway) } : {}),
+    errors: merged.errors,
+    violations: merged.violations,
+    ...(arrival
+      ? {
+          scheduleLag: {
+            ...(merged.lag ?? { lateStarts: 0, maxLagMs: 0, dropped: 0 }),
+            toleranceMs: frame.lagToleranceMs,
+            planned: merged.planned ?? 0,
+          },
+        }
+      : {}),
+    generatorCpuMs: frame.generatorCpuMs,
+    generatorBusyMs: merged.busyMs,
+    workers: frame.workers,
+    series: merged.series,
+    histograms: {
+      roundTrip: encodeHistogram(merged.roundTrip),
+      executors: executorHistograms,
+      ...(merged.gateway.totalCount > 0 ? { gateway: encodeHistogram(merged.gateway) } : {}),
+      docsPerRequest: encodeHistogram(merged.docsPerRequest),
+    },
+    thresholds: [],
+  };
+  report.thresholds = evaluateThresholds(report, frame.params.thresholds);
+  return report;
+}

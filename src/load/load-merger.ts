@@ -1,0 +1,220 @@
+import type { ErrorCounts, SecondSample, ViolationSample } from '../report/step-report';
+import { addEncodedHistogram, createHistogram, type Histogram } from './histogram';
+import type { ExecutorSum, SecondSnapshot, ShardLag, ShardSnapshot } from './shard-snapshot';
+import { emptyErrorCounts } from './shard-snapshot';
+import type { WatchTotals } from './threshold-watch';
+
+/** Live numbers of a running phase; rates and p99 are over the last window. */
+export interface LoadProgress {
+  elapsedS: number;
+  requests: number;
+  docs: number;
+  errors: number;
+  qps: number;
+  docsPerSec: number;
+  p99Ms: number;
+}
+
+export interface LoadMergerOptions {
+  shardCount: number;
+  watchCount: number;
+  violationSamples: number;
+  progressIntervalS: number;
+  onProgress?(progress: LoadProgress): void;
+  /** After each merged second, with the running totals (for `abort_on_fail`). */
+  onTotals?(totals: WatchTotals): void;
+}
+
+/** All shards' results added up. Histograms are live wasm objects: `destroy()` when done. */
+export interface MergedLoad {
+  requests: number;
+  okRequests: number;
+  docs: number;
+  cutOff: number;
+  planned?: number;
+  errors: ErrorCounts;
+  violations: { count: number; samples: ViolationSample[] };
+  lag?: ShardLag;
+  busyMs: number;
+  endedAtEpochMs: number;
+  roundTrip: Histogram;
+  docsPerRequest: Histogram;
+  gateway: Histogram;
+  executors: Map<string, { histogram: Histogram; sum: ExecutorSum }>;
+  series: SecondSample[];
+  destroy(): void;
+}
+
+interface PendingSecond {
+  reported: number;
+  row: SecondSnapshot;
+  latency: Histogram;
+}
+
+/**
+ * Adds shards' snapshots on the main thread. A second becomes a series row once every shard
+ * reported it (shards report each second in order, so rows complete in order); percentiles
+ * come from the added histograms, never from averaging shards' percentiles.
+ */
+export class LoadMerger {
+  readonly totals: WatchTotals;
+  private readonly options: LoadMergerOptions;
+  private readonly series: SecondSample[] = [];
+  private readonly pending = new Map<number, PendingSecond>();
+  private readonly finals: ShardSnapshot[] = [];
+  private readonly window = { requests: 0, docs: 0, errors: 0, seconds: 0, latency: createHistogram() };
+  private docs = 0;
+
+  constructor(options: LoadMergerOptions) {
+    this.options = options;
+    this.totals = { requests: 0, errors: 0, violations: 0, overLimits: new Array<number>(options.watchCount).fill(0) };
+  }
+
+  addSecond(snapshot: SecondSnapshot): void {
+    let pending = this.pending.get(snapshot.second);
+    if (!pending) {
+      pending = { reported: 0, row: { ...snapshot, executors: {}, requests: 0, okRequests: 0, docs: 0, errors: 0, violations: 0, overLimits: snapshot.overLimits.map(() => 0) }, latency: createHistogram() };
+      this.pending.set(snapshot.second, pending);
+    }
+    const row = pending.row;
+    row.requests += snapshot.requests;
+    row.okRequests += snapshot.okRequests;
+    row.docs += snapshot.docs;
+    row.errors += snapshot.errors;
+    row.violations += snapshot.violations;
+    snapshot.overLimits.forEach((count, index) => (row.overLimits[index]! += count));
+    for (const [name, sum] of Object.entries(snapshot.executors)) {
+      const into = (row.executors[name] ??= { sumUs: 0, count: 0 });
+      into.sumUs += sum.sumUs;
+      into.count += sum.count;
+    }
+    if (snapshot.latency) addEncodedHistogram(pending.latency, snapshot.latency);
+    if (++pending.reported === this.options.shardCount) this.completeSecond(snapshot.second, pending);
+  }
+
+  addFinal(snapshot: ShardSnapshot): void {
+    this.finals.push(snapshot);
+  }
+
+  /** Completes the seconds some shard never reached and adds up the finals. */
+  finish(): MergedLoad {
+    for (const second of [...this.pending.keys()].sort((a, b) => a - b)) this.completeSecond(second, this.pending.get(second)!);
+    this.window.latency.destroy();
+    return mergeFinals(this.finals, this.series, this.options.violationSamples);
+  }
+
+  private completeSecond(second: number, pending: PendingSecond): void {
+    this.pending.delete(second);
+    const { row, latency } = pending;
+    const executorMeanMs: Record<string, number> = {};
+    for (const [name, sum] of Object.entries(row.executors)) executorMeanMs[name] = sum.count > 0 ? sum.sumUs / sum.count / 1000 : 0;
+    this.series.push({
+      second,
+      requests: row.requests,
+      docs: row.docs,
+      errors: row.errors,
+      p50Ms: latency.totalCount > 0 ? latency.getValueAtPercentile(50) / 1000 : 0,
+      p99Ms: latency.totalCount > 0 ? latency.getValueAtPercentile(99) / 1000 : 0,
+      executorMeanMs,
+    });
+    this.totals.requests += row.requests;
+    this.totals.errors += row.errors;
+    this.totals.violations += row.violations;
+    row.overLimits.forEach((count, index) => (this.totals.overLimits[index]! += count));
+    this.docs += row.docs;
+    this.options.onTotals?.(this.totals);
+    this.advanceProgress(row, latency);
+    latency.destroy();
+  }
+
+  private advanceProgress(row: SecondSnapshot, latency: Histogram): void {
+    const window = this.window;
+    window.requests += row.requests;
+    window.docs += row.docs;
+    window.errors += row.errors;
+    window.seconds++;
+    window.latency.add(latency);
+    if (window.seconds < this.options.progressIntervalS) return;
+    this.options.onProgress?.({
+      elapsedS: row.second + 1,
+      requests: this.totals.requests,
+      docs: this.docs,
+      errors: this.totals.errors,
+      qps: window.requests / window.seconds,
+      docsPerSec: window.docs / window.seconds,
+      p99Ms: window.latency.totalCount > 0 ? window.latency.getValueAtPercentile(99) / 1000 : 0,
+    });
+    window.requests = window.docs = window.errors = window.seconds = 0;
+    window.latency.reset();
+  }
+}
+
+function mergeFinals(finals: readonly ShardSnapshot[], series: SecondSample[], violationSamples: number): MergedLoad {
+  const roundTrip = createHistogram();
+  const docsPerRequest = createHistogram();
+  const gateway = createHistogram();
+  const executors = new Map<string, { histogram: Histogram; sum: ExecutorSum }>();
+  const errors = emptyErrorCounts();
+  const merged: MergedLoad = {
+    requests: 0,
+    okRequests: 0,
+    docs: 0,
+    cutOff: 0,
+    errors,
+    violations: { count: 0, samples: [] },
+    busyMs: 0,
+    endedAtEpochMs: 0,
+    roundTrip,
+    docsPerRequest,
+    gateway,
+    executors,
+    series,
+    destroy() {
+      for (const histogram of [roundTrip, docsPerRequest, gateway]) histogram.destroy();
+      for (const executor of executors.values()) executor.histogram.destroy();
+    },
+  };
+  for (const final of finals) {
+    merged.requests += final.requests;
+    merged.okRequests += final.okRequests;
+    merged.docs += final.docs;
+    merged.cutOff += final.cutOff;
+    merged.busyMs += final.busyMs;
+    merged.endedAtEpochMs = Math.max(merged.endedAtEpochMs, final.endedAtEpochMs);
+    if (final.planned !== undefined) merged.planned = (merged.planned ?? 0) + final.planned;
+    if (final.lag) {
+      const lag = (merged.lag ??= { lateStarts: 0, maxLagMs: 0, dropped: 0 });
+      lag.lateStarts += final.lag.lateStarts;
+      lag.dropped += final.lag.dropped;
+      lag.maxLagMs = Math.max(lag.maxLagMs, final.lag.maxLagMs);
+    }
+    errors.total += final.errors.total;
+    errors.connection += final.errors.connection;
+    errors.timeout += final.errors.timeout;
+    errors.protocol += final.errors.protocol;
+    for (const [executor, count] of Object.entries(final.errors.statusByExecutor)) {
+      errors.statusByExecutor[executor] = (errors.statusByExecutor[executor] ?? 0) + count;
+    }
+    merged.violations.count += final.violations.count;
+    for (const sample of final.violations.samples) {
+      if (merged.violations.samples.length < violationSamples) merged.violations.samples.push(sample);
+    }
+    addEncodedHistogram(roundTrip, final.histograms.roundTrip);
+    addEncodedHistogram(docsPerRequest, final.histograms.docsPerRequest);
+    if (final.histograms.gateway) addEncodedHistogram(gateway, final.histograms.gateway);
+    for (const [name, encoded] of Object.entries(final.histograms.executors)) {
+      let executor = executors.get(name);
+      if (!executor) {
+        executor = { histogram: createHistogram(), sum: { sumUs: 0, count: 0 } };
+        executors.set(name, executor);
+      }
+      addEncodedHistogram(executor.histogram, encoded);
+      const sum = final.executorSums[name];
+      if (sum) {
+        executor.sum.sumUs += sum.sumUs;
+        executor.sum.count += sum.count;
+      }
+    }
+  }
+  return merged;
+}

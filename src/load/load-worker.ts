@@ -1,0 +1,13 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { importLoadFactories } from './load-factories';
+import { hostShard } from './shard-host';
+import type { ShardCommand } from './shard-snapshot';
+import type { ShardSpec } from './shard-spec';
+
+// Entry point of a load worker thread (started by worker-shard.ts with tsx's loader): one
+// shard, driven by messages. The spec is plain JSON, so the worker builds its own clients,
+// inputs and checks from the factories module it names.
+const spec = workerData as ShardSpec;
+const port = parentPort!;
+const handle = hostShard(spec, () => importLoadFactories(spec.factoriesModule), (event) => port.postMessage(event));
+port.on('message', (command: ShardCommand) => handle(command));

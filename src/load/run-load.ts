@@ -1,0 +1,188 @@
+import { performance } from 'node:perf_hooks';
+import type { LoadStepParams } from '../config/plan';
+import { StressError } from '../errors';
+import type { GatewayTarget } from '../gateway/gateway-client';
+import type { StepReport } from '../report/step-report';
+import { ArrivalSchedule } from './arrival-schedule';
+import { buildStepReport } from './build-step-report';
+import { initHistograms } from './histogram';
+import { defaultFactoriesModule, type LoadFactories } from './load-factories';
+import { LoadMerger, type LoadProgress } from './load-merger';
+import { startShard, type ShardHandle } from './shard-handle';
+import type { StopReason } from './shard-snapshot';
+import type { LoadContext, ShardSpec } from './shard-spec';
+import { findCertainBreach } from './threshold-watch';
+import { latencyLimits } from './thresholds';
+import { resolveWorkerCount } from './worker-count';
+
+export interface LoadTuning {
+  /** Seconds between `onProgress` calls (default 5). */
+  progressIntervalS?: number;
+  /** Open model: a start this much behind schedule counts as late (default 10 ms). */
+  lagToleranceMs?: number;
+  /** In-flight requests may finish this long after the deadline before being cut off (default 50 ms). */
+  deadlineGraceMs?: number;
+  /** Violations kept as samples, with their request ids (default 10). */
+  violationSamples?: number;
+  /** Cores assumed by the default worker count (default: os.availableParallelism()). */
+  cores?: number;
+}
+
+export interface RunLoadOptions extends Partial<LoadFactories> {
+  params: LoadStepParams;
+  target: GatewayTarget;
+  job: string;
+  step: string;
+  method: 'index' | 'query';
+  context: LoadContext;
+  /** Stops the phase; the partial report comes back with `stoppedBy: 'signal'`. */
+  signal?: AbortSignal;
+  onProgress?(progress: LoadProgress): void;
+  /**
+   * Module exporting `loadFactories` (default: the real client/input/check tables). Worker
+   * threads can only get factories this way; `createClient`/`createInput`/`createCheck`
+   * given directly apply in-process only.
+   */
+  factoriesModule?: string | URL;
+  tuning?: LoadTuning;
+}
+
+export type { LoadProgress };
+
+/** Start margin for worker shards, so the start message reaches every thread before it. */
+const workerStartMarginMs = 5;
+
+/**
+ * Runs one load phase (closed model, or open when `params.arrival` is set) against a gateway
+ * and returns its StepReport with thresholds evaluated. It never throws for what the target
+ * does (errors are counted); it throws StressError when the phase cannot start (clients
+ * cannot connect, inputs or checks cannot be built) or the engine itself fails.
+ */
+export async function runLoad(options: RunLoadOptions): Promise<StepReport> {
+  await initHistograms();
+  const { params, signal } = options;
+  const tuning = options.tuning ?? {};
+  const lagToleranceMs = tuning.lagToleranceMs ?? 10;
+  const violationSamples = tuning.violationSamples ?? 10;
+  const overrides = pickOverrides(options);
+  const workers = resolveWorkerCount(params, tuning.cores);
+  if (workers > 0 && Object.keys(overrides).length > 0) {
+    throw new StressError('INTERNAL', 'factory functions cannot be passed to load worker threads', {
+      hint: 'give factoriesModule (a module exporting loadFactories) instead, or set workers: 0',
+    });
+  }
+  const shardCount = Math.max(1, workers);
+  const limits = latencyLimits(params.thresholds);
+  const specs = shardSpecs(options, shardCount, limits, lagToleranceMs, violationSamples);
+
+  let stoppedBy: StopReason | 'deadline' = 'deadline';
+  let stopDetail: string | undefined;
+  // Open model: the request budget that makes early threshold verdicts certain.
+  const planned = params.arrival ? new ArrivalSchedule(params.arrival).count : undefined;
+  const handles: ShardHandle[] = [];
+  const stopAll = (reason: StopReason, detail: string): void => {
+    if (stoppedBy !== 'deadline') return;
+    stoppedBy = reason;
+    stopDetail = detail;
+    for (const handle of handles) handle.send({ type: 'stop', reason });
+  };
+  const merger = new LoadMerger({
+    shardCount,
+    watchCount: limits.length,
+    violationSamples,
+    progressIntervalS: tuning.progressIntervalS ?? 5,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(params.abortOnFail
+      ? {
+          onTotals: (totals) => {
+            const breach = findCertainBreach(params.thresholds, limits, totals, planned);
+            if (breach) stopAll('threshold', breach);
+          },
+        }
+      : {}),
+  });
+  for (const spec of specs) {
+    handles.push(startShard(spec, { inWorker: workers > 0, overrides, onSecond: (snapshot) => merger.addSecond(snapshot) }));
+  }
+  const onAbort = (): void => stopAll('signal', describeAbort(signal?.reason));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+
+  try {
+    await Promise.all(handles.map((handle) => handle.ready));
+    const startEpochMs = performance.timeOrigin + performance.now() + (workers > 0 ? workerStartMarginMs : 0);
+    const cpuBefore = process.cpuUsage();
+    for (const handle of handles) handle.send({ type: 'start', startEpochMs });
+    const finals = await Promise.all(handles.map((handle) => handle.final));
+    const cpu = process.cpuUsage(cpuBefore);
+    for (const final of finals) merger.addFinal(final);
+    const merged = merger.finish();
+    try {
+      return buildStepReport(
+        {
+          job: options.job,
+          step: options.step,
+          method: options.method,
+          params,
+          target: options.target,
+          startEpochMs,
+          stoppedBy,
+          ...(stopDetail !== undefined ? { stopDetail } : {}),
+          generatorCpuMs: (cpu.user + cpu.system) / 1000,
+          workers,
+          lagToleranceMs,
+        },
+        merged,
+      );
+    } finally {
+      merged.destroy();
+    }
+  } catch (error) {
+    // One shard failed: stop the others (in-process shards would otherwise run on).
+    for (const handle of handles) handle.send({ type: 'stop', reason: 'signal' });
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await Promise.all(handles.map((handle) => handle.dispose()));
+  }
+}
+
+function pickOverrides(options: RunLoadOptions): Partial<LoadFactories> {
+  const overrides: Partial<LoadFactories> = {};
+  if (options.createClient) overrides.createClient = options.createClient;
+  if (options.createInput) overrides.createInput = options.createInput;
+  if (options.createCheck) overrides.createCheck = options.createCheck;
+  return overrides;
+}
+
+function shardSpecs(
+  options: RunLoadOptions,
+  shardCount: number,
+  limits: ShardSpec['watch'],
+  lagToleranceMs: number,
+  violationSamples: number,
+): ShardSpec[] {
+  const { params } = options;
+  const factoriesModule = options.factoriesModule ? String(options.factoriesModule) : defaultFactoriesModule;
+  const maxInFlight = params.arrival?.maxInFlight;
+  return Array.from({ length: shardCount }, (_, shardIndex) => ({
+    shardIndex,
+    shardCount,
+    method: options.method,
+    params,
+    target: options.target,
+    clientIndexes: Array.from({ length: params.numClients }, (_, client) => client).filter((client) => client % shardCount === shardIndex),
+    context: options.context,
+    factoriesModule,
+    watch: limits,
+    lagToleranceMs,
+    deadlineGraceMs: options.tuning?.deadlineGraceMs ?? 50,
+    violationSamples,
+    maxInFlight: maxInFlight === undefined ? Infinity : Math.ceil(maxInFlight / shardCount),
+  }));
+}
+
+function describeAbort(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return reason === undefined ? 'aborted' : String(reason);
+}

@@ -1,0 +1,97 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { StressError, type StressErrorCode } from '../errors';
+import { importLoadFactories, type LoadFactories } from './load-factories';
+import { hostShard, serializeError } from './shard-host';
+import type { SecondSnapshot, SerializedError, ShardCommand, ShardEvent, ShardSnapshot } from './shard-snapshot';
+import type { ShardSpec } from './shard-spec';
+
+/** The main thread's side of one shard, wherever it runs. */
+export interface ShardHandle {
+  /** Clients connected; rejects with the shard's StressError. */
+  readonly ready: Promise<void>;
+  readonly final: Promise<ShardSnapshot>;
+  send(command: ShardCommand): void;
+  dispose(): Promise<void>;
+}
+
+export interface ShardStart {
+  inWorker: boolean;
+  /** In-process only: factories that replace the module's (functions cannot reach a worker). */
+  overrides?: Partial<LoadFactories>;
+  onSecond(snapshot: SecondSnapshot): void;
+}
+
+export function startShard(spec: ShardSpec, start: ShardStart): ShardHandle {
+  const sink = createEventSink(start.onSecond);
+  if (!start.inWorker) {
+    const loadFactories = async (): Promise<LoadFactories> => ({
+      ...(await importLoadFactories(spec.factoriesModule)),
+      ...start.overrides,
+    });
+    const handle = hostShard(spec, loadFactories, sink.handle);
+    return { ready: sink.ready, final: sink.final, send: handle, dispose: async () => undefined };
+  }
+  // Workers run TypeScript sources: tsx's loader (resolved from here, so it works whatever
+  // the cwd) compiles them, under Vitest and under plain tsx alike.
+  const worker = new Worker(new URL('./load-worker.ts', import.meta.url), {
+    workerData: spec,
+    execArgv: ['--import', tsxLoaderUrl()],
+  });
+  worker.on('message', sink.handle);
+  worker.on('error', (error) => sink.handle({ type: 'failed', error: serializeError(error) }));
+  worker.on('exit', (code) => sink.handle({ type: 'failed', error: { code: 'INTERNAL', message: `load worker ${spec.shardIndex} exited (code ${code}) before its final report` } }));
+  return {
+    ready: sink.ready,
+    final: sink.final,
+    send: (command) => worker.postMessage(command),
+    dispose: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+function tsxLoaderUrl(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
+function createEventSink(onSecond: (snapshot: SecondSnapshot) => void) {
+  let settled = false;
+  let resolveReady!: () => void;
+  let rejectReady!: (error: StressError) => void;
+  let resolveFinal!: (snapshot: ShardSnapshot) => void;
+  let rejectFinal!: (error: StressError) => void;
+  const ready = new Promise<void>((resolve, reject) => ((resolveReady = resolve), (rejectReady = reject)));
+  const final = new Promise<ShardSnapshot>((resolve, reject) => ((resolveFinal = resolve), (rejectFinal = reject)));
+  // The caller may stop listening after the first failure; the other rejection is expected.
+  ready.catch(() => undefined);
+  final.catch(() => undefined);
+  const handle = (event: ShardEvent): void => {
+    if (settled) return;
+    switch (event.type) {
+      case 'ready':
+        resolveReady();
+        return;
+      case 'second':
+        onSecond(event.snapshot);
+        return;
+      case 'final':
+        settled = true;
+        resolveFinal(event.snapshot);
+        return;
+      case 'failed': {
+        settled = true;
+        const error = deserializeError(event.error);
+        rejectReady(error);
+        rejectFinal(error);
+        return;
+      }
+    }
+  };
+  return { ready, final, handle };
+}
+
+function deserializeError(error: SerializedError): StressError {
+  return new StressError(error.code as StressErrorCode, error.message, error.hint ? { hint: error.hint } : {});
+}

@@ -1,0 +1,36 @@
+import type { LoadStepParams } from '../config/plan';
+import type { GatewayTarget } from '../gateway/gateway-client';
+import type { LatencyLimit } from './thresholds';
+
+/** Where inputs and checks resolve relative paths and user modules. */
+export interface LoadContext {
+  baseDir: string;
+  helpersDir: string;
+}
+
+
+/**
+ * Everything one shard needs, as plain JSON: a worker thread rebuilds its clients, inputs and
+ * checks from this alone (functions cannot cross threads, hence `factoriesModule`).
+ */
+export interface ShardSpec {
+  shardIndex: number;
+  shardCount: number;
+  method: 'index' | 'query';
+  params: LoadStepParams;
+  target: GatewayTarget;
+  /** Global client numbers this shard runs (input `clientIndex`). */
+  clientIndexes: number[];
+  context: LoadContext;
+  /** URL of a module exporting `loadFactories` (see load-factories.ts). */
+  factoriesModule: string;
+  /** Latency thresholds whose exceedances the shard counts, for `abort_on_fail`. */
+  watch: LatencyLimit[];
+  /** Open model: a start later than this behind schedule counts as late. */
+  lagToleranceMs: number;
+  /** How long in-flight requests may finish after the deadline before they are cut off. */
+  deadlineGraceMs: number;
+  violationSamples: number;
+  /** Open model: this shard's share of `max_in_flight` (Infinity when uncapped). */
+  maxInFlight: number;
+}
