@@ -32,6 +32,12 @@ export interface PostRequest {
   targetExecutor?: string;
   /** Generated (uuid hex, like Jina's client) when absent. */
   requestId?: string;
+  /**
+   * `docs` pre-encoded with `encodeDocuments(docs, target.docarray)` (src/protocol/codec).
+   * Protobuf transports (gRPC, WebSocket bytes) send these instead of encoding `docs` again;
+   * JSON transports ignore them. Must encode the same documents as `docs`.
+   */
+  encodedDocs?: readonly Uint8Array[];
 }
 
 /** Client-side timing of one request, on the monotonic clock (`performance.now()`, ms). */

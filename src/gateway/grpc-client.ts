@@ -1,0 +1,166 @@
+import * as grpc from '@grpc/grpc-js';
+import { StressError } from '../errors';
+import { decodeDataRequest, decodeJinaInfo, decodeStatus, emptyMessageBytes } from '../protocol/codec';
+import { STATUS_SUCCESS } from '../protocol/data-request';
+import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../protocol/grpc-methods';
+import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client';
+import { CallStream } from './grpc-call-stream';
+import { InFlightLimit } from './in-flight-limit';
+import { encodePostRequest, newRequestId } from './post-request-encoding';
+import { connectionErrorResult, errorStatusResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result';
+
+const controlCallTimeoutMs = 10_000;
+const passBytes = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const keepBuffer = (buffer: Buffer): Buffer => buffer;
+
+/** gRPC statuses that mean "the gateway could not be reached", as Jina's client reads them. */
+const connectionStatuses = new Set([grpc.status.UNAVAILABLE, grpc.status.CANCELLED, grpc.status.NOT_FOUND]);
+/** gRPC statuses that mean the two sides do not speak the same protocol. */
+const protocolStatuses = new Set([grpc.status.UNIMPLEMENTED, grpc.status.RESOURCE_EXHAUSTED, grpc.status.INVALID_ARGUMENT]);
+
+export function createGrpcClient(options: GatewayClientOptions): GatewayClient {
+  return new GrpcGatewayClient(options);
+}
+
+class GrpcGatewayClient implements GatewayClient {
+  readonly target: GatewayTarget;
+  private client: grpc.Client | undefined;
+  private stream: CallStream | undefined;
+  private readonly limit: InFlightLimit;
+
+  constructor(private readonly options: GatewayClientOptions) {
+    this.target = options.target;
+    this.limit = new InFlightLimit(options.prefetch ?? 1);
+  }
+
+  async connect(signal?: AbortSignal): Promise<void> {
+    const { host, port, tls } = this.target;
+    const credentials = tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
+    const client = new grpc.Client(`${host}:${port}`, credentials, jinaGrpcChannelOptions);
+    try {
+      await waitUntilReady(client.getChannel(), signal);
+    } catch (error) {
+      client.close();
+      throw new StressError('GATEWAY_CONNECTION', `cannot connect to gRPC gateway ${host}:${port}: ${(error as Error).message}`, {
+        hint: 'Is the Flow running, and does its gateway speak gRPC on this port?',
+        cause: error,
+      });
+    }
+    this.client = client;
+  }
+
+  async post(request: PostRequest): Promise<PostResult> {
+    const client = this.requireClient();
+    const requestId = request.requestId ?? newRequestId();
+    const sentAtMs = performance.now();
+    const bytes = encodePostRequest(request, requestId, this.target.docarray);
+    await this.limit.acquire();
+    try {
+      if (this.options.grpcMode === 'unary') return await this.postUnary(client, requestId, bytes, sentAtMs);
+      return await this.openStream(client).send(requestId, bytes, sentAtMs, this.options.requestTimeoutMs);
+    } finally {
+      this.limit.release();
+    }
+  }
+
+  private openStream(client: grpc.Client): CallStream {
+    if (!this.stream || this.stream.isBroken) {
+      this.stream = new CallStream(client, this.target.docarray, (broken) => {
+        if (this.stream === broken) this.stream = undefined;
+      });
+    }
+    return this.stream;
+  }
+
+  private postUnary(client: grpc.Client, requestId: string, bytes: Uint8Array, sentAtMs: number): Promise<PostResult> {
+    const timeoutMs = this.options.requestTimeoutMs;
+    const callOptions: grpc.CallOptions = timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs };
+    return new Promise((resolve) => {
+      client.makeUnaryRequest(jinaGrpcMethods.processSingleData, passBytes, keepBuffer, bytes, new grpc.Metadata(), callOptions, (error, buffer) => {
+        if (error) {
+          resolve(unaryFailure(requestId, error, sentAtMs, timeoutMs));
+          return;
+        }
+        try {
+          resolve(resultFromResponse(requestId, decodeDataRequest(buffer ?? emptyMessageBytes, this.target.docarray), sentAtMs));
+        } catch (decodeError) {
+          resolve(protocolErrorResult(requestId, (decodeError as Error).message, sentAtMs));
+        }
+      });
+    });
+  }
+
+  async dryRun(): Promise<DryRunResult> {
+    try {
+      const status = decodeStatus(await this.unaryControl(jinaGrpcMethods.dryRun));
+      return status.code === STATUS_SUCCESS ? { status: 'ready' } : { status: 'not-ready', reason: status.description || 'dry run failed' };
+    } catch (error) {
+      return { status: 'not-ready', reason: (error as Error).message };
+    }
+  }
+
+  async info(): Promise<GatewayInfo> {
+    try {
+      return decodeJinaInfo(await this.unaryControl(jinaGrpcMethods.status));
+    } catch (error) {
+      throw new StressError('GATEWAY_CONNECTION', `gRPC ${jinaGrpcMethods.status} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  private unaryControl(method: string): Promise<Buffer> {
+    const client = this.requireClient();
+    return new Promise((resolve, reject) => {
+      const deadline = { deadline: Date.now() + controlCallTimeoutMs };
+      client.makeUnaryRequest(method, passBytes, keepBuffer, emptyMessageBytes, new grpc.Metadata(), deadline, (error, buffer) =>
+        error ? reject(error) : resolve(buffer ?? Buffer.alloc(0)),
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    this.stream?.close();
+    this.stream = undefined;
+    this.client?.close();
+    this.client = undefined;
+  }
+
+  private requireClient(): grpc.Client {
+    if (!this.client) throw new StressError('INTERNAL', 'gRPC gateway client used before connect()', { hint: 'Await connect() first.' });
+    return this.client;
+  }
+}
+
+function unaryFailure(requestId: string, error: grpc.ServiceError, sentAtMs: number, timeoutMs: number | undefined): PostResult {
+  const codeName = grpc.status[error.code] ?? String(error.code);
+  if (error.code === grpc.status.DEADLINE_EXCEEDED && timeoutMs !== undefined) return timeoutResult(requestId, timeoutMs, sentAtMs);
+  if (connectionStatuses.has(error.code) || error.code === grpc.status.DEADLINE_EXCEEDED) {
+    return connectionErrorResult(requestId, error.details || error.message, sentAtMs, codeName);
+  }
+  if (protocolStatuses.has(error.code)) return protocolErrorResult(requestId, `${codeName}: ${error.details}`, sentAtMs);
+  return errorStatusResult(requestId, { name: `grpc.${codeName}`, description: error.details || error.message }, sentAtMs);
+}
+
+/**
+ * Resolves when the channel is READY; rejects as soon as it fails to connect (refused,
+ * unresolvable) rather than retrying until a deadline, so a wrong port is reported at once.
+ */
+function waitUntilReady(channel: ReturnType<grpc.Client['getChannel']>, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const check = (): void => {
+      if (signal?.aborted) return;
+      const state = channel.getConnectivityState(true);
+      if (state === grpc.connectivityState.READY) {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      } else if (state === grpc.connectivityState.TRANSIENT_FAILURE || state === grpc.connectivityState.SHUTDOWN) {
+        signal?.removeEventListener('abort', onAbort);
+        reject(new Error(state === grpc.connectivityState.SHUTDOWN ? 'channel shut down' : 'connection failed (refused or unreachable)'));
+      } else {
+        channel.watchConnectivityState(state, Infinity, check);
+      }
+    };
+    check();
+  });
+}

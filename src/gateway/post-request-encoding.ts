@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { encodeDataRequestWithEncodedDocs, encodeDocuments } from '../protocol/codec';
+import type { RequestHeader } from '../protocol/data-request';
+import type { DocarrayVersion } from '../protocol/document';
+import type { JsonObject } from '../protocol/json-value';
+import type { PostRequest } from './gateway-client';
+
+/** A uuid hex string, as Jina's `random_identity()` makes request ids. */
+export function newRequestId(): string {
+  return randomUUID().replaceAll('-', '');
+}
+
+/** The header Jina's Python client sends: request id, endpoint, target executor if given. */
+export function requestHeader(request: PostRequest, requestId: string): RequestHeader {
+  const header: RequestHeader = { requestId, execEndpoint: request.endpoint };
+  if (request.targetExecutor !== undefined) header.targetExecutor = request.targetExecutor;
+  return header;
+}
+
+/**
+ * The parameters Jina's Python client sends: the caller's, plus the reserved `__results__: {}`
+ * into which the gateway collects executors' returned dicts.
+ */
+export function requestParameters(request: PostRequest): JsonObject {
+  const parameters = request.parameters ?? {};
+  return '__results__' in parameters ? parameters : { ...parameters, __results__: {} };
+}
+
+/** DataRequestProto bytes for a post, reusing pre-encoded documents when given. */
+export function encodePostRequest(request: PostRequest, requestId: string, docarray: DocarrayVersion): Uint8Array {
+  const encodedDocs = request.encodedDocs ?? encodeDocuments(request.docs, docarray);
+  return encodeDataRequestWithEncodedDocs(requestHeader(request, requestId), requestParameters(request), encodedDocs, docarray);
+}

@@ -1,0 +1,27 @@
+import protobuf from 'protobufjs';
+
+/**
+ * Reads `header.request_id` (DataRequestProto 1 → HeaderProto 1) without decoding the rest,
+ * so a response whose documents fail to decode can still be matched to its request.
+ * Returns undefined when the bytes are not a DataRequestProto with a header.
+ */
+export function peekRequestId(bytes: Uint8Array): string | undefined {
+  try {
+    const header = findLengthDelimited(bytes, 1);
+    if (!header) return undefined;
+    const id = findLengthDelimited(header, 1);
+    return id ? Buffer.from(id.buffer, id.byteOffset, id.byteLength).toString('utf8') : '';
+  } catch {
+    return undefined;
+  }
+}
+
+function findLengthDelimited(bytes: Uint8Array, field: number): Uint8Array | undefined {
+  const reader = protobuf.Reader.create(bytes);
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    if (tag >>> 3 === field && (tag & 7) === 2) return reader.bytes();
+    reader.skipType(tag & 7);
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+import { STATUS_ERROR, type DataRequest, type Route } from '../../src/protocol/data-request';
+import { createTensor, tensorToNumbers } from '../../src/protocol/tensor';
+import { ExecutorUnavailableError, type GatewayHandler } from '../../src/target/gateway/gateway-handler';
+
+/**
+ * A small real Flow handler for the wire tests, steered by request parameters:
+ * - `delay_ms`: wait before answering (to force out-of-order completion);
+ * - `fail_executor`: answer with an ERROR status raised by that executor;
+ * - `unavailable_executor`: reject with ExecutorUnavailableError;
+ * - `hang`: never answer (for client timeouts).
+ * Otherwise it echoes the documents through two "executors" (`encoder`, `indexer`): tags gain
+ * `seen_by`, each document gets one match (itself, embedding doubled) scored 1.
+ */
+export function createScriptedFlowHandler(): GatewayHandler & { completed: string[] } {
+  const completed: string[] = [];
+  return {
+    completed,
+    async process(request: DataRequest): Promise<DataRequest> {
+      const gatewayStart = nowMicros();
+      const { delay_ms: delayMs, fail_executor: failExecutor, unavailable_executor: unavailable, hang } = request.parameters;
+      if (hang === true) await new Promise(() => {});
+      if (typeof delayMs === 'number') await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (typeof unavailable === 'string') throw new ExecutorUnavailableError(unavailable, `deployment ${unavailable} is unavailable`);
+      const routes: Route[] = [];
+      for (const executor of ['encoder', 'indexer']) {
+        const startUs = nowMicros();
+        await new Promise((resolve) => setImmediate(resolve));
+        routes.push({ executor, startUs, endUs: nowMicros() });
+      }
+      completed.push(request.header.requestId);
+      const response: DataRequest = {
+        header: { ...request.header },
+        parameters: { ...request.parameters, __results__: { indexer: { count: request.docs.length } } },
+        routes: [{ executor: 'gateway', startUs: gatewayStart, endUs: nowMicros() }, ...routes],
+        docs: request.docs.map((doc) => ({
+          ...doc,
+          tags: { ...doc.tags, seen_by: ['encoder', 'indexer'] },
+          matches: [
+            {
+              id: `${doc.id}-match`,
+              text: doc.text,
+              tags: { source: doc.id },
+              ...(doc.embedding ? { embedding: createTensor(new Float32Array(tensorToNumbers(doc.embedding).map((v) => v * 2))) } : {}),
+              scores: { cosine: { value: 1, opName: 'cosine' } },
+            },
+          ],
+        })),
+      };
+      if (typeof failExecutor === 'string') {
+        response.header.status = {
+          code: STATUS_ERROR,
+          description: `${failExecutor} raised ValueError`,
+          exception: { name: 'ValueError', args: ['bad input'], stacks: ['Traceback ...'], executor: failExecutor },
+        };
+      }
+      return response;
+    },
+    async dryRun() {
+      return { code: 0, description: '' };
+    },
+    info() {
+      return { jina: { jina: '3.34.0', 'jina-stress': 'reference' }, envs: { JINA_LOG_LEVEL: 'INFO' } };
+    },
+    endpoints() {
+      return ['/index', '/search'];
+    },
+  };
+}
+
+function nowMicros(): number {
+  return Math.floor((performance.timeOrigin + performance.now()) * 1000);
+}
