@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -33,11 +34,9 @@ export function startShard(spec: ShardSpec, start: ShardStart): ShardHandle {
     const handle = hostShard(spec, loadFactories, sink.handle);
     return { ready: sink.ready, final: sink.final, send: handle, dispose: async () => undefined };
   }
-  // Workers run TypeScript sources: tsx's loader (resolved from here, so it works whatever
-  // the cwd) compiles them, under Vitest and under plain tsx alike.
-  const worker = new Worker(new URL('./load-worker.ts', import.meta.url), {
-    workerData: spec,
-    execArgv: ['--import', tsxLoaderUrl()],
+  const worker = new Worker(workerBootstrap, {
+    eval: true,
+    workerData: { spec, tsxApi: tsxApiUrl(), entry: new URL('./load-worker.ts', import.meta.url).href },
   });
   worker.on('message', sink.handle);
   worker.on('error', (error) => sink.handle({ type: 'failed', error: serializeError(error) }));
@@ -52,8 +51,26 @@ export function startShard(spec: ShardSpec, start: ShardStart): ShardHandle {
   };
 }
 
-function tsxLoaderUrl(): string {
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/**
+ * Workers run TypeScript sources, so they register tsx's loader before importing the entry.
+ * `execArgv: ['--import', 'tsx']` is not enough on Node 20: loader hooks given that way do
+ * not apply to a worker's own entry module (ERR_UNKNOWN_FILE_EXTENSION), while `register()`
+ * called inside the worker does — under Vitest and under plain tsx alike. tsx is resolved
+ * from this file, so the cwd does not matter.
+ */
+const workerBootstrap = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsxApi).then(({ register }) => {
+  register();
+  return import(workerData.entry);
+});
+`;
+
+/** `tsx/esm/api` under the `import` condition (require.resolve would pick its CJS build, whose register() fails). */
+function tsxApiUrl(): string {
+  const manifestPath = createRequire(import.meta.url).resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return new URL(manifest.exports['./esm/api']!.import.default, pathToFileURL(manifestPath)).href;
 }
 
 function createEventSink(onSecond: (snapshot: SecondSnapshot) => void) {
