@@ -1,0 +1,158 @@
+import type { JinaDocument } from '../protocol/document';
+import type { JsonObject } from '../protocol/json-value';
+import { cloneDocuments } from './clone-document';
+import { findExecutorKind } from './executors/executor-table';
+import {
+  DEFAULT_ENDPOINT,
+  ExecutorUnavailable,
+  type SimulatedExecutor,
+} from './executors/simulated-executor';
+import { pollingFor, type ExecutorSpec } from './flow-spec';
+import { partitionDocuments } from './partition-documents';
+import { reduceDocuments } from './reduce-documents';
+import { ReplicaSlot, RoundRobin } from './replica-slot';
+import { topKParameter } from './executors/top-k-parameter';
+
+export type DeploymentOutcome =
+  | { status: 'ok'; docs: JinaDocument[]; results?: JsonObject }
+  /** The executor raised: Jina answers with the documents as sent and an ERROR status. */
+  | { status: 'raised'; error: unknown }
+  /** No replica of some shard answers: the gateway's pool reports UNAVAILABLE. */
+  | { status: 'unavailable'; message: string };
+
+interface Shard {
+  executor: SimulatedExecutor;
+  replicas: RoundRobin;
+}
+
+/**
+ * An executor of the Flow with its shards and replicas, in process. Shards split or fan out
+ * the documents by polling mode (see `pollingFor`); their answers are merged (matches
+ * ranked, top_k kept) and passed through `uses_after` when the Flow names one.
+ */
+export class Deployment {
+  private constructor(
+    readonly spec: ExecutorSpec,
+    private readonly shards: Shard[],
+    private readonly after: SimulatedExecutor | undefined,
+    readonly endpoints: readonly string[],
+  ) {}
+
+  static async start(spec: ExecutorSpec, workdir: string): Promise<Deployment> {
+    const kind = findExecutorKind(spec.uses);
+    const shards: Shard[] = [];
+    for (let shardIndex = 0; shardIndex < spec.shards; shardIndex++) {
+      const executor = await kind.create({
+        deployment: spec.name,
+        className: spec.uses,
+        shardIndex,
+        shardCount: spec.shards,
+        usesWith: spec.usesWith,
+        metas: spec.metas,
+        workdir,
+      });
+      const slots = Array.from({ length: spec.replicas }, (_, index) => new ReplicaSlot(index));
+      shards.push({ executor, replicas: new RoundRobin(slots) });
+    }
+    const after = spec.usesAfter
+      ? await findExecutorKind(spec.usesAfter.uses).create({
+          deployment: spec.name,
+          className: spec.usesAfter.uses,
+          shardIndex: 0,
+          shardCount: 1,
+          usesWith: spec.usesAfter.usesWith,
+          metas: {},
+          workdir,
+        })
+      : undefined;
+    const endpoints = spec.endpoints ?? shards[0]?.executor.endpoints ?? [DEFAULT_ENDPOINT];
+    return new Deployment(spec, shards, after, endpoints);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  bindsEndpoint(endpoint: string): boolean {
+    return this.endpoints.includes(endpoint) || this.endpoints.includes(DEFAULT_ENDPOINT);
+  }
+
+  /** Every shard has a live replica (what a dry run checks). */
+  get isAvailable(): boolean {
+    return this.shards.every((shard) => shard.replicas.hasAlive);
+  }
+
+  async send(endpoint: string, docs: readonly JinaDocument[], parameters: JsonObject): Promise<DeploymentOutcome> {
+    const mode = this.shards.length === 1 ? 'all' : pollingFor(this.spec.polling, endpoint);
+    let outcome: DeploymentOutcome;
+    if (mode === 'partition') {
+      const parts = partitionDocuments(cloneDocuments(docs), this.shards.length);
+      const targets = parts.map((part, index) => ({ part, index })).filter(({ part }) => part.length > 0);
+      if (targets.length === 0) targets.push({ part: [], index: 0 });
+      const answers = await Promise.all(targets.map(({ part, index }) => this.callShard(this.shards[index]!, endpoint, part, parameters)));
+      outcome = combine(answers, (lists) => restoreOrder(docs, lists.flat()));
+    } else if (mode === 'any') {
+      const shard = this.shards[this.anyCounter++ % this.shards.length]!;
+      outcome = await this.callShard(shard, endpoint, cloneDocuments(docs), parameters);
+    } else {
+      const answers = await Promise.all(this.shards.map((shard) => this.callShard(shard, endpoint, cloneDocuments(docs), parameters)));
+      const topK = topKParameter(parameters, -1);
+      outcome = combine(answers, (lists) => reduceDocuments(lists, { rank: { topK: topK < 0 ? undefined : topK } }));
+    }
+    if (outcome.status !== 'ok' || !this.after) return outcome;
+    try {
+      const reply = await this.after.process({ endpoint, docs: outcome.docs, parameters, replicaIndex: 0 });
+      return { status: 'ok', docs: reply.docs, results: outcome.results };
+    } catch (error) {
+      return { status: 'raised', error };
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.shards.map((shard) => shard.executor.close?.()), this.after?.close?.()]);
+  }
+
+  private anyCounter = 0;
+
+  private async callShard(shard: Shard, endpoint: string, docs: JinaDocument[], parameters: JsonObject): Promise<DeploymentOutcome> {
+    // Like Jina's pool: on an unavailable replica, retry on the next live one.
+    for (let slot = shard.replicas.pick(); slot; slot = shard.replicas.pick()) {
+      try {
+        const reply = await slot.run(() => shard.executor.process({ endpoint, docs, parameters, replicaIndex: slot!.index }));
+        return { status: 'ok', docs: reply.docs, ...(reply.results ? { results: reply.results } : {}) };
+      } catch (error) {
+        if (error instanceof ExecutorUnavailable) {
+          slot.isAlive = false;
+          continue;
+        }
+        return { status: 'raised', error };
+      }
+    }
+    return { status: 'unavailable', message: `no replica of deployment ${this.name} is available` };
+  }
+}
+
+function combine(answers: DeploymentOutcome[], merge: (lists: JinaDocument[][]) => JinaDocument[]): DeploymentOutcome {
+  const failed = answers.find((answer) => answer.status === 'unavailable') ?? answers.find((answer) => answer.status === 'raised');
+  if (failed) return failed;
+  const oks = answers as Array<Extract<DeploymentOutcome, { status: 'ok' }>>;
+  const results = oks.reduce<JsonObject | undefined>((all, answer) => mergeResults(all, answer.results), undefined);
+  return { status: 'ok', docs: merge(oks.map((answer) => answer.docs)), ...(results ? { results } : {}) };
+}
+
+/** Shards' returned dicts: numbers add up (a count over shards), anything else last wins. */
+function mergeResults(all: JsonObject | undefined, next: JsonObject | undefined): JsonObject | undefined {
+  if (!next) return all;
+  const merged: JsonObject = { ...all };
+  for (const [key, value] of Object.entries(next)) {
+    const previous = merged[key];
+    merged[key] = typeof previous === 'number' && typeof value === 'number' ? previous + value : value;
+  }
+  return merged;
+}
+
+/** Partitioned answers come back per shard; put the documents back in request order. */
+function restoreOrder(original: readonly JinaDocument[], answered: JinaDocument[]): JinaDocument[] {
+  const position = new Map(original.map((doc, index) => [doc.id, index]));
+  return answered.sort((a, b) => (position.get(a.id) ?? Infinity) - (position.get(b.id) ?? Infinity));
+}

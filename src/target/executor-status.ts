@@ -1,0 +1,33 @@
+import { STATUS_ERROR, type Status } from '../protocol/data-request';
+import { ExecutorException } from './executors/simulated-executor';
+
+/**
+ * An exception raised in an executor → the StatusProto Jina's worker builds
+ * (`add_exception`): description `repr(ex)`, exception name, args, a traceback, and
+ * `executor` = the executor's class name (not the deployment name: the route with this
+ * status names the deployment).
+ */
+export function exceptionStatus(error: unknown, className: string, endpoint: string): Status {
+  const { name, args, repr } = describe(error);
+  return {
+    code: STATUS_ERROR,
+    description: repr,
+    exception: {
+      name,
+      args,
+      stacks: [
+        'Traceback (most recent call last):\n',
+        `  File "jina-stress/reference/${className}.py", line 1, in ${endpoint.replace(/^\//, '') || 'default'}\n`,
+        `${name}: ${args.join(', ')}\n`,
+      ],
+      executor: className,
+    },
+  };
+}
+
+function describe(error: unknown): { name: string; args: string[]; repr: string } {
+  if (error instanceof ExecutorException) return { name: error.pythonName, args: error.args, repr: error.repr };
+  const name = error instanceof Error ? error.name : 'Exception';
+  const message = error instanceof Error ? error.message : String(error);
+  return { name, args: [message], repr: `${name}('${message.replaceAll("'", "\\'")}')` };
+}

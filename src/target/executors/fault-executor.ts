@@ -1,0 +1,53 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createSeededRandom } from '../../inputs/seeded-random';
+import { ExecutorOptions } from './executor-options';
+import { parseLatency } from './latency-distribution';
+import { DEFAULT_ENDPOINT, ExecutorException, ExecutorUnavailable, type ExecutorKind } from './simulated-executor';
+
+/**
+ * Injects latency, exceptions and crashes, on the endpoints in `fail_on` (default: all).
+ * A crash is per replica, like a worker process dying: after `crash_after` requests the
+ * replica stops answering; when every replica of a shard is gone the gateway reports the
+ * deployment UNAVAILABLE. Draws come from a seeded PRNG so runs repeat.
+ */
+export const faultExecutor = {
+  summary: 'latency (fixed or distributed), error_rate, crash_after, fail_on',
+  options: {
+    latency_ms: 'a number, or {distribution: uniform|normal|exponential, ...}',
+    error_rate: 'probability in [0, 1] that a request raises (default 0)',
+    crash_after: 'requests a replica serves before it becomes unavailable',
+    fail_on: 'endpoints the faults apply to (default: all)',
+    error_name: 'Python exception name reported (default RuntimeError)',
+    error_message: 'exception message reported',
+    seed: 'PRNG seed (default: from the deployment name and shard)',
+  },
+  async create(setup) {
+    const options = new ExecutorOptions(setup);
+    const where = `executor "${setup.deployment}" (${setup.className})`;
+    const latency = parseLatency(options.raw('latency_ms'), where);
+    const errorRate = options.number('error_rate', 0, { min: 0, max: 1 });
+    const crashAfter = options.optionalInteger('crash_after');
+    const failOn = options.stringList('fail_on', []);
+    const errorName = options.string('error_name', 'RuntimeError');
+    const errorMessage = options.string('error_message', `injected fault in ${setup.deployment}`);
+    const seed = options.string('seed', `${setup.deployment}/${setup.shardIndex}`);
+    const random = createSeededRandom(seed);
+    const served = new Map<number, number>();
+
+    return {
+      endpoints: [DEFAULT_ENDPOINT],
+      async process({ endpoint, docs, replicaIndex }) {
+        if (failOn.length > 0 && !failOn.includes(endpoint)) return { docs };
+        const count = (served.get(replicaIndex) ?? 0) + 1;
+        served.set(replicaIndex, count);
+        if (crashAfter !== undefined && count > crashAfter) {
+          throw new ExecutorUnavailable(`replica ${replicaIndex} of ${setup.deployment} crashed after ${crashAfter} requests`);
+        }
+        const delayMs = latency(random);
+        if (delayMs > 0) await sleep(delayMs);
+        if (errorRate > 0 && random.next() < errorRate) throw new ExecutorException(errorName, [errorMessage]);
+        return { docs };
+      },
+    };
+  },
+} satisfies ExecutorKind;

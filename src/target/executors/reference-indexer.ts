@@ -1,0 +1,78 @@
+import type { JinaDocument } from '../../protocol/document';
+import { embeddingVector } from './embedding-vector';
+import { ExecutorOptions } from './executor-options';
+import { indexerDirectory } from './indexer-workspace';
+import type { ExecutorKind, SimulatedExecutor } from './simulated-executor';
+import { storedFrom, type StoredDocument } from './stored-document';
+import { topKParameter } from './top-k-parameter';
+import { VectorStore } from './vector-store';
+
+export const INDEXER_ENDPOINTS = ['/index', '/update', '/delete', '/search', '/count'] as const;
+
+/**
+ * Stores documents per shard; `/search` answers each query document with its top-k
+ * matches by cosine. A match carries the stored id, tags, text, mime type and uri, and
+ * `scores.cosine` as docarray reports it: a distance (1 − similarity), smaller is better.
+ * The shard is loaded from the workspace on start and written back when the Flow stops.
+ */
+export const referenceIndexer = {
+  summary: 'stores documents; /search returns top-k matches by cosine with the stored tags',
+  options: {
+    top_k: 'matches per query when the request has no top_k/limit parameter (default 10)',
+    workspace: 'folder for the shard files, relative to the workdir (default: metas.workspace or "workspace")',
+    persist: 'load on start and save on stop (default true)',
+    store_content: 'keep tensors/blobs of indexed documents and return them on matches (default false)',
+    return_embeddings: 'put the stored embedding on each match (default false)',
+  },
+  async create(setup) {
+    const options = new ExecutorOptions(setup);
+    const defaultTopK = options.integer('top_k', 10, 0);
+    const persist = options.boolean('persist', true);
+    const keepContent = options.boolean('store_content', false);
+    const returnEmbeddings = options.boolean('return_embeddings', false);
+    const directory = indexerDirectory(setup, options);
+    const store = new VectorStore();
+    if (persist) await store.load(directory, setup.shardIndex, setup.shardCount);
+
+    const executor: SimulatedExecutor = {
+      endpoints: INDEXER_ENDPOINTS,
+      process({ endpoint, docs, parameters }) {
+        switch (endpoint) {
+          case '/index':
+          case '/update':
+            for (const doc of docs) store.upsert(storedFrom(doc, keepContent), embeddingVector(doc));
+            return { docs };
+          case '/delete':
+            for (const doc of docs) store.delete(doc.id);
+            return { docs };
+          case '/count':
+            return { docs, results: { count: store.size } };
+          default: {
+            const topK = topKParameter(parameters, defaultTopK);
+            for (const doc of docs) {
+              const query = embeddingVector(doc);
+              if (!query) continue;
+              doc.matches = store.search(query, topK).map(({ stored, similarity }) =>
+                matchFrom(stored, 1 - similarity, returnEmbeddings ? store : undefined),
+              );
+            }
+            return { docs };
+          }
+        }
+      },
+      async close() {
+        if (persist) await store.save(directory, setup.shardIndex);
+      },
+    };
+    return executor;
+  },
+} satisfies ExecutorKind;
+
+function matchFrom(stored: StoredDocument, distance: number, embeddingsFrom: VectorStore | undefined): JinaDocument {
+  const match: JinaDocument = { ...stored, adjacency: 1, scores: { cosine: { value: distance, opName: 'cosine' } } };
+  if (embeddingsFrom) {
+    const embedding = embeddingsFrom.embeddingOf(stored.id);
+    if (embedding) match.embedding = embedding;
+  }
+  return match;
+}

@@ -1,0 +1,94 @@
+import type { DryRunResult, GatewayInfo } from '../gateway/gateway-client';
+import type { DataRequest } from '../protocol/data-request';
+import { Deployment } from './deployment';
+import type { FlowSpec } from './flow-spec';
+import { buildTopology, type FlowTopology } from './flow-topology';
+import { routeRequest, type FlowOutcome } from './route-request';
+
+/** Reported as `jina` by `/status`: the wire version it mimics, marked as not being Jina. */
+export const REFERENCE_JINA_VERSION = '3.34.0+reference';
+
+/**
+ * A running Flow without its network side: deployments started (indexers loaded from the
+ * workspace), requests routed as Jina's gateway routes them. The gateway servers call
+ * `process`; `close` stops accepting work and persists stateful executors.
+ */
+export class ReferenceFlow {
+  private isClosed = false;
+  private readonly inFlight = new Set<Promise<FlowOutcome>>();
+  private readonly startedAt = new Date();
+
+  private constructor(
+    readonly spec: FlowSpec,
+    private readonly deployments: Deployment[],
+    private readonly topology: FlowTopology,
+    private readonly environment: Readonly<Record<string, string | undefined>>,
+  ) {}
+
+  static async start(spec: FlowSpec, workdir: string, environment: Readonly<Record<string, string | undefined>> = {}): Promise<ReferenceFlow> {
+    const deployments: Deployment[] = [];
+    try {
+      for (const executor of spec.executors) deployments.push(await Deployment.start(executor, workdir));
+    } catch (error) {
+      await Promise.allSettled(deployments.map((deployment) => deployment.close()));
+      throw error;
+    }
+    return new ReferenceFlow(spec, deployments, buildTopology(deployments), environment);
+  }
+
+  process(request: DataRequest): Promise<FlowOutcome> {
+    if (this.isClosed) {
+      return Promise.resolve({
+        status: 'unavailable',
+        requestId: request.header.requestId,
+        deployment: 'gateway',
+        message: 'the Flow is stopping',
+      });
+    }
+    const outcome = routeRequest(this.topology, request);
+    this.inFlight.add(outcome);
+    void outcome.finally(() => this.inFlight.delete(outcome)).catch(() => undefined);
+    return outcome;
+  }
+
+  /** Ready when every shard of every executor has a live replica (a dry run's verdict). */
+  dryRun(): DryRunResult {
+    if (this.isClosed) return { status: 'not-ready', reason: 'the Flow is stopping' };
+    const down = this.deployments.filter((deployment) => !deployment.isAvailable).map((deployment) => deployment.name);
+    if (down.length === 0) return { status: 'ready' };
+    return { status: 'not-ready', reason: `deployment(s) unavailable: ${down.join(', ')}` };
+  }
+
+  /** Endpoints the executors bind (`/default` included when one binds everything). */
+  endpoints(): string[] {
+    return [...new Set(this.deployments.flatMap((deployment) => deployment.endpoints))].sort();
+  }
+
+  info(): GatewayInfo {
+    const envs: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.environment)) {
+      if (key.startsWith('JINA_') && value !== undefined) envs[key] = value;
+    }
+    return {
+      jina: {
+        jina: REFERENCE_JINA_VERSION,
+        docarray: this.spec.docarray === 'v1' ? '0.21.1' : '0.40.1',
+        'jina-proto': '0.1.27',
+        runtime: 'jina-stress reference',
+        'node.js': process.version,
+        platform: process.platform,
+        architecture: process.arch,
+        'session-start': this.startedAt.toISOString(),
+      },
+      envs,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    // Requests already inside finish before indexers write their shards.
+    await Promise.allSettled([...this.inFlight]);
+    await Promise.all(this.deployments.map((deployment) => deployment.close()));
+  }
+}
