@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { faultExecutor } from '../../../src/target/executors/fault-executor';
+import { ExecutorException, ExecutorUnavailable, type ExecutorSetup } from '../../../src/target/executors/simulated-executor';
+
+const setup = (usesWith: ExecutorSetup['usesWith']): ExecutorSetup => ({
+  deployment: 'slow',
+  className: 'FaultExecutor',
+  shardIndex: 0,
+  shardCount: 1,
+  usesWith,
+  metas: {},
+  workdir: '/tmp',
+});
+const call = (endpoint = '/index', replicaIndex = 0) => ({ endpoint, docs: [{ id: 'a' }], parameters: {}, replicaIndex });
+
+async function timed(task: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await task();
+  return performance.now() - start;
+}
+
+describe('faultExecutor', () => {
+  it('waits latency_ms on every call', async () => {
+    const executor = await faultExecutor.create(setup({ latency_ms: 30 }));
+    expect(await timed(async () => executor.process(call()))).toBeGreaterThanOrEqual(29);
+  });
+
+  it('draws latency from a bounded uniform distribution', async () => {
+    const executor = await faultExecutor.create(setup({ latency_ms: { distribution: 'uniform', min: 5, max: 15 } }));
+    const samples = [];
+    for (let i = 0; i < 8; i++) samples.push(await timed(async () => executor.process(call())));
+    expect(Math.min(...samples)).toBeGreaterThanOrEqual(4.5);
+    expect(Math.max(...samples)).toBeLessThan(40);
+    expect(new Set(samples.map(Math.round)).size).toBeGreaterThan(1);
+  });
+
+  it('raises at about error_rate, reproducibly for a seed', async () => {
+    const outcomes = async () => {
+      const executor = await faultExecutor.create(setup({ error_rate: 0.3, seed: 'fixed', error_name: 'KeyError' }));
+      const seen: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        try {
+          await executor.process(call());
+          seen.push('ok');
+        } catch (error) {
+          seen.push((error as ExecutorException).pythonName);
+        }
+      }
+      return seen;
+    };
+    const first = await outcomes();
+    const errors = first.filter((outcome) => outcome === 'KeyError').length;
+    expect(errors).toBeGreaterThan(35);
+    expect(errors).toBeLessThan(85);
+    expect(await outcomes()).toEqual(first);
+  });
+
+  it('crashes each replica after crash_after requests, only on fail_on endpoints', async () => {
+    const executor = await faultExecutor.create(setup({ crash_after: 2, fail_on: ['/search'] }));
+    await executor.process(call('/search', 0));
+    await executor.process(call('/search', 0));
+    await expect(async () => executor.process(call('/search', 0))).rejects.toBeInstanceOf(ExecutorUnavailable);
+    await expect(executor.process(call('/index', 0))).resolves.toEqual({ docs: [{ id: 'a' }] });
+    await expect(executor.process(call('/search', 1))).resolves.toEqual({ docs: [{ id: 'a' }] });
+  });
+
+  it('rejects an unknown distribution naming the allowed ones', async () => {
+    await expect(faultExecutor.create(setup({ latency_ms: { distribution: 'pareto' } }))).rejects.toThrow(
+      'unknown distribution "pareto"; allowed: fixed, uniform, normal, exponential',
+    );
+  });
+
+  it('reports a thrown exception like Python (repr)', () => {
+    expect(new ExecutorException('RuntimeError', ["it's broken"]).repr).toBe("RuntimeError('it\\'s broken')");
+  });
+});
