@@ -87,6 +87,21 @@ export function failureMessage(error: unknown): string {
   return String(error);
 }
 
+/** Codes that mean "the target did not do what was asked" rather than "the test could not run". */
+const PRODUCT_FAILURE_CODES: readonly StressErrorCode[] = ['THRESHOLD', 'CHECK'];
+
+/**
+ * What the suite should throw when a step fails: the message is `failureMessage(error)` (so
+ * the categories match), the original error is the `cause`. Threshold breaches and check
+ * violations are named `AssertionError`, which Allure (and allure-vitest) report as "failed";
+ * everything else stays "broken" (infrastructure, not the target's behaviour).
+ */
+export function asTestFailure(error: unknown): Error {
+  const failure = new Error(failureMessage(error), { cause: error });
+  if (isStressError(error) && PRODUCT_FAILURE_CODES.includes(error.code)) failure.name = 'AssertionError';
+  return failure;
+}
+
 function formatMeasure(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(Math.abs(value) < 1 ? 4 : 1);
 }
