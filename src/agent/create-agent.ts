@@ -71,7 +71,14 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
         });
       }
       await workspaces.load();
-      await app.listen({ host: options.host, port: options.port });
+      try {
+        await app.listen({ host: options.host, port: options.port });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new StressError('AGENT_RUNTIME', `cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`, {
+          hint: code === 'EADDRINUSE' ? 'another program uses this port: pick another (0 = any free port)' : undefined,
+        });
+      }
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
       const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -27,7 +27,7 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
     const { running, timeToReadyS } = flow.state;
     const gateways = running.gateways.map((gateway) => ({
       ...gateway,
-      host: options.advertiseHost ?? (isWildcard(gateway.host) ? request.hostname : gateway.host),
+      host: options.advertiseHost ?? reachableHost(gateway.host, request.hostname),
     }));
     const first = gateways[0];
     return {
@@ -121,7 +121,13 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
 }
 
 function isWildcard(host: string): boolean {
-  return host === '0.0.0.0' || host === '::' || host === '';
+  return host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
+}
+
+/** A gateway bound to all interfaces is reachable where the client reached the agent. */
+function reachableHost(gatewayHost: string, requestHost: string): string {
+  if (!isWildcard(gatewayHost)) return gatewayHost;
+  return isWildcard(requestHost) ? '127.0.0.1' : requestHost;
 }
 
 function parseEnvironment(raw: string | undefined): Record<string, string> {

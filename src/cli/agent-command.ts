@@ -16,7 +16,63 @@ const usage = `usage: jina-stress agent [options]
 
 /** `jina-stress agent`: serves until SIGINT/SIGTERM, then stops every flow and exits 0. */
 export async function agentCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  let parsed: ReturnType<typeof parseAgentArgs>;
+  try {
+    parsed = parseAgentArgs(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  const { values } = parsed;
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const agent = createAgent({
+    host: values.host,
+    port: values.port === undefined ? undefined : toNumber('--port', values.port, 65535),
+    workspaceRoot: values['workspace-root'],
+    token: values.token,
+    runtime: values.runtime,
+    advertiseHost: values['advertise-host'],
+    jinaBin: values['jina-bin'],
+    processCommand: values['process-command'],
+    timeoutReadyMs: values['timeout-ready'] === undefined ? undefined : toNumber('--timeout-ready', values['timeout-ready']),
+    log: (line) => console.log(`[agent] ${line}`),
+  });
+  let address;
+  try {
+    address = await agent.listen();
+  } catch (error) {
+    await agent.close();
+    throw error;
+  }
+  console.log(`[agent] listening on ${address.url} (workspaces in ${agent.workspaceRoot})`);
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  console.log(`[agent] ${signal}: stopping flows`);
+  // A second signal means "now": exiting runs the exit hook that SIGKILLs every flow's group.
+  const forceExit = () => process.exit(1);
+  process.once('SIGINT', forceExit);
+  process.once('SIGTERM', forceExit);
+  await agent.close();
+  console.log('[agent] stopped');
+  return 0;
+}
+
+function toNumber(flag: string, raw: string, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new StressError('CONFIG_INVALID', `${flag} ${JSON.stringify(raw)} is not a whole number from 0 to ${max}`);
+  }
+  return value;
+}
+
+function parseAgentArgs(argv: string[]) {
+  return parseArgs({
     args: argv,
     options: {
       host: { type: 'string' },
@@ -32,39 +88,4 @@ export async function agentCommand(argv: string[]): Promise<number> {
     },
     strict: true,
   });
-  if (values.help) {
-    console.log(usage);
-    return 0;
-  }
-  const agent = createAgent({
-    host: values.host,
-    port: values.port === undefined ? undefined : toNumber('--port', values.port),
-    workspaceRoot: values['workspace-root'],
-    token: values.token,
-    runtime: values.runtime,
-    advertiseHost: values['advertise-host'],
-    jinaBin: values['jina-bin'],
-    processCommand: values['process-command'],
-    timeoutReadyMs: values['timeout-ready'] === undefined ? undefined : toNumber('--timeout-ready', values['timeout-ready']),
-    log: (line) => console.log(`[agent] ${line}`),
-  });
-  const address = await agent.listen();
-  console.log(`[agent] listening on ${address.url} (workspaces in ${agent.workspaceRoot})`);
-
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  console.log(`[agent] ${signal}: stopping flows`);
-  await agent.close();
-  console.log('[agent] stopped');
-  return 0;
-}
-
-function toNumber(flag: string, raw: string): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new StressError('CONFIG_INVALID', `${flag} ${JSON.stringify(raw)} is not a whole number`);
-  }
-  return value;
 }

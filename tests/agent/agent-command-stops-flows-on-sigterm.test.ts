@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,4 +48,5 @@ test('`jina-stress agent` serves the API and on SIGTERM stops every flow, then e
   expect(output).toContain('[agent] SIGTERM: stopping flows');
   expect(output).toContain(`[agent] workspace ${workspaceId} created: flow.yml`);
   expect(output).not.toContain(token);
+  rmSync(dir, { recursive: true, force: true });
 });

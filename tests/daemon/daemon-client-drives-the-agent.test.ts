@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -27,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy.close();
   await server.agent.close();
+  rmSync(files, { recursive: true, force: true });
 });
 
 describe('daemon client against the agent', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -23,6 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy.close();
   await server.agent.close();
+  rmSync(files, { recursive: true, force: true });
 });
 
 async function failure(promise: Promise<unknown>): Promise<StressError> {

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createAgent, type Agent } from '../../src/agent/create-agent';
 import { createDaemonClient } from '../../src/daemon/create-daemon-client';
 import { isStressError, type StressError } from '../../src/errors';
@@ -18,6 +18,7 @@ beforeAll(() => {
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+afterAll(() => rmSync(files, { recursive: true, force: true }));
 
 async function agentBehindProxy(failures: InjectedFailure[]): Promise<{ server: TestAgent; proxy: FlakyProxy }> {
   const server = await startTestAgent();
