@@ -1,7 +1,10 @@
 import type { JinaDocument } from '../protocol/document';
 
-/** docarray's distance metrics: for these a smaller score is a better match. */
-const DISTANCE_SCORES = new Set(['cosine', 'euclidean', 'sqeuclidean', 'l2', 'distance']);
+/**
+ * Scores where smaller is better. `cosine` is not one: the indexers here (and the project's
+ * Python fixture indexer) report cosine similarity.
+ */
+const DISTANCE_SCORES = new Set(['euclidean', 'sqeuclidean', 'l2', 'distance', 'cosine_distance']);
 
 /** The score to rank by: the requested one, else the first score found on the matches. */
 export function rankingScore(matches: readonly JinaDocument[], preferred?: string): string | undefined {

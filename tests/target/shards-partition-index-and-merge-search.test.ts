@@ -47,8 +47,8 @@ describe('shards', () => {
     expect(distances(sharded)).toEqual(distances(single));
     for (const doc of sharded.search.docs) {
       expect(doc.matches).toHaveLength(5);
-      const distances = doc.matches!.map((m) => m.scores!.cosine!.value);
-      expect(distances).toEqual([...distances].sort((a, b) => a - b));
+      const similarities = doc.matches!.map((m) => m.scores!.cosine!.value);
+      expect(similarities).toEqual([...similarities].sort((a, b) => b - a));
     }
   });
 

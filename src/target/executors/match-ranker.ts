@@ -4,8 +4,8 @@ import { DEFAULT_ENDPOINT, type ExecutorKind } from './simulated-executor';
 import { topKParameter } from './top-k-parameter';
 
 /**
- * Merger/ranker: one match per id, best first by a score (`cosine` distances ascending,
- * other scores descending), cut to top_k. Also stands in for 1.x's `_merge_matches`.
+ * Merger/ranker: one match per id, best first by a score (distances such as `euclidean`
+ * ascending, similarities such as `cosine` descending), cut to top_k. Also stands in for 1.x's `_merge_matches`.
  */
 export const matchRanker = {
   summary: 'dedupes and sorts matches by score, keeps top_k',

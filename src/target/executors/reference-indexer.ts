@@ -12,7 +12,9 @@ export const INDEXER_ENDPOINTS = ['/index', '/update', '/delete', '/search', '/c
 /**
  * Stores documents per shard; `/search` answers each query document with its top-k
  * matches by cosine. A match carries the stored id, tags, text, mime type and uri, and
- * `scores.cosine` as docarray reports it: a distance (1 − similarity), smaller is better.
+ * `scores.cosine` = the cosine similarity (higher is better), as the project's Python
+ * fixture indexer (fixtures/executors/v2/indexer.py) reports it, so checks see one shape
+ * on both runtimes.
  * The shard is loaded from the workspace on start and written back when the Flow stops.
  */
 export const referenceIndexer = {
@@ -53,7 +55,7 @@ export const referenceIndexer = {
               const query = embeddingVector(doc);
               if (!query) continue;
               doc.matches = store.search(query, topK).map(({ stored, similarity }) =>
-                matchFrom(stored, 1 - similarity, returnEmbeddings ? store : undefined),
+                matchFrom(stored, similarity, returnEmbeddings ? store : undefined),
               );
             }
             return { docs };
@@ -68,8 +70,8 @@ export const referenceIndexer = {
   },
 } satisfies ExecutorKind;
 
-function matchFrom(stored: StoredDocument, distance: number, embeddingsFrom: VectorStore | undefined): JinaDocument {
-  const match: JinaDocument = { ...stored, adjacency: 1, scores: { cosine: { value: distance, opName: 'cosine' } } };
+function matchFrom(stored: StoredDocument, similarity: number, embeddingsFrom: VectorStore | undefined): JinaDocument {
+  const match: JinaDocument = { ...stored, adjacency: 1, scores: { cosine: { value: similarity, opName: 'cosine' } } };
   if (embeddingsFrom) {
     const embedding = embeddingsFrom.embeddingOf(stored.id);
     if (embedding) match.embedding = embedding;

@@ -33,15 +33,15 @@ const doc = (id: string, vector: number[], tags = {}): JinaDocument => ({
 const call = (endpoint: string, docs: JinaDocument[], parameters = {}) => ({ endpoint, docs, parameters, replicaIndex: 0 });
 
 describe('referenceIndexer', () => {
-  it('returns the top_k nearest stored documents with their tags and a cosine distance', async () => {
+  it('returns the top_k nearest stored documents with their tags and a cosine similarity', async () => {
     const indexer = await referenceIndexer.create(setup());
     await indexer.process(call('/index', [doc('x', [1, 0, 0]), doc('y', [0.8, 0.6, 0]), doc('z', [0, 0, 1])]));
     const { docs } = await indexer.process(call('/search', [doc('q', [1, 0.1, 0])], { top_k: 2 }));
     const matches = docs[0]!.matches!;
     expect(matches.map((m) => m.id)).toEqual(['x', 'y']);
     expect(matches[0]!.tags).toEqual({ filename: 'image x' });
-    expect(matches[0]!.scores!.cosine!.value).toBeCloseTo(1 - 1 / Math.sqrt(1.01), 5);
-    expect(matches[0]!.scores!.cosine!.value).toBeLessThan(matches[1]!.scores!.cosine!.value);
+    expect(matches[0]!.scores!.cosine!.value).toBeCloseTo(1 / Math.sqrt(1.01), 5);
+    expect(matches[0]!.scores!.cosine!.value).toBeGreaterThan(matches[1]!.scores!.cosine!.value);
     // Content is not kept unless store_content is set.
     expect(matches[0]!.tensor).toBeUndefined();
   });

@@ -1,0 +1,82 @@
+import type { GatewayProtocol } from '../gateway/gateway-client';
+import type { DocarrayVersion } from '../protocol/document';
+import { StressError } from '../errors';
+import type { GatewayServer, GatewayServerOptions } from './gateway/gateway-handler';
+import { startGrpcGatewayServer } from './gateway/grpc-gateway-server';
+import { readFlowYaml } from './read-flow-yaml';
+import { createReferenceGatewayHandler } from './reference-gateway-handler';
+import { ReferenceFlow } from './reference-flow';
+import { executorSearchDirs } from './resolve-uses';
+
+export interface ReferenceFlowOptions {
+  /** The Flow YAML, already mustache-rendered; `${{ ENV.X }}` is resolved here. */
+  flowYaml: string;
+  /** Where the YAML came from: messages, and `uses: exec.yml` next to it. */
+  flowPath?: string;
+  /** The workspace folder: relative executor workspaces (indexer shards) live here. */
+  workdir: string;
+  /** Interface the gateway listens on (default 127.0.0.1). */
+  host?: string;
+  /** Variables for `${{ ENV.X }}` and JINA_STRESS_DOCARRAY; process.env fills the gaps. */
+  environment?: Record<string, string>;
+}
+
+export interface RunningReferenceFlow {
+  /** One per protocol of the Flow, with the port actually bound (port 0 → a free one). */
+  gateways: Array<{ protocol: GatewayProtocol; host: string; port: number }>;
+  docarray: DocarrayVersion;
+  /** Closes the gateways, lets requests inside finish, then persists indexers. Idempotent. */
+  stop(): Promise<void>;
+}
+
+type StartServer = (options: GatewayServerOptions) => Promise<GatewayServer>;
+
+const gatewayServers: Record<GatewayProtocol, StartServer | undefined> = {
+  grpc: startGrpcGatewayServer,
+  websocket: undefined,
+  http: undefined,
+};
+
+/**
+ * Starts a Flow in process: reads the YAML, starts the simulated executors (indexers load
+ * their workspace), and serves the Flow's protocol(s) on its port(s).
+ */
+export async function startReferenceFlow(options: ReferenceFlowOptions): Promise<RunningReferenceFlow> {
+  const environment = { ...process.env, ...options.environment };
+  const spec = readFlowYaml(options.flowYaml, {
+    source: options.flowPath ?? '<inline Flow>',
+    environment,
+    searchDirs: executorSearchDirs(options.flowPath, options.workdir),
+  });
+  const flow = await ReferenceFlow.start(spec, options.workdir, environment);
+  const handler = createReferenceGatewayHandler(flow);
+  const host = options.host ?? '127.0.0.1';
+  const servers: GatewayServer[] = [];
+  try {
+    for (const listener of spec.gateways) {
+      const start = gatewayServers[listener.protocol];
+      if (!start) {
+        throw new StressError('AGENT_RUNTIME', `the reference runtime cannot serve ${listener.protocol} yet`, {
+          hint: 'Use a grpc gateway in the Flow YAML.',
+        });
+      }
+      servers.push(await start({ protocol: listener.protocol, host, port: listener.port, docarray: spec.docarray, handler }));
+    }
+  } catch (error) {
+    await Promise.allSettled(servers.map((server) => server.close()));
+    await flow.close();
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    gateways: servers.map((server) => ({ protocol: server.protocol, host: server.host, port: server.port })),
+    docarray: spec.docarray,
+    stop() {
+      stopping ??= (async () => {
+        await Promise.allSettled(servers.map((server) => server.close()));
+        await flow.close();
+      })();
+      return stopping;
+    },
+  };
+}
