@@ -14,7 +14,7 @@ export const startFlow: StepDefinition<'start_flow'> = {
         hint: 'add a create_workspace step before it (the Flow runs in the workspace folder)',
       });
     }
-    const [flowFile] = await prepareUploads(job, context.step.name, [params.file], params.environment, undefined);
+    const [flowFile] = await prepareUploads(job, context.step.name, [params.file], params.environment, params.instancesFile);
     if (!flowFile) throw new StressError('INTERNAL', 'start_flow: rendering produced no file');
     const startedAt = performance.now();
     const flowId = await job.daemon.startFlow(flowFile, job.workspaceId, {

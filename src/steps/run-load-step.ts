@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import type { LoadStepParams } from '../config/plan';
+import { StressError } from '../errors';
+import { runLoad } from '../load/run-load';
+import { loadStepFailure } from '../report/failure-categories';
+import { attachLoadReport } from '../report/load-attachments';
+import { formatStepSummary } from '../report/format-step-summary';
+import { detectDocarray } from './detect-docarray';
+import { resolveGatewayTarget } from './resolve-gateway-target';
+import type { StepContext } from './step-definition';
+
+/**
+ * The body of `index` and `query`: find the gateway, run the phase, keep the report, then
+ * judge it (thresholds, check violations, nothing succeeded). The report is kept and attached
+ * before judging, so a failing step still leaves its numbers behind.
+ */
+export async function runLoadStep(context: StepContext, method: 'index' | 'query', params: LoadStepParams): Promise<void> {
+  const { job } = context;
+  const address = resolveGatewayTarget(job, params);
+  let docarray = params.docarray;
+  if (!docarray) {
+    const detection = await detectDocarray(address);
+    docarray = detection.docarray;
+    context.log(
+      detection.status === 'detected'
+        ? `gateway runs docarray ${detection.version}: ${docarray} wire format`
+        : `docarray not detected (${detection.reason}); using ${docarray} — set docarray: on the step to choose`,
+    );
+  }
+  const target = { ...address, docarray };
+  context.log(`${method}: ${params.arrival ? 'open' : 'closed'} model against ${target.protocol}://${target.host}:${target.port}`);
+  const report = await runLoad({
+    params,
+    target,
+    job: job.job.name,
+    step: context.step.name,
+    method,
+    context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers') },
+    signal: context.signal,
+    onProgress: (p) =>
+      context.progress(
+        `${p.elapsedS.toFixed(0)}s: ${p.qps.toFixed(1)} QPS, ${p.docsPerSec.toFixed(1)} docs/s, p99 ${p.p99Ms.toFixed(1)} ms, ${p.errors} errors`,
+      ),
+  });
+  if (job.timeToReadyS !== undefined) report.timeToReadyS = job.timeToReadyS;
+  job.run.reports.push(report);
+  await attachLoadReport(context.attach, report);
+  context.log(formatStepSummary(report));
+
+  if (report.stoppedBy === 'signal') {
+    throw new StressError('STEP_FAILED', `${method} was interrupted after ${report.wallTimeS.toFixed(1)}s; the partial report is attached`);
+  }
+  const failure = loadStepFailure(report);
+  if (failure) throw failure;
+  if ((report.okRequests ?? report.requests - report.errors.total) === 0) {
+    throw new StressError('STEP_FAILED', `${method}: no request succeeded (${report.requests} sent, ${report.errors.total} errors: ${describeErrors(report.errors)})`, {
+      hint: 'is the Flow running and serving this protocol? the summary attachment has the error counts',
+    });
+  }
+}
+
+function describeErrors(errors: { connection: number; timeout: number; protocol: number; statusByExecutor: Record<string, number> }): string {
+  const parts = [
+    errors.connection ? `${errors.connection} connection` : '',
+    errors.timeout ? `${errors.timeout} timeout` : '',
+    errors.protocol ? `${errors.protocol} protocol` : '',
+    ...Object.entries(errors.statusByExecutor).map(([executor, count]) => `${count} error status from ${executor}`),
+  ].filter(Boolean);
+  return parts.join(', ') || 'none';
+}
