@@ -1,0 +1,113 @@
+import { loadStepFailure } from './failure-categories';
+import type { StepReport } from './step-report';
+
+/** One load step, as a row of the run's stats table. Times in ms unless named. */
+export interface StatsRow {
+  job: string;
+  task: string;
+  method: StepReport['method'];
+  client: string;
+  numClients: number;
+  /** `closed`, or `open` for arrival-rate steps (whose #clients is the in-flight cap). */
+  model: StepReport['model'];
+  wallTimeS: number;
+  requests: number;
+  docs: number;
+  docsPerSec: number;
+  qps: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  errors: number;
+  /** Mean time per request in each executor, keyed by the names in the response routes. */
+  executorMeanMs: Record<string, number>;
+  /** Thresholds and checks held (the step's own verdict on its measurements). */
+  passed: boolean;
+  /** Why not, when `passed` is false. */
+  failure?: string;
+}
+
+export interface StatsTable {
+  rows: StatsRow[];
+  /** Executor columns, in the order they first appear across the run. */
+  executors: string[];
+  /** More than one job: the task column names the job too. */
+  isMultiJob: boolean;
+}
+
+export function buildStatsRow(report: StepReport): StatsRow {
+  const failure = loadStepFailure(report);
+  return {
+    job: report.job,
+    task: report.step,
+    method: report.method,
+    client: report.config.client,
+    numClients: report.model === 'open' ? (report.config.arrival?.maxInFlight ?? report.config.numClients) : report.config.numClients,
+    model: report.model,
+    wallTimeS: report.wallTimeS,
+    requests: report.requests,
+    docs: report.docs,
+    docsPerSec: report.docsPerSec,
+    qps: report.qps,
+    p50Ms: report.latency.p50Ms,
+    p95Ms: report.latency.p95Ms,
+    p99Ms: report.latency.p99Ms,
+    errors: report.errors.total,
+    executorMeanMs: Object.fromEntries(report.executors.map((executor) => [executor.executor, executor.meanMs])),
+    passed: failure === undefined,
+    ...(failure ? { failure: failure.message } : {}),
+  };
+}
+
+/**
+ * The run's stats table: one row per load step, in run order, with a column per executor that
+ * any step's responses named (the seed hard-coded its executors; a Flow decides here).
+ */
+export function buildStatsTable(reports: readonly StepReport[]): StatsTable {
+  const rows = reports.map(buildStatsRow);
+  const executors: string[] = [];
+  for (const row of rows) for (const name of Object.keys(row.executorMeanMs)) if (!executors.includes(name)) executors.push(name);
+  return { rows, executors, isMultiJob: new Set(rows.map((row) => row.job)).size > 1 };
+}
+
+/** A column of the rendered table: header, how to read a cell, whether it is numeric. */
+export interface StatsColumn {
+  header: string;
+  cell: (row: StatsRow) => string;
+  isNumeric: boolean;
+}
+
+/** ms with precision where it matters: 0.84, 12.3, 1234. */
+export function formatMs(value: number): string {
+  if (value >= 1000) return Math.round(value).toLocaleString('en-US');
+  return value < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+const formatCount = (value: number): string => Math.round(value).toLocaleString('en-US');
+const formatRate = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+
+/** The columns both renderers (Markdown and text) print, in order. */
+export function statsColumns(table: StatsTable): StatsColumn[] {
+  const text = (header: string, cell: (row: StatsRow) => string): StatsColumn => ({ header, cell, isNumeric: false });
+  const number = (header: string, cell: (row: StatsRow) => string): StatsColumn => ({ header, cell, isNumeric: true });
+  return [
+    text('Task', (row) => (table.isMultiJob ? `${row.job} / ${row.task}` : row.task)),
+    text('Client', (row) => row.client),
+    number('#Clients', (row) => (row.model === 'open' ? `open ≤${row.numClients}` : String(row.numClients))),
+    number('Wall time (s)', (row) => row.wallTimeS.toFixed(1)),
+    number('#Docs', (row) => formatCount(row.docs)),
+    number('Docs/s', (row) => formatRate(row.docsPerSec)),
+    number('QPS', (row) => formatRate(row.qps)),
+    number('p50 (ms)', (row) => formatMs(row.p50Ms)),
+    number('p95 (ms)', (row) => formatMs(row.p95Ms)),
+    number('p99 (ms)', (row) => formatMs(row.p99Ms)),
+    ...table.executors.map((name) =>
+      number(`${name} (ms)`, (row) => {
+        const value = row.executorMeanMs[name];
+        return value === undefined ? '–' : formatMs(value);
+      }),
+    ),
+    number('Errors', (row) => formatCount(row.errors)),
+    text('Result', (row) => (row.passed ? 'pass' : 'FAIL')),
+  ];
+}
