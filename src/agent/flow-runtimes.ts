@@ -1,5 +1,6 @@
 import type { FlowRuntimeEntry } from './flow-runtime';
 import { createProcessFlowRuntime } from './process-flow-runtime';
+import { createReferenceFlowRuntime } from './reference-flow-runtime';
 
 /** Every runtime `POST /flows` can name with its `runtime` form field. */
 export const flowRuntimes = {
@@ -7,9 +8,13 @@ export const flowRuntimes = {
     summary: 'runs a command per Flow (default `jina flow --uses <file>`) in the workspace folder',
     create: (settings) => createProcessFlowRuntime(settings),
   },
+  reference: {
+    summary: 'serves the Flow in the agent process with simulated executors (no Python)',
+    create: () => createReferenceFlowRuntime(),
+  },
 } satisfies Record<string, FlowRuntimeEntry>;
 
 export type FlowRuntimeName = keyof typeof flowRuntimes;
 
-/** `reference` when this build has it (no Python needed), else `process`. */
-export const defaultFlowRuntime: string = 'reference' in flowRuntimes ? 'reference' : 'process';
+/** Needs no Python, so a fresh clone runs flows out of the box. */
+export const defaultFlowRuntime: FlowRuntimeName = 'reference';

@@ -79,7 +79,7 @@ describe('daemon client retries', () => {
     });
     const client = createDaemonClient({ host: '127.0.0.1', port, retries: 5, retryBaseDelayMs: 100 });
     const status = await client.status();
-    expect((status.jina as Record<string, unknown>).runtimes).toEqual(['process']);
+    expect((status.jina as Record<string, unknown>).runtimes).toContain('process');
   });
 
   test('refused every time: DAEMON_UNREACHABLE with the address, the attempts and a hint', async () => {

@@ -1,0 +1,47 @@
+import { StressError } from '../errors';
+import type { FlowRuntime, RunningFlow } from './flow-runtime';
+import { LogTail } from './log-tail';
+
+/**
+ * The in-process reference runtime from src/target (no Python). Imported on first use so an
+ * agent that only runs `process` flows never loads the simulated executors.
+ */
+export function createReferenceFlowRuntime(): FlowRuntime {
+  return {
+    async start(request) {
+      const { startReferenceFlow } = await import('../target/start-reference-flow');
+      const starting = startReferenceFlow({
+        flowYaml: request.flowYaml,
+        flowPath: request.flowFile,
+        workdir: request.workdir,
+        host: request.host,
+        environment: request.environment,
+      });
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<string>((resolve) => {
+        if (request.timeoutReadyMs !== undefined) {
+          const timeoutMs = request.timeoutReadyMs;
+          timer = setTimeout(() => resolve(`gateway did not start within ${timeoutMs} ms`), timeoutMs);
+        }
+        request.signal.addEventListener('abort', () => resolve(`start cancelled: ${String(request.signal.reason?.message)}`), {
+          once: true,
+        });
+      });
+      const outcome = await Promise.race([starting, gaveUp]).finally(() => clearTimeout(timer));
+      if (typeof outcome === 'string') {
+        // The start may still succeed later: stop whatever it brings up.
+        void starting.then((late) => late.stop(), () => {});
+        throw new StressError('FLOW_NOT_READY', `reference flow failed to start: ${outcome}`);
+      }
+      const logs = new LogTail(50);
+      const ports = outcome.gateways.map((gateway) => `${gateway.protocol}:${gateway.port}`).join(', ');
+      logs.push(`[agent] reference flow serving ${ports} (docarray ${outcome.docarray})`);
+      return {
+        // Bound when startReferenceFlow resolves: the servers accept connections already.
+        gateways: outcome.gateways,
+        stop: () => outcome.stop(),
+        logTail: () => logs.snapshot(),
+      } satisfies RunningFlow;
+    },
+  };
+}
