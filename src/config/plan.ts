@@ -71,6 +71,8 @@ export interface StartFlowParams {
   runtime?: string;
   /** Seconds to wait for the Flow's gateway to answer. */
   timeoutReadyS: number;
+  /** Absolute path of instances.yaml for rendering `file`, as for workspace files. */
+  instancesFile?: string;
 }
 
 export interface Thresholds {

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { PathContext } from './config-paths';
+import { port, text } from './field-schemas';
+import type { DaemonAddress, GatewayAddress } from './plan';
+import { buildStepSchema } from './step-schema';
+import type { ParsedStep } from './step-schema';
+import { STEP_KINDS, stepSchemas } from './step-schemas';
+import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, toGatewayProtocol } from './steps/load-step';
+
+export const DEFAULT_DAEMON_PORT = 8000;
+
+/** One step of any kind, chosen by its `method`. */
+export function buildStepUnion(context: PathContext): z.ZodType<ParsedStep> {
+  const options = STEP_KINDS.map((kind) => buildStepSchema(stepSchemas[kind] as never, context));
+  // The kinds come from a table, so TypeScript cannot see the tuple discriminatedUnion wants.
+  return z.discriminatedUnion('method', options as unknown as [z.ZodObject, ...z.ZodObject[]]) as unknown as z.ZodType<ParsedStep>;
+}
+
+const gatewaySchema = z
+  .strictObject(
+    {
+      host: text(`Gateway host (default ${DEFAULT_GATEWAY_HOST}).`).default(DEFAULT_GATEWAY_HOST),
+      port: port(`Gateway port (default ${DEFAULT_GATEWAY_PORT}).`).default(DEFAULT_GATEWAY_PORT),
+      protocol: clientSchema.optional(),
+    },
+    { error: 'expected a mapping with host, port (and optional protocol)' },
+  )
+  .transform((g): GatewayAddress => ({ host: g.host, port: g.port, protocol: g.protocol && toGatewayProtocol(g.protocol) }))
+  .describe("A running Flow gateway to send load to; when set, load steps need no start_flow.");
+
+const daemonSchema = z
+  .strictObject(
+    {
+      host: text('Daemon (agent / JinaD) host (default localhost).').default('localhost'),
+      port: port(`Daemon port (default ${DEFAULT_DAEMON_PORT}).`).default(DEFAULT_DAEMON_PORT),
+      token: text('Bearer token; write it as ${ENV_VAR}, never literally.').optional(),
+    },
+    { error: 'expected a mapping with host, port (and optional token)' },
+  )
+  .transform((d): DaemonAddress => ({ host: d.host, port: d.port, token: d.token }))
+  .describe('The daemon that holds workspaces and Flows. Absent: the embedded agent on loopback.');
+
+export function buildJobSchema(context: PathContext) {
+  return z
+    .strictObject(
+      {
+        steps: z
+          .array(buildStepUnion(context), { error: 'expected a list of steps' })
+          .min(1, { error: 'a job needs at least one step' })
+          .describe('The steps of the job, run in order.'),
+        daemon: daemonSchema.optional(),
+        gateway: gatewaySchema.optional(),
+      },
+      { error: 'expected a job: a mapping with `steps`' },
+    )
+    .describe('A job: a Vitest describe block whose steps are its tests.');
+}
+
+/** The whole config. The same schema validates configs and generates the JSON Schema. */
+export function buildConfigSchema(context: PathContext) {
+  return z
+    .strictObject(
+      {
+        jobs: z
+          .record(text('Job name (the describe block name).'), buildJobSchema(context), { error: 'expected a mapping of job name to job' })
+          .refine((jobs) => Object.keys(jobs).length > 0, { error: 'expected at least one job' })
+          .describe('Jobs by name; each is a describe block of steps.'),
+      },
+      { error: 'expected a mapping with `jobs`' },
+    )
+    .describe('A jina-stress config: jobs of steps against Jina Flows.');
+}
+
+export type ConfigOutput = z.output<ReturnType<typeof buildConfigSchema>>;

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import type { PathContext } from './config-paths';
+import type { JobStep } from './job-steps';
+import { stepPath } from './job-steps';
+import { resolveCallPaths } from './kwargs-paths';
+import { checkLifecycle } from './lifecycle-checks';
+import type { DaemonAddress, GatewayAddress, JobPlan, LoadStepParams, StepPlan } from './plan';
+import type { ProblemList } from './problem-list';
+import type { SourcePositions } from './source-positions';
+import { assignStepNames } from './step-names';
+import { formatYamlPath } from './yaml-path';
+
+export interface JobSource {
+  name: string;
+  steps: JobStep[];
+  daemon?: DaemonAddress;
+  /** The job's `gateway:`, else one from JINA_GATEWAY_HOST/PORT. */
+  gateway?: GatewayAddress;
+  /** A gateway is configured even if it did not validate (avoids a second, derived problem). */
+  hasGateway: boolean;
+}
+
+export interface JobContext {
+  paths: PathContext;
+  positions: SourcePositions;
+  problems: ProblemList;
+}
+
+/**
+ * Checks across a job's steps and, when every step is valid, its JobPlan: names, positions,
+ * load steps' gateway (step keys, else the job's) and dataset paths.
+ */
+export function planJob(source: JobSource, context: JobContext): JobPlan | undefined {
+  const { name: job, steps } = source;
+  const names = assignStepNames(job, steps, context.problems);
+  checkLifecycle(job, steps, source.hasGateway, context.problems);
+
+  const downloads: string[] = [];
+  const planned: StepPlan[] = [];
+  for (const step of steps) {
+    const parsed = step.parsed;
+    if (!parsed) continue;
+    const at = stepPath(job, step.index);
+    const position = context.positions.locate(at);
+    const base = {
+      index: step.index,
+      name: names[step.index] as string,
+      sleepTimeS: parsed.sleepTimeS,
+      location: { yamlPath: formatYamlPath(at), line: position.line, column: position.column },
+    };
+    if (parsed.kind === 'download_from_s3') downloads.push(path.join(parsed.params.localDirectory, parsed.params.key));
+    if (parsed.kind === 'index' || parsed.kind === 'query') {
+      const params = withJobGateway(parsed.params, step.raw.client === undefined, source.gateway);
+      params.inputs = resolveCallPaths(params.inputs, [...at, 'inputs'], downloads, context.paths, context.problems);
+      if (params.onAlways) params.onAlways = resolveCallPaths(params.onAlways, [...at, 'on_always'], downloads, context.paths, context.problems);
+      planned.push({ ...base, kind: parsed.kind, params } as StepPlan);
+    } else {
+      planned.push({ ...base, kind: parsed.kind, params: parsed.params } as StepPlan);
+    }
+  }
+  if (planned.length !== steps.length) return undefined;
+  return { name: job, daemon: source.daemon, gateway: source.gateway, steps: planned };
+}
+
+/** A step without its own gateway keys uses the job's; the job's protocol sets an unset client. */
+function withJobGateway(params: LoadStepParams, isClientUnset: boolean, gateway: GatewayAddress | undefined): LoadStepParams {
+  const client = isClientUnset && gateway?.protocol ? gateway.protocol : params.client;
+  const own = params.gateway && { ...params.gateway, protocol: client };
+  const fromJob = gateway && { ...gateway, protocol: gateway.protocol ?? client };
+  return { ...params, client, gateway: own ?? fromJob };
+}

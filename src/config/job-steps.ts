@@ -1,0 +1,18 @@
+import type { StepKind } from './plan';
+import type { ParsedStep } from './step-schema';
+import type { YamlPathSegment } from './yaml-path';
+
+/** One step of a job as the job-level checks see it, valid or not. */
+export interface JobStep {
+  index: number;
+  /** The step as written (after `${ENV}` interpolation). */
+  raw: Readonly<Record<string, unknown>>;
+  /** Set when `method` names a known kind, even if the step is otherwise invalid. */
+  method?: StepKind;
+  /** Set when the whole step is valid. */
+  parsed?: ParsedStep;
+}
+
+export function stepPath(job: string, index: number, ...rest: YamlPathSegment[]): YamlPathSegment[] {
+  return ['jobs', job, 'steps', index, ...rest];
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import type { GatewayProtocol } from '../../gateway/gateway-client';
+import { flag, jsonObject, nonNegativeInteger, oneOf, port, positiveInteger, positiveNumber, seconds, text } from '../field-schemas';
+import type { LoadStepParams } from '../plan';
+import type { StepProblemReport } from '../step-schema';
+import { namedCall } from './named-call';
+import { thresholdsSchema } from './thresholds';
+
+/** The seed's spellings and ours, to the one protocol name the gateway clients use. */
+const CLIENTS = { grpc: 'grpc', websockets: 'websocket', websocket: 'websocket', http: 'http' } as const satisfies Record<string, GatewayProtocol>;
+const CLIENT_NAMES = Object.keys(CLIENTS) as [keyof typeof CLIENTS, ...Array<keyof typeof CLIENTS>];
+
+/** The seed's gateway defaults, used when a step names only one of gateway_host/gateway_port. */
+export const DEFAULT_GATEWAY_HOST = 'localhost';
+export const DEFAULT_GATEWAY_PORT = 23_456;
+
+export function toGatewayProtocol(client: keyof typeof CLIENTS): GatewayProtocol {
+  return CLIENTS[client];
+}
+
+export const clientSchema = oneOf(CLIENT_NAMES, 'Gateway protocol: grpc, websocket (the seed wrote websockets) or http.');
+
+/** Keys shared by index and query (the closed model of the seed, the open model, limits). */
+export function loadShape() {
+  return {
+    client: clientSchema.default('grpc'),
+    num_clients: positiveInteger('Concurrent clients of the closed model (default 1).').default(1),
+    request_size: positiveInteger('Documents per request (default 100).').default(100),
+    execution_time: seconds('How long the step sends requests, in seconds (default 10).').default(10),
+    endpoint: z
+      .string({ error: 'expected an endpoint like "/index"' })
+      .regex(/^\/\S*$/, { error: 'expected an endpoint starting with "/"' })
+      .optional()
+      .describe('Executor endpoint to call (default /index for index, /search for query).'),
+    parameters: jsonObject('Request parameters sent to the executors.').default({}),
+    target_executor: text('Send requests only to this executor.').optional(),
+    docarray: oneOf(['v1', 'v2'], 'Wire format of documents: v1 (DocumentArrayProto) or v2 (DocList); detected when absent.').optional(),
+    inputs: namedCall('Where documents come from: a data ingester by name.', 'Ingester name, e.g. random_images, random_texts.'),
+    on_always: namedCall('A check run on every response, by name.', 'Check name, e.g. validate_images.').optional(),
+    gateway_host: text(`Flow gateway host (the seed's key; default ${DEFAULT_GATEWAY_HOST} when gateway_port is set).`).optional(),
+    gateway_port: port(`Flow gateway port (the seed's key; default ${DEFAULT_GATEWAY_PORT} when gateway_host is set).`).optional(),
+    prefetch: positiveInteger('Requests in flight per client (default 1: send, wait, repeat).').default(1),
+    grpc_mode: oneOf(['stream', 'unary'], 'gRPC call style: the bidirectional stream Jina uses (default) or unary.').default('stream'),
+    websocket_framing: oneOf(['bytes', 'json'], 'WebSocket subprotocol (default bytes).').default('bytes'),
+    request_timeout_ms: positiveInteger('Milliseconds before one request counts as timed out (default 30000).').default(30_000),
+    arrival_rate: positiveNumber('Open model: requests started per second (at the start of a ramp).').optional(),
+    ramp_to: positiveNumber('Open model: requests per second at the end, ramped linearly.').optional(),
+    duration: seconds('Open model: how long the schedule runs (default: execution_time).').optional(),
+    max_in_flight: positiveInteger('Open model: cap on requests in flight.').optional(),
+    allow_lag: flag('Open model: let the schedule fall behind without failing the step.').default(false),
+    workers: positiveInteger('Worker threads generating load (default: chosen by the engine).').optional(),
+    thresholds: thresholdsSchema.default({}),
+    max_violations: nonNegativeInteger('Violations of the on_always check tolerated before the step fails (default 0).').optional(),
+    abort_on_fail: flag('Stop the step as soon as a threshold is crossed.').default(false),
+  };
+}
+
+const OPEN_MODEL_KEYS = ['ramp_to', 'duration', 'max_in_flight', 'allow_lag'] as const;
+
+/** Presence rules between keys, checked on the step as written. */
+export function checkLoadStep(step: Readonly<Record<string, unknown>>, report: StepProblemReport): void {
+  const has = (key: string) => step[key] !== undefined;
+  if (!has('arrival_rate')) {
+    for (const key of OPEN_MODEL_KEYS.filter(has)) {
+      const instead = key === 'duration' ? '; the closed model runs for execution_time' : '';
+      report([key], `${key} needs arrival_rate`, `${key} belongs to the open model: set arrival_rate (requests per second) too${instead}`);
+    }
+  } else if (has('duration') && has('execution_time')) {
+    report(['duration'], 'both duration and execution_time are set', 'give the open model one length: keep duration, remove execution_time');
+  }
+  const thresholds = step.thresholds;
+  if (has('max_violations') && thresholds && typeof thresholds === 'object' && (thresholds as Record<string, unknown>).max_violations !== undefined) {
+    report(['max_violations'], 'max_violations is set both here and in thresholds', 'keep one of them');
+  }
+  const client = typeof step.client === 'string' && step.client in CLIENTS ? CLIENTS[step.client as keyof typeof CLIENTS] : 'grpc';
+  if (has('grpc_mode') && client !== 'grpc') report(['grpc_mode'], `grpc_mode applies to the grpc client, not ${client}`, 'remove grpc_mode or set client: grpc');
+  if (has('websocket_framing') && client !== 'websocket') {
+    report(['websocket_framing'], `websocket_framing applies to the websocket client, not ${client}`, 'remove websocket_framing or set client: websocket');
+  }
+}
+
+type LoadInput = z.output<z.ZodObject<ReturnType<typeof loadShape>>>;
+
+export function toLoadParams(input: LoadInput, defaultEndpoint: string): LoadStepParams {
+  const protocol = toGatewayProtocol(input.client);
+  const hasOwnGateway = input.gateway_host !== undefined || input.gateway_port !== undefined;
+  return {
+    client: protocol,
+    numClients: input.num_clients,
+    requestSize: input.request_size,
+    executionTimeS: input.execution_time,
+    endpoint: input.endpoint ?? defaultEndpoint,
+    parameters: input.parameters,
+    targetExecutor: input.target_executor,
+    docarray: input.docarray,
+    inputs: input.inputs,
+    onAlways: input.on_always,
+    gateway: hasOwnGateway
+      ? { host: input.gateway_host ?? DEFAULT_GATEWAY_HOST, port: input.gateway_port ?? DEFAULT_GATEWAY_PORT, protocol }
+      : undefined,
+    prefetch: input.prefetch,
+    grpcMode: input.grpc_mode,
+    websocketFraming: input.websocket_framing,
+    requestTimeoutMs: input.request_timeout_ms,
+    arrival:
+      input.arrival_rate === undefined
+        ? undefined
+        : {
+            arrivalRate: input.arrival_rate,
+            rampTo: input.ramp_to,
+            durationS: input.duration ?? input.execution_time,
+            maxInFlight: input.max_in_flight,
+            allowLag: input.allow_lag,
+          },
+    workers: input.workers,
+    thresholds: input.thresholds,
+    maxViolations: input.max_violations ?? input.thresholds.maxViolations ?? 0,
+    abortOnFail: input.abort_on_fail,
+  };
+}

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { jsonObject, text } from '../field-schemas';
+
+/** `inputs` / `on_always`: a registered ingester or check by name, with its kwargs. */
+export function namedCall(description: string, methodDescription: string) {
+  return z
+    .strictObject(
+      {
+        method: text(methodDescription),
+        kwargs: jsonObject('Keyword arguments for it; relative `directory`, `file`, `path`, `dataset_path` resolve like other paths.').default({}),
+      },
+      { error: 'expected a mapping with `method` (and optional `kwargs`)' },
+    )
+    .describe(description);
+}
+
+/** kwargs keys whose string values are paths (the seed's ingesters took `dataset_path`). */
+export const PATH_KWARGS = ['directory', 'file', 'path', 'dataset_path'] as const;

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { nonNegativeInteger, positiveNumber, ratio, text } from '../field-schemas';
+import type { Thresholds } from '../plan';
+
+const executorThresholds = z
+  .strictObject({
+    p95_ms: positiveNumber('Fail when the p95 time of this executor exceeds this many milliseconds.').optional(),
+    p99_ms: positiveNumber('Fail when the p99 time of this executor exceeds this many milliseconds.').optional(),
+  }, { error: 'expected a mapping with p95_ms and/or p99_ms' })
+  .transform(({ p95_ms, p99_ms }) => ({ p95Ms: p95_ms, p99Ms: p99_ms }));
+
+/** Limits that fail a load step. */
+export const thresholdsSchema = z
+  .strictObject(
+    {
+      p95_ms: positiveNumber('Fail when the client round trip p95 exceeds this many milliseconds.').optional(),
+      p99_ms: positiveNumber('Fail when the client round trip p99 exceeds this many milliseconds.').optional(),
+      error_rate: ratio('Fail when more than this fraction of requests fail (0.01 = 1%).').optional(),
+      min_docs_per_sec: positiveNumber('Fail when fewer documents per second were processed.').optional(),
+      min_qps: positiveNumber('Fail when fewer requests per second completed.').optional(),
+      max_violations: nonNegativeInteger('Fail when the on_always check reports more violations than this.').optional(),
+      executor: z
+        .record(text('Executor name as it appears in the response routes.'), executorThresholds, {
+          error: 'expected a mapping of executor name to {p95_ms, p99_ms}',
+        })
+        .optional()
+        .describe('Per-executor time limits, by executor name.'),
+    },
+    { error: 'expected a mapping of thresholds' },
+  )
+  .transform(
+    (t): Thresholds => ({
+      p95Ms: t.p95_ms,
+      p99Ms: t.p99_ms,
+      errorRate: t.error_rate,
+      minDocsPerSec: t.min_docs_per_sec,
+      minQps: t.min_qps,
+      maxViolations: t.max_violations,
+      executor: t.executor,
+    }),
+  )
+  .describe('Limits that fail the step when the run exceeds them.');

@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { buildConfigSchema, buildStepUnion } from './config-schema';
+import type { ConfigOutput } from './config-schema';
+import type { PathContext } from './config-paths';
+import { coerceEnvScalars } from './env-coercion';
+import { interpolateEnv } from './env-interpolation';
+import { freezePlan } from './immutable-plan';
+import { addIssueProblems, configErrorMessage } from './issue-problems';
+import { planJob } from './job-plan';
+import type { JobStep } from './job-steps';
+import type { GatewayAddress, JobPlan, Plan } from './plan';
+import type { Problem } from './problem';
+import { compareProblems } from './problem';
+import { ProblemList } from './problem-list';
+import { stepPath } from './job-steps';
+import { isStepKind, stepSchemas } from './step-schemas';
+import { DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT } from './steps/load-step';
+import { parseYamlDocument } from './yaml-document';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ConfigSourceOptions {
+  /** Where the config is (or would be): names it in messages, anchors relative paths. */
+  configPath: string;
+  /** Default: process.cwd(). */
+  cwd?: string;
+  /** For `${VAR}` and JINA_GATEWAY_HOST/PORT. Default: process.env. */
+  env?: Env;
+}
+
+export type ConfigValidation = { status: 'valid'; plan: Plan } | { status: 'invalid'; problems: Problem[] };
+
+const MAX_COERCION_ROUNDS = 4;
+
+/**
+ * Validates a config's text completely and returns the Plan, or every problem found. Reads
+ * files the config names (they must exist) but contacts nothing.
+ */
+export function validateConfigText(text: string, options: ConfigSourceOptions): ConfigValidation {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const file = path.resolve(cwd, options.configPath);
+  const paths: PathContext = { configDir: path.dirname(file), cwd };
+
+  const document = parseYamlDocument(text, file);
+  if (document.status === 'invalid') return { status: 'invalid', problems: [document.problem] };
+  const problems = new ProblemList(file, document.positions);
+
+  const interpolated = interpolateEnv(document.value, env, problems);
+  const schema = buildConfigSchema(paths);
+  let data = interpolated.value;
+  let result = schema.safeParse(data, { error: configErrorMessage });
+  for (let round = 0; !result.success && round < MAX_COERCION_ROUNDS; round++) {
+    const coerced = coerceEnvScalars(data, result.error.issues, interpolated.wholeReferences);
+    if (coerced === undefined) break;
+    data = coerced;
+    result = schema.safeParse(data, { error: configErrorMessage });
+  }
+  if (!result.success) addIssueProblems(result.error.issues, { root: schema, data, pathContext: paths }, problems);
+
+  const jobs = planJobs(data, result.success ? result.data : undefined, { env, paths, problems, positions: document.positions });
+  if (!problems.isEmpty || !jobs) return { status: 'invalid', problems: problems.problems.sort(compareProblems) };
+  const configHash = createHash('sha256').update(text).digest('hex').slice(0, 12);
+  return { status: 'valid', plan: freezePlan({ configPath: file, configDir: paths.configDir, configHash, jobs }) };
+}
+
+interface PlanningContext {
+  env: Env;
+  paths: PathContext;
+  problems: ProblemList;
+  positions: Parameters<typeof planJob>[1]['positions'];
+}
+
+/** Job-level checks on whatever is valid, and the jobs' plans when the whole config is. */
+function planJobs(data: unknown, parsed: ConfigOutput | undefined, context: PlanningContext): JobPlan[] | undefined {
+  const rawJobs = asRecord(asRecord(data)?.jobs);
+  if (!rawJobs) return undefined;
+  const envGateway = gatewayFromEnv(context.env, context.problems);
+  const stepSchema = buildStepUnion(context.paths);
+  const planned: JobPlan[] = [];
+  for (const [name, rawJob] of Object.entries(rawJobs)) {
+    const rawSteps = asRecord(rawJob)?.steps;
+    if (!Array.isArray(rawSteps)) continue;
+    const steps: JobStep[] = rawSteps.map((raw, index) => {
+      const step: Readonly<Record<string, unknown>> = asRecord(raw) ?? {};
+      const method = isStepKind(step.method) ? step.method : undefined;
+      if (method) {
+        const definition = stepSchemas[method] as { check?: (s: typeof step, r: (p: readonly PropertyKey[], m: string, h?: string) => void) => void };
+        definition.check?.(step, (at, message, hint) => context.problems.add(stepPath(name, index, ...(at as string[])), message, { hint }));
+      }
+      const result = method ? stepSchema.safeParse(raw, { error: configErrorMessage }) : undefined;
+      return { index, raw: step, method, parsed: result?.success ? result.data : undefined };
+    });
+    const job = parsed?.jobs[name];
+    const hasGateway = asRecord(rawJob)?.gateway !== undefined || envGateway !== undefined;
+    const plan = planJob(
+      { name, steps, daemon: job?.daemon, gateway: job?.gateway ?? envGateway, hasGateway },
+      { paths: context.paths, positions: context.positions, problems: context.problems },
+    );
+    if (plan) planned.push(plan);
+  }
+  return parsed ? planned : undefined;
+}
+
+/** The seed's JINA_GATEWAY_HOST / JINA_GATEWAY_PORT: a gateway for every job without one. */
+function gatewayFromEnv(env: Env, problems: ProblemList): GatewayAddress | undefined {
+  const host = env.JINA_GATEWAY_HOST || undefined;
+  const portText = env.JINA_GATEWAY_PORT || undefined;
+  if (host === undefined && portText === undefined) return undefined;
+  const port = portText === undefined ? DEFAULT_GATEWAY_PORT : Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    problems.problems.push({
+      file: problems.file,
+      yamlPath: '(env) JINA_GATEWAY_PORT',
+      line: 1,
+      column: 1,
+      message: 'expected a port number (1-65535)',
+      found: JSON.stringify(portText),
+      hint: 'fix or unset the JINA_GATEWAY_PORT environment variable',
+    });
+    return undefined;
+  }
+  return { host: host ?? DEFAULT_GATEWAY_HOST, port };
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,47 @@
+import { constructFromEvents, CORE_SCHEMA, mergeTag, parseEvents, YAMLException } from 'js-yaml';
+import type { Problem } from './problem';
+import { SourcePositions } from './source-positions';
+
+export type YamlDocument =
+  | { status: 'parsed'; value: unknown; positions: SourcePositions }
+  | { status: 'invalid'; problem: Problem };
+
+// Merge keys (`<<: *defaults`) are common in stress configs; js-yaml 5 needs them enabled.
+const schema = CORE_SCHEMA.withTags(mergeTag);
+
+/** Hints for js-yaml's syntax errors that have a usual cause. */
+const syntaxHints: Array<[RegExp, string]> = [
+  [/tab characters/, 'indent with spaces; YAML does not allow tabs for indentation'],
+  [/duplicated mapping key/, 'each key may appear once per mapping; remove or rename one of them'],
+  [/bad indentation|deficient indentation/, 'align keys of the same mapping at the same column, with spaces'],
+  [/unexpected end of the stream|missed comma|flow collection/, 'close every [ and { you open'],
+  [/end of the stream or a document separator/, 'a config is one YAML document; remove the extra ---'],
+  [/empty/, 'start the file with `jobs:` and at least one job with steps'],
+];
+
+/** One config's text as plain data plus where each node is. Syntax errors carry line:column. */
+export function parseYamlDocument(text: string, file: string): YamlDocument {
+  let events: ReturnType<typeof parseEvents> | undefined;
+  try {
+    events = parseEvents(text, { filename: file });
+    const documents = constructFromEvents(events, { source: text, filename: file, schema });
+    if (documents.length === 0) return invalid(file, 'the config is empty', 1, 1);
+    if (documents.length > 1) {
+      return invalid(file, 'expected one YAML document, found several', 1, 1);
+    }
+    return { status: 'parsed', value: documents[0], positions: SourcePositions.fromEvents(text, events) };
+  } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
+    const line = (error.mark?.line ?? 0) + 1;
+    const column = (error.mark?.column ?? 0) + 1;
+    // Errors found while building values (duplicate keys) come after a clean parse, so the
+    // node at the error's position can name its path.
+    const yamlPath = events && SourcePositions.fromEvents(text, events).pathAt({ line, column });
+    return invalid(file, `YAML syntax error: ${error.reason}`, line, column, yamlPath);
+  }
+}
+
+function invalid(file: string, message: string, line: number, column: number, yamlPath = '(yaml)'): YamlDocument {
+  const hint = syntaxHints.find(([pattern]) => pattern.test(message))?.[1];
+  return { status: 'invalid', problem: { file, yamlPath, line, column, message, hint } };
+}
