@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { encodeDataRequestWithEncodedDocs, encodeDocuments } from '../protocol/codec';
 import type { RequestHeader } from '../protocol/data-request';
 import type { DocarrayVersion } from '../protocol/document';
 import type { JsonObject } from '../protocol/json-value';
 import type { PostRequest } from './gateway-client';
 
-/** A uuid hex string, as Jina's `random_identity()` makes request ids. */
-export function newRequestId(): string {
-  return randomUUID().replaceAll('-', '');
-}
+export { newRequestId } from '../protocol/request-id';
 
 /** The header Jina's Python client sends: request id, endpoint, target executor if given. */
 export function requestHeader(request: PostRequest, requestId: string): RequestHeader {

@@ -14,13 +14,8 @@ export type { JsonStyle } from './document-json';
 export function dataRequestToJson(request: DataRequest, docarray: DocarrayVersion, style: JsonStyle): JsonObject {
   const key = style === 'http' ? (camel: string) => camel : toSnake;
   const suffix = style === 'http' ? '+00:00' : 'Z';
-  const statusJson = (status: Status): JsonObject => {
-    const json: JsonObject = { code: status.code, description: status.description };
-    if (status.exception) json.exception = { ...status.exception };
-    return json;
-  };
   const header: JsonObject = { [key('requestId')]: request.header.requestId };
-  if (request.header.status) header.status = statusJson(request.header.status);
+  if (request.header.status) header.status = statusToJson(request.header.status);
   if (request.header.execEndpoint !== undefined) header[key('execEndpoint')] = request.header.execEndpoint;
   if (request.header.targetExecutor !== undefined) header[key('targetExecutor')] = request.header.targetExecutor;
   if (request.header.timeout !== undefined) header.timeout = request.header.timeout;
@@ -28,7 +23,7 @@ export function dataRequestToJson(request: DataRequest, docarray: DocarrayVersio
     const json: JsonObject = { executor: route.executor };
     if (route.startUs !== undefined) json[key('startTime')] = formatRfc3339(route.startUs, suffix);
     if (route.endUs !== undefined) json[key('endTime')] = formatRfc3339(route.endUs, suffix);
-    if (route.status) json.status = statusJson(route.status);
+    if (route.status) json.status = statusToJson(route.status);
     return json;
   });
   return {
@@ -78,6 +73,13 @@ function headerFromJson(json: unknown): RequestHeader {
   if (typeof targetExecutor === 'string') header.targetExecutor = targetExecutor;
   if (typeof json.timeout === 'number') header.timeout = json.timeout;
   return header;
+}
+
+/** StatusProto as JSON: `{code (int), description, exception?}`, as `GET /dry_run` returns it. */
+export function statusToJson(status: Status): JsonObject {
+  const json: JsonObject = { code: status.code, description: status.description };
+  if (status.exception) json.exception = { ...status.exception };
+  return json;
 }
 
 const statusCodes: Record<string, number> = { SUCCESS: STATUS_SUCCESS, ERROR: STATUS_ERROR };

@@ -1,4 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import protobuf from 'protobufjs';
+
+/** A uuid hex string, as Jina's `random_identity()` makes request ids. */
+export function newRequestId(): string {
+  return randomUUID().replaceAll('-', '');
+}
 
 /**
  * Reads `header.request_id` (DataRequestProto 1 → HeaderProto 1) without decoding the rest,

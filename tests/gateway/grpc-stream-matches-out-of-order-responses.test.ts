@@ -58,3 +58,26 @@ describe('gRPC JinaRPC/Call stream with prefetch', () => {
     expect(elapsed).toBeLessThan(380);
   });
 });
+
+describe('gRPC stream after a server restart', () => {
+  it('reopens a stream for the next post once the gateway is back on the same port', async () => {
+    const first = await startGrpcGatewayServer({ protocol: 'grpc', port: 0, docarray: 'v2', handler: createScriptedFlowHandler() });
+    const { port } = first;
+    const client = createGrpcClient({ target: { host: first.host, port, protocol: 'grpc', docarray: 'v2' } });
+    await client.connect();
+    const hanging = client.post({ endpoint: '/index', docs: [], parameters: { hang: true } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await first.close();
+    expect((await hanging).status).toBe('connection-error');
+
+    const second = await startGrpcGatewayServer({ protocol: 'grpc', port, docarray: 'v2', handler: createScriptedFlowHandler() });
+    let result = await client.post({ endpoint: '/index', docs: [{ id: 'again' }] });
+    for (let attempt = 0; attempt < 30 && result.status === 'connection-error'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      result = await client.post({ endpoint: '/index', docs: [{ id: 'again' }] });
+    }
+    await client.close();
+    await second.close();
+    expect(result.status).toBe('ok');
+  });
+});

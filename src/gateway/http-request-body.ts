@@ -1,0 +1,29 @@
+import { documentToJson } from '../protocol/document-json';
+import type { DocarrayVersion } from '../protocol/document';
+import type { JsonObject } from '../protocol/json-value';
+import type { PostRequest } from './gateway-client';
+import { requestParameters } from './post-request-encoding';
+
+export interface HttpPost {
+  path: string;
+  body: string;
+}
+
+/**
+ * The HTTP request for a post. docarray v1: `POST /post {execEndpoint, data, parameters,
+ * targetExecutor}`. docarray v2 (no `/post`): `POST /<endpoint> {data, parameters, header:
+ * {requestId, targetExecutor}}` — the v2 gateway honours the request id.
+ */
+export function httpPost(request: PostRequest, requestId: string, docarray: DocarrayVersion): HttpPost {
+  const data = request.docs.map((doc) => documentToJson(doc, docarray, 'http'));
+  const parameters = requestParameters(request);
+  if (docarray === 'v1') {
+    const body: JsonObject = { execEndpoint: request.endpoint, data, parameters };
+    if (request.targetExecutor !== undefined) body.targetExecutor = request.targetExecutor;
+    return { path: '/post', body: JSON.stringify(body) };
+  }
+  const header: JsonObject = { requestId };
+  if (request.targetExecutor !== undefined) header.targetExecutor = request.targetExecutor;
+  const path = request.endpoint.startsWith('/') ? request.endpoint : `/${request.endpoint}`;
+  return { path, body: JSON.stringify({ data, parameters, header }) };
+}

@@ -1,0 +1,202 @@
+import WebSocket from 'ws';
+import { StressError } from '../errors';
+import { decodeDataRequest } from '../protocol/codec';
+import { dataRequestFromJson } from '../protocol/data-request-json';
+import { peekRequestId } from '../protocol/request-id';
+import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client';
+import { httpDryRun, httpInfo } from './http-control-calls';
+import { InFlightLimit } from './in-flight-limit';
+import { encodePostRequest, newRequestId } from './post-request-encoding';
+import { connectionErrorResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result';
+import { websocketBytesEndOfInput, websocketJsonEndOfInput, websocketJsonFrame } from './websocket-request-frame';
+
+interface Pending {
+  requestId: string;
+  sentAtMs: number;
+  timer: NodeJS.Timeout | undefined;
+  /** Set when the request timed out: its late answer must still be consumed (JSON mode). */
+  isAbandoned: boolean;
+  resolve(result: PostResult): void;
+}
+
+/**
+ * WebSocket client on `ws://host:port/`. `bytes` framing (default): one DataRequestProto per
+ * binary frame, responses matched by `header.request_id`, up to `prefetch` in flight. `json`
+ * framing: the gateway assigns request ids, so responses can only be matched by order, and
+ * order is only guaranteed with one request in flight: prefetch is capped to 1 in JSON mode,
+ * and a timed-out request costs the socket (its late answer could not be told apart).
+ * A socket that closes (Jina closes with 1011 when an executor is unreachable) fails the
+ * requests in flight as `connection-error`; the next post opens a new socket.
+ */
+export function createWebSocketClient(options: GatewayClientOptions): GatewayClient {
+  return new WebSocketGatewayClient(options);
+}
+
+/** One socket and the requests waiting on it: a closing socket fails only its own. */
+interface Connection {
+  socket: WebSocket;
+  byId: Map<string, Pending>;
+  inOrder: Pending[];
+}
+
+class WebSocketGatewayClient implements GatewayClient {
+  readonly target: GatewayTarget;
+  private connection: Connection | undefined;
+  private opening: Promise<Connection> | undefined;
+  private isConnected = false;
+  private readonly framing: 'bytes' | 'json';
+  private readonly limit: InFlightLimit;
+
+  constructor(private readonly options: GatewayClientOptions) {
+    this.target = options.target;
+    this.framing = options.websocketFraming ?? 'bytes';
+    this.limit = new InFlightLimit(this.framing === 'json' ? 1 : (options.prefetch ?? 1));
+  }
+
+  async connect(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.open(signal);
+      this.isConnected = true;
+    } catch (error) {
+      throw new StressError('GATEWAY_CONNECTION', `cannot open WebSocket to ${this.url()}: ${(error as Error).message}`, {
+        hint: 'Is the Flow running with protocol websocket on this port?',
+        cause: error,
+      });
+    }
+  }
+
+  private url(): string {
+    return `${this.target.tls ? 'wss' : 'ws'}://${this.target.host}:${this.target.port}/`;
+  }
+
+  private open(signal?: AbortSignal): Promise<Connection> {
+    if (this.connection?.socket.readyState === WebSocket.OPEN) return Promise.resolve(this.connection);
+    this.opening ??= new Promise<Connection>((resolve, reject) => {
+      // maxPayload 0: no receive limit, like Jina's unlimited gRPC messages.
+      const socket = new WebSocket(this.url(), [this.framing], { perMessageDeflate: false, maxPayload: 0 });
+      const connection: Connection = { socket, byId: new Map(), inOrder: [] };
+      const onAbort = (): void => {
+        socket.terminate();
+        reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      socket.binaryType = 'nodebuffer';
+      socket.once('open', () => {
+        signal?.removeEventListener('abort', onAbort);
+        this.connection = connection;
+        resolve(connection);
+      });
+      socket.once('error', (error) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      });
+      socket.on('message', (data: Buffer, isBinary: boolean) => this.receive(connection, data, isBinary));
+      socket.on('close', (code: number, reason: Buffer) => {
+        if (this.connection === connection) this.connection = undefined;
+        failAll(connection, `WebSocket closed with ${code}${reason.length ? `: ${reason.toString('utf8')}` : ''}`, `WS_${code}`);
+      });
+    }).finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  async post(request: PostRequest): Promise<PostResult> {
+    if (!this.isConnected) throw new StressError('INTERNAL', 'WebSocket gateway client used before connect()', { hint: 'Await connect() first.' });
+    const requestId = request.requestId ?? newRequestId();
+    const sentAtMs = performance.now();
+    const frame = this.framing === 'bytes' ? encodePostRequest(request, requestId, this.target.docarray) : websocketJsonFrame(request, this.target.docarray);
+    await this.limit.acquire();
+    try {
+      let connection: Connection;
+      try {
+        connection = await this.open();
+      } catch (error) {
+        return connectionErrorResult(requestId, `cannot reopen WebSocket: ${(error as Error).message}`, sentAtMs, (error as NodeJS.ErrnoException).code);
+      }
+      if (this.framing === 'bytes' && connection.byId.has(requestId)) {
+        return protocolErrorResult(requestId, `request id ${requestId} is already in flight on this socket`, sentAtMs);
+      }
+      return await new Promise<PostResult>((resolve) => {
+        const pending: Pending = { requestId, sentAtMs, timer: undefined, isAbandoned: false, resolve };
+        const timeoutMs = this.options.requestTimeoutMs;
+        if (timeoutMs !== undefined) {
+          pending.timer = setTimeout(() => {
+            pending.isAbandoned = true;
+            connection.byId.delete(requestId);
+            resolve(timeoutResult(requestId, timeoutMs, sentAtMs));
+            // JSON mode matches by order: a late answer would be taken for the next request's.
+            // Drop the socket instead; the next post opens a fresh one.
+            if (this.framing === 'json') connection.socket.terminate();
+          }, timeoutMs);
+        }
+        if (this.framing === 'bytes') connection.byId.set(requestId, pending);
+        else connection.inOrder.push(pending);
+        connection.socket.send(frame, { binary: this.framing === 'bytes' });
+      });
+    } finally {
+      this.limit.release();
+    }
+  }
+
+  private receive(connection: Connection, data: Buffer, isBinary: boolean): void {
+    if (this.framing === 'bytes') {
+      const requestId = isBinary ? peekRequestId(data) : undefined;
+      const pending = requestId === undefined ? undefined : connection.byId.get(requestId);
+      if (!pending) return; // an answer to a request that timed out
+      connection.byId.delete(pending.requestId);
+      this.settle(pending, () => decodeDataRequest(data, this.target.docarray));
+      return;
+    }
+    // JSON mode: one request in flight, so the next response is the oldest request's.
+    const pending = connection.inOrder.shift();
+    if (!pending || pending.isAbandoned) return;
+    this.settle(pending, () => dataRequestFromJson(JSON.parse(data.toString('utf8')), this.target.docarray));
+  }
+
+  private settle(pending: Pending, decode: () => ReturnType<typeof decodeDataRequest>): void {
+    clearTimeout(pending.timer);
+    try {
+      pending.resolve(resultFromResponse(pending.requestId, decode(), pending.sentAtMs));
+    } catch (error) {
+      pending.resolve(protocolErrorResult(pending.requestId, (error as Error).message, pending.sentAtMs));
+    }
+  }
+
+  dryRun(): Promise<DryRunResult> {
+    return httpDryRun(this.target);
+  }
+
+  info(): Promise<GatewayInfo> {
+    return httpInfo(this.target);
+  }
+
+  async close(): Promise<void> {
+    this.isConnected = false;
+    const connection = this.connection;
+    this.connection = undefined;
+    if (!connection) return;
+    failAll(connection, 'WebSocket client closed', 'CLIENT_CLOSED');
+    const { socket } = connection;
+    if (socket.readyState !== WebSocket.OPEN) return;
+    socket.send(this.framing === 'bytes' ? websocketBytesEndOfInput : websocketJsonEndOfInput, { binary: this.framing === 'bytes' });
+    await new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      socket.close(1000);
+      setTimeout(() => {
+        socket.terminate();
+        resolve();
+      }, 1000).unref();
+    });
+  }
+}
+
+function failAll(connection: Connection, message: string, code: string): void {
+  const pendings = [...connection.byId.values(), ...connection.inOrder.splice(0)];
+  connection.byId.clear();
+  for (const pending of pendings) {
+    if (pending.isAbandoned) continue;
+    clearTimeout(pending.timer);
+    pending.resolve(connectionErrorResult(pending.requestId, message, pending.sentAtMs, code));
+  }
+}
