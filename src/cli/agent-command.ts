@@ -8,7 +8,7 @@ const usage = `usage: jina-stress agent [options]
   --port PORT              port (default 8000; 0 picks a free one)
   --workspace-root DIR     folder for workspaces (default: a fresh temp folder, removed on exit)
   --token TOKEN            require "Authorization: Bearer TOKEN" (prefer $JINA_STRESS_AGENT_TOKEN:
-                           flags are visible to other users in `ps`)
+                           flags are visible to other users in "ps")
   --runtime NAME           default flow runtime: reference | process
   --advertise-host HOST    host reported as the flows' gateway address
   --jina-bin PATH          process runtime: the jina executable (default: next to $JINA_PYTHON, else PATH)
