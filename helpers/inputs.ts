@@ -1,0 +1,33 @@
+/**
+ * User inputs, loaded by name: a config's `inputs: {method: numbered_texts, kwargs: {...}}`
+ * finds the export `numbered_texts` here when no built-in has that name. In your own project
+ * import defineInput from 'jina-stress'; this repository imports it from source.
+ */
+import type { JinaDocument } from '../src/protocol/document';
+import { defineInput } from '../src/inputs/define-input';
+
+const TOPICS = ['shoes', 'lamps', 'coffee', 'bicycles', 'tea', 'maps'];
+
+/** `num_docs` short texts "item <n> about <topic>", tagged with the topic; cycles forever. */
+export const numbered_texts = defineInput(async (kwargs, context) => {
+  const count = typeof kwargs.num_docs === 'number' ? kwargs.num_docs : 20;
+  const prefix = typeof kwargs.prefix === 'string' ? kwargs.prefix : 'item';
+  const docs: JinaDocument[] = Array.from({ length: count }, (_, index) => {
+    const topic = TOPICS[index % TOPICS.length]!;
+    return {
+      id: `${prefix}-${context.clientIndex}-${index}`,
+      text: `${prefix} ${index} about ${topic}`,
+      tags: { filename: `${prefix}-${index}.txt`, topic },
+    };
+  });
+  let next = 0;
+  return {
+    name: 'numbered_texts',
+    size: docs.length,
+    take(n) {
+      const out: JinaDocument[] = [];
+      for (let i = 0; i < n; i++) out.push(docs[next++ % docs.length]!);
+      return out;
+    },
+  };
+});

@@ -1,0 +1,42 @@
+import type { NamedCall } from '../config/plan';
+import { StressError } from '../errors';
+import { datasetImages } from './dataset-images';
+import type { InputContext, InputFactory, InputSource } from './input-source';
+import { jsonlDocuments } from './jsonl-documents';
+import { helperModuleCandidates, loadHelperModule } from './load-helper-module';
+import { randomImages } from './random-images';
+import { randomTexts } from './random-texts';
+import { wikipediaDocs } from './wikipedia-docs';
+
+/** Built-in data ingesters by the name configs use (`inputs: {method: <name>}`). */
+export const inputTable = {
+  random_images: randomImages,
+  random_texts: randomTexts,
+  dataset_images: datasetImages,
+  wikipedia_docs: wikipediaDocs,
+  jsonl: jsonlDocuments,
+} satisfies Record<string, InputFactory>;
+
+/** The helper module user inputs are exported from: `helpers/inputs.{ts,mts,js,mjs}`. */
+export const INPUT_HELPER_MODULE = 'inputs';
+
+/**
+ * Creates the named input: a built-in, else an export of `helpers/inputs.*` with that name.
+ * An unknown name is an INPUT error listing the built-ins and the helper's exports.
+ */
+export async function createInput(call: NamedCall, context: InputContext): Promise<InputSource> {
+  return (await findInputFactory(call.method, context.helpersDir))(call.kwargs, context);
+}
+
+export async function findInputFactory(name: string, helpersDir: string): Promise<InputFactory> {
+  if (Object.hasOwn(inputTable, name)) return inputTable[name as keyof typeof inputTable];
+  const helper = await loadHelperModule(helpersDir, INPUT_HELPER_MODULE);
+  const exported = helper?.exports[name];
+  if (typeof exported === 'function') return exported as InputFactory;
+  const inHelpers = helper
+    ? `${helper.file} exports: ${Object.keys(helper.exports).filter((key) => typeof helper.exports[key] === 'function').join(', ') || '(no functions)'}`
+    : `no helper module (looked for ${helperModuleCandidates(helpersDir, INPUT_HELPER_MODULE).join(', ')})`;
+  throw new StressError('INPUT', `unknown input "${name}"; built-in: ${Object.keys(inputTable).join(', ')}; ${inHelpers}`, {
+    hint: `Use a built-in name, or export \`${name}\` from helpers/${INPUT_HELPER_MODULE}.ts with defineInput().`,
+  });
+}
