@@ -34,6 +34,7 @@ class GrpcGatewayClient implements GatewayClient {
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
+    await this.close();
     const { host, port, tls } = this.target;
     const credentials = tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
     const client = new grpc.Client(`${host}:${port}`, credentials, jinaGrpcChannelOptions);

@@ -11,49 +11,20 @@ import { ExecutorUnavailableError, type GatewayHandler } from '../../src/target/
  * Otherwise it echoes the documents through two "executors" (`encoder`, `indexer`): tags gain
  * `seen_by`, each document gets one match (itself, embedding doubled) scored 1.
  */
-export function createScriptedFlowHandler(): GatewayHandler & { completed: string[] } {
+export function createScriptedFlowHandler(): GatewayHandler & { completed: string[]; concurrency: { active: number; max: number } } {
   const completed: string[] = [];
+  const concurrency = { active: 0, max: 0 };
   return {
     completed,
+    concurrency,
     async process(request: DataRequest): Promise<DataRequest> {
-      const gatewayStart = nowMicros();
-      const { delay_ms: delayMs, fail_executor: failExecutor, unavailable_executor: unavailable, hang } = request.parameters;
-      if (hang === true) await new Promise(() => {});
-      if (typeof delayMs === 'number') await new Promise((resolve) => setTimeout(resolve, delayMs));
-      if (typeof unavailable === 'string') throw new ExecutorUnavailableError(unavailable, `deployment ${unavailable} is unavailable`);
-      const routes: Route[] = [];
-      for (const executor of ['encoder', 'indexer']) {
-        const startUs = nowMicros();
-        await new Promise((resolve) => setImmediate(resolve));
-        routes.push({ executor, startUs, endUs: nowMicros() });
+      concurrency.active++;
+      concurrency.max = Math.max(concurrency.max, concurrency.active);
+      try {
+        return await answer(request, completed);
+      } finally {
+        concurrency.active--;
       }
-      completed.push(request.header.requestId);
-      const response: DataRequest = {
-        header: { ...request.header },
-        parameters: { ...request.parameters, __results__: { indexer: { count: request.docs.length } } },
-        routes: [{ executor: 'gateway', startUs: gatewayStart, endUs: nowMicros() }, ...routes],
-        docs: request.docs.map((doc) => ({
-          ...doc,
-          tags: { ...doc.tags, seen_by: ['encoder', 'indexer'] },
-          matches: [
-            {
-              id: `${doc.id}-match`,
-              text: doc.text,
-              tags: { source: doc.id },
-              ...(doc.embedding ? { embedding: createTensor(new Float32Array(tensorToNumbers(doc.embedding).map((v) => v * 2))) } : {}),
-              scores: { cosine: { value: 1, opName: 'cosine' } },
-            },
-          ],
-        })),
-      };
-      if (typeof failExecutor === 'string') {
-        response.header.status = {
-          code: STATUS_ERROR,
-          description: `${failExecutor} raised ValueError`,
-          exception: { name: 'ValueError', args: ['bad input'], stacks: ['Traceback ...'], executor: failExecutor },
-        };
-      }
-      return response;
     },
     async dryRun() {
       return { code: 0, description: '' };
@@ -65,6 +36,47 @@ export function createScriptedFlowHandler(): GatewayHandler & { completed: strin
       return ['/index', '/search'];
     },
   };
+}
+
+async function answer(request: DataRequest, completed: string[]): Promise<DataRequest> {
+  const gatewayStart = nowMicros();
+  const { delay_ms: delayMs, fail_executor: failExecutor, unavailable_executor: unavailable, hang } = request.parameters;
+  if (hang === true) await new Promise(() => {});
+  if (typeof delayMs === 'number') await new Promise((resolve) => setTimeout(resolve, delayMs));
+  if (typeof unavailable === 'string') throw new ExecutorUnavailableError(unavailable, `deployment ${unavailable} is unavailable`);
+  const routes: Route[] = [];
+  for (const executor of ['encoder', 'indexer']) {
+    const startUs = nowMicros();
+    await new Promise((resolve) => setImmediate(resolve));
+    routes.push({ executor, startUs, endUs: nowMicros() });
+  }
+  completed.push(request.header.requestId);
+  const response: DataRequest = {
+    header: { ...request.header },
+    parameters: { ...request.parameters, __results__: { indexer: { count: request.docs.length } } },
+    routes: [{ executor: 'gateway', startUs: gatewayStart, endUs: nowMicros() }, ...routes],
+    docs: request.docs.map((doc) => ({
+      ...doc,
+      tags: { ...doc.tags, seen_by: ['encoder', 'indexer'] },
+      matches: [
+        {
+          id: `${doc.id}-match`,
+          text: doc.text,
+          tags: { source: doc.id },
+          ...(doc.embedding ? { embedding: createTensor(new Float32Array(tensorToNumbers(doc.embedding).map((v) => v * 2))) } : {}),
+          scores: { cosine: { value: 1, opName: 'cosine' } },
+        },
+      ],
+    })),
+  };
+  if (typeof failExecutor === 'string') {
+    response.header.status = {
+      code: STATUS_ERROR,
+      description: `${failExecutor} raised ValueError`,
+      exception: { name: 'ValueError', args: ['bad input'], stacks: ['Traceback ...'], executor: failExecutor },
+    };
+  }
+  return response;
 }
 
 function nowMicros(): number {

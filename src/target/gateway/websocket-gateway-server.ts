@@ -40,11 +40,14 @@ export async function startWebSocketGatewayServer(options: GatewayServerOptions)
   });
 
   const serveDryRun = (socket: WebSocket): void => {
-    handler.dryRun().then((status) => {
-      if (socket.protocol === 'bytes') socket.send(encodeStatus(status));
-      else socket.send(JSON.stringify(statusToJson(status)));
-      socket.close(1000);
-    });
+    handler.dryRun().then(
+      (status) => {
+        if (socket.protocol === 'bytes') socket.send(encodeStatus(status));
+        else socket.send(JSON.stringify(statusToJson(status)));
+        socket.close(1000);
+      },
+      (error: unknown) => socket.close(internalErrorCloseCode, truncateUtf8(String((error as Error).message), maxCloseReasonBytes)),
+    );
   };
 
   const serveData = (socket: WebSocket): void => {
@@ -65,7 +68,12 @@ export async function startWebSocketGatewayServer(options: GatewayServerOptions)
       try {
         if (isBytes && isBinary) {
           if (data.length === 1 && data[0] === 0) isInputDone = true;
-          else if (data.length === 0) handler.dryRun().then((status) => socket.send(encodeStatus(status)));
+          else if (data.length === 0) {
+            handler.dryRun().then(
+              (status) => socket.send(encodeStatus(status)),
+              (error: unknown) => socket.close(internalErrorCloseCode, truncateUtf8(String((error as Error).message), maxCloseReasonBytes)),
+            );
+          }
           else respond(decodeDataRequest(data, docarray));
           return;
         }
