@@ -31,9 +31,9 @@ export function renderStatsMarkdown(table: StatsTable, title = 'Stress test stat
  * Aligned plain text for `stats.txt` and the console (the seed printed a tabulate table).
  * Widths count code points, so `≤` and `–` do not shift the columns.
  */
-export function renderStatsText(table: StatsTable, title = 'Stress test stats'): string {
+export function renderStatsText(table: StatsTable, title = 'Stress test stats', options: { compact?: boolean } = {}): string {
   if (table.rows.length === 0) return `${title}\n${EMPTY_NOTE}\n`;
-  const columns = statsColumns(table);
+  const columns = statsColumns(table, options);
   const cells = [columns.map((column) => column.header), ...table.rows.map((row) => columns.map((column) => column.cell(row)))];
   const width = (text: string): number => [...text].length;
   const widths = columns.map((_, index) => Math.max(...cells.map((line) => width(line[index] ?? ''))));
@@ -43,7 +43,9 @@ export function renderStatsText(table: StatsTable, title = 'Stress test stats'):
   };
   const format = (line: string[]): string => line.map(pad).join('  ').trimEnd();
   const rule = widths.map((size) => '-'.repeat(size)).join('  ');
-  const lines = [title, format(cells[0] ?? []), rule, ...cells.slice(1).map(format), '', EXECUTOR_NOTE];
+  const lines = [title, format(cells[0] ?? []), rule, ...cells.slice(1).map(format)];
+  if (options.compact) return `${lines.join('\n')}\n`;
+  lines.push('', EXECUTOR_NOTE);
   for (const row of table.rows.filter((entry) => !entry.passed)) lines.push(`FAIL ${row.failure ?? `${row.job}/${row.task}`}`);
   return `${lines.join('\n')}\n`;
 }

@@ -86,11 +86,15 @@ export function formatMs(value: number): string {
 const formatCount = (value: number): string => Math.round(value).toLocaleString('en-US');
 const formatRate = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 
-/** The columns both renderers (Markdown and text) print, in order. */
-export function statsColumns(table: StatsTable): StatsColumn[] {
+/**
+ * The columns the renderers print, in order. `compact` (chat messages, narrow screens) keeps
+ * the task, rates, percentiles, executors and verdict, and drops setup columns.
+ */
+export function statsColumns(table: StatsTable, options: { compact?: boolean } = {}): StatsColumn[] {
   const text = (header: string, cell: (row: StatsRow) => string): StatsColumn => ({ header, cell, isNumeric: false });
   const number = (header: string, cell: (row: StatsRow) => string): StatsColumn => ({ header, cell, isNumeric: true });
-  return [
+  const setupHeaders = new Set(['Client', '#Clients', 'Wall time (s)', '#Docs']);
+  const columns: StatsColumn[] = [
     text('Task', (row) => (table.isMultiJob ? `${row.job} / ${row.task}` : row.task)),
     text('Client', (row) => row.client),
     number('#Clients', (row) => (row.model === 'open' ? `open ≤${row.numClients}` : String(row.numClients))),
@@ -110,4 +114,5 @@ export function statsColumns(table: StatsTable): StatsColumn[] {
     number('Errors', (row) => formatCount(row.errors)),
     text('Result', (row) => (row.passed ? 'pass' : 'FAIL')),
   ];
+  return options.compact ? columns.filter((column) => !setupHeaders.has(column.header)) : columns;
 }
