@@ -34,7 +34,9 @@ export class JobRunner {
   }
 
   definitionOf(step: StepPlan): StepDefinition {
-    return this.registry[step.kind] as StepDefinition;
+    const definition = (this.registry as Partial<Record<string, StepDefinition>>)[step.kind];
+    if (!definition) throw new StressError('INTERNAL', `step "${step.kind}" is not in the step registry`);
+    return definition;
   }
 
   /** Upper bound for the step's test timeout: its own, its sleep, and its prerequisites'. */

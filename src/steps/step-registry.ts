@@ -1,6 +1,8 @@
 import type { StepKind } from '../config/plan';
 import { createWorkspace } from './create-workspace';
 import { deleteWorkspace } from './delete-workspace';
+import { indexStep } from './index-step';
+import { queryStep } from './query-step';
 import { startFlow } from './start-flow';
 import type { StepDefinition } from './step-definition';
 import { terminateFlow } from './terminate-flow';
@@ -13,4 +15,6 @@ export const stepRegistry = {
   delete_workspace: deleteWorkspace,
   start_flow: startFlow,
   terminate_flow: terminateFlow,
+  index: indexStep,
+  query: queryStep,
 } satisfies Partial<{ [K in StepKind]: StepDefinition<K> }>;

@@ -1,11 +1,13 @@
 import { afterAll, describe, test, type TestContext } from 'vitest';
-import * as allure from 'allure-js-commons';
 import type { JobPlan, StepPlan } from '../config/plan';
 import { createDaemonClient } from '../daemon/create-daemon-client';
 import { StressError } from '../errors';
 import type { JobContext, RunContext } from '../steps/job-context';
 import { JobRunner } from '../steps/job-runner';
 import type { StepContext } from '../steps/step-definition';
+import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata';
+import { describeStepForAllure } from '../report/allure-metadata';
+import { asTestFailure } from '../report/failure-categories';
 import { formatStepSummary } from '../report/format-step-summary';
 import { installInterruptCleanup } from './install-interrupt-cleanup';
 import type { SuitePayload } from './suite-payload';
@@ -57,7 +59,7 @@ async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext):
     await ctx.annotate(outcome.reason, 'skipped');
     ctx.skip(outcome.reason);
   }
-  if (outcome.status === 'failed') throw outcome.error;
+  if (outcome.status === 'failed') throw asTestFailure(outcome.error);
 }
 
 function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext): StepContext {
@@ -67,15 +69,12 @@ function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext): S
     signal: ctx.signal,
     log: (message) => void ctx.annotate(`${step.name}: ${message}`, 'log'),
     progress: (message) => void ctx.annotate(message, 'progress'),
-    attach: (name, contentType, body) => allure.attachment(name, typeof body === 'string' ? body : Buffer.from(body), { contentType }),
+    attach: attachToAllure,
   };
 }
 
 async function labelForAllure(job: JobContext, step: StepPlan): Promise<void> {
-  await allure.parentSuite(job.run.plan.configPath.split('/').pop() ?? job.run.plan.configPath);
-  await allure.suite(job.job.name);
-  await allure.feature(step.kind);
-  await allure.story(step.name);
+  await applyAllureMetadata(describeStepForAllure(job.run.plan.configPath, job.job.name, step));
 }
 
 function createJobContext(job: JobPlan, run: RunContext, payload: SuitePayload): JobContext {
