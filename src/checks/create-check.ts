@@ -1,0 +1,35 @@
+import type { NamedCall } from '../config/plan';
+import { StressError } from '../errors';
+import { helperModuleCandidates, loadHelperModule } from '../inputs/load-helper-module';
+import type { Check, CheckContext, CheckFactory } from './check';
+import { validateImages, validateTexts } from './validate-documents';
+
+/** Built-in validators by the name configs use (`on_always: {method: <name>}`). */
+export const checkTable = {
+  validate_images: validateImages,
+  validate_texts: validateTexts,
+} satisfies Record<string, CheckFactory>;
+
+/** The helper module user checks are exported from: `helpers/checks.{ts,mts,js,mjs}`. */
+export const CHECK_HELPER_MODULE = 'checks';
+
+/**
+ * Creates the named check: a built-in, else an export of `helpers/checks.*` with that name.
+ * An unknown name is a CHECK error listing the built-ins and the helper's exports.
+ */
+export async function createCheck(call: NamedCall, context: CheckContext): Promise<Check> {
+  return (await findCheckFactory(call.method, context.helpersDir))(call.kwargs, context);
+}
+
+export async function findCheckFactory(name: string, helpersDir: string): Promise<CheckFactory> {
+  if (Object.hasOwn(checkTable, name)) return checkTable[name as keyof typeof checkTable];
+  const helper = await loadHelperModule(helpersDir, CHECK_HELPER_MODULE);
+  const exported = helper?.exports[name];
+  if (typeof exported === 'function') return exported as CheckFactory;
+  const inHelpers = helper
+    ? `${helper.file} exports: ${Object.keys(helper.exports).filter((key) => typeof helper.exports[key] === 'function').join(', ') || '(no functions)'}`
+    : `no helper module (looked for ${helperModuleCandidates(helpersDir, CHECK_HELPER_MODULE).join(', ')})`;
+  throw new StressError('CHECK', `unknown check "${name}"; built-in: ${Object.keys(checkTable).join(', ')}; ${inHelpers}`, {
+    hint: `Use a built-in name, or export \`${name}\` from helpers/${CHECK_HELPER_MODULE}.ts with defineCheck().`,
+  });
+}
