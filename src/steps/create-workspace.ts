@@ -1,5 +1,5 @@
 import type { StepDefinition } from './step-definition';
-import { prepareUploads } from './upload-files';
+import { prepareWorkspaceUploads } from './upload-files';
 
 export const createWorkspace: StepDefinition<'create_workspace'> = {
   kind: 'create_workspace',
@@ -7,7 +7,7 @@ export const createWorkspace: StepDefinition<'create_workspace'> = {
   needs: [],
   timeoutMs: () => 120_000,
   async run(context, params) {
-    const files = await prepareUploads(context.job, context.step.name, params.files, params.environment, params.instancesFile);
+    const files = await prepareWorkspaceUploads(context.job, context.step.name, params);
     const id = await context.job.daemon.createWorkspace(files);
     context.job.workspaceId = id;
     context.job.created.workspaces.add(id);

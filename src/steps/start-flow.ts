@@ -1,6 +1,6 @@
 import { StressError } from '../errors';
 import type { StepDefinition } from './step-definition';
-import { prepareUploads } from './upload-files';
+import { prepareFlowUpload } from './upload-files';
 
 export const startFlow: StepDefinition<'start_flow'> = {
   kind: 'start_flow',
@@ -14,8 +14,7 @@ export const startFlow: StepDefinition<'start_flow'> = {
         hint: 'add a create_workspace step before it (the Flow runs in the workspace folder)',
       });
     }
-    const [flowFile] = await prepareUploads(job, context.step.name, [params.file], params.environment, params.instancesFile);
-    if (!flowFile) throw new StressError('INTERNAL', 'start_flow: rendering produced no file');
+    const flowFile = await prepareFlowUpload(job, context.step.name, params);
     const startedAt = performance.now();
     const flowId = await job.daemon.startFlow(flowFile, job.workspaceId, {
       environment: params.environment,

@@ -1,6 +1,6 @@
 import { StressError } from '../errors';
 import type { StepDefinition } from './step-definition';
-import { prepareUploads } from './upload-files';
+import { prepareWorkspaceUploads } from './upload-files';
 
 /** The seed's update: upload more files into the job's workspace (same id, files overwritten). */
 export const updateWorkspace: StepDefinition<'update_workspace'> = {
@@ -15,7 +15,7 @@ export const updateWorkspace: StepDefinition<'update_workspace'> = {
         hint: 'add a create_workspace step before it',
       });
     }
-    const files = await prepareUploads(context.job, context.step.name, params.files, params.environment, params.instancesFile);
+    const files = await prepareWorkspaceUploads(context.job, context.step.name, params);
     await context.job.daemon.createWorkspace(files, workspaceId);
     context.log(`workspace ${workspaceId} updated with ${files.length} file(s): ${files.map((f) => f.name).join(', ')}`);
   },

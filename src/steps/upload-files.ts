@@ -1,22 +1,23 @@
 import { basename, join } from 'node:path';
-import { renderWorkspaceFiles } from '../config/render-workspace-files';
+import type { StartFlowParams, WorkspaceStepParams } from '../config/plan';
+import { renderFlowFile, renderWorkspaceFiles } from '../config/template-rendering';
 import type { UploadFile } from '../daemon/daemon-api';
 import type { JobContext } from './job-context';
 
-/**
- * Renders `{{ VAR }}` in the files (into copies under reports/rendered, originals untouched)
- * and names them for upload the way the seed did: by their base name.
- */
-export async function prepareUploads(
-  job: JobContext,
-  stepName: string,
-  files: readonly string[],
-  environment: Record<string, string>,
-  instancesFile: string | undefined,
-): Promise<UploadFile[]> {
-  const outDir = join(job.run.reportsDir, 'rendered', job.run.runId, safeSegment(job.job.name), safeSegment(stepName));
-  const rendered = await renderWorkspaceFiles({ files: [...files], environment, ...(instancesFile ? { instancesFile } : {}) }, outDir);
+/** Rendered copies live under reports/rendered/<run>/<job>/<step>: inspectable, originals untouched. */
+function renderDir(job: JobContext, stepName: string): string {
+  return join(job.run.reportsDir, 'rendered', job.run.runId, safeSegment(job.job.name), safeSegment(stepName));
+}
+
+/** Workspace files after `{{ VAR }}` rendering, named for upload by their base name (the seed's way). */
+export async function prepareWorkspaceUploads(job: JobContext, stepName: string, params: WorkspaceStepParams): Promise<UploadFile[]> {
+  const rendered = await renderWorkspaceFiles(params, renderDir(job, stepName));
   return rendered.map((path) => ({ path, name: basename(path) }));
+}
+
+export async function prepareFlowUpload(job: JobContext, stepName: string, params: StartFlowParams): Promise<UploadFile> {
+  const path = await renderFlowFile(params, renderDir(job, stepName));
+  return { path, name: basename(path) };
 }
 
 function safeSegment(name: string): string {
