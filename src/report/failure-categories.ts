@@ -110,7 +110,10 @@ function formatMeasure(value: number): string {
 export function describeThresholdBreaches(report: StepReport): string | undefined {
   const breaches = report.thresholds.filter((outcome) => !outcome.passed);
   if (breaches.length === 0) return undefined;
-  const parts = breaches.map((outcome) => `${outcome.name} measured ${formatMeasure(outcome.measured)}, limit ${formatMeasure(outcome.limit)}`);
+  const parts = breaches.map((outcome) => {
+    const measured = `${outcome.name} measured ${formatMeasure(outcome.measured)}, limit ${formatMeasure(outcome.limit)}`;
+    return outcome.note ? `${measured} (${outcome.note})` : measured;
+  });
   return `${THRESHOLD_BREACH_PREFIX} in ${report.job}/${report.step}: ${parts.join('; ')}`;
 }
 

@@ -25,6 +25,8 @@ export interface StatsRow {
   passed: boolean;
   /** Why not, when `passed` is false. */
   failure?: string;
+  /** The phase did not run to its end (interrupted, or stopped by `abort_on_fail`). */
+  stoppedBy?: 'signal' | 'threshold';
 }
 
 export interface StatsTable {
@@ -56,6 +58,7 @@ export function buildStatsRow(report: StepReport): StatsRow {
     executorMeanMs: Object.fromEntries(report.executors.map((executor) => [executor.executor, executor.meanMs])),
     passed: failure === undefined,
     ...(failure ? { failure: failure.message } : {}),
+    ...(report.stoppedBy === 'signal' || report.stoppedBy === 'threshold' ? { stoppedBy: report.stoppedBy } : {}),
   };
 }
 
@@ -112,7 +115,7 @@ export function statsColumns(table: StatsTable, options: { compact?: boolean } =
       }),
     ),
     number('Errors', (row) => formatCount(row.errors)),
-    text('Result', (row) => (row.passed ? 'pass' : 'FAIL')),
+    text('Result', (row) => `${row.passed ? 'pass' : 'FAIL'}${row.stoppedBy ? ` (partial: ${row.stoppedBy})` : ''}`),
   ];
   return options.compact ? columns.filter((column) => !setupHeaders.has(column.header)) : columns;
 }

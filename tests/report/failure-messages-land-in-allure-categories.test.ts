@@ -22,6 +22,15 @@ describe('failure categories in allurerc', () => {
     expect(allureCategoryOf(failureMessage(error))).toBe('Threshold breaches');
   });
 
+  it('a breach with a note (an executor that never answered) carries the note', () => {
+    const report = buildSampleStepReport({
+      thresholds: [{ name: 'executor.ranker.p99_ms', limit: 5, measured: 0, passed: false, note: 'executor "ranker" never appeared in the response routes' }],
+    });
+    expect(loadStepFailure(report)?.message).toBe(
+      'Threshold breached in images-stress-test/index: executor.ranker.p99_ms measured 0, limit 5 (executor "ranker" never appeared in the response routes)',
+    );
+  });
+
   it('check violations land in "Check violations"', () => {
     const base = buildSampleStepReport();
     const report = { ...base, violations: { count: 3, samples: [{ requestId: 'ab12', message: 'doc 4 has no embedding' }] } };

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { formatStepSummary } from '../../src/report/format-step-summary';
+import { formatMs } from '../../src/report/stats-table';
+import { buildSampleStepReport } from './build-sample-step-report';
+
+describe('formatStepSummary', () => {
+  it('puts counts, rates, percentiles and executor means of the report on one line', () => {
+    const report = buildSampleStepReport({ errorEvery: 100 });
+    const line = formatStepSummary(report);
+    expect(line).not.toContain('\n');
+    expect(line).toContain(`${report.requests} req, ${report.docs.toLocaleString('en-US')} docs in 12.0s`);
+    expect(line).toContain(`p99 ${formatMs(report.latency.p99Ms)} ms, ${report.errors.total} errors`);
+    expect(line).toMatch(/; mean encoder \d+\.\d+, indexer \d+\.\d+ ms$/);
+  });
+
+  it('marks a phase that was cut short as partial', () => {
+    const report = { ...buildSampleStepReport(), stoppedBy: 'signal' as const };
+    expect(formatStepSummary(report)).toMatch(/ \[partial: stopped by signal\]$/);
+  });
+});
