@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { buildConfigSchema } from './config-schema';
+import { buildConfigSchema, EXTENSION_KEY_PATTERN } from './config-schema';
 
 /**
  * The JSON Schema of a config (for editors), generated from the very zod schemas that
@@ -10,7 +10,7 @@ export function configJsonSchema(): Record<string, unknown> {
   // Paths are only checked when parsing; the JSON Schema never parses.
   const schema = buildConfigSchema({ configDir: '.', cwd: '.' });
   const json = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
-  return { ...json, title: 'jina-stress config' };
+  return { ...json, title: 'jina-stress config', patternProperties: { [EXTENSION_KEY_PATTERN]: {} } };
 }
 
 /** The file's exact text, so a test can tell whether the committed schema is current. */

@@ -45,7 +45,7 @@ export function describeUnresolved(
   if (resolution.status === 'wrong-kind') {
     const other = kind === 'file' ? 'a directory' : 'a file';
     return {
-      message: `expected a ${kind}, but ${JSON.stringify(value)} is ${other}`,
+      message: `${JSON.stringify(value)} is ${other}, not a ${kind}`,
       hint: `found at ${displayPath(resolution.path, cwd)}`,
     };
   }
@@ -71,17 +71,13 @@ export function existingPath(context: PathContext, kind: PathKind, description: 
 }
 
 /**
- * A path the run writes or that appears during it (reports, downloads): it need not exist
- * now. An existing match in the usual order wins; otherwise it is taken relative to the cwd,
- * where the run's outputs go.
+ * A path the run writes or fills (reports to upload, a download folder): it need not exist
+ * now, and like the run's other outputs it is relative to the working directory.
  */
 export function runtimePath(context: PathContext, description: string) {
   return z
     .string({ error: 'expected a path' })
     .min(1, { error: 'expected a path' })
-    .transform((value) => {
-      const found = candidatePaths(value, context).find((p) => statSync(p, { throwIfNoEntry: false }));
-      return found ?? path.resolve(context.cwd, value);
-    })
+    .transform((value) => path.resolve(context.cwd, value))
     .describe(description);
 }

@@ -56,6 +56,17 @@ export function buildJobSchema(context: PathContext) {
     .describe('A job: a Vitest describe block whose steps are its tests.');
 }
 
+/**
+ * Top-level keys starting with `x-` hold YAML anchors for reuse (`x-load: &load {...}` then
+ * `<<: *load`), as in docker-compose; they are not part of the config itself.
+ */
+export const EXTENSION_KEY_PATTERN = '^x-';
+
+export function withoutExtensionKeys(data: unknown): unknown {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return data;
+  return Object.fromEntries(Object.entries(data).filter(([key]) => !new RegExp(EXTENSION_KEY_PATTERN).test(key)));
+}
+
 /** The whole config. The same schema validates configs and generates the JSON Schema. */
 export function buildConfigSchema(context: PathContext) {
   return z

@@ -47,6 +47,15 @@ export interface IssueContext {
 
 /** Turns zod issues into problems with positions, found values and hints. */
 export function addIssueProblems(issues: readonly z.core.$ZodIssue[], context: IssueContext, problems: ProblemList): void {
+  // `step:` for `steps:` is one mistake: the unknown key's "did you mean" covers the missing key.
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const known = knownKeysOf(schemaAt(context.root, issue.path, context.data)) ?? [];
+    for (const key of issue.keys) {
+      const match = closestMatch(key, known);
+      if (match && valueAtPath(context.data, [...issue.path, match]) === undefined) problems.suppress([...issue.path, match]);
+    }
+  }
   for (const issue of issues) {
     const path = issue.path;
     const found = valueAtPath(context.data, path);
@@ -58,7 +67,7 @@ export function addIssueProblems(issues: readonly z.core.$ZodIssue[], context: I
         problems.add([...path, key], `unknown key "${key}"`, { role: 'key', hint: unknownKeyHint(key, known, valueAtPath(context.data, path), context) });
       }
     } else if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator === 'method') {
-      if (found === undefined) problems.add(path, 'missing key "method"', { hint: `every step starts with method: one of ${STEP_KINDS.join(', ')}` });
+      if (found === undefined) problems.add(path, 'missing required key "method"', { hint: `every step starts with method: one of ${STEP_KINDS.join(', ')}` });
       else problems.add(path, 'unknown step method', { found, hint: suggestionHint(String(found), STEP_KINDS, 'known methods') });
     } else if (issue.code === 'invalid_type' && found === undefined && path.length > 0) {
       const key = String(path.at(-1));
@@ -73,7 +82,7 @@ export function addIssueProblems(issues: readonly z.core.$ZodIssue[], context: I
       const hint =
         issue.code === 'invalid_value' && typeof found === 'string'
           ? valueHint(found, issue.values.map(String))
-          : fieldHint(String(path.at(-1) ?? ''), context, path);
+          : (quotedScalarHint(issue, found) ?? fieldHint(String(path.at(-1) ?? ''), context, path));
       problems.add(path, issue.message, { found, hint });
     }
   }
@@ -86,7 +95,15 @@ function valueHint(found: string, values: string[]): string | undefined {
 
 function fieldHint(key: string, context: IssueContext, path: readonly PropertyKey[]): string | undefined {
   const description = descriptionOf(schemaAt(context.root, path, context.data));
-  return description ? `${key}: ${description}` : undefined;
+  return description && key ? `${key}: ${description}` : description;
+}
+
+/** `"100"` where a number is wanted: the quotes made it text. */
+function quotedScalarHint(issue: z.core.$ZodIssue, found: unknown): string | undefined {
+  if (issue.code !== 'invalid_type' || typeof found !== 'string') return undefined;
+  const isNumber = issue.expected === 'number' && /^[-+]?\d+(\.\d+)?$/.test(found.trim());
+  const isBoolean = issue.expected === 'boolean' && /^(true|false)$/i.test(found.trim());
+  return isNumber || isBoolean ? `write ${found.trim()} without quotes; quoted, YAML reads it as text` : undefined;
 }
 
 function unknownKeyHint(key: string, known: string[], parent: unknown, context: IssueContext): string {
@@ -99,5 +116,6 @@ function unknownKeyHint(key: string, known: string[], parent: unknown, context: 
     const own = known.filter((k) => !isStepBaseKey(k));
     return own.length > 0 ? `${method} accepts: ${own.join(', ')} (and method, name, sleep_time)` : `${method} takes no keys besides method, name, sleep_time`;
   }
-  return `known keys: ${known.join(', ')}`;
+  const extension = context.data !== null && parent === context.data ? ' (and x-... keys for YAML anchors)' : '';
+  return `known keys: ${known.join(', ')}${extension}`;
 }

@@ -50,7 +50,7 @@ export function planJob(source: JobSource, context: JobContext): JobPlan | undef
     };
     if (parsed.kind === 'download_from_s3') downloads.push(path.join(parsed.params.localDirectory, parsed.params.key));
     if (parsed.kind === 'index' || parsed.kind === 'query') {
-      const params = withJobGateway(parsed.params, step.raw.client === undefined, source.gateway);
+      const params = withJobGateway(parsed.params, step.raw, source.gateway);
       params.inputs = resolveCallPaths(params.inputs, [...at, 'inputs'], downloads, context.paths, context.problems);
       if (params.onAlways) params.onAlways = resolveCallPaths(params.onAlways, [...at, 'on_always'], downloads, context.paths, context.problems);
       planned.push({ ...base, kind: parsed.kind, params } as StepPlan);
@@ -62,10 +62,15 @@ export function planJob(source: JobSource, context: JobContext): JobPlan | undef
   return { name: job, daemon: source.daemon, gateway: source.gateway, steps: planned };
 }
 
-/** A step without its own gateway keys uses the job's; the job's protocol sets an unset client. */
-function withJobGateway(params: LoadStepParams, isClientUnset: boolean, gateway: GatewayAddress | undefined): LoadStepParams {
-  const client = isClientUnset && gateway?.protocol ? gateway.protocol : params.client;
-  const own = params.gateway && { ...params.gateway, protocol: client };
-  const fromJob = gateway && { ...gateway, protocol: gateway.protocol ?? client };
-  return { ...params, client, gateway: own ?? fromJob };
+/**
+ * The gateway a load step sends to: its own gateway_host/gateway_port override the job's
+ * gateway key by key (the seed's defaults fill in when the job has none). The job gateway's
+ * protocol sets the client when the step names none.
+ */
+function withJobGateway(params: LoadStepParams, raw: Readonly<Record<string, unknown>>, gateway: GatewayAddress | undefined): LoadStepParams {
+  const client = raw.client === undefined && gateway?.protocol ? gateway.protocol : params.client;
+  if (!params.gateway) return { ...params, client, gateway: gateway && { ...gateway, protocol: gateway.protocol ?? client } };
+  const host = raw.gateway_host === undefined && gateway ? gateway.host : params.gateway.host;
+  const port = raw.gateway_port === undefined && gateway ? gateway.port : params.gateway.port;
+  return { ...params, client, gateway: { host, port, protocol: client } };
 }

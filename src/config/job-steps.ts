@@ -9,6 +9,11 @@ export interface JobStep {
   raw: Readonly<Record<string, unknown>>;
   /** Set when `method` names a known kind, even if the step is otherwise invalid. */
   method?: StepKind;
+  /**
+   * For a step with no known method, the kind it most likely meant (a near-miss method, or a
+   * bare `- index`), so order checks go on without reporting consequences of that one typo.
+   */
+  likelyMethod?: StepKind;
   /** Set when the whole step is valid. */
   parsed?: ParsedStep;
 }

@@ -2,8 +2,6 @@ import type { JobStep } from './job-steps';
 import { stepPath } from './job-steps';
 import type { StepKind } from './plan';
 import type { ProblemList } from './problem-list';
-import { closestMatch } from './did-you-mean';
-import { STEP_KINDS } from './step-schemas';
 
 type Resource = 'workspace' | 'flow';
 
@@ -34,13 +32,10 @@ export function checkLifecycle(job: string, steps: readonly JobStep[], hasJobGat
   const alive = new Map<Resource, number>();
   const gone = new Map<Resource, number>();
   for (const step of steps) {
-    // A typo'd method is most likely the kind it is close to; with no near kind, what the
-    // job holds from here on is unknown and any finding would be a guess.
-    const method = step.method ?? closestStepKind(step.raw.method);
-    if (!method) {
-      if (step.raw.method === undefined) continue;
-      return;
-    }
+    // With no known or likely kind, what the job holds from here on is unknown and any
+    // finding would be a guess.
+    const method = step.method ?? step.likelyMethod;
+    if (!method) return;
     const rule: { needs?: Resource; creates?: Resource; removes?: Resource } = lifecycle[method];
     if (!step.method) {
       applyEffects(rule, step.index, alive, gone);
@@ -79,8 +74,4 @@ function applyEffects(rule: { creates?: Resource; removes?: Resource }, index: n
     alive.delete(rule.removes);
     gone.set(rule.removes, index);
   }
-}
-
-function closestStepKind(method: unknown): StepKind | undefined {
-  return typeof method === 'string' ? (closestMatch(method, STEP_KINDS) as StepKind | undefined) : undefined;
 }

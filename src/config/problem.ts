@@ -25,8 +25,8 @@ const MAX_FOUND_CHARS = 60;
 export function describeFound(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null (an empty value)';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
+  if (typeof value === 'object') return Object.keys(value).length === 0 ? 'an empty mapping' : 'a mapping';
   if (typeof value === 'string') {
     const quoted = JSON.stringify(value);
     return quoted.length > MAX_FOUND_CHARS ? `${quoted.slice(0, MAX_FOUND_CHARS - 4)}..."` : quoted;

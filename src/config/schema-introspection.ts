@@ -63,14 +63,14 @@ function chooseOption(def: Def, data: unknown): AnySchema | undefined {
  */
 export function schemaAt(root: AnySchema, path: readonly PropertyKey[], data: unknown): AnySchema | undefined {
   let current: AnySchema | undefined = root;
-  for (let depth = 0; depth <= path.length && current; depth++) {
+  for (let depth = 0; current; depth++) {
     let node = unwrap(current);
     const def = defOf(node);
-    if (def.type === 'union') {
+    if (def.type === 'union' && def.discriminator) {
       const chosen = chooseOption(def, valueAtPath(data, path.slice(0, depth)));
+      if (depth === path.length) return chosen ?? current;
       if (!chosen) return undefined;
       node = unwrap(chosen);
-      if (depth === path.length) return chosen;
     }
     if (depth === path.length) return current;
     const segment = path[depth];
@@ -80,7 +80,7 @@ export function schemaAt(root: AnySchema, path: readonly PropertyKey[], data: un
     else if (inner.type === 'array') current = inner.element;
     else return undefined;
   }
-  return current;
+  return undefined;
 }
 
 /** The keys an object schema accepts, or undefined when the schema is not an object. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { buildConfigSchema, buildStepUnion } from './config-schema';
+import { buildConfigSchema, buildStepUnion, withoutExtensionKeys } from './config-schema';
 import type { ConfigOutput } from './config-schema';
 import type { PathContext } from './config-paths';
 import { coerceEnvScalars } from './env-coercion';
@@ -14,7 +14,9 @@ import type { Problem } from './problem';
 import { compareProblems } from './problem';
 import { ProblemList } from './problem-list';
 import { stepPath } from './job-steps';
-import { isStepKind, stepSchemas } from './step-schemas';
+import { isStepKind, STEP_KINDS, stepSchemas } from './step-schemas';
+import { closestMatch } from './did-you-mean';
+import type { StepKind } from './plan';
 import { DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT } from './steps/load-step';
 import { parseYamlDocument } from './yaml-document';
 
@@ -49,7 +51,7 @@ export function validateConfigText(text: string, options: ConfigSourceOptions): 
 
   const interpolated = interpolateEnv(document.value, env, problems);
   const schema = buildConfigSchema(paths);
-  let data = interpolated.value;
+  let data = withoutExtensionKeys(interpolated.value);
   let result = schema.safeParse(data, { error: configErrorMessage });
   for (let round = 0; !result.success && round < MAX_COERCION_ROUNDS; round++) {
     const coerced = coerceEnvScalars(data, result.error.issues, interpolated.wholeReferences);
@@ -85,12 +87,14 @@ function planJobs(data: unknown, parsed: ConfigOutput | undefined, context: Plan
     const steps: JobStep[] = rawSteps.map((raw, index) => {
       const step: Readonly<Record<string, unknown>> = asRecord(raw) ?? {};
       const method = isStepKind(step.method) ? step.method : undefined;
+      const written = typeof raw === 'string' ? raw : step.method;
+      const likelyMethod = method ? undefined : (closestMatch(String(written ?? ''), STEP_KINDS) as StepKind | undefined);
       if (method) {
         const definition = stepSchemas[method] as { check?: (s: typeof step, r: (p: readonly PropertyKey[], m: string, h?: string) => void) => void };
         definition.check?.(step, (at, message, hint) => context.problems.add(stepPath(name, index, ...(at as string[])), message, { hint }));
       }
       const result = method ? stepSchema.safeParse(raw, { error: configErrorMessage }) : undefined;
-      return { index, raw: step, method, parsed: result?.success ? result.data : undefined };
+      return { index, raw: step, method, likelyMethod, parsed: result?.success ? result.data : undefined };
     });
     const job = parsed?.jobs[name];
     const hasGateway = asRecord(rawJob)?.gateway !== undefined || envGateway !== undefined;

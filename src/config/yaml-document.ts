@@ -12,9 +12,9 @@ const schema = CORE_SCHEMA.withTags(mergeTag);
 /** Hints for js-yaml's syntax errors that have a usual cause. */
 const syntaxHints: Array<[RegExp, string]> = [
   [/tab characters/, 'indent with spaces; YAML does not allow tabs for indentation'],
-  [/duplicated mapping key/, 'each key may appear once per mapping; remove or rename one of them'],
-  [/bad indentation|deficient indentation/, 'align keys of the same mapping at the same column, with spaces'],
-  [/unexpected end of the stream|missed comma|flow collection/, 'close every [ and { you open'],
+  [/duplicated mapping key|duplicate key/, 'each key may appear once per mapping; remove or rename one of them'],
+  [/bad indentation|deficient indentation/, 'check the indentation (keys of one mapping share a column) and that every [ and { above is closed'],
+  [/unexpected end of the stream|missed comma|flow collection/, 'close every [ and { you open; inside them, separate entries with commas and quote values with ${VAR}, { or }'],
   [/end of the stream or a document separator/, 'a config is one YAML document; remove the extra ---'],
   [/empty/, 'start the file with `jobs:` and at least one job with steps'],
 ];
@@ -37,7 +37,9 @@ export function parseYamlDocument(text: string, file: string): YamlDocument {
     // Errors found while building values (duplicate keys) come after a clean parse, so the
     // node at the error's position can name its path.
     const yamlPath = events && SourcePositions.fromEvents(text, events).pathAt({ line, column });
-    return invalid(file, `YAML syntax error: ${error.reason}`, line, column, yamlPath);
+    const key = yamlPath?.split(/[.[]/).at(-1)?.replace(/[\]"]/g, '');
+    const message = /duplicated mapping key/.test(error.reason) && key ? `duplicate key "${key}"` : `YAML syntax error: ${error.reason}`;
+    return invalid(file, message, line, column, yamlPath);
   }
 }
 

@@ -8,7 +8,7 @@ export const downloadFromS3Step = defineStepSchema({
   description: 'Download an object (e.g. a dataset) from S3 to local_directory/key.',
   shape: (context) => ({
     key: text('Object key in the bucket.'),
-    local_directory: runtimePath(context, 'Folder to download into (default: the config folder); the file lands at local_directory/key.').default('.'),
+    local_directory: runtimePath(context, 'Folder to download into, relative to the working directory (default .); the file lands at local_directory/key.').default('.'),
     ...s3Shape(),
   }),
   toParams: ({ key, local_directory, ...s3 }) => ({ key, localDirectory: local_directory, ...toS3Options(s3) }),

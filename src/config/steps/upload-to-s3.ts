@@ -8,7 +8,7 @@ export const uploadToS3Step = defineStepSchema({
   description: 'Upload a folder (reports, logs) to S3 under a run prefix.',
   shape: (context) => ({
     // Usually written by the run itself, so it need not exist when the config is validated.
-    directory: runtimePath(context, 'Folder to upload (e.g. reports).'),
+    directory: runtimePath(context, 'Folder to upload (e.g. reports), relative to the working directory.'),
     prefix: text('Key prefix (default: $TFID or the run id).').optional(),
     ...s3Shape(),
   }),
