@@ -1,8 +1,7 @@
 import type { GatewayProtocol } from '../gateway/gateway-client';
 import type { DocarrayVersion } from '../protocol/document';
-import { StressError } from '../errors';
-import type { GatewayServer, GatewayServerOptions } from './gateway/gateway-handler';
-import { startGrpcGatewayServer } from './gateway/grpc-gateway-server';
+import type { GatewayServer } from './gateway/gateway-handler';
+import { startGatewayServer } from './gateway/start-gateway-server';
 import { readFlowYaml } from './read-flow-yaml';
 import { createReferenceGatewayHandler } from './reference-gateway-handler';
 import { ReferenceFlow } from './reference-flow';
@@ -29,14 +28,6 @@ export interface RunningReferenceFlow {
   stop(): Promise<void>;
 }
 
-type StartServer = (options: GatewayServerOptions) => Promise<GatewayServer>;
-
-const gatewayServers: Record<GatewayProtocol, StartServer | undefined> = {
-  grpc: startGrpcGatewayServer,
-  websocket: undefined,
-  http: undefined,
-};
-
 /**
  * Starts a Flow in process: reads the YAML, starts the simulated executors (indexers load
  * their workspace), and serves the Flow's protocol(s) on its port(s).
@@ -54,13 +45,7 @@ export async function startReferenceFlow(options: ReferenceFlowOptions): Promise
   const servers: GatewayServer[] = [];
   try {
     for (const listener of spec.gateways) {
-      const start = gatewayServers[listener.protocol];
-      if (!start) {
-        throw new StressError('AGENT_RUNTIME', `the reference runtime cannot serve ${listener.protocol} yet`, {
-          hint: 'Use a grpc gateway in the Flow YAML.',
-        });
-      }
-      servers.push(await start({ protocol: listener.protocol, host, port: listener.port, docarray: spec.docarray, handler }));
+      servers.push(await startGatewayServer({ protocol: listener.protocol, host, port: listener.port, docarray: spec.docarray, handler }));
     }
   } catch (error) {
     await Promise.allSettled(servers.map((server) => server.close()));

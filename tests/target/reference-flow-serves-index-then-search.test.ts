@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient, GatewayProtocol, PostResult } from '../../src/gateway/gateway-client';
-import { createGrpcClient } from '../../src/gateway/grpc-client';
+import { createGatewayClient, gatewayClients } from '../../src/gateway/gateway-clients';
 import type { DocarrayVersion } from '../../src/protocol/document';
 import { startReferenceFlow, type RunningReferenceFlow } from '../../src/target/start-reference-flow';
 
-const clientFactories: Partial<Record<GatewayProtocol, typeof createGrpcClient>> = { grpc: createGrpcClient };
-
-const cases = Object.keys(clientFactories).flatMap((protocol) =>
+const cases = Object.keys(gatewayClients).flatMap((protocol) =>
   (['v1', 'v2'] as DocarrayVersion[]).map((docarray) => ({ protocol: protocol as GatewayProtocol, docarray })),
 );
 
@@ -19,7 +17,8 @@ with: {protocol: ${protocol}, port: 0, docarray: ${docarray}}
 executors:
   - {name: encoder, uses: ReferenceEncoder, uses_with: {dim: 32}}
   - {name: indexer, uses: ReferenceIndexer, shards: 2, uses_with: {workspace: index}}
-  - {name: broken, uses: FaultExecutor, uses_with: {error_rate: 1, fail_on: [/explode]}}
+  - {name: broken, uses: FaultExecutor, uses_requests: {/explode: fail}, uses_with: {error_rate: 1}}
+  - {name: flaky, uses: FaultExecutor, uses_requests: {/crash: crash}, uses_with: {crash_after: 0}}
 `;
 
 const okResponse = (result: PostResult) => {
@@ -36,7 +35,7 @@ describe.each(cases)('reference Flow over $protocol with docarray $docarray', ({
     workdir = await mkdtemp(join(tmpdir(), 'reference-e2e-'));
     running = await startReferenceFlow({ flowYaml: flowYaml(protocol, docarray), workdir });
     const gateway = running.gateways[0]!;
-    client = clientFactories[protocol]!({ target: { ...gateway, docarray }, prefetch: 4 });
+    client = createGatewayClient({ target: { ...gateway, docarray }, prefetch: 4 });
     await client.connect();
   });
   afterAll(async () => {
@@ -58,8 +57,9 @@ describe.each(cases)('reference Flow over $protocol with docarray $docarray', ({
     );
     const indexed = okResponse(await client.post({ endpoint: '/index', docs, parameters: { __results__: {} } }));
     expect(indexed.docs.map((doc) => doc.id)).toEqual(docs.map((doc) => doc.id));
-    expect(indexed.docs[0]!.embedding).toMatchObject({ dtype: '<f4', shape: [32] });
-    expect(indexed.routes.map((route) => route.executor)).toEqual(['gateway', 'encoder', 'indexer', 'broken']);
+    // HTTP JSON carries no dtype: numbers come back as float64 there.
+    expect(indexed.docs[0]!.embedding).toMatchObject({ dtype: protocol === 'http' ? '<f8' : '<f4', shape: [32] });
+    expect(indexed.routes.map((route) => route.executor)).toEqual(['gateway', 'encoder', 'indexer', 'broken', 'flaky']);
 
     const search = okResponse(
       await client.post({ endpoint: '/search', docs: [{ id: 'q', text: 'Red apples in a basket' }], parameters: { top_k: 2 } }),
@@ -69,7 +69,11 @@ describe.each(cases)('reference Flow over $protocol with docarray $docarray', ({
     expect(matches[0]).toMatchObject({ id: 'doc-0', text: 'red apples in a basket', tags: { filename: 'file 0', index: 0 } });
     expect(matches[0]!.scores?.cosine?.value).toBeCloseTo(1, 5);
     expect(matches[1]!.scores!.cosine!.value).toBeLessThan(0.99);
-    for (const route of search.routes) expect(route.endUs!).toBeGreaterThanOrEqual(route.startUs!);
+    // broken/flaky do not bind /search: as in Jina, their routes have a start and no end.
+    const finished = search.routes.filter((route) => route.endUs !== undefined);
+    expect(finished.map((route) => route.executor)).toEqual(['gateway', 'encoder', 'indexer']);
+    for (const route of finished) expect(route.endUs!).toBeGreaterThanOrEqual(route.startUs!);
+    expect(search.routes.filter((route) => route.endUs === undefined).map((route) => route.executor)).toEqual(['broken', 'flaky']);
   });
 
   it('returns an executor exception as a typed error status naming the executor', async () => {
@@ -78,5 +82,12 @@ describe.each(cases)('reference Flow over $protocol with docarray $docarray', ({
       status: 'error-status',
       error: { name: 'RuntimeError', executor: 'FaultExecutor', description: "RuntimeError('injected fault in broken')" },
     });
+  });
+
+  it('reports a crashed executor as a typed connection error, and the dry run turns not-ready', async () => {
+    const result = await client.post({ endpoint: '/crash', docs: [{ id: 'c', text: 'crash' }] });
+    expect(['connection-error', 'error-status']).toContain(result.status);
+    expect(JSON.stringify(result)).toContain('flaky');
+    expect(await client.dryRun()).toMatchObject({ status: 'not-ready' });
   });
 });
