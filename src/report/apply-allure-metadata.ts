@@ -5,6 +5,10 @@ import type { AttachFunction } from './load-attachments';
 /**
  * Apply labels and parameters to the running test. Must be called inside a test of a run that
  * has the allure-vitest setup file; elsewhere allure-js-commons silently does nothing.
+ *
+ * allure-vitest adds its own parentSuite/suite labels from the describe() path and labels can
+ * only be added, never replaced: nest `describe(<config file name>) > describe(<job>)` so its
+ * labels equal these. With `describe(<job>)` alone every test shows twice in the report tree.
  */
 export async function applyAllureMetadata(metadata: AllureMetadata): Promise<void> {
   await allure.labels(...metadata.labels);

@@ -98,7 +98,7 @@ describe('Allure results and the HTML report', () => {
   it('results carry labels, parameters, failure status and attachments that open and parse', async () => {
     expect([...results.keys()].sort()).toEqual(['index', 'query', 'start_flow', 'terminate_flow']);
     const index = results.get('index') as AllureResult;
-    const label = (name: string) => index.labels.filter((entry) => entry.name === name).map((entry) => entry.value);
+    const label = (name: string) => [...new Set(index.labels.filter((entry) => entry.name === name).map((entry) => entry.value))];
     expect(label('parentSuite')).toEqual(['local.yaml']);
     expect(label('suite')).toEqual(['images-stress-test']);
     expect(label('feature')).toEqual(['index']);
@@ -161,6 +161,8 @@ describe('Allure results and the HTML report', () => {
       try {
         await page.goto(`${server.origin}/index.html`);
         await expect.poll(() => page.getByTestId('tree-leaf-title').allTextContents()).toEqual(['start_flow', 'index', 'query', 'terminate_flow']);
+        // One branch: config file > job (no duplicate tree from clashing suite labels).
+        expect(await page.getByTestId('tree-section-title').allTextContents()).toEqual(['local.yaml', 'images-stress-test']);
         await expect.poll(() => page.getByTestId('metadata-list').textContent()).toContain('jina.jina3.34.0');
         const charts = await openLoadStepCharts(page);
         expect(countPixelsNear(charts[0] as Buffer, QPS_RGB)).toBeGreaterThan(300);
