@@ -1,6 +1,6 @@
 import type { Violation } from '../checks/check';
 import type { PostResult } from '../gateway/gateway-client';
-import type { Route } from '../protocol/data-request';
+import { STATUS_ERROR, type Route } from '../protocol/data-request';
 import type { ErrorCounts, ViolationSample } from '../report/step-report';
 import { createHistogram, encodeHistogram, type Histogram } from './histogram';
 import { createRouteTimings, readRouteTimings } from './route-timings';
@@ -74,7 +74,7 @@ export class LoadRecorder {
         this.recordOk(result.response.routes, docCount, latencyMs, row);
         return;
       case 'error-status': {
-        const executor = result.error.executor || 'unknown';
+        const executor = raisingDeployment(result.response.routes) ?? (result.error.executor || 'unknown');
         this.errors.statusByExecutor[executor] = (this.errors.statusByExecutor[executor] ?? 0) + 1;
         break;
       }
@@ -206,4 +206,17 @@ export class LoadRecorder {
     for (const track of this.executors.values()) track.histogram.destroy();
     this.executors.clear();
   }
+}
+
+/**
+ * The deployment whose route carries the ERROR status. Jina's `exception.executor` is the
+ * executor's class name, which two deployments of one class share; the route names the
+ * deployment, so it is preferred when the gateway stamped one.
+ */
+function raisingDeployment(routes: readonly Route[]): string | undefined {
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const route = routes[i]!;
+    if (route.executor !== 'gateway' && route.status !== undefined && route.status.code === STATUS_ERROR) return route.executor;
+  }
+  return undefined;
 }

@@ -5,6 +5,8 @@ import type { GatewayClient, PostRequest, PostResult } from '../gateway/gateway-
 import type { InputSource } from '../inputs/input-source';
 import type { JsonObject } from '../protocol/json-value';
 import { runClosedModel } from './closed-model';
+import { EncodedDocumentCache } from './encoded-document-cache';
+import { RequestIds } from './request-ids';
 import { initHistograms } from './histogram';
 import type { LoadFactories } from './load-factories';
 import { LoadRecorder } from './load-recorder';
@@ -39,6 +41,8 @@ export class LoadShard {
   private recorder: LoadRecorder | undefined;
   private readonly check: Check | undefined;
   private readonly request: Omit<PostRequest, 'docs'>;
+  private readonly encodedDocs: EncodedDocumentCache | undefined;
+  private readonly requestIds = new RequestIds();
   private isCut = false;
   private failure: unknown;
   private idleWaiters: Array<() => void> = [];
@@ -49,6 +53,7 @@ export class LoadShard {
     this.lanes = lanes;
     this.check = check;
     const { params, method } = spec;
+    this.encodedDocs = EncodedDocumentCache.forInputs(spec.target, params.websocketFraming, lanes.map((lane) => lane.input));
     const parameters: JsonObject =
       method === 'query' && params.topK !== undefined
         ? { ...params.parameters, top_k: params.topK, limit: params.topK }
@@ -148,7 +153,15 @@ export class LoadShard {
     this.inFlight++;
     let result: PostResult;
     try {
-      result = await lane.client.post({ ...this.request, docs });
+      const request: PostRequest = {
+        endpoint: this.request.endpoint,
+        docs,
+        parameters: this.request.parameters!,
+        requestId: this.requestIds.next(),
+      };
+      if (this.request.targetExecutor !== undefined) request.targetExecutor = this.request.targetExecutor;
+      if (this.encodedDocs) request.encodedDocs = this.encodedDocs.encode(docs);
+      result = await lane.client.post(request);
     } catch (error) {
       // post() reports failures as values; a throw means a broken client, counted, not fatal.
       result = { status: 'protocol-error', requestId: '', message: String(error), sentAtMs: performance.now(), roundTripMs: 0 };

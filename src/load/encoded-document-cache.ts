@@ -1,0 +1,37 @@
+import type { GatewayTarget } from '../gateway/gateway-client';
+import type { InputSource } from '../inputs/input-source';
+import { encodeDocuments } from '../protocol/codec';
+import type { DocarrayVersion, JinaDocument } from '../protocol/document';
+
+/**
+ * Each document of a finite input encoded once, however many times the input cycles: an
+ * input hands out the same document objects on every pass, so the protobuf bytes are looked
+ * up by object identity (`PostRequest.encodedDocs`). A WeakMap, so a document the input
+ * drops can be collected with its bytes.
+ */
+export class EncodedDocumentCache {
+  private readonly bytes = new WeakMap<JinaDocument, Uint8Array>();
+
+  constructor(private readonly docarray: DocarrayVersion) {}
+
+  /** A cache when it pays: protobuf framing (JSON transports ignore bytes) and a finite input. */
+  static forInputs(target: GatewayTarget, framing: 'bytes' | 'json', inputs: readonly InputSource[]): EncodedDocumentCache | undefined {
+    const isProtobuf = target.protocol === 'grpc' || (target.protocol === 'websocket' && framing === 'bytes');
+    const isFinite = inputs.every((input) => Number.isFinite(input.size));
+    return isProtobuf && isFinite ? new EncodedDocumentCache(target.docarray) : undefined;
+  }
+
+  encode(docs: readonly JinaDocument[]): Uint8Array[] {
+    const encoded = new Array<Uint8Array>(docs.length);
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i]!;
+      let bytes = this.bytes.get(doc);
+      if (bytes === undefined) {
+        bytes = encodeDocuments([doc], this.docarray)[0]!;
+        this.bytes.set(doc, bytes);
+      }
+      encoded[i] = bytes;
+    }
+    return encoded;
+  }
+}

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { runLoad } from '../../src/load/run-load';
+import { loadParams } from './support/load-params';
+import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
+
+const factoriesModule = new URL('./support/reference-load-factories.ts', import.meta.url);
+let target: ReferenceTarget;
+
+beforeAll(async () => {
+  target = await startReferenceTarget(faultFlow('slow', '{latency_ms: 20}'));
+});
+afterAll(() => target?.stop());
+
+test('a fixed 20 ms executor shows p50 between 20 and 21 ms for the executor and the round trip', async () => {
+  const report = await runLoad({
+    // One client: a replica serves one request at a time, so a second client would queue.
+    params: loadParams({ numClients: 1, executionTimeS: 3 }),
+    target: target.target,
+    job: 'latency',
+    step: 'index',
+    method: 'index',
+    context: { baseDir: process.cwd(), helpersDir: process.cwd() },
+    factoriesModule,
+  });
+
+  console.log(JSON.stringify({ latency: report.latency, executors: report.executors, gw: report.gatewayOverhead, requests: report.requests }));
+  expect(report.errors.total).toBe(0);
+  expect(report.executors.map((executor) => executor.executor)).toEqual(['slow']);
+  const [slow] = report.executors;
+  expect(slow!.p50Ms).toBeGreaterThanOrEqual(20);
+  expect(slow!.p50Ms).toBeLessThanOrEqual(21);
+  expect(report.latency.p50Ms).toBeGreaterThanOrEqual(20);
+  expect(report.latency.p50Ms).toBeLessThanOrEqual(21);
+  // The executor's time is part of the round trip, and every ok response carried its route.
+  expect(slow!.count).toBe(report.okRequests);
+  expect(slow!.share).toBe(1);
+  expect(report.latency.minMs).toBeGreaterThanOrEqual(slow!.p50Ms * 0.95);
+  // Closed model: a client waiting ~20 ms per request cannot exceed 3 s / 20 ms.
+  expect(report.requests).toBeLessThanOrEqual(150);
+  expect(report.requests).toBeGreaterThan(75);
+  expect(report.docs).toBe(report.okRequests);
+  expect(report.gatewayOverhead!.p50Ms).toBeLessThan(2);
+  expect(report.series.map((row) => row.second).slice(0, 3)).toEqual([0, 1, 2]);
+  expect(report.series.reduce((sum, row) => sum + row.requests, 0)).toBe(report.requests);
+});

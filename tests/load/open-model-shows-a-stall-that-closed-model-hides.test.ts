@@ -1,0 +1,62 @@
+import { afterEach, expect, test } from 'vitest';
+import type { LoadStepParams } from '../../src/config/plan';
+import { runLoad } from '../../src/load/run-load';
+import type { StepReport } from '../../src/report/step-report';
+import { loadParams } from './support/load-params';
+import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
+
+const factoriesModule = new URL('./support/reference-load-factories.ts', import.meta.url);
+let target: ReferenceTarget | undefined;
+afterEach(() => target?.stop());
+
+/** A 4 s phase against a 10 ms executor whose whole process freezes for 1 s at t = 1.5 s. */
+async function runThroughStall(params: Partial<LoadStepParams>): Promise<StepReport> {
+  target = await startReferenceTarget(faultFlow('work', '{latency_ms: 10}').replace('uses: FaultExecutor', 'uses: FaultExecutor, replicas: 8'));
+  const running = target;
+  const [report] = await Promise.all([
+    runLoad({
+      params: loadParams({ executionTimeS: 4, ...params }),
+      target: running.target,
+      job: 'stall',
+      step: 'index',
+      method: 'index',
+      context: { baseDir: process.cwd(), helpersDir: process.cwd() },
+      factoriesModule,
+    }),
+    new Promise((resolve) => setTimeout(resolve, 1500)).then(() => running.stall(1000)),
+  ]);
+  return report;
+}
+
+test('the open model puts a 1 s stall into p99; the closed model of the same target hides it', async () => {
+  const open = await runThroughStall({ numClients: 4, arrival: { arrivalRate: 50, durationS: 4, allowLag: false } });
+  const closed = await runThroughStall({ numClients: 4 });
+
+  // Open: the ~50 requests due during the stall were still sent on time and waited up to 1 s;
+  // counted from their intended start, a sixth of all samples are slow.
+  expect(open.errors.total).toBe(0);
+  expect(open.scheduleLag).toMatchObject({ planned: 200, dropped: 0 });
+  expect(open.latency.p99Ms).toBeGreaterThan(800);
+  expect(open.latency.p90Ms).toBeGreaterThan(200);
+  // Closed: each client simply waited, so only 4 of its ~1000 samples saw the stall:
+  // p99 looks healthy although the target was frozen a quarter of the time. Only max tells.
+  expect(closed.errors.total).toBe(0);
+  expect(closed.latency.maxMs).toBeGreaterThan(800);
+  expect(closed.latency.count).toBeGreaterThan(400);
+  expect(closed.latency.p99Ms).toBeLessThan(100);
+  // And the closed model sent nothing during the stall: a gap in its per-second series.
+  expect(Math.min(...closed.series.slice(1, 3).map((row) => row.requests))).toBeLessThan(
+    Math.max(...closed.series.map((row) => row.requests)) / 2,
+  );
+});
+
+test('an in-flight cap that the stall exceeds drops requests, and the step fails unless allow_lag', async () => {
+  const capped = await runThroughStall({ numClients: 2, arrival: { arrivalRate: 50, durationS: 4, maxInFlight: 5, allowLag: false } });
+
+  expect(capped.scheduleLag!.dropped).toBeGreaterThan(30);
+  expect(capped.requests + capped.scheduleLag!.dropped + capped.cutOff!).toBe(200);
+  const lag = capped.thresholds.find((outcome) => outcome.name === 'schedule_lag');
+  expect(lag).toMatchObject({ passed: false, limit: 0 });
+  expect(lag!.measured).toBeGreaterThanOrEqual(capped.scheduleLag!.dropped);
+  expect(lag!.note).toContain('dropped at the in-flight cap');
+});
