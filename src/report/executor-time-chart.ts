@@ -10,6 +10,7 @@ import {
   renderLegend,
   renderSvgDocument,
 } from './chart-frame';
+import { downsampleSeries } from './downsample-series';
 import type { StepReport } from './step-report';
 
 const WIDTH = 900;
@@ -34,12 +35,14 @@ type Row = { second: number } & Record<string, number>;
  * with other executors gets other bands.
  */
 export function renderExecutorTimeChart(report: StepReport): string {
-  const title = `${report.job} / ${report.step}: time per executor (mean per second, stacked)`;
+  const { samples, bucketS } = downsampleSeries(report.series);
+  const per = bucketS > 1 ? `per ${bucketS} s` : 'per second';
+  const title = `${report.job} / ${report.step}: time per executor (mean ${per}, stacked)`;
   const names = executorNamesOf(report);
   const box: ChartBox = { left: LEFT, top: 58, width: WIDTH - LEFT - RIGHT, height: 220 };
   const lastSecond = Math.max(1, ...report.series.map((sample) => sample.second + 1));
   const x = scaleLinear().domain([0, lastSecond]).range([LEFT, WIDTH - RIGHT]);
-  const rows: Row[] = report.series.map((sample) => {
+  const rows: Row[] = samples.map((sample) => {
     const row: Row = { second: sample.second } as Row;
     for (const name of names) row[name] = sample.executorMeanMs[name] ?? 0;
     return row;
@@ -65,6 +68,7 @@ export function renderExecutorTimeChart(report: StepReport): string {
     body.push(renderEmptyNote(box, 'no executor routes in the responses'));
   } else {
     const band = area<SeriesPoint<Row>>()
+      .digits(1)
       .x((point) => x(point.data.second + 0.5))
       .y0((point) => y(point[0]))
       .y1((point) => y(point[1]));

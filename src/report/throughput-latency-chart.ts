@@ -4,12 +4,14 @@ import {
   type ChartBox,
   colorAt,
   escapeXml,
+  formatTick,
   renderBottomAxis,
   renderEmptyNote,
   renderLeftAxis,
   renderLegend,
   renderSvgDocument,
 } from './chart-frame';
+import { downsampleSeries } from './downsample-series';
 import type { SecondSample, StepReport } from './step-report';
 
 const WIDTH = 900;
@@ -34,9 +36,10 @@ function p99Limit(report: StepReport): number | undefined {
  * with no successful request have no latency point: the line breaks instead of dropping to 0.
  */
 export function renderThroughputLatencyChart(report: StepReport): string {
-  const series = report.series;
-  const title = `${report.job} / ${report.step}: throughput and latency`;
-  const lastSecond = Math.max(1, ...series.map((sample) => sample.second + 1));
+  const { samples: series, bucketS } = downsampleSeries(report.series);
+  const buckets = bucketS > 1 ? ` (${bucketS} s buckets)` : '';
+  const title = `${report.job} / ${report.step}: throughput and latency${buckets}`;
+  const lastSecond = Math.max(1, ...report.series.map((sample) => sample.second + 1));
   const x = scaleLinear().domain([0, lastSecond]).range([LEFT, WIDTH - RIGHT]);
   const plotWidth = WIDTH - LEFT - RIGHT;
   const top: ChartBox = { left: LEFT, top: 58, width: plotWidth, height: 150 };
@@ -65,15 +68,15 @@ export function renderThroughputLatencyChart(report: StepReport): string {
   if (series.length === 0) {
     body.push(renderEmptyNote(top, 'no requests recorded'));
   } else {
-    const qpsArea = area<SecondSample>().x(center).y0(yQps(0)).y1((sample) => yQps(sample.requests));
-    const qpsLine = line<SecondSample>().x(center).y((sample) => yQps(sample.requests));
+    const qpsArea = area<SecondSample>().digits(1).x(center).y0(yQps(0)).y1((sample) => yQps(sample.requests));
+    const qpsLine = line<SecondSample>().digits(1).x(center).y((sample) => yQps(sample.requests));
     body.push(`<path class="qps-area" d="${qpsArea(series)}" fill="${QPS_COLOR}" fill-opacity="0.18"/>`);
     body.push(`<path class="qps-line" d="${qpsLine(series)}" fill="none" stroke="${QPS_COLOR}" stroke-width="2"/>`);
-    const barWidth = Math.max(1, (x(1) - x(0)) * 0.6);
+    const barWidth = Math.max(1, (x(bucketS) - x(0)) * 0.6);
     for (const sample of series.filter((entry) => entry.errors > 0)) {
       const y = yQps(sample.errors);
       body.push(
-        `<rect class="error-bar" x="${(center(sample) - barWidth / 2).toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(yQps(0) - y).toFixed(1)}" fill="${ERROR_COLOR}"><title>${sample.errors} errors in second ${sample.second}</title></rect>`,
+        `<rect class="error-bar" x="${(center(sample) - barWidth / 2).toFixed(1)}" y="${y.toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(yQps(0) - y).toFixed(1)}" fill="${ERROR_COLOR}"><title>${formatTick(sample.errors)} errors/s at ${Math.round(sample.second)} s</title></rect>`,
       );
     }
   }
@@ -91,7 +94,7 @@ export function renderThroughputLatencyChart(report: StepReport): string {
       ['p50', P50_COLOR, (sample: SecondSample) => sample.p50Ms],
       ['p99', P99_COLOR, (sample: SecondSample) => sample.p99Ms],
     ] as const) {
-      const path = line<SecondSample>().defined(hasLatency).x(center).y((sample) => yLatency(pick(sample)));
+      const path = line<SecondSample>().digits(1).defined(hasLatency).x(center).y((sample) => yLatency(pick(sample)));
       body.push(`<path class="latency-${name}" d="${path(series)}" fill="none" stroke="${color}" stroke-width="2"/>`);
     }
   }
