@@ -1,0 +1,48 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { runLoad } from '../../src/load/run-load';
+import { loadParams } from './support/load-params';
+import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
+
+let target: ReferenceTarget;
+beforeAll(async () => (target = await startReferenceTarget(faultFlow('fast', '{latency_ms: 0}').replace('uses: FaultExecutor', 'uses: FaultExecutor, replicas: 8'))));
+afterAll(() => target?.stop());
+
+// A full collection on demand, without restarting the test process with --expose-gc.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+function heapAfterGc(): number {
+  collectGarbage();
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
+
+test('heap stays flat while a phase records: no per-request state is kept', async () => {
+  const heap: Array<{ requests: number; bytes: number }> = [];
+  const report = await runLoad({
+    params: loadParams({ numClients: 8, prefetch: 2, executionTimeS: 7 }),
+    target: target.target,
+    job: 'memory',
+    step: 'index',
+    method: 'index',
+    context: { baseDir: process.cwd(), helpersDir: process.cwd() },
+    factoriesModule: new URL('./support/reference-load-factories.ts', import.meta.url),
+    tuning: { progressIntervalS: 1 },
+    // Measured inside the phase, where a leak would show before the recorder is dropped.
+    onProgress: (progress) => {
+      if (progress.elapsedS === 2 || progress.elapsedS === 6) heap.push({ requests: progress.requests, bytes: heapAfterGc() });
+    },
+  });
+
+  expect(report.errors.total).toBe(0);
+  expect(heap).toHaveLength(2);
+  const [early, late] = heap as [(typeof heap)[0], (typeof heap)[0]];
+  const requestsBetween = late.requests - early.requests;
+  expect(requestsBetween).toBeGreaterThan(5000);
+  // Measured here: the heap shrinks by ~0.8 MB over ~40k requests (warm-up garbage goes);
+  // keeping each PostResult would add ~1.8 KB per request, a number per request 8 bytes.
+  expect((late.bytes - early.bytes) / requestsBetween).toBeLessThan(10);
+  expect(late.bytes - early.bytes).toBeLessThan(1024 * 1024);
+});
