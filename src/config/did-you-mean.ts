@@ -18,17 +18,25 @@ export function editDistance(a: string, b: string): number {
   return at(rows - 1, columns - 1);
 }
 
+/** `exec_time` for `execution_time`: each snake_case part is a prefix of the candidate's. */
+function isAbbreviation(word: string, candidate: string): boolean {
+  const parts = word.split('_');
+  const full = candidate.split('_');
+  return parts.length === full.length && parts.every((part, i) => part.length > 0 && (full[i] as string).startsWith(part));
+}
+
 /**
  * The candidate closest to `word`, if it is close enough to be a likely typo: within a third
- * of the word's length (at least 2 edits), or differing only in case, `-` versus `_`, or a
- * missing `s`.
+ * of the word's length (at least 2 edits), differing only in case or `-` versus `_`, or a
+ * snake_case abbreviation of it.
  */
 export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
   const normal = (text: string) => text.toLowerCase().replaceAll('-', '_');
   const limit = Math.max(2, Math.floor(word.length / 3));
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
-    const distance = normal(word) === normal(candidate) ? 0 : editDistance(normal(word), normal(candidate));
+    const [a, b] = [normal(word), normal(candidate)];
+    const distance = a === b ? 0 : isAbbreviation(a, b) ? 1 : editDistance(a, b);
     if (distance <= limit && (!best || distance < best.distance)) best = { candidate, distance };
   }
   return best?.candidate;
