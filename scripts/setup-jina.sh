@@ -3,6 +3,7 @@
 #
 #   .jina-envs/v2  jina==3.34.0 with its default docarray (0.41.0)  -> docarray v2 wire format
 #   .jina-envs/v1  jina==3.34.0 with docarray<0.30 (0.21.1)         -> docarray v1 wire format
+#                  (and pydantic 1: see spec_for)
 #
 # Both are installed from the lock files fixtures/executors/requirements-v{1,2}.lock.txt with
 # --no-deps and wheels only, except the two pure-Python packages PyPI has only as sdists
@@ -58,8 +59,9 @@ path_without_go="${path_without_go%:}"
 
 spec_for() {
   case "$1" in
-    v2) echo "jina==3.34.0" ;;
-    v1) echo "jina==3.34.0 docarray<0.30" ;;
+    v2) echo "jina==3.34.0 pydantic==2.10.6" ;;
+    # pydantic 1: jina's docarray-v1 HTTP/WebSocket gateway models fail under pydantic 2.
+    v1) echo "jina==3.34.0 docarray<0.30 pydantic==1.10.21" ;;
   esac
 }
 
