@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StressError } from '../errors';
@@ -26,8 +26,15 @@ export function buildTemplateView(source: TemplateSource): TemplateViewResult {
   return { status: 'ok', view: { ...source.environment, ...instances.values } };
 }
 
+/**
+ * Templates are Flow and executor YAML, a few KB. Anything this big (a model, a dataset) is
+ * data and is uploaded as it is, without reading it to look for tags.
+ */
+export const MAX_TEMPLATE_BYTES = 4 * 1024 * 1024;
+
 /** Template problems of one file (for validation): each `{{ VAR }}` without a value, by line. */
 export function findTemplateProblems(file: string, view: TemplateView): Array<{ message: string; hint: string }> {
+  if (statSync(file).size > MAX_TEMPLATE_BYTES) return [];
   const scan = scanTemplate(readFileSync(file), view);
   if (scan.status === 'binary') return [];
   const name = path.basename(file);
@@ -51,6 +58,7 @@ export async function renderTemplateFiles(files: readonly string[], source: Temp
   const sources = await Promise.all(files.map(async (file) => ({ file, bytes: await readFile(file) })));
   const missing: string[] = [];
   for (const { file, bytes } of sources) {
+    if (bytes.byteLength > MAX_TEMPLATE_BYTES) continue;
     const scan = scanTemplate(bytes, view.view);
     if (scan.status === 'invalid') missing.push(`${file}: ${scan.message}`);
     if (scan.status === 'text') missing.push(...scan.unresolved.map((u) => `${file}:${u.line}: {{ ${u.name} }} has no value`));
@@ -64,7 +72,7 @@ export async function renderTemplateFiles(files: readonly string[], source: Temp
   await mkdir(outDir, { recursive: true });
   return Promise.all(
     sources.map(async ({ file, bytes }) => {
-      const text = decodeTemplateText(bytes);
+      const text = bytes.byteLength > MAX_TEMPLATE_BYTES ? undefined : decodeTemplateText(bytes);
       const target = path.join(outDir, path.basename(file));
       await writeFile(target, text === undefined ? bytes : renderTemplateText(text, view.view));
       return target;

@@ -90,8 +90,7 @@ function planJobs(data: unknown, parsed: ConfigOutput | undefined, context: Plan
       const written = typeof raw === 'string' ? raw : step.method;
       const likelyMethod = method ? undefined : (closestMatch(String(written ?? ''), STEP_KINDS) as StepKind | undefined);
       if (method) {
-        const definition = stepSchemas[method] as { check?: (s: typeof step, r: (p: readonly PropertyKey[], m: string, h?: string) => void) => void };
-        definition.check?.(step, (at, message, hint) => context.problems.add(stepPath(name, index, ...(at as string[])), message, { hint }));
+        stepSchemas[method].check?.(step, (at, message, hint) => context.problems.add(stepPath(name, index, ...at), message, { hint }));
       }
       const result = method ? stepSchema.safeParse(raw, { error: configErrorMessage }) : undefined;
       return { index, raw: step, method, likelyMethod, parsed: result?.success ? result.data : undefined };

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { renderFlowFile, renderWorkspaceFiles } from '../../src/config/template-rendering';
+import { MAX_TEMPLATE_BYTES, renderFlowFile, renderWorkspaceFiles } from '../../src/config/template-rendering';
 import { isStressError } from '../../src/errors';
 
 const base = mkdtempSync(path.join(os.tmpdir(), 'jina-stress-templates-'));
@@ -57,6 +57,16 @@ executors:
       `cannot render templates:\n  ${flow}:3: {{ JINA_GATEWAY_PORT_EXPOSE }} has no value\n  ${flow}:4: {{ ENCODER_HOST }} has no value`,
     );
     expect(() => readFileSync(path.join(outDir, 'flow.yml'))).toThrow(/ENOENT/);
+  });
+});
+
+describe('large files', () => {
+  test('are data, not templates: copied byte for byte even with {{ }} inside', async () => {
+    const content = Buffer.alloc(MAX_TEMPLATE_BYTES + 1, 'a');
+    content.write('{{ NOT_A_VARIABLE }}', 0);
+    const big = put('big.txt', content);
+    const [rendered] = await renderWorkspaceFiles({ files: [big], environment: {} }, path.join(base, 'rendered-big'));
+    expect(readFileSync(rendered as string).equals(content)).toBe(true);
   });
 });
 
