@@ -13,6 +13,8 @@ export interface RunContext {
   reports: StepReport[];
   /** Step failures (name → message) so far, for notify_slack. */
   failures: Array<{ job: string; step: string; message: string }>;
+  /** Where upload_to_s3 put the reports, for notify_slack. */
+  links: Array<{ label: string; url: string }>;
 }
 
 /** Per-job state, passed explicitly to every step (the seed kept it in globals). */

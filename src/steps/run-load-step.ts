@@ -5,7 +5,8 @@ import { runLoad } from '../load/run-load';
 import { loadStepFailure } from '../report/failure-categories';
 import { attachLoadReport } from '../report/load-attachments';
 import { formatStepSummary } from '../report/format-step-summary';
-import { detectDocarray } from './detect-docarray';
+import { chooseDocarray, probeGateway } from './detect-docarray';
+import { recordEnvironment } from './record-environment';
 import { resolveGatewayTarget } from './resolve-gateway-target';
 import type { StepContext } from './step-definition';
 
@@ -17,16 +18,10 @@ import type { StepContext } from './step-definition';
 export async function runLoadStep(context: StepContext, method: 'index' | 'query', params: LoadStepParams): Promise<void> {
   const { job } = context;
   const address = resolveGatewayTarget(job, params);
-  let docarray = params.docarray;
-  if (!docarray) {
-    const detection = await detectDocarray(address);
-    docarray = detection.docarray;
-    context.log(
-      detection.status === 'detected'
-        ? `gateway runs docarray ${detection.version}: ${docarray} wire format`
-        : `docarray not detected (${detection.reason}); using ${docarray} — set docarray: on the step to choose`,
-    );
-  }
+  const probe = await probeGateway(address);
+  const { docarray, note } = chooseDocarray(params.docarray, probe);
+  context.log(note);
+  await recordEnvironment(job, address, probe);
   const target = { ...address, docarray };
   context.log(`${method}: ${params.arrival ? 'open' : 'closed'} model against ${target.protocol}://${target.host}:${target.port}`);
   const report = await runLoad({

@@ -1,4 +1,8 @@
 import type { StepKind } from '../config/plan';
+import { collectStats } from './collect-stats';
+import { downloadFromS3 } from './download-from-s3';
+import { notifySlack } from './notify-slack';
+import { uploadToS3 } from './upload-to-s3';
 import { createWorkspace } from './create-workspace';
 import { deleteWorkspace } from './delete-workspace';
 import { indexStep } from './index-step';
@@ -17,4 +21,8 @@ export const stepRegistry = {
   terminate_flow: terminateFlow,
   index: indexStep,
   query: queryStep,
-} satisfies Partial<{ [K in StepKind]: StepDefinition<K> }>;
+  collect_stats: collectStats,
+  upload_to_s3: uploadToS3,
+  download_from_s3: downloadFromS3,
+  notify_slack: notifySlack,
+} satisfies { [K in StepKind]: StepDefinition<K> };

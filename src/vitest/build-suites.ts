@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { afterAll, describe, test, type TestContext } from 'vitest';
 import type { JobPlan, StepPlan } from '../config/plan';
 import { createDaemonClient } from '../daemon/create-daemon-client';
@@ -25,26 +26,32 @@ export function buildSuites(payload: SuitePayload): void {
     reportsDir: payload.reportsDir,
     reports: [],
     failures: [],
+    links: [],
   };
   const runners: JobRunner[] = [];
   installInterruptCleanup(runners);
-  for (const job of payload.plan.jobs) {
-    describe(job.name, () => {
-      const runner = new JobRunner(createJobContext(job, run, payload));
-      runners.push(runner);
-      for (const step of job.steps) {
-        test(step.name, (ctx) => runStepTest(runner, step, ctx), runner.timeoutMs(step.index));
+  // Allure derives parent suite / suite from the describe path: config file › job.
+  describe(basename(payload.plan.configPath), () => {
+    for (const job of payload.plan.jobs) describeJob(job, run, payload, runners);
+  });
+}
+
+function describeJob(job: JobPlan, run: RunContext, payload: SuitePayload, runners: JobRunner[]): void {
+  describe(job.name, () => {
+    const runner = new JobRunner(createJobContext(job, run, payload));
+    runners.push(runner);
+    for (const step of job.steps) {
+      test(step.name, (ctx) => runStepTest(runner, step, ctx), runner.timeoutMs(step.index));
+    }
+    afterAll(async () => {
+      const leftBehind = await runner.teardown();
+      if (leftBehind.length > 0) {
+        throw new StressError('DAEMON_HTTP', `job "${job.name}" could not clean up:\n  ${leftBehind.join('\n  ')}`, {
+          hint: 'remove them by hand on the daemon; the step results above are kept',
+        });
       }
-      afterAll(async () => {
-        const leftBehind = await runner.teardown();
-        if (leftBehind.length > 0) {
-          throw new StressError('DAEMON_HTTP', `job "${job.name}" could not clean up:\n  ${leftBehind.join('\n  ')}`, {
-            hint: 'remove them by hand on the daemon; the step results above are kept',
-          });
-        }
-      });
     });
-  }
+  });
 }
 
 async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext): Promise<void> {

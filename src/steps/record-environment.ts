@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import type { GatewayTarget } from '../gateway/gateway-client';
+import { describeEnvironment, writeEnvironmentProperties } from '../report/environment-properties';
+import type { GatewayProbe } from './detect-docarray';
+import type { JobContext } from './job-context';
+
+/** Adds the job's daemon, gateway and the gateway's Jina versions to Allure's Environment panel. */
+export async function recordEnvironment(job: JobContext, gateway: Omit<GatewayTarget, 'docarray'>, probe: GatewayProbe): Promise<void> {
+  const { plan, runId, reportsDir } = job.run;
+  const entries = describeEnvironment({
+    configPath: plan.configPath,
+    configHash: plan.configHash,
+    runId,
+    targets: [
+      {
+        job: job.job.name,
+        daemon: job.daemon.baseUrl,
+        gateway: `${gateway.protocol}://${gateway.host}:${gateway.port}`,
+        ...(probe.status === 'answered' ? { gatewayInfo: probe.info } : {}),
+      },
+    ],
+  });
+  await writeEnvironmentProperties(join(reportsDir, 'allure-results'), entries);
+}

@@ -1,0 +1,15 @@
+import { basename } from 'node:path';
+import type { SlackNotice } from '../sinks/slack-message';
+import type { RunContext } from './job-context';
+
+export function slackNoticeOf(run: RunContext, title: string | undefined): SlackNotice {
+  const configName = basename(run.plan.configPath);
+  return {
+    title: title ?? `jina-stress: ${configName}`,
+    reports: run.reports,
+    failures: run.failures,
+    links: run.links,
+    runId: run.runId,
+    configName,
+  };
+}
