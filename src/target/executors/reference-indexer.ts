@@ -71,7 +71,14 @@ export const referenceIndexer = {
 } satisfies ExecutorKind;
 
 function matchFrom(stored: StoredDocument, similarity: number, embeddingsFrom: VectorStore | undefined): JinaDocument {
-  const match: JinaDocument = { ...stored, adjacency: 1, scores: { cosine: { value: similarity, opName: 'cosine' } } };
+  // Built field by field: spreading `stored` here was the indexer's hot spot.
+  const match: JinaDocument = { id: stored.id, adjacency: 1, scores: { cosine: { value: similarity, opName: 'cosine' } } };
+  if (stored.tags) match.tags = stored.tags;
+  if (stored.text !== undefined) match.text = stored.text;
+  if (stored.mimeType) match.mimeType = stored.mimeType;
+  if (stored.uri) match.uri = stored.uri;
+  if (stored.tensor) match.tensor = stored.tensor;
+  if (stored.blob) match.blob = stored.blob;
   if (embeddingsFrom) {
     const embedding = embeddingsFrom.embeddingOf(stored.id);
     if (embedding) match.embedding = embedding;

@@ -83,18 +83,42 @@ export class VectorStore {
         `shapes (${query.length},) and (${dim},) not aligned: the query embedding does not match the index`,
       ]);
     }
-    const best: Array<{ row: number; similarity: number }> = [];
-    for (let row = 0; row < this.rowIds.length; row++) {
-      let dot = 0;
-      const offset = row * dim;
-      for (let index = 0; index < dim; index++) dot += this.matrix[offset + index]! * query[index]!;
-      if (best.length === topK && dot <= best[best.length - 1]!.similarity) continue;
-      let position = best.length;
-      while (position > 0 && best[position - 1]!.similarity < dot) position--;
-      best.splice(position, 0, { row, similarity: dot });
-      if (best.length > topK) best.pop();
+    // Insertion into a small sorted buffer: k is small, rows are many.
+    const keep = Math.min(topK, this.rowIds.length);
+    const rows = new Int32Array(keep);
+    const scores = new Float64Array(keep).fill(-Infinity);
+    const matrix = this.matrix;
+    let filled = 0;
+    for (let row = 0, offset = 0; row < this.rowIds.length; row++, offset += dim) {
+      // Four accumulators: independent adds pipeline better than one long dependency chain.
+      let a = 0;
+      let b = 0;
+      let c = 0;
+      let d = 0;
+      let index = 0;
+      for (; index + 3 < dim; index += 4) {
+        a += matrix[offset + index]! * query[index]!;
+        b += matrix[offset + index + 1]! * query[index + 1]!;
+        c += matrix[offset + index + 2]! * query[index + 2]!;
+        d += matrix[offset + index + 3]! * query[index + 3]!;
+      }
+      for (; index < dim; index++) a += matrix[offset + index]! * query[index]!;
+      const dot = a + b + c + d;
+      if (filled === keep && dot <= scores[keep - 1]!) continue;
+      let position = filled < keep ? filled++ : keep - 1;
+      while (position > 0 && scores[position - 1]! < dot) {
+        scores[position] = scores[position - 1]!;
+        rows[position] = rows[position - 1]!;
+        position--;
+      }
+      scores[position] = dot;
+      rows[position] = row;
     }
-    return best.map(({ row, similarity }) => ({ stored: this.records.get(this.rowIds[row]!)!.stored, similarity }));
+    const found: ScoredRecord[] = new Array(filled);
+    for (let rank = 0; rank < filled; rank++) {
+      found[rank] = { stored: this.records.get(this.rowIds[rows[rank]!]!)!.stored, similarity: scores[rank]! };
+    }
+    return found;
   }
 
   /** Writes `shard-<index>.jsonl` atomically (temp file + rename). */
