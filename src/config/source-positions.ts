@@ -119,6 +119,11 @@ export class SourcePositions {
         }
         case EVENT_ID.ALIAS: {
           const where = place();
+          const top = stack.at(-1);
+          if (where === 'key' && top?.kind === 'mapping') {
+            top.pendingKey = { name: text.slice(event.anchorStart - 1, event.anchorEnd), position: toPosition(event.anchorStart - 1) };
+            break;
+          }
           if (where === 'ignored' || where === 'key') break;
           const position = toPosition(event.anchorStart - 1);
           this.nodes.set(formatYamlPath(where.path), { key: where.key, value: position });
