@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { jinaStress } from './src/index';
+import { jinaStress } from './src/vitest/jina-stress.ts';
 
 // The main job: `npx vitest run` runs the stress config (STRESS_CONFIG, default
 // configs/local.yaml). The framework's own tests use vitest.tests.config.ts (`npm test`).

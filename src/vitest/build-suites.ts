@@ -74,7 +74,7 @@ function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext): S
     job,
     step,
     signal: ctx.signal,
-    log: (message) => void ctx.annotate(`${step.name}: ${message}`, 'log'),
+    log: (message) => void ctx.annotate(message, 'log'),
     progress: (message) => void ctx.annotate(message, 'progress'),
     attach: attachToAllure,
   };

@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadPlan } from '../config/load-plan';
 import type { DaemonAddress, Plan } from '../config/plan';
@@ -32,6 +34,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     throw error;
   }
+
+  // Each run is one report: results of an earlier run in the same folder would mix into it.
+  await Promise.all(
+    ['allure-results', 'rendered'].map((dir) => rm(join(options.reportsDir, dir), { recursive: true, force: true })),
+  );
 
   const envDaemon = daemonFromEnv();
   const needsEmbedded = plan.jobs.some((job) => !job.daemon) && !envDaemon;

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
-import { DEFAULT_CONFIG, OPTIONS_ENV, type JinaStressOptions, type ResolvedOptions } from './plugin-options';
+import { DEFAULT_CONFIG, OPTIONS_ENV, type JinaStressOptions, type ResolvedOptions } from './plugin-options.ts';
 
 const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
 

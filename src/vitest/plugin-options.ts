@@ -14,5 +14,5 @@ export interface ResolvedOptions {
   allure: boolean;
 }
 
-export const OPTIONS_ENV = 'JINA_STRESS_PLUGIN_OPTIONS';
+export const OPTIONS_ENV = 'STRESS_PLUGIN_OPTIONS';
 export const DEFAULT_CONFIG = 'configs/local.yaml';

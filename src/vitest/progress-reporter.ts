@@ -32,8 +32,12 @@ export default class ProgressReporter implements Reporter {
         const summaries = meta.jinaStress?.summaries ?? [];
         const state = testCase.result().state;
         const job = testCase.parent.type === 'suite' ? testCase.parent.name : '';
-        lines.push(`  ${symbolOf(state)} ${job} › ${testCase.name}${summaries.length ? '' : ` (${state})`}`);
+        lines.push(`  ${symbolOf(state)} ${job} › ${testCase.name}${state === 'passed' ? '' : ` (${state})`}`);
         for (const summary of summaries) lines.push(`      ${summary}`);
+        if (state === 'skipped') {
+          const reason = testCase.annotations().find((annotation) => annotation.type === 'skipped');
+          if (reason) lines.push(`      ${reason.message}`);
+        }
       }
     }
     if (lines.length > 0) this.vitest?.logger.log(['', ' jina-stress steps', ...lines, ''].join('\n'));
