@@ -4,7 +4,6 @@ import { runLoad, type RunLoadOptions } from '../../src/load/run-load';
 import { loadParams } from './support/load-params';
 import { startReferenceTarget, type ReferenceTarget } from './support/reference-target';
 
-const factoriesModule = new URL('./support/reference-load-factories.ts', import.meta.url);
 let target: ReferenceTarget;
 
 // 1 s requests; enough replicas that concurrent requests never queue at the executor.
@@ -24,7 +23,6 @@ const run = (params: Partial<LoadStepParams>, extra: Partial<RunLoadOptions> = {
     step: 'index',
     method: 'index',
     context: { baseDir: process.cwd(), helpersDir: process.cwd() },
-    factoriesModule,
     ...extra,
   });
 

@@ -5,7 +5,6 @@ import type { StepReport } from '../../src/report/step-report';
 import { loadParams } from './support/load-params';
 import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
 
-const factoriesModule = new URL('./support/reference-load-factories.ts', import.meta.url);
 let target: ReferenceTarget | undefined;
 afterEach(() => target?.stop());
 
@@ -19,8 +18,7 @@ async function run(flowYaml: string, params: Partial<LoadStepParams>, during?: (
       step: 'index',
       method: 'index',
       context: { baseDir: process.cwd(), helpersDir: process.cwd() },
-      factoriesModule,
-    }),
+      }),
     during?.(target),
   ]);
   return report;

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runLoad } from '../../src/load/run-load';
 import { loadParams } from './support/load-params';
-import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
+import { faultFlow, startInProcessTarget } from './support/reference-target';
 
-const factoriesModule = new URL('./support/reference-load-factories.ts', import.meta.url);
-let target: ReferenceTarget;
+let target: Awaited<ReturnType<typeof startInProcessTarget>>;
 
 beforeAll(async () => {
-  target = await startReferenceTarget(faultFlow('slow', '{latency_ms: 20}'));
+  // In process: the round trip should show the executor, not the OS waking a second process.
+  target = await startInProcessTarget(faultFlow('slow', '{latency_ms: 20}'));
 });
 afterAll(() => target?.stop());
 
@@ -20,10 +20,8 @@ test('a fixed 20 ms executor shows p50 between 20 and 21 ms for the executor and
     step: 'index',
     method: 'index',
     context: { baseDir: process.cwd(), helpersDir: process.cwd() },
-    factoriesModule,
   });
 
-  console.log(JSON.stringify({ latency: report.latency, executors: report.executors, gw: report.gatewayOverhead, requests: report.requests }));
   expect(report.errors.total).toBe(0);
   expect(report.executors.map((executor) => executor.executor)).toEqual(['slow']);
   const [slow] = report.executors;

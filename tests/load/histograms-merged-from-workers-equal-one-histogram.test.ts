@@ -41,7 +41,6 @@ test('executor histograms merged from 2 worker threads equal one histogram fed t
     step: 'index',
     method: 'index',
     context: { baseDir: process.cwd(), helpersDir: process.cwd() },
-    factoriesModule: new URL('./support/reference-load-factories.ts', import.meta.url),
     // Long enough that nothing is cut at the deadline: every response seen is recorded.
     tuning: { deadlineGraceMs: 2000 },
   });

@@ -28,7 +28,6 @@ test('heap stays flat while a phase records: no per-request state is kept', asyn
     step: 'index',
     method: 'index',
     context: { baseDir: process.cwd(), helpersDir: process.cwd() },
-    factoriesModule: new URL('./support/reference-load-factories.ts', import.meta.url),
     tuning: { progressIntervalS: 1 },
     // Measured inside the phase, where a leak would show before the recorder is dropped.
     onProgress: (progress) => {

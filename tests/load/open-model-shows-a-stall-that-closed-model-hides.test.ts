@@ -5,7 +5,6 @@ import type { StepReport } from '../../src/report/step-report';
 import { loadParams } from './support/load-params';
 import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
 
-const factoriesModule = new URL('./support/reference-load-factories.ts', import.meta.url);
 let target: ReferenceTarget | undefined;
 afterEach(() => target?.stop());
 
@@ -21,8 +20,7 @@ async function runThroughStall(params: Partial<LoadStepParams>): Promise<StepRep
       step: 'index',
       method: 'index',
       context: { baseDir: process.cwd(), helpersDir: process.cwd() },
-      factoriesModule,
-    }),
+      }),
     new Promise((resolve) => setTimeout(resolve, 1500)).then(() => running.stall(1000)),
   ]);
   return report;

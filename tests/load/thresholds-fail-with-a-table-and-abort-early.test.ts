@@ -18,7 +18,6 @@ async function run(flowYaml: string, params: Partial<LoadStepParams>, extra: Par
     step: 'index',
     method: 'index',
     context: { baseDir: process.cwd(), helpersDir: process.cwd() },
-    factoriesModule: new URL('./support/reference-load-factories.ts', import.meta.url),
     ...extra,
   });
 }
