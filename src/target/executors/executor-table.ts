@@ -1,5 +1,6 @@
 import { StressError } from '../../errors';
 import { faultExecutor } from './fault-executor';
+import { stressEncoder, stressFailing, stressSlow } from './fixture-executors';
 import { keyValueIndexer } from './key-value-indexer';
 import { matchRanker } from './match-ranker';
 import { passThrough } from './pass-through';
@@ -9,8 +10,9 @@ import type { ExecutorKind } from './simulated-executor';
 
 /**
  * `uses` class name → simulated executor. The first block is this project's vocabulary;
- * the second maps the executors the seed's Flows (and common hub executors) name, so those
- * Flow files run unchanged without Python.
+ * the second maps the executors the seed's Flows (and common hub executors) name, the third
+ * the project's Python fixture executors (fixtures/executors), so those Flow files run
+ * unchanged without Python.
  */
 export const executorTable = {
   ReferenceEncoder: referenceEncoder,
@@ -36,6 +38,11 @@ export const executorTable = {
   _merge_chunks: passThrough,
   _pass: passThrough,
   BaseExecutor: passThrough,
+
+  StressEncoder: stressEncoder,
+  StressIndexer: referenceIndexer,
+  StressSlow: stressSlow,
+  StressFailing: stressFailing,
 } satisfies Record<string, ExecutorKind>;
 
 export type ExecutorClassName = keyof typeof executorTable;

@@ -7,7 +7,7 @@ import { storedFrom, type StoredDocument } from './stored-document';
 import { topKParameter } from './top-k-parameter';
 import { VectorStore } from './vector-store';
 
-export const INDEXER_ENDPOINTS = ['/index', '/update', '/delete', '/search', '/count'] as const;
+export const INDEXER_ENDPOINTS = ['/index', '/update', '/delete', '/search', '/count', '/dump'] as const;
 
 /**
  * Stores documents per shard; `/search` answers each query document with its top-k
@@ -15,7 +15,8 @@ export const INDEXER_ENDPOINTS = ['/index', '/update', '/delete', '/search', '/c
  * `scores.cosine` = the cosine similarity (higher is better), as the project's Python
  * fixture indexer (fixtures/executors/v2/indexer.py) reports it, so checks see one shape
  * on both runtimes.
- * The shard is loaded from the workspace on start and written back when the Flow stops.
+ * The shard is loaded from the workspace on start and written back when the Flow stops
+ * (and on `/dump`); `/count` returns `{count}` into `parameters.__results__`.
  */
 export const referenceIndexer = {
   summary: 'stores documents; /search returns top-k matches by cosine with the stored tags',
@@ -49,6 +50,11 @@ export const referenceIndexer = {
             return { docs };
           case '/count':
             return { docs, results: { count: store.size } };
+          case '/dump':
+            return (persist ? store.save(directory, setup.shardIndex) : Promise.resolve()).then(() => ({
+              docs,
+              results: { count: store.size },
+            }));
           default: {
             const topK = topKParameter(parameters, defaultTopK);
             for (const doc of docs) {

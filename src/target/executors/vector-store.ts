@@ -39,6 +39,13 @@ export class VectorStore {
 
   /** Inserts or replaces; `embedding` must already be unit length. */
   upsert(stored: StoredDocument, embedding: Float32Array | undefined): void {
+    const existing = this.records.get(stored.id);
+    // Re-indexing keeps the document's place (rows are searched in insertion order for ties).
+    if (existing && existing.row >= 0 && embedding && embedding.length === this.dim) {
+      this.matrix.set(embedding, existing.row * this.dim);
+      existing.stored = stored;
+      return;
+    }
     this.delete(stored.id);
     let row = -1;
     if (embedding) {
