@@ -21,9 +21,12 @@ describe('replicas', () => {
     const one = await wallTimeOfFour(1);
     const two = await wallTimeOfFour(2);
     const four = await wallTimeOfFour(4);
+    // Lower bounds are exact (requests cannot finish sooner); upper ones are ratios, so a
+    // loaded machine slowing every timer does not fail the test.
     expect(one).toBeGreaterThanOrEqual(195);
     expect(two).toBeGreaterThanOrEqual(98);
-    expect(two).toBeLessThan(170);
-    expect(four).toBeLessThan(120);
+    expect(four).toBeGreaterThanOrEqual(49);
+    expect(two / one).toBeLessThan(0.75);
+    expect(four / one).toBeLessThan(0.5);
   });
 });

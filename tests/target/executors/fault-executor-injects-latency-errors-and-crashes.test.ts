@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createSeededRandom } from '../../../src/inputs/seeded-random';
 import { faultExecutor } from '../../../src/target/executors/fault-executor';
+import { parseLatency } from '../../../src/target/executors/latency-distribution';
 import { ExecutorException, ExecutorUnavailable, type ExecutorSetup } from '../../../src/target/executors/simulated-executor';
 
 const setup = (usesWith: ExecutorSetup['usesWith']): ExecutorSetup => ({
@@ -25,13 +27,17 @@ describe('faultExecutor', () => {
     expect(await timed(async () => executor.process(call()))).toBeGreaterThanOrEqual(29);
   });
 
-  it('draws latency from a bounded uniform distribution', async () => {
-    const executor = await faultExecutor.create(setup({ latency_ms: { distribution: 'uniform', min: 5, max: 15 } }));
-    const samples = [];
-    for (let i = 0; i < 8; i++) samples.push(await timed(async () => executor.process(call())));
-    expect(Math.min(...samples)).toBeGreaterThanOrEqual(4.5);
-    expect(Math.max(...samples)).toBeLessThan(40);
-    expect(new Set(samples.map(Math.round)).size).toBeGreaterThan(1);
+  it('draws latency from bounded uniform and clamped normal distributions', () => {
+    const random = createSeededRandom('latency');
+    const uniform = parseLatency({ distribution: 'uniform', min: 5, max: 15 }, 'test');
+    const draws = Array.from({ length: 2000 }, () => uniform(random));
+    expect(Math.min(...draws)).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...draws)).toBeLessThanOrEqual(15);
+    expect(draws.reduce((sum, draw) => sum + draw, 0) / draws.length).toBeCloseTo(10, 0);
+    const normal = parseLatency({ distribution: 'normal', mean: 20, stddev: 10, min: 12, max: 25 }, 'test');
+    const clamped = Array.from({ length: 2000 }, () => normal(random));
+    expect(Math.min(...clamped)).toBe(12);
+    expect(Math.max(...clamped)).toBe(25);
   });
 
   it('raises at about error_rate, reproducibly for a seed', async () => {
