@@ -11,11 +11,12 @@ const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.u
  * describes and tests; global setup validates the config and starts the embedded agent.
  */
 export function jinaStress(options: JinaStressOptions = {}): Plugin {
+  let resolved: ResolvedOptions | undefined;
   return {
     name: 'jina-stress',
     config(viteConfig) {
       const root = viteConfig.root ? resolve(viteConfig.root) : process.cwd();
-      const resolved: ResolvedOptions = {
+      resolved = {
         configPath: resolve(root, process.env.STRESS_CONFIG || options.config || DEFAULT_CONFIG),
         reportsDir: resolve(root, options.reportsDir ?? 'reports'),
         allure: options.allure ?? true,
@@ -23,20 +24,12 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
       // Global setup is loaded by Vitest's module runner, not with this module: an env var
       // is the one channel both share.
       process.env[OPTIONS_ENV] = JSON.stringify(resolved);
-      const reporters: unknown[] = ['default', here('./progress-reporter.ts')];
-      if (resolved.allure) {
-        reporters.push([
-          'allure-vitest/reporter',
-          { resultsDir: resolve(resolved.reportsDir, 'allure-results'), reportMatchers: false },
-        ]);
-      }
       return {
         test: {
           include: [here('../../suites/stress.test.ts')],
           // The suite file lives in the package, which sits in node_modules in a user's repo.
           exclude: [],
           globalSetup: [here('./global-setup.ts')],
-          reporters,
           pool: 'forks',
           // One worker runs the whole plan: jobs share the run's reports and run in order.
           fileParallelism: false,
@@ -47,5 +40,18 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
         },
       } as Record<string, unknown>;
     },
-  };
+    // Added here rather than in `config`: `--reporter` on the command line replaces the
+    // configured reporters, and a user asking for `--reporter=junit` still wants progress
+    // and Allure results.
+    configureVitest({ vitest }: { vitest: { config: { reporters: unknown[] } } }) {
+      if (!resolved) return;
+      vitest.config.reporters.push([here('./progress-reporter.ts'), { reportsDir: resolved.reportsDir }]);
+      if (resolved.allure) {
+        vitest.config.reporters.push([
+          'allure-vitest/reporter',
+          { resultsDir: resolve(resolved.reportsDir, 'allure-results'), reportMatchers: false },
+        ]);
+      }
+    },
+  } as Plugin;
 }
