@@ -66,8 +66,9 @@ export class ReferenceFlow {
 
   info(): GatewayInfo {
     const envs: Record<string, string> = {};
+    // Like Jina's /status: the JINA_* variables — minus anything that looks like a secret.
     for (const [key, value] of Object.entries(this.environment)) {
-      if (key.startsWith('JINA_') && value !== undefined) envs[key] = value;
+      if (key.startsWith('JINA_') && value !== undefined && !/TOKEN|SECRET|PASSWORD|KEY/i.test(key)) envs[key] = value;
     }
     return {
       jina: {
