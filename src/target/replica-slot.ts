@@ -6,20 +6,11 @@
 export class ReplicaSlot {
   isAlive = true;
   private tail: Promise<unknown> = Promise.resolve();
-  private waiting = 0;
 
   constructor(readonly index: number) {}
 
-  /** Requests queued or running on this replica. */
-  get load(): number {
-    return this.waiting;
-  }
-
   run<T>(task: () => Promise<T> | T): Promise<T> {
-    this.waiting++;
-    const result = this.tail.then(task).finally(() => {
-      this.waiting--;
-    });
+    const result = this.tail.then(task);
     this.tail = result.catch(() => undefined);
     return result;
   }
