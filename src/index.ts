@@ -8,3 +8,5 @@ export type { JinaDocument, Tensor, DocarrayVersion } from './protocol/document'
 export type { DataRequest, Route, Status } from './protocol/data-request';
 export type { InputSource, InputFactory, InputContext } from './inputs/input-source';
 export type { Check, CheckFactory, CheckInput, Violation } from './checks/check';
+export { defineInput } from './inputs/define-input';
+export { defineCheck } from './checks/define-check';

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startExternalAgent, type ExternalAgent } from './support/external-agent';
+import { referenceFlow } from './support/flow-paths';
+import { createStressProject, type StressProject } from './support/stress-project';
+
+let agent: ExternalAgent;
+let project: StressProject;
+
+beforeAll(async () => {
+  agent = await startExternalAgent();
+  project = await createStressProject(`
+jobs:
+  long:
+    daemon: { host: ${agent.host}, port: ${agent.port} }
+    steps:
+      - method: create_workspace
+        files: [${referenceFlow('index-grpc.yml')}]
+      - method: start_flow
+        file: ${referenceFlow('index-grpc.yml')}
+      - method: index
+        execution_time: 120
+        inputs: { method: random_texts, kwargs: { num_docs: 10 } }
+      - method: terminate_flow
+      - method: delete_workspace
+`);
+}, 30_000);
+
+afterAll(async () => {
+  await project?.remove();
+  await agent?.close();
+});
+
+test('Ctrl+C during a load phase terminates the flow and deletes the workspace', async () => {
+  let interruptedAt: number | undefined;
+  let heldAtInterrupt: { flows: string[]; workspaces: string[] } | undefined;
+  const run = await project.run([], {
+    onOutput: (chunk, child) => {
+      if (interruptedAt || !chunk.includes('closed model against')) return;
+      interruptedAt = Date.now();
+      void agent.holdings().then((held) => {
+        heldAtInterrupt = held;
+        // What a terminal does on Ctrl+C: SIGINT to the whole foreground process group.
+        if (child.pid) process.kill(-child.pid, 'SIGINT');
+      });
+    },
+  });
+  expect(interruptedAt, run.output).toBeDefined();
+  expect(Date.now() - (interruptedAt ?? 0)).toBeLessThan(60_000);
+  expect(heldAtInterrupt?.flows).toHaveLength(1);
+  expect(heldAtInterrupt?.workspaces).toHaveLength(1);
+  expect(run.exitCode === 0 && run.signal === null).toBe(false);
+  expect(await agent.holdings()).toEqual({ flows: [], workspaces: [] });
+}, 120_000);
