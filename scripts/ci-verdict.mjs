@@ -1,5 +1,6 @@
 // Prints `N passed, N failed, N skipped` from Vitest's JSON report; exits non-zero when no
-// test passed or any failed, so a run that executed nothing is never green.
+// test passed or any failed, so a run that executed nothing is never green. A test file that
+// failed to load has no test results of its own: it counts as one failure.
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2];
@@ -12,7 +13,10 @@ try {
   process.exit(1);
 }
 const passed = report.numPassedTests ?? 0;
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+const brokenFiles = (report.testResults ?? []).filter(
+  (result) => result.status === 'failed' && (result.assertionResults ?? []).every((test) => test.status !== 'failed'),
+).length;
+const failed = (report.numFailedTests ?? 0) + brokenFiles;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(passed === 0 || failed > 0 ? 1 : 0);

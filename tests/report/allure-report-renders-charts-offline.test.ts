@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StepReport } from '../../src/report/step-report';
 import { runAllureFixture, runReportScript } from './run-allure-fixture';
 import { serveDirectory } from './serve-directory';
+import { skipOrFail } from '../support/skip-or-fail';
 
 const CHROMIUM = process.env.JINA_STRESS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_MISSING = `${CHROMIUM} not found: the browser checks need Debian's chromium (apt-get install -y chromium)`;
@@ -154,7 +155,7 @@ describe('Allure results and the HTML report', () => {
     });
 
     it('the served report loads, categorises failures, shows the environment, renders the charts, and stays on loopback', async (context) => {
-      if (!browser) return context.skip(CHROMIUM_MISSING);
+      if (!browser) return skipOrFail(context, CHROMIUM_MISSING);
       const server = await serveDirectory(join(dir, 'html'));
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const requests = recordRequests(page);
@@ -185,7 +186,7 @@ describe('Allure results and the HTML report', () => {
     }, 60_000);
 
     it('the single-file report opens from file:// with its charts and makes no other request', async (context) => {
-      if (!browser) return context.skip(CHROMIUM_MISSING);
+      if (!browser) return skipOrFail(context, CHROMIUM_MISSING);
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const requests = recordRequests(page);
       try {
