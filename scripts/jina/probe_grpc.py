@@ -67,17 +67,22 @@ def probe_services(channel):
                                               'status': json_format.MessageToDict(jina_pb2.StatusProto.FromString(dry))})
     findings['dry_run_ok'] = {'bytes_hex': dry.hex(), 'decoded': json_format.MessageToDict(jina_pb2.StatusProto.FromString(dry))}
 
-    endpoints = unary(channel, '/jina.JinaDiscoverEndpointsRPC/endpoint_discovery')
-    endpoints_proto = jina_pb2.EndpointsProto.FromString(endpoints)
-    schemas = json_format.MessageToDict(endpoints_proto.schemas)
-    save_capture('grpc-endpoints.bin', endpoints, {'message': 'jina.EndpointsProto', 'rpc': '/jina.JinaDiscoverEndpointsRPC/endpoint_discovery',
-                                                    'endpoints': list(endpoints_proto.endpoints),
-                                                    'write_endpoints': list(endpoints_proto.write_endpoints),
-                                                    'schema_endpoints': sorted(schemas)})
-    findings['endpoint_discovery'] = {'endpoints': list(endpoints_proto.endpoints),
-                                      'write_endpoints': list(endpoints_proto.write_endpoints),
-                                      'schemas': {k: {part: (v.get(part) or {}).get('name') for part in ('input', 'output', 'parameters')}
-                                                  for k, v in schemas.items()}}
+    try:
+        endpoints = unary(channel, '/jina.JinaDiscoverEndpointsRPC/endpoint_discovery')
+    except grpc.RpcError as error:
+        endpoints = None
+        findings['endpoint_discovery'] = {'grpc_code': error.code().name, 'details': error.details()}
+    if endpoints is not None:
+        endpoints_proto = jina_pb2.EndpointsProto.FromString(endpoints)
+        schemas = json_format.MessageToDict(endpoints_proto.schemas)
+        save_capture('grpc-endpoints.bin', endpoints, {'message': 'jina.EndpointsProto', 'rpc': '/jina.JinaDiscoverEndpointsRPC/endpoint_discovery',
+                                                        'endpoints': list(endpoints_proto.endpoints),
+                                                        'write_endpoints': list(endpoints_proto.write_endpoints),
+                                                        'schema_endpoints': sorted(schemas)})
+        findings['endpoint_discovery'] = {'endpoints': list(endpoints_proto.endpoints),
+                                          'write_endpoints': list(endpoints_proto.write_endpoints),
+                                          'schemas': {k: {part: (v.get(part) or {}).get('name') for part in ('input', 'output', 'parameters')}
+                                                      for k, v in schemas.items()}}
 
     health = unary(channel, '/grpc.health.v1.Health/Check', health_pb2.HealthCheckRequest().SerializeToString())
     findings['health_check'] = health_pb2.HealthCheckResponse.ServingStatus.Name(health_pb2.HealthCheckResponse.FromString(health).status)
@@ -144,6 +149,25 @@ def probe_query_flow():
                                               'has_exec_endpoint': bare_response.header.HasField('exec_endpoint'),
                                               'routes': [r['executor'] for r in routes_of(bare_response)],
                                               'docs': len(describe(bare_response).get('docs') or [])}
+        minimal = jina_pb2.DataRequestProto()
+        minimal.header.request_id = 'minimal-doc'
+        minimal.header.exec_endpoint = '/search'
+        doc = minimal.data.docs.docs.add()
+        if DOCARRAY == 'v2':  # only the keys a client has; no `type` markers, no empty fields
+            doc.data['id'].text = 'minimal-1'
+            doc.data['text'].text = 'hello 1'
+            doc.data['tags'].dict.data['n'].integer = 7
+        else:
+            doc.id = 'minimal-1'
+            doc.text = 'hello 1'
+            doc.tags.update({'n': 7})
+        result = stream(channel, [minimal.SerializeToString()])
+        if result['responses']:
+            answer = parse_request(result['responses'][0][1])
+            findings['minimal_doc_request'] = {'grpc_code': result['grpc_code'], 'status': short_status(answer.header.status),
+                                               'docs': describe(answer).get('docs')}
+        else:
+            findings['minimal_doc_request'] = result
         unknown = parse_request(stream(channel, [request_bytes(client_request('/no-such-endpoint', [new_doc(text='u')]))])['responses'][0][1])
         findings['unknown_endpoint_routes'] = routes_of(unknown)
         findings['unknown_endpoint_docs'] = describe(unknown).get('docs')

@@ -100,6 +100,8 @@ def probe_query_flow():
         with_id = exchange(base + '/', [json.dumps(dict(search_json, requestId='my-json-id', header={'request_id': 'my-header-id'}))], expect=1, wait_s=8)
         findings['json_mode_request_id_attempt'] = [json.loads(m).get('header') for _, m in with_id['frames']] or with_id['closed']
 
+        findings['node_ws_handshake'] = {'with bytes subprotocol': node_ws_handshake(base + '/', 'bytes'),
+                                         'without subprotocol': node_ws_handshake(base + '/', None)}
         dry_bytes = exchange(base + '/dry_run', [b''], subprotocols=['bytes'], expect=1, wait_s=5)
         findings['ws_dry_run_bytes'] = {'frames': [(frame_kind(m), m.hex() if isinstance(m, bytes) else m) for _, m in dry_bytes['frames']],
                                         'closed': dry_bytes['closed']}
@@ -110,6 +112,26 @@ def probe_query_flow():
         findings['ws_dry_run_json'] = {'frames': [(frame_kind(m), m if isinstance(m, str) else m.hex()) for _, m in dry_json['frames']],
                                        'closed': dry_json['closed']}
     return findings
+
+
+NODE_WS_CHECK = '''
+const WebSocket = require(process.argv[1] + '/node_modules/ws');
+const ws = new WebSocket(process.argv[2], process.argv[3] ? [process.argv[3]] : undefined);
+ws.on('open', () => { console.log(JSON.stringify({open: true, protocol: ws.protocol})); ws.close(); });
+ws.on('error', (error) => { console.log(JSON.stringify({open: false, error: error.message})); });
+'''
+
+
+def node_ws_handshake(url, subprotocol):
+    """How Node's `ws` (the TS client's library) takes the gateway's handshake."""
+    import shutil
+    import subprocess
+
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+    if not shutil.which('node') or not os.path.isdir(os.path.join(root, 'node_modules', 'ws')):
+        return 'skipped: node or node_modules/ws missing'
+    done = subprocess.run(['node', '-e', NODE_WS_CHECK, root, url, subprotocol or ''], capture_output=True, text=True, timeout=20)
+    return json.loads(done.stdout.strip().splitlines()[-1]) if done.stdout.strip() else done.stderr[-300:]
 
 
 def probe_failing_flow():
