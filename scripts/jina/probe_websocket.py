@@ -102,6 +102,11 @@ def probe_query_flow():
 
         findings['node_ws_handshake'] = {'with bytes subprotocol': node_ws_handshake(base + '/', 'bytes'),
                                          'without subprotocol': node_ws_handshake(base + '/', None)}
+        payload = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'fixtures', 'jina-captures', DOCARRAY, 'node-ws-request.bin')
+        with open(payload, 'wb') as file:
+            file.write(index)
+        findings['node_ws_header_option'] = node_ws_header_send(base + '/', payload)
+        os.remove(payload)
         dry_bytes = exchange(base + '/dry_run', [b''], subprotocols=['bytes'], expect=1, wait_s=5)
         findings['ws_dry_run_bytes'] = {'frames': [(frame_kind(m), m.hex() if isinstance(m, bytes) else m) for _, m in dry_bytes['frames']],
                                         'closed': dry_bytes['closed']}
@@ -120,6 +125,29 @@ const ws = new WebSocket(process.argv[2], process.argv[3] ? [process.argv[3]] : 
 ws.on('open', () => { console.log(JSON.stringify({open: true, protocol: ws.protocol})); ws.close(); });
 ws.on('error', (error) => { console.log(JSON.stringify({open: false, error: error.message})); });
 '''
+
+
+NODE_WS_HEADER_SEND = '''
+const WebSocket = require(process.argv[1] + '/node_modules/ws');
+const payload = require('fs').readFileSync(process.argv[3]);
+const ws = new WebSocket(process.argv[2], {headers: {'Sec-WebSocket-Protocol': 'bytes'}});
+ws.on('open', () => ws.send(payload));
+ws.on('message', (data, isBinary) => { console.log(JSON.stringify({isBinary, bytes: data.length})); ws.send(Buffer.from([0])); });
+ws.on('close', (code) => console.log(JSON.stringify({closed: code})));
+ws.on('error', (error) => console.log(JSON.stringify({error: error.message})));
+'''
+
+
+def node_ws_header_send(url, payload_path):
+    """Node `ws` with the sub-protocol header set by hand, sending one DataRequestProto."""
+    import shutil
+    import subprocess
+
+    root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+    if not shutil.which('node') or not os.path.isdir(os.path.join(root, 'node_modules', 'ws')):
+        return 'skipped: node or node_modules/ws missing'
+    done = subprocess.run(['node', '-e', NODE_WS_HEADER_SEND, root, url, payload_path], capture_output=True, text=True, timeout=20)
+    return [json.loads(line) for line in done.stdout.strip().splitlines()] or done.stderr[-300:]
 
 
 def node_ws_handshake(url, subprotocol):
