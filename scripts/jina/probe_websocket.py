@@ -63,7 +63,9 @@ def probe_query_flow():
             'frames': [(t, frame_kind(m), parse_request(m).header.request_id, [r['executor'] for r in routes_of(parse_request(m))])
                        for t, m in result['frames']],
             'closed': result['closed']}
-        for _, message in result['frames']:
+        # the search above may overtake the index; search again once the index is in
+        searched = exchange(base + '/', [search, b'\x00'], subprotocols=['bytes'], expect=1)
+        for _, message in [frame for frame in result['frames'] if parse_request(frame[1]).header.request_id == 'ws-index-1'] + searched['frames']:
             proto = parse_request(message)
             name = 'ws-bytes-index-response.bin' if proto.header.request_id == 'ws-index-1' else 'ws-bytes-search-response.bin'
             save_capture(name, message, {'message': 'jina.DataRequestProto (one binary frame)', 'subprotocol': 'bytes',
