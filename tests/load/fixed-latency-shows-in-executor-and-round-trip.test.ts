@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => target?.stop());
 
-test('a fixed 20 ms executor shows p50 between 20 and 21 ms for the executor and the round trip', async () => {
+test('a fixed 20 ms executor shows p50 between 20 and 21 ms for the executor, and the round trip adds little to it', async () => {
   const report = await runLoad({
     // One client: a replica serves one request at a time, so a second client would queue.
     params: loadParams({ numClients: 1, executionTimeS: 3 }),
@@ -27,8 +27,12 @@ test('a fixed 20 ms executor shows p50 between 20 and 21 ms for the executor and
   const [slow] = report.executors;
   expect(slow!.p50Ms).toBeGreaterThanOrEqual(20);
   expect(slow!.p50Ms).toBeLessThanOrEqual(21);
-  expect(report.latency.p50Ms).toBeGreaterThanOrEqual(20);
-  expect(report.latency.p50Ms).toBeLessThanOrEqual(21);
+  // The round trip is the executor's time plus the transport. Measured on this machine with
+  // the target in process: 21.0–21.2 ms, of which the engine adds nothing measurable (the
+  // gRPC client alone in a loop: 20.9–21.0; bare grpc-js through a 20 ms server timer: 20.7;
+  // the timer itself fires 0.24 ms late). So the bound is the executor plus 1.5 ms, not 21.
+  expect(report.latency.p50Ms).toBeGreaterThanOrEqual(slow!.p50Ms);
+  expect(report.latency.p50Ms - slow!.p50Ms).toBeLessThan(1.5);
   // The executor's time is part of the round trip, and every ok response carried its route.
   expect(slow!.count).toBe(report.okRequests);
   expect(slow!.share).toBe(1);
