@@ -64,6 +64,7 @@ export class LoadMerger {
   private readonly finals: ShardSnapshot[] = [];
   private readonly window = { requests: 0, docs: 0, errors: 0, seconds: 0, latency: createHistogram() };
   private docs = 0;
+  private isDisposed = false;
 
   constructor(options: LoadMergerOptions) {
     this.options = options;
@@ -71,9 +72,22 @@ export class LoadMerger {
   }
 
   addSecond(snapshot: SecondSnapshot): void {
+    // A shard stopped after a failure elsewhere may still report; nobody reads it any more.
+    if (this.isDisposed) return;
     let pending = this.pending.get(snapshot.second);
     if (!pending) {
-      pending = { reported: 0, row: { ...snapshot, executors: {}, requests: 0, okRequests: 0, docs: 0, errors: 0, violations: 0, overLimits: snapshot.overLimits.map(() => 0) }, latency: createHistogram() };
+      const row: SecondSnapshot = {
+        shardIndex: -1,
+        second: snapshot.second,
+        requests: 0,
+        okRequests: 0,
+        docs: 0,
+        errors: 0,
+        violations: 0,
+        executors: {},
+        overLimits: snapshot.overLimits.map(() => 0),
+      };
+      pending = { reported: 0, row, latency: createHistogram() };
       this.pending.set(snapshot.second, pending);
     }
     const row = pending.row;
@@ -99,8 +113,17 @@ export class LoadMerger {
   /** Completes the seconds some shard never reached and adds up the finals. */
   finish(): MergedLoad {
     for (const second of [...this.pending.keys()].sort((a, b) => a - b)) this.completeSecond(second, this.pending.get(second)!);
-    this.window.latency.destroy();
+    this.dispose();
     return mergeFinals(this.finals, this.series, this.options.violationSamples);
+  }
+
+  /** Frees the wasm histograms still held (idempotent; `finish` calls it). */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.window.latency.destroy();
+    for (const pending of this.pending.values()) pending.latency.destroy();
+    this.pending.clear();
   }
 
   private completeSecond(second: number, pending: PendingSecond): void {

@@ -40,7 +40,9 @@ export class LoadShard {
   stopReason: StopReason | undefined;
   private recorder: LoadRecorder | undefined;
   private readonly check: Check | undefined;
-  private readonly request: Omit<PostRequest, 'docs'>;
+  private readonly endpoint: string;
+  private readonly parameters: JsonObject;
+  private readonly targetExecutor: string | undefined;
   private readonly encodedDocs: EncodedDocumentCache | undefined;
   private readonly requestIds = new RequestIds();
   private isCut = false;
@@ -54,19 +56,16 @@ export class LoadShard {
     this.check = check;
     const { params, method } = spec;
     this.encodedDocs = EncodedDocumentCache.forInputs(spec.target, params.websocketFraming, lanes.map((lane) => lane.input));
-    const parameters: JsonObject =
+    this.endpoint = params.endpoint;
+    this.parameters =
       method === 'query' && params.topK !== undefined
         ? { ...params.parameters, top_k: params.topK, limit: params.topK }
         : params.parameters;
-    this.request = {
-      endpoint: params.endpoint,
-      parameters,
-      ...(params.targetExecutor !== undefined ? { targetExecutor: params.targetExecutor } : {}),
-    };
+    this.targetExecutor = params.targetExecutor;
   }
 
   /** Builds inputs and the check, connects every client. Throws StressError on failure. */
-  static async prepare(spec: ShardSpec, factories: LoadFactories, signal?: AbortSignal): Promise<LoadShard> {
+  static async prepare(spec: ShardSpec, factories: LoadFactories): Promise<LoadShard> {
     await initHistograms();
     const { params } = spec;
     const check = params.onAlways ? await factories.createCheck(params.onAlways, spec.context) : undefined;
@@ -82,7 +81,7 @@ export class LoadShard {
           requestTimeoutMs: params.requestTimeoutMs,
         });
         lanes.push({ clientIndex, client, input, inFlight: 0 });
-        await client.connect(signal);
+        await client.connect();
       }
     } catch (error) {
       await closeLanes(lanes);
@@ -153,13 +152,9 @@ export class LoadShard {
     this.inFlight++;
     let result: PostResult;
     try {
-      const request: PostRequest = {
-        endpoint: this.request.endpoint,
-        docs,
-        parameters: this.request.parameters!,
-        requestId: this.requestIds.next(),
-      };
-      if (this.request.targetExecutor !== undefined) request.targetExecutor = this.request.targetExecutor;
+      // Built field by field: a spread per request showed up in the generator's profile.
+      const request: PostRequest = { endpoint: this.endpoint, docs, parameters: this.parameters, requestId: this.requestIds.next() };
+      if (this.targetExecutor !== undefined) request.targetExecutor = this.targetExecutor;
       if (this.encodedDocs) request.encodedDocs = this.encodedDocs.encode(docs);
       result = await lane.client.post(request);
     } catch (error) {

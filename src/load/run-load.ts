@@ -142,6 +142,7 @@ export async function runLoad(options: RunLoadOptions): Promise<StepReport> {
     for (const handle of handles) handle.send({ type: 'stop', reason: 'signal' });
     throw error;
   } finally {
+    merger.dispose();
     signal?.removeEventListener('abort', onAbort);
     await Promise.all(handles.map((handle) => handle.dispose()));
   }
