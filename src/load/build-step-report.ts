@@ -59,6 +59,7 @@ export function buildStepReport(frame: ReportFrame, merged: MergedLoad): StepRep
     qps: perSecond(merged.requests),
     latency: summarizeLatency(merged.roundTrip),
     executors,
+    ...(merged.routesUnavailable !== undefined ? { routesUnavailable: merged.routesUnavailable } : {}),
     ...(merged.gateway.totalCount > 0 ? { gatewayOverhead: summarizeLatency(merged.gateway) } : {}),
     errors: merged.errors,
     violations: merged.violations,

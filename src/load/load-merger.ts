@@ -34,6 +34,7 @@ export interface MergedLoad {
   planned?: number;
   errors: ErrorCounts;
   violations: { count: number; samples: ViolationSample[] };
+  routesUnavailable?: string;
   lag?: ShardLag;
   busyMs: number;
   endedAtEpochMs: number;
@@ -205,6 +206,7 @@ function mergeFinals(finals: readonly ShardSnapshot[], series: SecondSample[], v
     merged.busyMs += final.busyMs;
     merged.endedAtEpochMs = Math.max(merged.endedAtEpochMs, final.endedAtEpochMs);
     if (final.planned !== undefined) merged.planned = (merged.planned ?? 0) + final.planned;
+    if (final.routesUnavailable !== undefined) merged.routesUnavailable ??= final.routesUnavailable;
     if (final.lag) {
       const lag = (merged.lag ??= { lateStarts: 0, maxLagMs: 0, dropped: 0 });
       lag.lateStarts += final.lag.lateStarts;
@@ -217,6 +219,11 @@ function mergeFinals(finals: readonly ShardSnapshot[], series: SecondSample[], v
     errors.protocol += final.errors.protocol;
     for (const [executor, count] of Object.entries(final.errors.statusByExecutor)) {
       errors.statusByExecutor[executor] = (errors.statusByExecutor[executor] ?? 0) + count;
+    }
+    for (const sample of final.errors.samples ?? []) {
+      const samples = (errors.samples ??= []);
+      const isNew = !samples.some((known) => known.kind === sample.kind && known.message === sample.message);
+      if (isNew && samples.length < violationSamples) samples.push(sample);
     }
     merged.violations.count += final.violations.count;
     for (const sample of final.violations.samples) {

@@ -34,6 +34,7 @@ export class LoadRecorder {
   docs = 0;
   errors: ErrorCounts = emptyErrorCounts();
   violationCount = 0;
+  routesUnavailable: string | undefined;
   readonly violationSamples: ViolationSample[] = [];
 
   private readonly options: LoadRecorderOptions;
@@ -71,25 +72,38 @@ export class LoadRecorder {
     row.requests++;
     switch (result.status) {
       case 'ok':
+        if (result.routesUnavailable !== undefined) this.routesUnavailable ??= result.routesUnavailable;
         this.recordOk(result.response.routes, docCount, latencyMs, row);
         return;
       case 'error-status': {
         const executor = raisingDeployment(result.response.routes) ?? (result.error.executor || 'unknown');
         this.errors.statusByExecutor[executor] = (this.errors.statusByExecutor[executor] ?? 0) + 1;
+        this.sampleError(result, result.error.description || result.error.name, executor);
         break;
       }
       case 'connection-error':
         this.errors.connection++;
+        this.sampleError(result, result.code ? `${result.code}: ${result.message}` : result.message);
         break;
       case 'timeout':
         this.errors.timeout++;
+        this.sampleError(result, `no answer within ${result.timeoutMs} ms`);
         break;
       case 'protocol-error':
         this.errors.protocol++;
+        this.sampleError(result, result.message);
         break;
     }
     this.errors.total++;
     row.errors++;
+  }
+
+  /** Keeps the first failures with distinct messages, so a report says why, not only how many. */
+  private sampleError(result: Exclude<PostResult, { status: 'ok' }>, message: string, executor?: string): void {
+    const samples = (this.errors.samples ??= []);
+    if (samples.length >= this.options.violationSamples) return;
+    if (samples.some((sample) => sample.kind === result.status && sample.message === message)) return;
+    samples.push({ kind: result.status, requestId: result.requestId, ...(executor !== undefined ? { executor } : {}), message });
   }
 
   recordViolations(violations: readonly Violation[], completedAtMs: number): void {
@@ -126,6 +140,7 @@ export class LoadRecorder {
       docs: this.docs,
       errors: this.errors,
       violations: { count: this.violationCount, samples: this.violationSamples },
+      ...(this.routesUnavailable !== undefined ? { routesUnavailable: this.routesUnavailable } : {}),
       histograms: {
         roundTrip: encodeHistogram(this.roundTrip),
         executors,

@@ -44,6 +44,8 @@ export interface ShardSnapshot {
   planned?: number;
   errors: ErrorCounts;
   violations: { count: number; samples: ViolationSample[] };
+  /** Set when the transport carries no routes (see PostResult.routesUnavailable). */
+  routesUnavailable?: string;
   lag?: ShardLag;
   /** Event-loop active time of the shard's thread over the phase. */
   busyMs: number;

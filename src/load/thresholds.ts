@@ -57,7 +57,10 @@ export function evaluateThresholds(report: StepReport, thresholds: Thresholds): 
         limit: limit.limitMs,
         measured: 0,
         passed: false,
-        note: `executor "${limit.executor}" never appeared in the response routes (seen: ${report.executors.map((e) => e.executor).join(', ') || 'none'})`,
+        note:
+          report.routesUnavailable !== undefined
+            ? `no executor times: ${report.routesUnavailable}`
+            : `executor "${limit.executor}" never appeared in the response routes (seen: ${report.executors.map((e) => e.executor).join(', ') || 'none'})`,
       });
       continue;
     }

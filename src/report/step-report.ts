@@ -46,6 +46,16 @@ export interface ErrorCounts {
   protocol: number;
   /** Error statuses by the executor that raised them (`unknown` when not named). */
   statusByExecutor: Record<string, number>;
+  /** The first few failures with their messages, one per distinct kind and message. */
+  samples?: ErrorSample[];
+}
+
+export interface ErrorSample {
+  kind: 'error-status' | 'connection-error' | 'timeout' | 'protocol-error';
+  requestId: string;
+  /** The deployment that raised, for `error-status`. */
+  executor?: string;
+  message: string;
 }
 
 export interface ViolationSample {
@@ -101,6 +111,11 @@ export interface StepReport {
   qps: number;
   latency: LatencySummary;
   executors: ExecutorSummary[];
+  /**
+   * Why per-executor times and gateway overhead are missing, when the transport carries no
+   * routes (HTTP with docarray v2); absent otherwise.
+   */
+  routesUnavailable?: string;
   /** Time spent in the gateway beyond the executors, from the `gateway` route. */
   gatewayOverhead?: LatencySummary;
   errors: ErrorCounts;

@@ -37,6 +37,10 @@ test('an executor raising is counted as an error status of that deployment, not 
   // Failed requests carry no latency sample; ok ones went through both executors.
   expect(report.latency.count).toBe(report.okRequests);
   expect(report.series.reduce((sum, row) => sum + row.errors, 0)).toBe(raised);
+  // And the report says why: one sample per distinct failure, with the request id.
+  expect(report.errors.samples).toEqual([
+    { kind: 'error-status', requestId: expect.stringMatching(/^[0-9a-f]{32}$/), executor: 'flaky', message: "RuntimeError('injected fault in flaky')" },
+  ]);
 });
 
 test('requests slower than request_timeout are counted as timeouts', async () => {
@@ -44,6 +48,7 @@ test('requests slower than request_timeout are counted as timeouts', async () =>
 
   expect(report.requests).toBeGreaterThanOrEqual(2 * 8);
   expect(report.errors).toMatchObject({ total: report.requests, timeout: report.requests, connection: 0, statusByExecutor: {} });
+  expect(report.errors.samples).toEqual([{ kind: 'timeout', requestId: expect.any(String), message: 'no answer within 100 ms' }]);
   expect(report.okRequests).toBe(0);
 });
 
