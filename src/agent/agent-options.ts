@@ -1,6 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** Upload limits, in bytes and parts; a request past any of them gets 413. */
 export interface UploadLimits {
@@ -24,7 +24,11 @@ export interface AgentOptions {
   advertiseHost?: string;
   /** `process` runtime command, `{file}` replaced by the Flow file (default `$JINA_STRESS_PROCESS_COMMAND` or `jina flow --uses {file}`). */
   processCommand?: string | string[];
-  /** `process` runtime: the `jina` executable (default: next to `$JINA_PYTHON`, else `jina` on PATH). */
+  /**
+   * `process` runtime: the `jina` executable of the Python environment to run Flows with.
+   * Default: the `jina` beside `$JINA_PYTHON` (a venv's `bin/python`, or its `bin` folder),
+   * else `jina` on PATH. The Python environment belongs to the host, like JinaD's install.
+   */
   jinaBin?: string;
   /** Time a flow gets to exit after SIGTERM before its process group gets SIGKILL (default 5000). */
   stopGraceMs?: number;
@@ -45,6 +49,8 @@ export interface ResolvedAgentOptions {
   runtime: string | undefined;
   advertiseHost: string | undefined;
   processCommand: string[];
+  /** Folder put first on the Flow's PATH: the Python environment's `bin` (when known). */
+  processPathPrefix: string | undefined;
   stopGraceMs: number;
   timeoutReadyMs: number;
   limits: UploadLimits;
@@ -69,6 +75,7 @@ export function resolveAgentOptions(options: AgentOptions, env: NodeJS.ProcessEn
     runtime: options.runtime,
     advertiseHost: options.advertiseHost,
     processCommand: resolveProcessCommand(options, env),
+    processPathPrefix: resolvePythonBinDir(options, env),
     stopGraceMs: options.stopGraceMs ?? 5000,
     timeoutReadyMs: options.timeoutReadyMs ?? 120_000,
     limits: { ...defaultUploadLimits, ...options.limits },
@@ -82,6 +89,28 @@ function resolveProcessCommand(options: AgentOptions, env: NodeJS.ProcessEnv): s
   // A string template is split on whitespace, not run by a shell: no quoting rules to get
   // wrong, and the agent kills exactly the process group it started.
   if (command !== undefined) return command.trim().split(/\s+/);
-  const jinaBin = options.jinaBin ?? (env.JINA_PYTHON ? join(env.JINA_PYTHON, '..', 'jina') : 'jina');
+  const binDir = resolvePythonBinDir(options, env);
+  // Flows run in their workspace folder: a relative path must not be read from there.
+  const jinaBin = options.jinaBin?.includes('/') ? resolve(options.jinaBin) : (options.jinaBin ?? (binDir ? join(binDir, 'jina') : 'jina'));
   return [jinaBin, 'flow', '--uses', '{file}'];
+}
+
+/**
+ * The `bin` folder of the Python environment: that of `jinaBin` when it is a path, else of
+ * `$JINA_PYTHON` (a python executable, or the folder itself). Executors `jina` starts look
+ * up their tools on PATH, so the Flow's PATH starts here.
+ */
+function resolvePythonBinDir(options: AgentOptions, env: NodeJS.ProcessEnv): string | undefined {
+  if (options.jinaBin !== undefined) return options.jinaBin.includes('/') ? dirname(resolve(options.jinaBin)) : undefined;
+  const python = env.JINA_PYTHON ? resolve(env.JINA_PYTHON) : undefined;
+  if (python === undefined) return undefined;
+  return isDirectory(python) ? python : dirname(python);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -31,7 +31,11 @@ export interface Agent {
 /** The JinaD-compatible agent, usable in-process (tests, the Vitest plugin) or from the CLI. */
 export function createAgent(agentOptions: AgentOptions = {}): Agent {
   const options = resolveAgentOptions(agentOptions);
-  const runtimeSettings = { processCommand: options.processCommand, stopGraceMs: options.stopGraceMs };
+  const runtimeSettings = {
+    processCommand: options.processCommand,
+    processPathPrefix: options.processPathPrefix,
+    stopGraceMs: options.stopGraceMs,
+  };
   const runtimes: Record<string, FlowRuntime> = Object.fromEntries(
     Object.entries(flowRuntimes).map(([name, entry]) => [name, entry.create(runtimeSettings)]),
   );

@@ -58,17 +58,7 @@ export function readFlowGateways(
   environment: Record<string, string>,
   env: NodeJS.ProcessEnv = process.env,
 ): FlowGatewayPort[] {
-  let document: unknown;
-  try {
-    document = load(flowYaml, { schema: flowSchema });
-  } catch (error) {
-    throw flowYamlError(`Flow YAML does not parse: ${(error as Error).message.split('\n')[0]}`);
-  }
-  if (!isRecord(document)) throw flowYamlError('Flow YAML is not a mapping');
-  const block = [document.gateway, document.with].find(
-    (candidate) => isRecord(candidate) && (candidate.port ?? candidate.port_expose) !== undefined,
-  ) as Record<string, unknown> | undefined;
-  if (!block) throw flowYamlError('Flow YAML names no gateway port, so the agent cannot tell when it is ready');
+  const block = readGatewayBlock(flowYaml);
   const resolve = (value: unknown) => substituteEnvironment(value, { ...env, ...environment });
 
   const ports = toList(resolve(block.port ?? block.port_expose)).map(toPort);
@@ -87,6 +77,42 @@ export function readFlowGateways(
     );
   }
   return protocols.map((protocol, index) => ({ protocol, port: ports[index] as number }));
+}
+
+/**
+ * Variables the gateway port is written as (`port: ${{ ENV.JINA_PORT }}`) that have no value
+ * in `environment` or `env`: the agent picks a free port for each (see flow-port-allocation).
+ * A port written as anything else (a number, text around the variable) is left alone.
+ */
+export function findUnsetPortVariables(
+  flowYaml: string,
+  environment: Record<string, string>,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
+  const block = readGatewayBlock(flowYaml);
+  const names = toList(block.port ?? block.port_expose).flatMap((value) => {
+    const match = typeof value === 'string' ? wholeVariable.exec(value.trim()) : null;
+    const name = match ? (match[1] ?? match[2] ?? match[3]) : undefined;
+    return name !== undefined && environment[name] === undefined && !env[name] ? [name] : [];
+  });
+  return [...new Set(names)];
+}
+
+const wholeVariable = /^(?:\$\{\{\s*(?:ENV\.)?(\w+)\s*\}\}|\$\{(\w+)\}|\$(\w+))$/;
+
+function readGatewayBlock(flowYaml: string): Record<string, unknown> {
+  let document: unknown;
+  try {
+    document = load(flowYaml, { schema: flowSchema });
+  } catch (error) {
+    throw flowYamlError(`Flow YAML does not parse: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!isRecord(document)) throw flowYamlError('Flow YAML is not a mapping');
+  const block = [document.gateway, document.with].find(
+    (candidate) => isRecord(candidate) && (candidate.port ?? candidate.port_expose) !== undefined,
+  ) as Record<string, unknown> | undefined;
+  if (!block) throw flowYamlError('Flow YAML names no gateway port, so the agent cannot tell when it is ready');
+  return block;
 }
 
 function toList(value: unknown): unknown[] {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { agentHttpError } from './agent-http-error';
 import type { AgentState } from './agent-state';
+import { allocateGatewayPorts } from './flow-port-allocation';
 import type { FlowRecord } from './flow-store';
 import { readUpload } from './read-upload';
 import { sendJson } from './send-json';
@@ -63,6 +64,10 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
       const timeoutReadyMs = parseTimeoutReady(fields.timeout_ready, options.timeoutReadyMs);
       if (fields.workspace_id) workspaces.get(fields.workspace_id);
       const flowYaml = await readFile(flowFile.stagedPath, 'utf8');
+      const ports = await allocateGatewayPorts(flowYaml, environment, options.host);
+      for (const [name, port] of Object.entries(ports.allocated)) {
+        options.log(`flow ${flowFile.name}: ${name}=${port} (a free port the agent picked for the gateway)`);
+      }
       // Stored in the workspace under its own name, so relative paths in it resolve as in the seed.
       const { workspace } = await workspaces.commit([flowFile], fields.workspace_id || undefined);
       const flow = await flows.start({
@@ -71,15 +76,15 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
         flowFile: join(workspace.workdir, ...flowFile.name.split('/')),
         flowYaml,
         workdir: workspace.workdir,
-        environment,
+        environment: ports.environment,
         host: options.host,
         timeoutReadyMs,
         runtime,
         signal: clientGone.signal,
       });
       const ready = flow.state.status === 'running' ? flow.state : undefined;
-      const ports = ready?.running.gateways.map((g) => `${g.protocol}:${g.port}`).join(', ');
-      options.log(`flow ${flow.id} ready in ${ready?.timeToReadyS.toFixed(2)} s (${flow.runtime}, ${ports})`);
+      const served = ready?.running.gateways.map((g) => `${g.protocol}:${g.port}`).join(', ');
+      options.log(`flow ${flow.id} ready in ${ready?.timeToReadyS.toFixed(2)} s (${flow.runtime}, ${served})`);
       return sendJson(reply, 201, flow.id);
     } finally {
       await rm(upload.stagingDir, { recursive: true, force: true });

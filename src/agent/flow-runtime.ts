@@ -43,6 +43,8 @@ export interface FlowRuntime {
 /** Agent-level settings a runtime may need. */
 export interface FlowRuntimeSettings {
   processCommand: string[];
+  /** Put first on a process Flow's PATH (the Python environment's `bin`). */
+  processPathPrefix: string | undefined;
   stopGraceMs: number;
 }
 

@@ -1,16 +1,16 @@
 import { once } from 'node:events';
-import { delimiter, dirname, relative } from 'node:path';
+import { delimiter, relative } from 'node:path';
 import { StressError } from '../errors';
 import { readFlowGateways } from './flow-gateways';
 import type { FlowRuntime, FlowRuntimeSettings, FlowStartRequest, RunningFlow, RuntimeGateway } from './flow-runtime';
 import { LogTail } from './log-tail';
 import { spawnProcessGroup, type ProcessExit, type ProcessGroup } from './process-group';
-import { probeHostFor, tcpConnectProbe, waitForGateways } from './readiness-probes';
+import { acceptsConnections, probeHostFor, waitForGateways } from './readiness-probes';
 
 type StartOutcome =
   | { status: 'ready' }
   | { status: 'exited'; exit: ProcessExit }
-  | { status: 'timeout'; timeoutMs: number }
+  | { status: 'timeout'; timeoutMs: number; pendingReasons: string[] }
   | { status: 'cancelled'; reason: string };
 
 const commandHint =
@@ -31,7 +31,7 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
       }));
       for (const gateway of gateways) {
         // Someone else on the port would make the readiness probe succeed for the wrong server.
-        if (await tcpConnectProbe({ host: probeHostFor(gateway.host), port: gateway.port }, 1000)) {
+        if (await acceptsConnections({ host: probeHostFor(gateway.host), port: gateway.port }, 1000)) {
           throw new StressError('FLOW_NOT_READY', `gateway port ${gateway.port} is already in use`, {
             hint: 'terminate the flow or program listening there, or give this Flow another port',
           });
@@ -43,7 +43,7 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
         command: command as string,
         args,
         cwd: request.workdir,
-        env: childEnvironment(request.environment),
+        env: childEnvironment(request.environment, settings.processPathPrefix),
       });
       const logs = new LogTail(50);
       logs.follow(group.stdout);
@@ -74,7 +74,7 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
         outcome.status === 'exited'
           ? `${describeExit(outcome.exit)} before its gateway (${where}) answered`
           : outcome.status === 'timeout'
-            ? `gateway (${where}) did not answer within ${outcome.timeoutMs} ms`
+            ? `gateway (${where}) did not answer within ${outcome.timeoutMs} ms (${outcome.pendingReasons.join('; ')})`
             : `start cancelled: ${outcome.reason}`;
       throw new StressError('FLOW_NOT_READY', `flow "${commandLine}" failed to start: ${why}`, {
         hint: "the flow's last log lines are in the answer's `body`",
@@ -91,17 +91,18 @@ async function waitUntilReady(
 ): Promise<StartOutcome> {
   const probing = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  const waiting = waitForGateways(gateways, probing.signal);
   const timedOut = new Promise<StartOutcome>((resolve) => {
     if (request.timeoutReadyMs === undefined) return;
     const timeoutMs = request.timeoutReadyMs;
-    timer = setTimeout(() => resolve({ status: 'timeout', timeoutMs }), timeoutMs);
+    timer = setTimeout(() => resolve({ status: 'timeout', timeoutMs, pendingReasons: waiting.pendingReasons() }), timeoutMs);
   });
   const cancelled = new Promise<StartOutcome>((resolve) => {
     const onAbort = () => resolve({ status: 'cancelled', reason: String(request.signal.reason?.message ?? request.signal.reason) });
     if (request.signal.aborted) onAbort();
     else request.signal.addEventListener('abort', onAbort, { once: true });
   });
-  const ready = waitForGateways(gateways, probing.signal).then(
+  const ready = waiting.ready.then(
     (): StartOutcome => ({ status: 'ready' }),
     () => new Promise<StartOutcome>(() => {}),
   );
@@ -121,12 +122,12 @@ function fillTemplate(part: string, request: FlowStartRequest): string {
     .replaceAll('{workdir}', request.workdir);
 }
 
-function childEnvironment(environment: Record<string, string>): NodeJS.ProcessEnv {
+function childEnvironment(environment: Record<string, string>, pathPrefix: string | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...environment };
   // The agent's secret is not the Flow's business.
   delete env.JINA_STRESS_AGENT_TOKEN;
   // Executors started by `jina` must find the same Python environment's tools.
-  if (process.env.JINA_PYTHON) env.PATH = [dirname(process.env.JINA_PYTHON), env.PATH].filter(Boolean).join(delimiter);
+  if (pathPrefix) env.PATH = [pathPrefix, env.PATH].filter(Boolean).join(delimiter);
   return env;
 }
 

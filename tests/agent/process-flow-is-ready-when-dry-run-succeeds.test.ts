@@ -38,9 +38,9 @@ async function startFlow(yaml: string, fields: Record<string, string> = {}) {
 }
 
 describe('process runtime: ready detection', () => {
-  test('POST /flows answers 201 only once the gateway port accepts connections', async () => {
+  test('POST /flows answers 201 only once the gateway listens', async () => {
     const port = await freePort();
-    const { workspaceId, answer } = await startFlow(flowYaml(port), {
+    const { workspaceId, answer } = await startFlow(flowYaml(port, 'http'), {
       runtime: 'process',
       environment: JSON.stringify({ FIXTURE_LISTEN_DELAY_MS: 400 }),
     });
@@ -50,7 +50,7 @@ describe('process runtime: ready detection', () => {
     const workdir = join(server.agent.workspaceRoot, workspaceId);
     // It ran in the workspace folder, with the Flow file stored there under its own name.
     expect(existsSync(join(workdir, 'fixture-pids.json'))).toBe(true);
-    expect(readFileSync(join(workdir, 'flows', 'index.yml'), 'utf8')).toBe(flowYaml(port));
+    expect(readFileSync(join(workdir, 'flows', 'index.yml'), 'utf8')).toBe(flowYaml(port, 'http'));
 
     const flow = await server.call('GET', `/flows/${answer.body}`);
     expect(flow.status).toBe(200);
@@ -58,18 +58,48 @@ describe('process runtime: ready detection', () => {
       workspace_id: workspaceId,
       workdir,
       runtime: 'process',
-      yaml_source: flowYaml(port),
+      yaml_source: flowYaml(port, 'http'),
       state: 'running',
-      gateway: { host: '127.0.0.1', port, protocol: 'grpc', ports: [{ protocol: 'grpc', port }] },
+      gateway: { host: '127.0.0.1', port, protocol: 'http', ports: [{ protocol: 'http', port }] },
       arguments: { uses: 'flows/index.yml', environment: ['FIXTURE_LISTEN_DELAY_MS'] },
     });
     expect(flow.body.time_to_ready_s).toBeGreaterThanOrEqual(0.4);
-    expect(flow.body.log_tail).toContain(`fixture: listening on ${port}`);
+    expect(flow.body.log_tail).toContain(`fixture: listening on ${port} (http)`);
     expect(Date.parse(flow.body.time_created)).not.toBeNaN();
 
     const list = await server.call('GET', '/flows');
     expect(list.body.size).toBe(1);
     expect(Object.keys(list.body.items)).toEqual([answer.body]);
+  });
+
+  // Jina's gateway binds before its executors answer; until they do, dry_run says ERROR.
+  test.each(['grpc', 'http', 'websocket'])('a %s gateway that listens but whose dry_run fails is not ready yet', async (protocol) => {
+    const port = await freePort();
+    const startedAt = performance.now();
+    const { answer } = await startFlow(flowYaml(port, protocol), {
+      environment: JSON.stringify({ FIXTURE_DRY_RUN_FAILS_FOR_MS: 700 }),
+    });
+    const elapsedS = (performance.now() - startedAt) / 1000;
+    expect(answer.status).toBe(201);
+    const flow = await server.call('GET', `/flows/${answer.body}`);
+    const answers: string[] = flow.body.log_tail.filter((line: string) => line.includes(' dry_run #'));
+    // The port accepted connections from the start, yet the agent kept asking until SUCCESS.
+    expect(answers.length).toBeGreaterThanOrEqual(2);
+    expect(answers.slice(0, -1).every((line) => line.endsWith(': ERROR'))).toBe(true);
+    expect(answers.at(-1)).toMatch(new RegExp(`fixture: ${protocol === 'grpc' ? 'grpc' : protocol} dry_run #\\d+ on ${port}: SUCCESS$`));
+    expect(flow.body.time_to_ready_s).toBeGreaterThanOrEqual(0.7);
+    expect(flow.body.time_to_ready_s).toBeLessThanOrEqual(elapsedS);
+  });
+
+  test('a gateway whose dry_run never succeeds times out with the last answer and the log tail', async () => {
+    const port = await freePort();
+    const { answer } = await startFlow(flowYaml(port, 'http'), {
+      environment: JSON.stringify({ FIXTURE_DRY_RUN_FAILS_FOR_MS: 60_000 }),
+      timeout_ready: '800',
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.detail).toContain(`did not answer within 800 ms (http:${port}: dry_run: executor down)`);
+    expect(answer.body.body).toContain(`fixture: listening on ${port} (http)`);
   });
 
   test('a Flow with several protocols waits for every port and reports each', async () => {
