@@ -47,19 +47,39 @@ export interface RoundTrip {
 }
 
 /**
+ * An error the gateway reported for one request. `executor` is the deployment when the
+ * response says which one failed, else whatever Jina named.
+ */
+export interface PostError extends ExceptionInfo {
+  description: string;
+  /**
+   * How `executor` is known: `deployment` — the deployment whose route carries the ERROR
+   * status, or the one a network error's description names; `executor-class` — only Jina's
+   * `exception.executor`, which is the executor's class (two deployments may share it);
+   * `unknown` — the gateway named nobody (HTTP with docarray v2 answers only `{detail}`).
+   */
+  attributedTo: 'deployment' | 'executor-class' | 'unknown';
+  /** Jina's `exception.executor` as sent: the executor's class name ('' when absent). */
+  executorClass: string;
+}
+
+/**
  * The outcome of one request. Per-request failures are values, never thrown: the load
  * engine counts them by kind. Only misuse (post before connect) throws.
+ * `routesUnavailable` is set (to the reason) when the transport never carries routes, so
+ * per-executor times and the failing deployment cannot be known from the response
+ * (HTTP with docarray v2); see `routesUnavailableReason`.
  */
 export type PostResult =
-  | ({ status: 'ok'; requestId: string; response: DataRequest } & RoundTrip)
+  | ({ status: 'ok'; requestId: string; response: DataRequest; routesUnavailable?: string } & RoundTrip)
   | ({
       status: 'error-status';
       requestId: string;
       /** What came back; for HTTP 5xx/499 a synthesised DataRequest with the error status. */
       response: DataRequest;
-      /** The exception as reported by the gateway; `executor` names who raised. */
-      error: ExceptionInfo & { description: string };
+      error: PostError;
       httpStatus?: number;
+      routesUnavailable?: string;
     } & RoundTrip)
   | ({ status: 'connection-error'; requestId: string; message: string; code?: string } & RoundTrip)
   | ({ status: 'timeout'; requestId: string; timeoutMs: number } & RoundTrip)

@@ -1,14 +1,27 @@
 import * as grpc from '@grpc/grpc-js';
 import { decodeDataRequest } from '../protocol/codec';
+import type { DataRequest } from '../protocol/data-request';
 import type { DocarrayVersion } from '../protocol/document';
 import { jinaGrpcMethods } from '../protocol/grpc-methods';
 import { peekRequestId } from '../protocol/request-id';
 import type { PostResult } from './gateway-client';
-import { connectionErrorResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result';
+import {
+  connectionErrorResult,
+  deploymentInDescription,
+  errorStatusResult,
+  protocolErrorResult,
+  resultFromResponse,
+  timeoutResult,
+} from './post-result';
 
 interface Pending {
   sentAtMs: number;
   timer: NodeJS.Timeout | undefined;
+  /**
+   * The gateway answered with only this request's id: a deployment was unreachable, and
+   * the stream is about to end with UNAVAILABLE, whose details say which one.
+   */
+  isUnreachable: boolean;
   resolve(result: PostResult): void;
 }
 
@@ -20,6 +33,11 @@ const keepBuffer = (buffer: Buffer): Buffer => buffer;
  * may return in any order and are matched by `header.request_id`. When the stream breaks,
  * every request in flight resolves as `connection-error` and `onBroken` lets the owner open a
  * new stream for the next post.
+ *
+ * Jina 3.34, when a deployment cannot be reached, sends one message holding only the failing
+ * request's id and then ends the stream with UNAVAILABLE (docs/jina-protocols-verified.md
+ * §1.9). That request becomes `error-status` (InternalNetworkError, attributed to the
+ * deployment the details name); the others in flight are lost, as `connection-error`.
  */
 export class CallStream {
   private readonly pending = new Map<string, Pending>();
@@ -34,7 +52,7 @@ export class CallStream {
     this.call = client.makeBidiStreamRequest(jinaGrpcMethods.call, passBytes, keepBuffer);
     this.call.on('data', (buffer: Buffer) => this.receive(buffer));
     this.call.on('error', (error: grpc.ServiceError) => {
-      this.fail(`gRPC stream failed: ${error.details || error.message}`, grpc.status[error.code] ?? String(error.code));
+      this.fail(error.details || error.message, grpc.status[error.code] ?? String(error.code));
     });
     // The server ended the stream cleanly while we still wait: those answers will not come.
     this.call.on('end', () => this.fail('gRPC stream ended by the server before all responses arrived', 'STREAM_ENDED'));
@@ -56,7 +74,7 @@ export class CallStream {
               this.pending.delete(requestId);
               resolve(timeoutResult(requestId, timeoutMs, sentAtMs));
             }, timeoutMs);
-      this.pending.set(requestId, { sentAtMs, timer, resolve });
+      this.pending.set(requestId, { sentAtMs, timer, isUnreachable: false, resolve });
       this.call.write(bytes);
     });
   }
@@ -66,13 +84,22 @@ export class CallStream {
     const pending = requestId === undefined ? undefined : this.pending.get(requestId);
     // Unknown ids are answers to requests that already timed out: nobody waits for them.
     if (!pending || requestId === undefined) return;
+    let response: DataRequest;
+    try {
+      response = decodeDataRequest(buffer, this.docarray);
+    } catch (error) {
+      this.settle(requestId, pending, protocolErrorResult(requestId, (error as Error).message, pending.sentAtMs));
+      return;
+    }
+    // Wait for the stream's status, which names the deployment (the timeout still applies).
+    if (isRequestIdOnly(response)) pending.isUnreachable = true;
+    else this.settle(requestId, pending, resultFromResponse(requestId, response, pending.sentAtMs));
+  }
+
+  private settle(requestId: string, pending: Pending, result: PostResult): void {
     this.pending.delete(requestId);
     clearTimeout(pending.timer);
-    try {
-      pending.resolve(resultFromResponse(requestId, decodeDataRequest(buffer, this.docarray), pending.sentAtMs));
-    } catch (error) {
-      pending.resolve(protocolErrorResult(requestId, (error as Error).message, pending.sentAtMs));
-    }
+    pending.resolve(result);
   }
 
   private fail(message: string, code: string): void {
@@ -82,7 +109,12 @@ export class CallStream {
     }
     for (const [requestId, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.resolve(connectionErrorResult(requestId, message, pending.sentAtMs, code));
+      if (pending.isUnreachable) {
+        const executor = deploymentInDescription(message) ?? '';
+        pending.resolve(errorStatusResult(requestId, { name: 'InternalNetworkError', description: message, executor }, pending.sentAtMs));
+      } else {
+        pending.resolve(connectionErrorResult(requestId, message, pending.sentAtMs, code));
+      }
     }
     this.pending.clear();
   }
@@ -93,4 +125,16 @@ export class CallStream {
     this.call.end();
     this.call.cancel();
   }
+}
+
+/** Nothing but a request id: no routes (a gateway always stamps its own), status, endpoint or docs. */
+function isRequestIdOnly(response: DataRequest): boolean {
+  const { header } = response;
+  return (
+    response.routes.length === 0 &&
+    response.docs.length === 0 &&
+    header.status === undefined &&
+    header.execEndpoint === undefined &&
+    Object.keys(response.parameters).length === 0
+  );
 }

@@ -9,16 +9,31 @@ import { HttpTimeoutError, requestJson, type HttpJsonResponse } from './http-jso
 import { httpPost } from './http-request-body';
 import { InFlightLimit } from './in-flight-limit';
 import { newRequestId } from './post-request-encoding';
-import { connectionErrorResult, errorStatusResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result';
+import {
+  connectionErrorResult,
+  errorStatusResult,
+  exceptionNameFromRepr,
+  protocolErrorResult,
+  resultFromResponse,
+  routesUnavailableReason,
+  timeoutResult,
+} from './post-result';
 
-/** Statuses Jina's HTTP gateway answers for a failed request (docs/jina-protocols.md §1.6). */
+/**
+ * Statuses Jina's HTTP gateway answers for a failed request (docs/jina-protocols-verified.md
+ * §1.1-1.2, §3): v1 503 (deployment down, request echoed with an ERROR header); v2 500
+ * (`{"detail": description}` when an executor raised, plain `Internal Server Error` when a
+ * deployment is down); 499 for SSE endpoints; 504 a gateway timeout.
+ */
 const errorStatusCodes = new Set([499, 500, 503, 504]);
 
 /**
  * HTTP client over a keep-alive agent with `prefetch` sockets. A 200 whose header carries
- * ERROR, a 499 (v2: executor raised) and 500/503/504 are `error-status` (with httpStatus);
- * refused/reset sockets are `connection-error`; the per-request timeout is `timeout`; other
- * statuses (404 no such endpoint, 422 bad body) and unparsable bodies are `protocol-error`.
+ * ERROR and the statuses above are `error-status` (with httpStatus; for v2 the executor is
+ * unknown: its 500 names only the exception); refused/reset sockets are `connection-error`;
+ * the per-request timeout is `timeout`; other statuses (404 no such endpoint, 422 bad body)
+ * and unparsable 200 bodies are `protocol-error`. With docarray v2 every ok/error result
+ * carries `routesUnavailable`: that model has no routes.
  */
 export function createHttpClient(options: GatewayClientOptions): GatewayClient {
   return new HttpGatewayClient(options);
@@ -29,6 +44,7 @@ class HttpGatewayClient implements GatewayClient {
   private readonly agent: http.Agent;
   private readonly limit: InFlightLimit;
   private isConnected = false;
+  private readonly routesUnavailable: string | undefined;
 
   constructor(private readonly options: GatewayClientOptions) {
     this.target = options.target;
@@ -36,6 +52,7 @@ class HttpGatewayClient implements GatewayClient {
     const agentOptions = { keepAlive: true, maxSockets: prefetch };
     this.agent = this.target.tls ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     this.limit = new InFlightLimit(prefetch);
+    this.routesUnavailable = routesUnavailableReason(this.target);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -68,7 +85,11 @@ class HttpGatewayClient implements GatewayClient {
     } finally {
       this.limit.release();
     }
-    return this.interpret(requestId, response, sentAtMs);
+    const result = this.interpret(requestId, response, sentAtMs);
+    if (this.routesUnavailable !== undefined && (result.status === 'ok' || result.status === 'error-status')) {
+      result.routesUnavailable = this.routesUnavailable;
+    }
+    return result;
   }
 
   private interpret(requestId: string, response: HttpJsonResponse, sentAtMs: number): PostResult {
@@ -91,9 +112,11 @@ class HttpGatewayClient implements GatewayClient {
     } catch (error) {
       if (statusCode === 200) return protocolErrorResult(requestId, (error as Error).message, sentAtMs);
     }
-    // An error body without a DataRequest header: FastAPI's `{detail}`.
+    // An error body without a DataRequest header: FastAPI's `{detail}`, for an executor that
+    // raised the exception's repr (`StressFailure('…')`), from which the name is read.
     const detail = typeof json.detail === 'string' ? json.detail : JSON.stringify(json).slice(0, 500);
-    return errorStatusResult(requestId, { name: `HTTP ${statusCode}`, description: detail }, sentAtMs, statusCode);
+    const name = (typeof json.detail === 'string' && exceptionNameFromRepr(json.detail)) || `HTTP ${statusCode}`;
+    return errorStatusResult(requestId, { name, description: detail }, sentAtMs, statusCode);
   }
 
   dryRun(): Promise<DryRunResult> {

@@ -10,20 +10,21 @@ export interface HttpPost {
 }
 
 /**
- * The HTTP request for a post. docarray v1: `POST /post {execEndpoint, data, parameters,
- * targetExecutor}`. docarray v2 (no `/post`): `POST /<endpoint> {data, parameters, header:
- * {requestId, targetExecutor}}` — the v2 gateway honours the request id.
+ * The HTTP request for a post (docs/jina-protocols-verified.md §3). docarray v1: `POST /post
+ * {execEndpoint, data, parameters, targetExecutor}`. docarray v2 (no `/post`): `POST
+ * /<endpoint> {data, parameters, header: {request_id, target_executor}}` — snake_case only
+ * (camelCase is a 422) and the gateway keeps the request id. Documents are snake_case.
  */
 export function httpPost(request: PostRequest, requestId: string, docarray: DocarrayVersion): HttpPost {
-  const data = request.docs.map((doc) => documentToJson(doc, docarray, 'http'));
+  const data = request.docs.map((doc) => documentToJson(doc, docarray));
   const parameters = requestParameters(request);
   if (docarray === 'v1') {
     const body: JsonObject = { execEndpoint: request.endpoint, data, parameters };
     if (request.targetExecutor !== undefined) body.targetExecutor = request.targetExecutor;
     return { path: '/post', body: JSON.stringify(body) };
   }
-  const header: JsonObject = { requestId };
-  if (request.targetExecutor !== undefined) header.targetExecutor = request.targetExecutor;
+  const header: JsonObject = { request_id: requestId };
+  if (request.targetExecutor !== undefined) header.target_executor = request.targetExecutor;
   const path = request.endpoint.startsWith('/') ? request.endpoint : `/${request.endpoint}`;
   return { path, body: JSON.stringify({ data, parameters, header }) };
 }

@@ -14,12 +14,13 @@ export function requestHeader(request: PostRequest, requestId: string): RequestH
 }
 
 /**
- * The parameters Jina's Python client sends: the caller's, plus the reserved `__results__: {}`
- * into which the gateway collects executors' returned dicts.
+ * The parameters Jina's Python client sends: the caller's as they are, or, when there are
+ * none, the reserved `{__results__: {}}` (its `_include_results_field_in_param`; seen on the
+ * wire, docs/jina-protocols-verified.md §1.10).
  */
 export function requestParameters(request: PostRequest): JsonObject {
-  const parameters = request.parameters ?? {};
-  return '__results__' in parameters ? parameters : { ...parameters, __results__: {} };
+  const parameters = request.parameters;
+  return parameters && Object.keys(parameters).length > 0 ? parameters : { __results__: {} };
 }
 
 /** DataRequestProto bytes for a post, reusing pre-encoded documents when given. */

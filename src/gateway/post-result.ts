@@ -1,10 +1,19 @@
-import { STATUS_ERROR, type DataRequest } from '../protocol/data-request';
-import type { PostResult, RoundTrip } from './gateway-client';
+import { STATUS_ERROR, type DataRequest, type ExceptionInfo, type Route } from '../protocol/data-request';
+import type { GatewayTarget, PostError, PostResult, RoundTrip } from './gateway-client';
 
 /** Builders of PostResult variants, so every transport reports outcomes the same way. */
 
 export function roundTripSince(sentAtMs: number): RoundTrip {
   return { sentAtMs, roundTripMs: performance.now() - sentAtMs };
+}
+
+/**
+ * Why a target's responses carry no routes, or undefined when they do: Jina's docarray-v2
+ * HTTP model has no `routes` (docs/jina-protocols-verified.md §1.3), so neither per-executor
+ * times nor the failing deployment can be read from it.
+ */
+export function routesUnavailableReason(target: Pick<GatewayTarget, 'protocol' | 'docarray'>): string | undefined {
+  return target.protocol === 'http' && target.docarray === 'v2' ? 'routes not available over HTTP with docarray v2' : undefined;
 }
 
 /** `ok`, or `error-status` when the response header carries ERROR (executor raised). */
@@ -17,7 +26,7 @@ export function resultFromResponse(requestId: string, response: DataRequest, sen
     status: 'error-status',
     requestId,
     response,
-    error: { ...exception, description: status.description },
+    error: attributeError(exception, status.description, response.routes),
     ...timing,
   };
   if (httpStatus !== undefined) result.httpStatus = httpStatus;
@@ -31,16 +40,57 @@ export function errorStatusResult(
   sentAtMs: number,
   httpStatus?: number,
 ): PostResult {
-  const exception = { name: error.name, args: [error.description], stacks: [], executor: error.executor ?? '' };
+  const exception: ExceptionInfo = { name: error.name, args: [error.description], stacks: [], executor: error.executor ?? '' };
   const response: DataRequest = {
     header: { requestId, status: { code: STATUS_ERROR, description: error.description, exception } },
     parameters: {},
     routes: [],
     docs: [],
   };
-  const result: PostResult = { status: 'error-status', requestId, response, error: { ...exception, description: error.description }, ...roundTripSince(sentAtMs) };
+  const result: PostResult = {
+    status: 'error-status',
+    requestId,
+    response,
+    error: attributeError(exception, error.description, []),
+    ...roundTripSince(sentAtMs),
+  };
   if (httpStatus !== undefined) result.httpStatus = httpStatus;
   return result;
+}
+
+/**
+ * Names who failed, best source first: the deployment whose route carries ERROR (Jina's
+ * `exception.executor` is only the class name, §1.7), then a deployment named in a network
+ * error's description (`…Communication error with deployment <name> at address(es)…`), then
+ * the class name. Python class reprs (`<class 'jina.excepts.InternalNetworkError'>`, HTTP v1)
+ * are shortened to the class name, as the other protocols report it.
+ */
+export function attributeError(exception: ExceptionInfo, description: string, routes: readonly Route[]): PostError {
+  const name = exception.name.replace(/^<class '(?:[\w]+\.)*(\w+)'>$/, '$1');
+  const base = { ...exception, name, description, executorClass: exception.executor };
+  const deployment = failingRoute(routes) ?? deploymentInDescription(description);
+  if (deployment !== undefined) return { ...base, executor: deployment, attributedTo: 'deployment' };
+  if (exception.executor) return { ...base, attributedTo: 'executor-class' };
+  return { ...base, executor: '', attributedTo: 'unknown' };
+}
+
+function failingRoute(routes: readonly Route[]): string | undefined {
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const route = routes[i]!;
+    if (route.executor !== 'gateway' && route.status?.code === STATUS_ERROR) return route.executor;
+  }
+  return undefined;
+}
+
+const unreachableDeployment = /Communication error with deployment (\S+) at address/;
+
+export function deploymentInDescription(description: string): string | undefined {
+  return unreachableDeployment.exec(description)?.[1];
+}
+
+/** Exception name from a Python repr such as `StressFailure('…')` (HTTP v2's `detail`). */
+export function exceptionNameFromRepr(repr: string): string | undefined {
+  return /^([A-Za-z_][\w.]*)\(/.exec(repr)?.[1];
 }
 
 export function connectionErrorResult(requestId: string, message: string, sentAtMs: number, code?: string): PostResult {

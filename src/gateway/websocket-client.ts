@@ -29,6 +29,14 @@ interface Pending {
  * requests in flight as `connection-error`; the next post opens a new socket.
  */
 export function createWebSocketClient(options: GatewayClientOptions): GatewayClient {
+  if (options.websocketFraming === 'json' && options.target.docarray === 'v2') {
+    throw new StressError('CONFIG_INVALID', 'WebSocket JSON framing does not work with docarray v2 Flows', {
+      hint:
+        'Jina 3.34 with docarray v2 raises "DocArray v2 is not compatible with json subprotocol" and drops the ' +
+        'connection without an answer; use websocket_framing: bytes (the default) or a docarray v1 Flow.',
+      details: { protocol: 'websocket', websocketFraming: 'json', docarray: 'v2' },
+    });
+  }
   return new WebSocketGatewayClient(options);
 }
 
@@ -72,8 +80,12 @@ class WebSocketGatewayClient implements GatewayClient {
   private open(signal?: AbortSignal): Promise<Connection> {
     if (this.connection?.socket.readyState === WebSocket.OPEN) return Promise.resolve(this.connection);
     this.opening ??= new Promise<Connection>((resolve, reject) => {
+      // Jina picks `bytes` from the Sec-WebSocket-Protocol request header but never echoes it,
+      // and `ws` given `protocols` aborts on a handshake without one ("Server sent no
+      // subprotocol"): send the header ourselves. No header means JSON to Jina.
       // maxPayload 0: no receive limit, like Jina's unlimited gRPC messages.
-      const socket = new WebSocket(this.url(), [this.framing], { perMessageDeflate: false, maxPayload: 0 });
+      const headers: Record<string, string> = this.framing === 'bytes' ? { 'Sec-WebSocket-Protocol': 'bytes' } : {};
+      const socket = new WebSocket(this.url(), { headers, perMessageDeflate: false, maxPayload: 0 });
       const connection: Connection = { socket, byId: new Map(), inOrder: [] };
       const onAbort = (): void => {
         socket.terminate();

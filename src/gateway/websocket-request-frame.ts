@@ -11,7 +11,7 @@ import { requestParameters } from './post-request-encoding';
 export function websocketJsonFrame(request: PostRequest, docarray: DocarrayVersion): string {
   const frame: JsonObject = {
     execEndpoint: request.endpoint,
-    data: request.docs.map((doc) => documentToJson(doc, docarray, 'websocket')),
+    data: request.docs.map((doc) => documentToJson(doc, docarray)),
     parameters: requestParameters(request),
   };
   if (request.targetExecutor !== undefined) frame.targetExecutor = request.targetExecutor;

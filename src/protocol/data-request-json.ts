@@ -8,30 +8,53 @@ import { formatRfc3339, parseRfc3339 } from './timestamp';
 export type { JsonStyle } from './document-json';
 
 /**
- * A DataRequest as JSON in the given style (see JsonStyle): the HTTP gateway's response
- * body, or a WebSocket JSON-mode frame.
+ * A DataRequest as a Jina gateway writes it in JSON (see JsonStyle): the HTTP response body
+ * (docarray v1: the JinaResponseModel, every key present, `null` when unset; docarray v2: only
+ * `data`, `parameters` and a snake_case `header`, no routes), or a WebSocket JSON-mode frame
+ * (protobuf's MessageToDict: snake_case, defaults left out, `Z` timestamps).
  */
 export function dataRequestToJson(request: DataRequest, docarray: DocarrayVersion, style: JsonStyle): JsonObject {
-  const key = style === 'http' ? (camel: string) => camel : toSnake;
-  const suffix = style === 'http' ? '+00:00' : 'Z';
-  const header: JsonObject = { [key('requestId')]: request.header.requestId };
-  if (request.header.status) header.status = statusToJson(request.header.status);
-  if (request.header.execEndpoint !== undefined) header[key('execEndpoint')] = request.header.execEndpoint;
-  if (request.header.targetExecutor !== undefined) header[key('targetExecutor')] = request.header.targetExecutor;
+  const data = request.docs.map((doc) => documentToJson(doc, docarray, 'full'));
+  if (style === 'websocket') return messageToDict(request, data);
+  const { header } = request;
+  if (docarray === 'v2') {
+    return { data, parameters: request.parameters, header: { request_id: header.requestId, target_executor: header.targetExecutor ?? '' } };
+  }
+  const routes = request.routes.map(
+    (route): JsonObject => ({
+      executor: route.executor,
+      startTime: route.startUs === undefined ? null : formatRfc3339(route.startUs, '+00:00'),
+      endTime: route.endUs === undefined ? null : formatRfc3339(route.endUs, '+00:00'),
+      status: route.status ? statusToJson(route.status) : null,
+    }),
+  );
+  return {
+    header: {
+      requestId: header.requestId,
+      status: header.status ? statusToJson(header.status) : null,
+      execEndpoint: header.execEndpoint ?? '',
+      targetExecutor: header.targetExecutor ?? '',
+    },
+    parameters: request.parameters,
+    routes,
+    data,
+  };
+}
+
+function messageToDict(request: DataRequest, data: JsonObject[]): JsonObject {
+  const header: JsonObject = { request_id: request.header.requestId };
+  if (request.header.status) header.status = statusToProtobufJson(request.header.status);
+  if (request.header.execEndpoint !== undefined) header.exec_endpoint = request.header.execEndpoint;
+  if (request.header.targetExecutor !== undefined) header.target_executor = request.header.targetExecutor;
   if (request.header.timeout !== undefined) header.timeout = request.header.timeout;
   const routes = request.routes.map((route): JsonObject => {
     const json: JsonObject = { executor: route.executor };
-    if (route.startUs !== undefined) json[key('startTime')] = formatRfc3339(route.startUs, suffix);
-    if (route.endUs !== undefined) json[key('endTime')] = formatRfc3339(route.endUs, suffix);
-    if (route.status) json.status = statusToJson(route.status);
+    if (route.startUs !== undefined) json.start_time = formatRfc3339(route.startUs, 'Z');
+    if (route.endUs !== undefined) json.end_time = formatRfc3339(route.endUs, 'Z');
+    if (route.status) json.status = statusToProtobufJson(route.status);
     return json;
   });
-  return {
-    header,
-    parameters: request.parameters,
-    routes,
-    data: request.docs.map((doc) => documentToJson(doc, docarray, style)),
-  };
+  return { header, parameters: request.parameters, routes, data };
 }
 
 /**
@@ -75,10 +98,31 @@ function headerFromJson(json: unknown): RequestHeader {
   return header;
 }
 
-/** StatusProto as JSON: `{code (int), description, exception?}`, as `GET /dry_run` returns it. */
+/**
+ * StatusProto as the HTTP gateways write it (`GET /dry_run`, HTTP v1 headers and routes):
+ * `{code, description, exception}` with `exception: null` when there is none.
+ */
 export function statusToJson(status: Status): JsonObject {
-  const json: JsonObject = { code: status.code, description: status.description };
-  if (status.exception) json.exception = { ...status.exception };
+  return { code: status.code, description: status.description, exception: status.exception ? { ...status.exception } : null };
+}
+
+/**
+ * StatusProto through protobuf's MessageToDict (WebSocket JSON frames): fields at their
+ * default are left out, so SUCCESS without a description is `{}`.
+ */
+export function statusToProtobufJson(status: Status): JsonObject {
+  const json: JsonObject = {};
+  if (status.code !== STATUS_SUCCESS) json.code = status.code;
+  if (status.description) json.description = status.description;
+  const exception = status.exception;
+  if (exception) {
+    const fields: JsonObject = {};
+    if (exception.name) fields.name = exception.name;
+    if (exception.args.length > 0) fields.args = exception.args;
+    if (exception.stacks.length > 0) fields.stacks = exception.stacks;
+    if (exception.executor) fields.executor = exception.executor;
+    json.exception = fields;
+  }
   return json;
 }
 

@@ -6,20 +6,33 @@ import { isPlainObject } from './struct';
 import { tensorFromNested, tensorToNested } from './tensor';
 
 /**
- * How a DataRequest looks in JSON:
- * - `http`: the HTTP gateway's response model — camelCase keys (`requestId`, `startTime`,
- *   `mimeType`), timestamps with `+00:00`.
- * - `websocket`: WebSocket JSON mode — protobuf `MessageToDict(preserving_proto_field_name,
- *   use_integers_for_enums)`: snake_case keys, `Z` timestamps, enums as ints.
- * Documents render through docarray's pydantic models in both: tensors and embeddings are
- * nested number lists (JSON carries no dtype), blobs base64. docarray v2 documents use
- * LegacyDocument's field names (`url`, not `uri`) whatever the style.
+ * How a DataRequest looks in JSON (docs/jina-protocols-verified.md §3-4):
+ * - `http`: the HTTP gateway. docarray v1: JinaResponseModel, camelCase header and route keys,
+ *   `+00:00` timestamps; docarray v2: only `{data, parameters, header: {request_id,
+ *   target_executor}}`.
+ * - `websocket`: WebSocket JSON mode (v1 only) — protobuf `MessageToDict(preserving_proto_field_name,
+ *   use_integers_for_enums)`: snake_case keys, `Z` timestamps, defaults omitted.
+ * Documents are snake_case in both styles (docarray's pydantic models): tensors and embeddings
+ * as nested number lists (JSON carries no dtype), blobs base64; docarray v2 documents use
+ * LegacyDocument's field names (`url`, not `uri`).
  */
 export type JsonStyle = 'http' | 'websocket';
 
-type KeyCase = 'camel' | 'snake';
+/**
+ * `minimal`: only the fields that are set (what a client sends). `full`: the gateway's
+ * response model, every field present and `null` when unset, with docarray's quirks — v1's
+ * one content field (blob, else tensor, else text) and pydantic 1 reading tag values 0 and 1
+ * as booleans; v2 scores as bare numbers.
+ */
+export type DocumentJsonForm = 'minimal' | 'full';
 
-/** Model keys whose JSON spelling differs between camelCase and snake_case. */
+const v1FieldOrder = [
+  'id', 'parent_id', 'granularity', 'adjacency', 'blob', 'tensor', 'mime_type', 'text', 'weight', 'uri', 'tags',
+  'offset', 'location', 'embedding', 'modality', 'evaluations', 'scores', 'chunks', 'matches',
+] as const;
+const v2FieldOrder = ['id', 'tensor', 'chunks', 'matches', 'blob', 'text', 'url', 'embedding', 'tags', 'scores'] as const;
+
+/** Model keys whose JSON spelling is snake_case (what docarray's models and MessageToDict write). */
 const snakeKeys: Record<string, string> = {
   mimeType: 'mime_type',
   parentId: 'parent_id',
@@ -27,54 +40,78 @@ const snakeKeys: Record<string, string> = {
   refId: 'ref_id',
 };
 
-export function documentToJson(doc: JinaDocument, docarray: DocarrayVersion, style: JsonStyle): JsonObject {
-  return docarray === 'v1' ? documentToV1Json(doc, style === 'http' ? 'camel' : 'snake') : documentToV2Json(doc);
+export function documentToJson(doc: JinaDocument, docarray: DocarrayVersion, form: DocumentJsonForm = 'minimal'): JsonObject {
+  const json = docarray === 'v1' ? documentToV1Json(doc, form) : documentToV2Json(doc, form);
+  if (form === 'minimal') return json;
+  const order = docarray === 'v1' ? v1FieldOrder : v2FieldOrder;
+  return Object.fromEntries(order.map((key) => [key, json[key] ?? null]));
 }
 
-function documentToV1Json(doc: JinaDocument, keyCase: KeyCase): JsonObject {
-  const key = (name: string): string => (keyCase === 'snake' ? (snakeKeys[name] ?? name) : name);
+function documentToV1Json(doc: JinaDocument, form: DocumentJsonForm): JsonObject {
   const json: JsonObject = { id: doc.id };
-  if (doc.text !== undefined) json.text = doc.text;
-  if (doc.blob !== undefined) json.blob = Buffer.from(doc.blob).toString('base64');
-  if (doc.tensor !== undefined) json.tensor = tensorToNested(doc.tensor);
+  if (form === 'full') {
+    // DocumentProto's `content` oneof keeps one of blob, tensor, text.
+    if (doc.blob !== undefined) json.blob = Buffer.from(doc.blob).toString('base64');
+    else if (doc.tensor !== undefined) json.tensor = tensorToNested(doc.tensor);
+    else if (doc.text !== undefined) json.text = doc.text;
+  } else {
+    if (doc.text !== undefined) json.text = doc.text;
+    if (doc.blob !== undefined) json.blob = Buffer.from(doc.blob).toString('base64');
+    if (doc.tensor !== undefined) json.tensor = tensorToNested(doc.tensor);
+  }
   if (doc.embedding !== undefined) json.embedding = tensorToNested(doc.embedding);
   if (doc.uri !== undefined) json.uri = doc.uri;
-  if (doc.mimeType !== undefined) json[key('mimeType')] = doc.mimeType;
-  if (doc.parentId !== undefined) json[key('parentId')] = doc.parentId;
+  if (doc.mimeType !== undefined) json.mime_type = doc.mimeType;
+  if (doc.parentId !== undefined) json.parent_id = doc.parentId;
   if (doc.granularity !== undefined) json.granularity = doc.granularity;
   if (doc.adjacency !== undefined) json.adjacency = doc.adjacency;
   if (doc.weight !== undefined) json.weight = doc.weight;
   if (doc.modality !== undefined) json.modality = doc.modality;
-  if (doc.tags !== undefined) json.tags = doc.tags;
-  if (doc.chunks !== undefined) json.chunks = doc.chunks.map((chunk) => documentToV1Json(chunk, keyCase));
-  if (doc.matches !== undefined) json.matches = doc.matches.map((match) => documentToV1Json(match, keyCase));
-  if (doc.scores !== undefined) json.scores = scoresToJson(doc.scores, key);
+  if (doc.tags !== undefined) json.tags = form === 'full' ? pydanticV1Tags(doc.tags) : doc.tags;
+  if (doc.chunks !== undefined) json.chunks = doc.chunks.map((chunk) => documentToJson(chunk, 'v1', form));
+  if (doc.matches !== undefined) json.matches = doc.matches.map((match) => documentToJson(match, 'v1', form));
+  if (doc.scores !== undefined) json.scores = scoresToJson(doc.scores, form);
   return json;
 }
 
-function documentToV2Json(doc: JinaDocument): JsonObject {
+function documentToV2Json(doc: JinaDocument, form: DocumentJsonForm): JsonObject {
   const json: JsonObject = { id: doc.id };
   if (doc.tensor !== undefined) json.tensor = tensorToNested(doc.tensor);
-  if (doc.chunks !== undefined) json.chunks = doc.chunks.map(documentToV2Json);
-  if (doc.matches !== undefined) json.matches = doc.matches.map(documentToV2Json);
+  if (doc.chunks !== undefined) json.chunks = doc.chunks.map((chunk) => documentToJson(chunk, 'v2', form));
+  if (doc.matches !== undefined) json.matches = doc.matches.map((match) => documentToJson(match, 'v2', form));
   if (doc.blob !== undefined) json.blob = Buffer.from(doc.blob).toString('base64');
   if (doc.text !== undefined) json.text = doc.text;
   if (doc.uri !== undefined) json.url = doc.uri;
   if (doc.embedding !== undefined) json.embedding = tensorToNested(doc.embedding);
   if (doc.tags !== undefined) json.tags = doc.tags;
-  if (doc.scores !== undefined) json.scores = scoresToJson(doc.scores, (name) => snakeKeys[name] ?? name);
+  if (doc.scores !== undefined) json.scores = form === 'full' ? bareScores(doc.scores) : scoresToJson(doc.scores, 'minimal');
   return json;
 }
 
-function scoresToJson(scores: NonNullable<JinaDocument['scores']>, key: (name: string) => string): JsonObject {
+function scoresToJson(scores: NonNullable<JinaDocument['scores']>, form: DocumentJsonForm): JsonObject {
   const json: JsonObject = {};
   for (const [name, score] of Object.entries(scores)) {
     const entry: JsonObject = { value: score.value };
-    if (score.opName !== undefined) entry[key('opName')] = score.opName;
-    if (score.description !== undefined) entry.description = score.description;
-    if (score.refId !== undefined) entry[key('refId')] = score.refId;
+    if (form === 'full' || score.opName !== undefined) entry.op_name = score.opName ?? null;
+    if (form === 'full' || score.description !== undefined) entry.description = score.description ?? null;
+    if (form === 'full' || score.refId !== undefined) entry.ref_id = score.refId ?? null;
     json[name] = entry;
   }
+  return json;
+}
+
+/** LegacyDocument's `scores` is a plain dict: `{"cosine": 0.93}`. */
+function bareScores(scores: NonNullable<JinaDocument['scores']>): JsonObject {
+  return Object.fromEntries(Object.entries(scores).map(([name, score]) => [name, score.value]));
+}
+
+/**
+ * Jina's v1 pydantic models type tag values as a union that tries `bool` first, so pydantic 1
+ * turns the numbers 0 and 1 (top-level values only) into false and true (§1.13).
+ */
+function pydanticV1Tags(tags: JsonObject): JsonObject {
+  const json: JsonObject = {};
+  for (const [key, value] of Object.entries(tags)) json[key] = value === 0 ? false : value === 1 ? true : value;
   return json;
 }
 

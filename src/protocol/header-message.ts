@@ -31,9 +31,21 @@ export interface RouteMessage {
   status?: StatusMessage | null;
 }
 
+/**
+ * Defaults are left unset, as proto3 writers do: protobufjs writes any field that is set, even
+ * to 0 or '', and a healthy dry run must be the empty StatusProto (0 bytes) Jina sends.
+ */
 export function statusToMessage(status: Status): StatusMessage {
-  const message: StatusMessage = { code: status.code, description: status.description };
-  if (status.exception) message.exception = { ...status.exception };
+  const message: StatusMessage = {};
+  if (status.code !== 0) message.code = status.code;
+  if (status.description) message.description = status.description;
+  if (status.exception) {
+    const { name, args, stacks, executor } = status.exception;
+    const exception: ExceptionMessage = { args, stacks };
+    if (name) exception.name = name;
+    if (executor) exception.executor = executor;
+    message.exception = exception;
+  }
   return message;
 }
 

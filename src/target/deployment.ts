@@ -14,6 +14,10 @@ import { ReplicaSlot, RoundRobin } from './replica-slot';
 import { topKParameter } from './executors/top-k-parameter';
 
 export type DeploymentOutcome =
+  /**
+   * `results`: the dicts executors returned, by the runtime name of the replica that answered
+   * (`name/rep-0`, `name/shard-1/rep-0`), as Jina keys `parameters.__results__`.
+   */
   | { status: 'ok'; docs: JinaDocument[]; results?: JsonObject }
   /** The executor raised: Jina answers with the documents as sent and an ERROR status. */
   | { status: 'raised'; error: unknown }
@@ -89,13 +93,12 @@ export class Deployment {
       const parts = partitionDocuments(cloneDocuments(docs), this.shards.length);
       const targets = parts.map((part, index) => ({ part, index })).filter(({ part }) => part.length > 0);
       if (targets.length === 0) targets.push({ part: [], index: 0 });
-      const answers = await Promise.all(targets.map(({ part, index }) => this.callShard(this.shards[index]!, endpoint, part, parameters)));
+      const answers = await Promise.all(targets.map(({ part, index }) => this.callShard(index, endpoint, part, parameters)));
       outcome = combine(answers, (lists) => restoreOrder(docs, lists.flat()));
     } else if (mode === 'any') {
-      const shard = this.shards[this.anyCounter++ % this.shards.length]!;
-      outcome = await this.callShard(shard, endpoint, cloneDocuments(docs), parameters);
+      outcome = await this.callShard(this.anyCounter++ % this.shards.length, endpoint, cloneDocuments(docs), parameters);
     } else {
-      const answers = await Promise.all(this.shards.map((shard) => this.callShard(shard, endpoint, cloneDocuments(docs), parameters)));
+      const answers = await Promise.all(this.shards.map((_, index) => this.callShard(index, endpoint, cloneDocuments(docs), parameters)));
       const topK = topKParameter(parameters, -1);
       outcome = combine(answers, (lists) => reduceDocuments(lists, { rank: { topK: topK < 0 ? undefined : topK } }));
     }
@@ -114,12 +117,19 @@ export class Deployment {
 
   private anyCounter = 0;
 
-  private async callShard(shard: Shard, endpoint: string, docs: JinaDocument[], parameters: JsonObject): Promise<DeploymentOutcome> {
+  /** The replica's runtime name, as in Jina's logs and `__results__` keys. */
+  private runtimeName(shardIndex: number, replicaIndex: number): string {
+    return this.shards.length > 1 ? `${this.name}/shard-${shardIndex}/rep-${replicaIndex}` : `${this.name}/rep-${replicaIndex}`;
+  }
+
+  private async callShard(shardIndex: number, endpoint: string, docs: JinaDocument[], parameters: JsonObject): Promise<DeploymentOutcome> {
+    const shard = this.shards[shardIndex]!;
     // Like Jina's pool: on an unavailable replica, retry on the next live one.
     for (let slot = shard.replicas.pick(); slot; slot = shard.replicas.pick()) {
       try {
         const reply = await slot.run(() => shard.executor.process({ endpoint, docs, parameters, replicaIndex: slot!.index }));
-        return { status: 'ok', docs: reply.docs, ...(reply.results ? { results: reply.results } : {}) };
+        if (!reply.results) return { status: 'ok', docs: reply.docs };
+        return { status: 'ok', docs: reply.docs, results: { [this.runtimeName(shardIndex, slot.index)]: reply.results } };
       } catch (error) {
         if (error instanceof ExecutorUnavailable) {
           slot.isAlive = false;
@@ -136,19 +146,8 @@ function combine(answers: DeploymentOutcome[], merge: (lists: JinaDocument[][]) 
   const failed = answers.find((answer) => answer.status === 'unavailable') ?? answers.find((answer) => answer.status === 'raised');
   if (failed) return failed;
   const oks = answers as Array<Extract<DeploymentOutcome, { status: 'ok' }>>;
-  const results = oks.reduce<JsonObject | undefined>((all, answer) => mergeResults(all, answer.results), undefined);
+  const results = oks.reduce<JsonObject | undefined>((all, answer) => (answer.results ? { ...all, ...answer.results } : all), undefined);
   return { status: 'ok', docs: merge(oks.map((answer) => answer.docs)), ...(results ? { results } : {}) };
-}
-
-/** Shards' returned dicts: numbers add up (a count over shards), anything else last wins. */
-function mergeResults(all: JsonObject | undefined, next: JsonObject | undefined): JsonObject | undefined {
-  if (!next) return all;
-  const merged: JsonObject = { ...all };
-  for (const [key, value] of Object.entries(next)) {
-    const previous = merged[key];
-    merged[key] = typeof previous === 'number' && typeof value === 'number' ? previous + value : value;
-  }
-  return merged;
 }
 
 /** Partitioned answers come back per shard; put the documents back in request order. */

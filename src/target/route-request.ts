@@ -87,7 +87,7 @@ export async function routeRequest(topology: FlowTopology, request: DataRequest)
       visit.status = exceptionStatus(outcome.error, node.deployment.spec.uses, endpoint);
       return { docs, error: visit.status };
     }
-    if (outcome.results) results[node.name] = outcome.results;
+    if (outcome.results) Object.assign(results, outcome.results);
     return { docs: outcome.docs };
   };
 
@@ -102,7 +102,8 @@ export async function routeRequest(topology: FlowTopology, request: DataRequest)
       status: 'unavailable',
       requestId: request.header.requestId,
       deployment: error.deployment,
-      message: `Communication error with deployment ${error.deployment}: ${error.message}. Head or worker(s) may be down.`,
+      // Jina's words (the address stands for the deployment): clients read the name from here.
+      message: `${error.message} |Gateway: Communication error with deployment ${error.deployment} at address(es) {'reference:${error.deployment}'}. Head or worker(s) may be down.`,
     };
   }
   const executorRoutes = routeOrder(topology, (node) => visits.get(node.name)?.startUs !== undefined).map(
@@ -126,7 +127,8 @@ function respond(
   // Jina's result handler closes every `gateway` route when the response leaves.
   const endUs = nowMicros();
   for (const route of routes) if (route.executor === GATEWAY_NODE) route.endUs = endUs;
-  const { targetExecutor: _cleared, ...header } = request.header;
+  // Jina resets the target to '' in every response.
+  const header = { ...request.header, targetExecutor: '' };
   return {
     status: 'response',
     response: { header: error ? { ...header, status: error } : header, parameters, routes, docs },

@@ -57,7 +57,7 @@ describe('gRPC unary process_single_data and control calls', () => {
       new Promise<Buffer>((resolve, reject) =>
         raw.makeUnaryRequest(path, (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, emptyMessageBytes, (e, r) => (e ? reject(e) : resolve(r!))),
       );
-    expect(decodeEndpoints(await call(jinaGrpcMethods.endpointDiscovery)).endpoints).toEqual(['/index', '/search']);
+    expect(decodeEndpoints(await call(jinaGrpcMethods.endpointDiscovery)).endpoints).toEqual(['/index', '/search', '_jina_dry_run_']);
     expect([...(await call(jinaGrpcMethods.healthCheck))]).toEqual([0x08, 0x01]);
     raw.close();
   });

@@ -43,7 +43,11 @@ async function answer(request: DataRequest, completed: string[]): Promise<DataRe
   const { delay_ms: delayMs, fail_executor: failExecutor, unavailable_executor: unavailable, hang } = request.parameters;
   if (hang === true) await new Promise(() => {});
   if (typeof delayMs === 'number') await new Promise((resolve) => setTimeout(resolve, delayMs));
-  if (typeof unavailable === 'string') throw new ExecutorUnavailableError(unavailable, `deployment ${unavailable} is unavailable`);
+  if (typeof unavailable === 'string') {
+    // Jina's description (verified §1.9): the client reads the deployment from it.
+    const message = `failed to connect to all addresses |Gateway: Communication error with deployment ${unavailable} at address(es) {'127.0.0.1:1'}. Head or worker(s) may be down.`;
+    throw new ExecutorUnavailableError(unavailable, message);
+  }
   const routes: Route[] = [];
   for (const executor of ['encoder', 'indexer']) {
     const startUs = nowMicros();

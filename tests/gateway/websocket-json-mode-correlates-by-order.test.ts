@@ -46,33 +46,35 @@ describe('WebSocket gateway framing', () => {
     socket.close();
   });
 
-  it('bytes mode: an empty frame asks for a dry run, 0x00 ends the input', async () => {
-    const socket = new WebSocket(`ws://${server.host}:${server.port}/`, ['bytes']);
+  it('bytes mode: an empty frame asks for a dry run, 0x00 ends the input and closes 1000', async () => {
+    const socket = new WebSocket(`ws://${server.host}:${server.port}/`, { headers: { 'Sec-WebSocket-Protocol': 'bytes' } });
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    expect(socket.protocol).toBe('bytes');
+    expect(socket.protocol).toBe('');
     const next = () => new Promise<Buffer>((resolve) => socket.once('message', (data: Buffer) => resolve(data)));
     let reply = next();
     socket.send(new Uint8Array(0));
-    expect(decodeStatus(await reply)).toEqual({ code: 0, description: '' });
+    const status = await reply;
+    expect(status.byteLength).toBe(0); // the empty StatusProto: SUCCESS
+    expect(decodeStatus(status)).toEqual({ code: 0, description: '' });
     reply = next();
     socket.send(encodeDataRequest({ header: { requestId: 'abc' }, parameters: {}, routes: [], docs: [{ id: 'x' }] }, 'v1'));
     expect(decodeDataRequest(await reply, 'v1').header.requestId).toBe('abc');
-    socket.send(new Uint8Array([0]));
     let extra = false;
     socket.once('message', () => (extra = true));
-    socket.send(encodeDataRequest({ header: { requestId: 'after-end' }, parameters: {}, routes: [], docs: [] }, 'v1'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closed = new Promise<number>((resolve) => socket.once('close', resolve));
+    socket.send(new Uint8Array([0]));
+    expect(await closed).toBe(1000);
     expect(extra).toBe(false);
-    socket.close();
   });
 
   it('serves GET /, /status and /dry_run on the same port and ws://…/dry_run', async () => {
     const base = `http://${server.host}:${server.port}`;
     expect(await (await fetch(`${base}/`)).json()).toEqual({});
     expect(await (await fetch(`${base}/status`)).json()).toMatchObject({ jina: { jina: '3.34.0' } });
-    expect(await (await fetch(`${base}/dry_run`)).json()).toEqual({ code: 0, description: '' });
+    expect(await (await fetch(`${base}/dry_run`)).json()).toEqual({ code: 0, description: '', exception: null });
     const socket = new WebSocket(`ws://${server.host}:${server.port}/dry_run`);
     const message = await new Promise<string>((resolve) => socket.once('message', (data: Buffer) => resolve(data.toString())));
-    expect(JSON.parse(message)).toEqual({ code: 0, description: '' });
+    expect(message).toBe('{}'); // MessageToDict of the empty StatusProto
+    socket.close();
   });
 });

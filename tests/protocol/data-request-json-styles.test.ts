@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DataRequest } from '../../src/protocol/data-request';
 import { dataRequestFromJson, dataRequestToJson } from '../../src/protocol/data-request-json';
-import { documentFromJson } from '../../src/protocol/document-json';
+import { documentFromJson, documentToJson } from '../../src/protocol/document-json';
 import { createTensor, tensorToNumbers } from '../../src/protocol/tensor';
 
 const request: DataRequest = {
@@ -22,36 +22,45 @@ const request: DataRequest = {
 };
 
 describe('DataRequest JSON', () => {
-  it('http style: camelCase keys, +00:00 timestamps, tensors as lists', () => {
+  it('http style, docarray v1: camelCase header and routes with nulls, snake_case documents with every field', () => {
     const json = dataRequestToJson(request, 'v1', 'http');
-    expect(json.header).toMatchObject({ requestId: 'r1', execEndpoint: '/search', status: { code: 1 } });
-    expect(json.routes).toEqual([{ executor: 'gateway', startTime: '2022-04-01T13:11:57.992497+00:00', endTime: '2022-04-01T13:11:58+00:00' }]);
-    expect(json.data).toEqual([
-      { id: 'd', text: 't', uri: 'u', mimeType: 'text/plain', embedding: [0.5, 0.25], tags: { a: [1] }, matches: [{ id: 'm', scores: { cosine: { value: 0.5, opName: 'cos' } } }] },
-    ]);
+    expect(json.header).toEqual({ requestId: 'r1', status: { code: 1, description: 'bad', exception: { name: 'E', args: [], stacks: ['s'], executor: 'idx' } }, execEndpoint: '/search', targetExecutor: '' });
+    expect(json.routes).toEqual([{ executor: 'gateway', startTime: '2022-04-01T13:11:57.992497+00:00', endTime: '2022-04-01T13:11:58+00:00', status: null }]);
+    const doc = (json.data as Array<Record<string, unknown>>)[0]!;
+    expect(doc).toMatchObject({ id: 'd', parent_id: null, text: 't', uri: 'u', mime_type: 'text/plain', embedding: [0.5, 0.25], tags: { a: [1] }, chunks: null });
+    expect(Object.keys(doc)).toHaveLength(19);
+    expect((doc.matches as Array<Record<string, unknown>>)[0]).toMatchObject({ id: 'm', scores: { cosine: { value: 0.5, op_name: 'cos', description: null, ref_id: null } } });
   });
 
-  it('websocket style: snake_case keys, Z timestamps, int status codes', () => {
+  it('websocket style: MessageToDict — snake_case keys, Z timestamps, defaults left out', () => {
     const json = dataRequestToJson(request, 'v1', 'websocket');
-    expect(json.header).toMatchObject({ request_id: 'r1', exec_endpoint: '/search', status: { code: 1, description: 'bad' } });
+    expect(json.header).toEqual({ request_id: 'r1', exec_endpoint: '/search', status: { code: 1, description: 'bad', exception: { name: 'E', stacks: ['s'], executor: 'idx' } } });
     expect(json.routes).toEqual([{ executor: 'gateway', start_time: '2022-04-01T13:11:57.992497Z', end_time: '2022-04-01T13:11:58Z' }]);
     expect((json.data as Array<Record<string, unknown>>)[0]).toMatchObject({ mime_type: 'text/plain' });
   });
 
-  it('docarray v2 documents use LegacyDocument names (url) in either style', () => {
+  it('http style, docarray v2: only data, parameters and a snake_case header; LegacyDocument fields; bare scores', () => {
     const json = dataRequestToJson(request, 'v2', 'http');
-    expect((json.data as Array<Record<string, unknown>>)[0]).toMatchObject({ url: 'u', embedding: [0.5, 0.25] });
-    expect((json.data as Array<Record<string, unknown>>)[0]).not.toHaveProperty('mimeType');
+    expect(Object.keys(json)).toEqual(['data', 'parameters', 'header']);
+    expect(json.header).toEqual({ request_id: 'r1', target_executor: '' });
+    const doc = (json.data as Array<Record<string, unknown>>)[0]!;
+    expect(Object.keys(doc)).toEqual(['id', 'tensor', 'chunks', 'matches', 'blob', 'text', 'url', 'embedding', 'tags', 'scores']);
+    expect(doc).toMatchObject({ url: 'u', embedding: [0.5, 0.25], tensor: null });
+    expect((doc.matches as Array<Record<string, unknown>>)[0]).toMatchObject({ scores: { cosine: 0.5 } });
+  });
+
+  it('a v1 document keeps one content field in responses: blob, else tensor, else text', () => {
+    const both = { id: 'x', text: 'gone', tensor: createTensor(new Float32Array([1, 2])) };
+    expect(documentToJson(both, 'v1', 'full')).toMatchObject({ tensor: [1, 2], text: null });
+    expect(documentToJson(both, 'v1')).toEqual({ id: 'x', text: 'gone', tensor: [1, 2] });
   });
 
   it.each([
     ['v1', 'http'],
     ['v1', 'websocket'],
-    ['v2', 'http'],
-    ['v2', 'websocket'],
   ] as const)('round trips %s / %s (tensors come back as float64 with the same values)', (docarray, style) => {
     const back = dataRequestFromJson(JSON.parse(JSON.stringify(dataRequestToJson(request, docarray, style))), docarray);
-    expect(back.header).toEqual(request.header);
+    expect(back.header).toEqual({ ...request.header, targetExecutor: style === 'http' ? '' : undefined });
     expect(back.routes).toEqual(request.routes);
     expect(back.parameters).toEqual(request.parameters);
     expect(back.docs[0]).toMatchObject({ id: 'd', text: 't', uri: 'u', tags: { a: [1] } });

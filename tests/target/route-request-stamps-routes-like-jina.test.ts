@@ -48,24 +48,24 @@ executors:
     expect(response.docs[0]!.embedding?.shape).toEqual([8]);
   });
 
-  it('honours target_executor with re.match semantics and clears it in the response', async () => {
+  it("honours target_executor with re.match semantics and resets it to '' in the response", async () => {
     const flow = await start(`
 executors:
   - {name: encoder, uses: ReferenceEncoder}
   - {name: indexer, uses: ReferenceIndexer, uses_with: {persist: false}}
 `);
     const indexed = responseOf(await flow.process(dataRequest('/index', textDocs(['one', 'two']), { targetExecutor: 'enc' })));
-    expect(indexed.header.targetExecutor).toBeUndefined();
+    expect(indexed.header.targetExecutor).toBe('');
     expect(indexed.routes.find((r) => r.executor === 'indexer')?.endUs).toBeUndefined();
     expect(indexed.docs[0]!.embedding).toBeDefined();
     // `coder` matches inside "encoder" but re.match anchors at the start: nothing runs.
     const none = responseOf(await flow.process(dataRequest('/index', textDocs(['x']), { targetExecutor: 'coder' })));
     expect(none.routes.filter((r) => r.endUs !== undefined).map((r) => r.executor)).toEqual(['gateway']);
     const counted = responseOf(await flow.process(dataRequest('/count', [])));
-    expect(counted.parameters.__results__).toEqual({ indexer: { count: 0 } });
+    expect(counted.parameters.__results__).toEqual({ 'indexer/rep-0': { count: 0 } });
   });
 
-  it('reports executor-returned dicts in parameters.__results__ and narrows name__key parameters', async () => {
+  it('reports executor-returned dicts in parameters.__results__ by runtime name and narrows name__key parameters', async () => {
     const flow = await start(`
 executors:
   - {name: enc, uses: ReferenceEncoder}
@@ -78,7 +78,7 @@ executors:
     expect(search.docs[0]!.matches!.map((m) => m.id)).toEqual(['doc-0', expect.any(String)]);
     expect(search.parameters).toEqual({ __results__: {}, top_k: 4, idx__top_k: 2, other__top_k: 1 });
     const count = responseOf(await flow.process(dataRequest('/count', [], { parameters: { __results__: {}, keep: 'me' } })));
-    expect(count.parameters).toEqual({ __results__: { idx: { count: 4 } }, keep: 'me' });
+    expect(count.parameters).toEqual({ __results__: { 'idx/rep-0': { count: 4 } }, keep: 'me' });
   });
 
   it('turns an executor exception into an ERROR status; later executors get no route', async () => {

@@ -71,7 +71,10 @@ executors:
       { workdir },
     );
     const count = responseOf(await queryFlow.process(dataRequest('/count', [])));
-    expect(count.parameters.__results__).toEqual({ idx: { count: 20 } });
+    // One entry per shard replica, keyed by runtime name as Jina does; together they hold all 20.
+    const counts = count.parameters.__results__ as Record<string, { count: number }>;
+    expect(Object.keys(counts).sort()).toEqual(['idx/shard-0/rep-0', 'idx/shard-1/rep-0', 'idx/shard-2/rep-0']);
+    expect(Object.values(counts).reduce((sum, entry) => sum + entry.count, 0)).toBe(20);
     const search = responseOf(await queryFlow.process(dataRequest('/search', textDocs([corpus[12]!], 'q'), { parameters: { top_k: 3 } })));
     expect(search.docs[0]!.matches![0]).toMatchObject({ id: 'more-2', tags: { filename: 'more 2' } });
     await cleanup();

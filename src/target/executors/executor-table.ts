@@ -1,6 +1,6 @@
 import { StressError } from '../../errors';
 import { faultExecutor } from './fault-executor';
-import { stressEncoder, stressFailing, stressSlow } from './fixture-executors';
+import { stressEncoder, stressFailing, stressIndexer, stressSlow } from './fixture-executors';
 import { keyValueIndexer } from './key-value-indexer';
 import { matchRanker } from './match-ranker';
 import { passThrough } from './pass-through';
@@ -40,7 +40,7 @@ export const executorTable = {
   BaseExecutor: passThrough,
 
   StressEncoder: stressEncoder,
-  StressIndexer: referenceIndexer,
+  StressIndexer: stressIndexer,
   StressSlow: stressSlow,
   StressFailing: stressFailing,
 } satisfies Record<string, ExecutorKind>;

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JinaDocument } from '../../protocol/document';
 import { createTensor, tensorValues } from '../../protocol/tensor';
 import { ExecutorOptions } from './executor-options';
+import { referenceIndexer } from './reference-indexer';
 import { DEFAULT_ENDPOINT, ExecutorException, type ExecutorKind } from './simulated-executor';
 
 /**
@@ -89,8 +90,11 @@ export const stressFailing = {
     if (!options.boolean('deterministic', true)) throw options.invalid('deterministic', false, 'true (random mode is Python-only)');
     const counts = new Map<number, number>();
     return {
-      endpoints: [DEFAULT_ENDPOINT],
+      // Named endpoints too, as the Python class binds them (HTTP v2 serves only discovered ones).
+      endpoints: ['/index', '/search', DEFAULT_ENDPOINT],
       process({ docs, parameters, replicaIndex }) {
+        // Empty requests (readiness probes) neither fail nor count, as in the Python class.
+        if (docs.length === 0) return { docs };
         const n = counts.get(replicaIndex) ?? 0;
         counts.set(replicaIndex, n + 1);
         if (parameters.fail) throw new ExecutorException('StressFailure', [`failing executor: request ${n} failed because parameters.fail is set`]);
@@ -103,5 +107,19 @@ export const stressFailing = {
         return { docs };
       },
     };
+  },
+} satisfies ExecutorKind;
+
+/**
+ * The Python fixture StressIndexer: the reference indexer with the Python class's endpoints
+ * (`/index`, `/search`, `/count`, `/dump`: what endpoint discovery and the HTTP v2 gateway
+ * list) and its default `top_k` of 3.
+ */
+export const stressIndexer = {
+  summary: 'the Python fixture StressIndexer: cosine top-k (default 3) with the stored tags; /count, /dump',
+  options: { top_k: 'matches per query (default 3; parameters.top_k overrides)', persist: 'load on start and save on stop (default true)' },
+  async create(setup) {
+    const executor = await referenceIndexer.create({ ...setup, usesWith: { top_k: 3, ...setup.usesWith } });
+    return { ...executor, endpoints: ['/index', '/search', '/count', '/dump'] };
   },
 } satisfies ExecutorKind;

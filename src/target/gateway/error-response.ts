@@ -2,19 +2,22 @@ import { STATUS_ERROR, type DataRequest } from '../../protocol/data-request';
 import { isExecutorUnavailable } from './gateway-handler';
 
 /**
- * The response Jina's gateway gives when it could not process a request: the request echoed
- * back with `header.status` ERROR, the description, and the executor when known.
+ * What Jina's docarray-v1 HTTP gateway answers (with 503) when a deployment cannot be reached:
+ * the request echoed with an ERROR header whose exception is the network error class, with no
+ * executor named and the endpoint blanked (docs/jina-protocols-verified.md §1.2). The deployment
+ * is named only inside the description, as Jina's is.
  */
-export function errorResponse(request: DataRequest, error: unknown): DataRequest {
+export function networkErrorResponse(request: DataRequest, error: unknown): DataRequest {
   const description = error instanceof Error ? error.message : String(error);
-  const name = isExecutorUnavailable(error) ? 'InternalNetworkError' : error instanceof Error ? error.name : 'Error';
-  const executor = isExecutorUnavailable(error) ? error.executor : '';
-  const stacks = error instanceof Error && error.stack ? error.stack.split('\n') : [];
+  const name = isExecutorUnavailable(error) ? "<class 'jina.excepts.InternalNetworkError'>" : error instanceof Error ? error.name : 'Error';
+  const stacks = error instanceof Error && error.stack ? error.stack.split('\n').map((line) => `${line}\n`) : [];
   return {
     ...request,
     header: {
-      ...request.header,
-      status: { code: STATUS_ERROR, description, exception: { name, args: [description], stacks, executor } },
+      requestId: request.header.requestId,
+      execEndpoint: '',
+      targetExecutor: '',
+      status: { code: STATUS_ERROR, description, exception: { name, args: [], stacks, executor: '' } },
     },
   };
 }

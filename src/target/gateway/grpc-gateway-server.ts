@@ -10,7 +10,7 @@ import {
 import type { DataRequest } from '../../protocol/data-request';
 import type { DocarrayVersion } from '../../protocol/document';
 import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../protocol/grpc-methods';
-import { errorResponse } from './error-response';
+import { protoTypes } from '../../protocol/proto-types';
 import { isExecutorUnavailable, type GatewayHandler, type GatewayServer, type GatewayServerOptions } from './gateway-handler';
 
 const keepBuffer = (buffer: Buffer): Buffer => buffer;
@@ -34,7 +34,10 @@ const healthServing = new Uint8Array([0x08, 0x01]);
 /**
  * Jina's gateway services over gRPC: JinaRPC/Call (bidi; each response is written as soon as
  * its request completes, so order may differ from the requests'), process_single_data, dry_run,
- * _status, endpoint_discovery, and grpc.health.v1 Check.
+ * _status, endpoint_discovery, and grpc.health.v1 Check. Behaviour as observed on Jina 3.34
+ * (docs/jina-protocols-verified.md §1.9, §1.11, §2): a deployment that cannot be reached ends
+ * the whole Call stream with UNAVAILABLE after one message holding only the request id;
+ * endpoint discovery fails (UNKNOWN) on docarray v1 gateways.
  */
 export async function startGrpcGatewayServer(options: GatewayServerOptions): Promise<GatewayServer> {
   const { handler, docarray } = options;
@@ -45,7 +48,7 @@ export async function startGrpcGatewayServer(options: GatewayServerOptions): Pro
     ['process_single_data', method(jinaGrpcMethods.processSingleData, false, false), unary(async (bytes) => processSingle(bytes, handler, docarray))],
     ['dry_run', method(jinaGrpcMethods.dryRun, false, false), unary(async () => encodeStatus(await handler.dryRun()))],
     ['_status', method(jinaGrpcMethods.status, false, false), unary(async () => encodeJinaInfo(handler.info()))],
-    ['endpoint_discovery', method(jinaGrpcMethods.endpointDiscovery, false, false), unary(async () => encodeEndpoints({ endpoints: handler.endpoints(), writeEndpoints: [] }))],
+    ['endpoint_discovery', method(jinaGrpcMethods.endpointDiscovery, false, false), unary(async () => discoverEndpoints(handler, docarray))],
     ['Check', method(jinaGrpcMethods.healthCheck, false, false), unary(async () => healthServing)],
   ];
   for (const [name, definition, implementation] of services) {
@@ -81,29 +84,43 @@ async function processSingle(bytes: Buffer, handler: GatewayHandler, docarray: D
 function serveCall(call: grpc.ServerDuplexStream<Buffer, Uint8Array>, handler: GatewayHandler, docarray: DocarrayVersion): void {
   let inFlight = 0;
   let isInputDone = false;
+  let isEnded = false;
+  const isOpen = (): boolean => !isEnded && !call.cancelled;
   const finishIfDone = (): void => {
-    if (isInputDone && inFlight === 0 && !call.cancelled) call.end();
+    if (isInputDone && inFlight === 0 && isOpen()) {
+      isEnded = true;
+      call.end();
+    }
+  };
+  const endWith = (status: Partial<grpc.StatusObject>): void => {
+    if (!isOpen()) return;
+    isEnded = true;
+    call.emit('error', status);
   };
   call.on('data', (bytes: Buffer) => {
     let request: DataRequest;
     try {
       request = decodeDataRequest(bytes, docarray);
     } catch (error) {
-      call.emit('error', { code: grpc.status.INVALID_ARGUMENT, details: (error as Error).message });
+      endWith({ code: grpc.status.INVALID_ARGUMENT, details: (error as Error).message });
       return;
     }
     inFlight++;
-    // An unavailable executor answers this request with an error status and keeps the
-    // stream open: closing it would fail every other request in flight on it.
     handler
       .process(request)
-      .catch((error: unknown) => errorResponse(request, error))
-      .then((response) => {
-        if (!call.cancelled && call.writable) call.write(encodeDataRequest(response, docarray));
-      })
-      .catch((error: unknown) => {
-        if (!call.cancelled) call.emit('error', { code: grpc.status.INTERNAL, details: (error as Error).message });
-      })
+      .then(
+        (response) => {
+          if (isOpen() && call.writable) call.write(encodeDataRequest(response, docarray));
+        },
+        (error: unknown) => {
+          if (!isExecutorUnavailable(error)) throw error;
+          // Jina's streamer: one message with only the request id, then the stream ends with
+          // UNAVAILABLE — every other request in flight on it is lost (§1.9).
+          if (isOpen() && call.writable) call.write(requestIdOnly(request.header.requestId, docarray));
+          endWith(grpcError(error));
+        },
+      )
+      .catch((error: unknown) => endWith({ code: grpc.status.INTERNAL, details: (error as Error).message }))
       .finally(() => {
         inFlight--;
         finishIfDone();
@@ -115,8 +132,31 @@ function serveCall(call: grpc.ServerDuplexStream<Buffer, Uint8Array>, handler: G
   });
 }
 
+/** v2: the bound endpoints plus Jina's own `_jina_dry_run_`. v1: Jina 3.34 fails here (§1.11). */
+async function discoverEndpoints(handler: GatewayHandler, docarray: DocarrayVersion): Promise<Uint8Array> {
+  if (docarray === 'v1') {
+    throw new GrpcStatusError(grpc.status.UNKNOWN, "Unexpected <class 'AttributeError'>: 'NoneType' object has no attribute '__name__'");
+  }
+  return encodeEndpoints({ endpoints: [...handler.endpoints(), '_jina_dry_run_'], writeEndpoints: [] });
+}
+
+/** A DataRequestProto with nothing but `header.request_id` (14 bytes for `after-kill`, as Jina's). */
+function requestIdOnly(requestId: string, docarray: DocarrayVersion): Uint8Array {
+  return protoTypes(docarray).dataRequest.encode({ header: { requestId } }).finish();
+}
+
+class GrpcStatusError extends Error {
+  constructor(
+    readonly grpcCode: grpc.status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 function grpcError(error: unknown): Partial<grpc.StatusObject> {
   const details = error instanceof Error ? error.message : String(error);
+  if (error instanceof GrpcStatusError) return { code: error.grpcCode, details };
   if (isExecutorUnavailable(error)) {
     return { code: error.reason === 'unavailable' ? grpc.status.UNAVAILABLE : grpc.status.DEADLINE_EXCEEDED, details };
   }

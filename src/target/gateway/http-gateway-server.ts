@@ -2,21 +2,24 @@ import http from 'node:http';
 import { STATUS_ERROR, type DataRequest } from '../../protocol/data-request';
 import { dataRequestToJson } from '../../protocol/data-request-json';
 import type { DocarrayVersion } from '../../protocol/document';
-import type { JsonObject } from '../../protocol/json-value';
 import { newRequestId } from '../../protocol/request-id';
 import { listen, readBody, sendJson, serveControlRoute } from './control-routes';
-import { errorResponse } from './error-response';
+import { networkErrorResponse } from './error-response';
 import { isExecutorUnavailable, type GatewayHandler, type GatewayServer, type GatewayServerOptions } from './gateway-handler';
 import { httpDataRoutes, openApiDocument, type DataRoute } from './http-gateway-routes';
-import { dataRequestFromJsonBody } from './json-request-body';
+import { dataRequestFromJsonBody, RequestBodyError } from './json-request-body';
 
 /**
- * Jina's HTTP gateway on node:http (no framework: eight routes do not need one).
- * docarray v1: 200 with the JinaResponseModel (camelCase, `+00:00` times), executor errors
- * included (status ERROR with 200). docarray v2: 200 `{data, parameters, header, routes}`
- * — `routes` is our addition, Jina's v2 model has none — and 499 when an executor raised.
- * Both: 503 / 504 when a deployment is unavailable / timed out, 500 otherwise, with the
- * request echoed under an ERROR header (whose `exception.executor` we fill; Jina leaves '').
+ * Jina 3.34's HTTP gateway on node:http (no framework: a handful of routes do not need one),
+ * answering the way the live one does (docs/jina-protocols-verified.md §1.1-1.4, §3):
+ *
+ * | | docarray v1 | docarray v2 |
+ * |---|---|---|
+ * | paths | `/post` + CRUD (`/index`, `/search`, `PUT /update`, `DELETE /delete`) | `POST /<endpoint>` per bound endpoint (incl. `/default`) |
+ * | 200 body | JinaResponseModel: camelCase header/routes, `null`s, `+00:00` times | `{data, parameters, header: {request_id, target_executor}}` |
+ * | executor raised | 200, ERROR in the header and on the route | 500 `{"detail": description}` |
+ * | deployment down | 503, the request echoed with an ERROR header | 500 `text/plain` `Internal Server Error` |
+ * | bad body | 422 | 422 (also for a camelCase `header`) |
  */
 export async function startHttpGatewayServer(options: GatewayServerOptions): Promise<GatewayServer> {
   const { handler, docarray } = options;
@@ -58,34 +61,33 @@ async function serveHttp(request: http.IncomingMessage, response: http.ServerRes
   try {
     dataRequest = parseBody(await readBody(request), route, docarray);
   } catch (error) {
-    sendJson(response, 422, { detail: (error as Error).message });
+    sendJson(response, 422, { detail: error instanceof RequestBodyError ? error.detail : [{ type: 'json_invalid', loc: ['body'], msg: (error as Error).message }] });
     return;
   }
   let result: DataRequest;
   try {
     result = await handler.process(dataRequest);
   } catch (error) {
-    const statusCode = isExecutorUnavailable(error) ? (error.reason === 'unavailable' ? 503 : 504) : 500;
-    const body = dataRequestToJson(errorResponse(dataRequest, error), docarray, 'http');
-    sendJson(response, statusCode, { ...body, detail: (error as Error).message });
+    if (docarray === 'v2') sendText(response, 500, 'Internal Server Error');
+    else sendJson(response, isExecutorUnavailable(error) ? (error.reason === 'unavailable' ? 503 : 504) : 500, dataRequestToJson(networkErrorResponse(dataRequest, error), docarray, 'http'));
     return;
   }
-  const body = dataRequestToJson(result, docarray, 'http');
-  if (docarray === 'v1') {
-    sendJson(response, 200, body);
-  } else if (result.header.status?.code === STATUS_ERROR) {
-    // Jina's v2 app raises HTTPException(499, detail=description); we also keep the header,
-    // so a client can name the executor that raised.
-    sendJson(response, 499, { detail: result.header.status.description, header: body.header as JsonObject });
-  } else {
-    sendJson(response, 200, { data: body.data, parameters: body.parameters, header: body.header, routes: body.routes });
+  if (docarray === 'v2' && result.header.status?.code === STATUS_ERROR) {
+    sendJson(response, 500, { detail: result.header.status.description });
+    return;
   }
+  sendJson(response, 200, dataRequestToJson(result, docarray, 'http'));
 }
 
 function parseBody(text: string, route: DataRoute, docarray: DocarrayVersion): DataRequest {
-  const body: unknown = text.trim() === '' ? {} : JSON.parse(text);
+  const body: unknown = text.trim() === '' && docarray === 'v1' ? {} : JSON.parse(text);
   const request = dataRequestFromJsonBody(body, { docarray, execEndpoint: route.execEndpoint ?? '/', requestId: newRequestId() });
   // CRUD and v2 routes fix the endpoint, whatever the body says.
   if (route.execEndpoint !== undefined) request.header.execEndpoint = route.execEndpoint;
   return request;
+}
+
+function sendText(response: http.ServerResponse, statusCode: number, text: string): void {
+  response.writeHead(statusCode, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
 }

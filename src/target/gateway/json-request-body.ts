@@ -1,42 +1,82 @@
+import { StressError } from '../../errors';
 import type { DataRequest } from '../../protocol/data-request';
 import { docsFromJson } from '../../protocol/data-request-json';
 import type { DocarrayVersion } from '../../protocol/document';
 import { documentFromJson, notJson } from '../../protocol/document-json';
-import type { JsonObject } from '../../protocol/json-value';
+import type { JsonObject, JsonValue } from '../../protocol/json-value';
 import { isPlainObject } from '../../protocol/struct';
 
 export interface JsonRequestDefaults {
   docarray: DocarrayVersion;
   /** Used when the body names no endpoint (HTTP `/index`, v2 `/<endpoint>`): the path's. */
   execEndpoint: string;
-  /** The gateway's id for the request, unless a v2 body brings `header.requestId`. */
+  /** The gateway's own id for the request, used unless a v2 body brings one. */
   requestId: string;
 }
 
+/** A body FastAPI would refuse with 422; `detail` is its list of `{type, loc, msg}`. */
+export class RequestBodyError extends StressError {
+  constructor(readonly detail: JsonObject[]) {
+    super('PROTOCOL_DECODE', detail.map((item) => `${String(item.msg)}: ${(item.loc as string[]).join('.')}`).join('; '));
+  }
+}
+
 /**
- * A DataRequest from the JSON bodies Jina's gateways accept: HTTP `/post`
- * `{execEndpoint, data, parameters, targetExecutor}`, HTTP CRUD and WebSocket JSON frames
- * (same keys, camelCase or snake_case), HTTP v2 `{data, parameters, header: {requestId,
- * targetExecutor}}`. `data` may be a list, `{docs: [...]}` or (v2) a single document.
+ * A DataRequest from the JSON bodies Jina 3.34's gateways accept
+ * (docs/jina-protocols-verified.md §3-4):
+ * - docarray v1 (HTTP `/post` and CRUD, WebSocket JSON frames): `{execEndpoint, data,
+ *   parameters, targetExecutor}`, camelCase or snake_case; `data` a list or `{docs: [...]}`;
+ *   the gateway always makes its own request id.
+ * - docarray v2 (HTTP `/<endpoint>`): `{data, parameters?, header?: {request_id,
+ *   target_executor?}}`. `data` is required (a list or one document); a `header` without a
+ *   snake_case `request_id` is refused; the id is the header's, else the single document's,
+ *   else the gateway's.
  */
 export function dataRequestFromJsonBody(body: unknown, defaults: JsonRequestDefaults): DataRequest {
   if (!isPlainObject(body)) throw notJson('body', 'a JSON object', body);
-  const header = isPlainObject(body.header) ? body.header : {};
-  const pick = (camel: string, snake: string): unknown => body[camel] ?? body[snake] ?? header[camel] ?? header[snake];
   const parameters = body.parameters ?? {};
   if (!isPlainObject(parameters)) throw notJson('parameters', 'an object', parameters);
-  const requestId = header.requestId ?? header.request_id;
-  const execEndpoint = pick('execEndpoint', 'exec_endpoint');
-  const targetExecutor = pick('targetExecutor', 'target_executor');
+  return defaults.docarray === 'v1' ? v1Request(body, parameters as JsonObject, defaults) : v2Request(body, parameters as JsonObject, defaults);
+}
+
+function v1Request(body: Record<string, unknown>, parameters: JsonObject, defaults: JsonRequestDefaults): DataRequest {
+  const execEndpoint = body.execEndpoint ?? body.exec_endpoint;
+  const targetExecutor = body.targetExecutor ?? body.target_executor;
   const request: DataRequest = {
-    header: {
-      requestId: typeof requestId === 'string' && requestId ? requestId : defaults.requestId,
-      execEndpoint: typeof execEndpoint === 'string' ? execEndpoint : defaults.execEndpoint,
-    },
-    parameters: parameters as JsonObject,
+    header: { requestId: defaults.requestId, execEndpoint: typeof execEndpoint === 'string' ? execEndpoint : defaults.execEndpoint },
+    parameters,
     routes: [],
-    docs: docsFromJson(body.data).map((doc, i) => documentFromJson(doc, defaults.docarray, `data[${i}]`)),
+    docs: docsFromJson(body.data).map((doc, i) => documentFromJson(doc, 'v1', `data[${i}]`)),
   };
   if (typeof targetExecutor === 'string') request.header.targetExecutor = targetExecutor;
   return request;
+}
+
+function v2Request(body: Record<string, unknown>, parameters: JsonObject, defaults: JsonRequestDefaults): DataRequest {
+  const missing: JsonObject[] = [];
+  if (body.data == null) missing.push(fieldRequired(['body', 'data'], body));
+  const header = body.header;
+  if (header != null && !(isPlainObject(header) && typeof header.request_id === 'string')) {
+    missing.push(fieldRequired(['body', 'header', 'request_id'], header));
+  }
+  if (missing.length > 0) throw new RequestBodyError(missing);
+  const isSingle = isPlainObject(body.data) && !Array.isArray((body.data as Record<string, unknown>).docs);
+  const docs = docsFromJson(body.data).map((doc, i) => documentFromJson(doc, 'v2', `data[${i}]`));
+  const headerFields = isPlainObject(header) ? header : {};
+  const singleId = isSingle && docs[0]?.id ? docs[0].id : undefined;
+  const request: DataRequest = {
+    header: {
+      requestId: typeof headerFields.request_id === 'string' ? headerFields.request_id : (singleId ?? defaults.requestId),
+      execEndpoint: defaults.execEndpoint,
+    },
+    parameters,
+    routes: [],
+    docs,
+  };
+  if (typeof headerFields.target_executor === 'string') request.header.targetExecutor = headerFields.target_executor;
+  return request;
+}
+
+function fieldRequired(loc: string[], input: unknown): JsonObject {
+  return { type: 'missing', loc, msg: 'Field required', input: (input ?? null) as JsonValue };
 }

@@ -2,13 +2,30 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeDataRequest, encodeDataRequest, encodeStatus } from '../../protocol/codec';
-import { dataRequestToJson, statusToJson } from '../../protocol/data-request-json';
-import type { DataRequest } from '../../protocol/data-request';
+import { dataRequestToJson, statusToProtobufJson } from '../../protocol/data-request-json';
+import { STATUS_SUCCESS, type DataRequest } from '../../protocol/data-request';
 import { newRequestId } from '../../protocol/request-id';
 import { listen, sendJson, serveControlRoute } from './control-routes';
 import { truncateUtf8 } from './error-response';
-import type { GatewayServer, GatewayServerOptions } from './gateway-handler';
+import { isExecutorUnavailable, type GatewayServer, type GatewayServerOptions } from './gateway-handler';
 import { dataRequestFromJsonBody } from './json-request-body';
+
+type Framing = 'bytes' | 'json';
+
+/** `bytes` when the client asked for it (Jina's test: the header's value is `bytes`), else JSON. */
+function requestedFraming(header: string | undefined): Framing {
+  return header?.split(',').some((offered) => offered.trim() === 'bytes') ? 'bytes' : 'json';
+}
+
+/**
+ * Jina's close reason for an unreachable deployment names its address:
+ * `Network error while connecting to deployment at {'0.0.0.0:<port>'}. It may be down.`
+ * The reference runtime has no address, so the deployment name stands in its place.
+ */
+function unavailableReason(error: unknown): string {
+  const where = isExecutorUnavailable(error) ? error.executor : (error as Error).message ?? String(error);
+  return truncateUtf8(`Network error while connecting to deployment at {'${where}'}. It may be down.`, maxCloseReasonBytes);
+}
 
 /** WebSocket close code Jina uses when a deployment cannot be reached. */
 const internalErrorCloseCode = 1011;
@@ -16,11 +33,13 @@ const internalErrorCloseCode = 1011;
 const maxCloseReasonBytes = 123;
 
 /**
- * Jina's WebSocket gateway: data on `ws://host:port/` with subprotocol `bytes` (one
- * DataRequestProto per binary frame; 0x00 ends input; an empty frame asks for a dry run) or
- * `json` (the default when no subprotocol is offered; `{}` ends input); responses are sent as
+ * Jina's WebSocket gateway: data on `ws://host:port/`, framing chosen by the request's
+ * `Sec-WebSocket-Protocol` header and, like Jina, never echoed in the handshake answer
+ * (docs/jina-protocols-verified.md §1.5): `bytes` (one DataRequestProto per binary frame; 0x00
+ * ends input; an empty frame asks for a dry run) or JSON without the header (`{}` ends input;
+ * docarray v2 Flows drop such a connection without a close frame, §1.6). Responses are sent as
  * each request completes. Plain HTTP `GET /`, `/status`, `/dry_run` on the same port, and
- * `ws://…/dry_run`. Processing errors close the socket with 1011, as Jina does.
+ * `ws://…/dry_run`. An unreachable deployment closes the socket with 1011, as Jina does.
  */
 export async function startWebSocketGatewayServer(options: GatewayServerOptions): Promise<GatewayServer> {
   const { handler, docarray } = options;
@@ -36,50 +55,71 @@ export async function startWebSocketGatewayServer(options: GatewayServerOptions)
     noServer: true,
     maxPayload: 0,
     perMessageDeflate: false,
-    handleProtocols: (offered) => (offered.has('bytes') ? 'bytes' : offered.has('json') ? 'json' : false),
+    // Jina answers the handshake without Sec-WebSocket-Protocol whatever was asked; returning
+    // false keeps `ws` from echoing one (a client that insists on the echo fails here as there).
+    handleProtocols: () => false,
   });
+  const framingOf = new WeakMap<WebSocket, Framing>();
 
+  // Jina answers a healthy dry run with the empty StatusProto (an empty binary frame, or `{}`),
+  // and closes with 1011 when a deployment is down (§4.2, §4.4).
   const serveDryRun = (socket: WebSocket): void => {
     handler.dryRun().then(
       (status) => {
-        if (socket.protocol === 'bytes') socket.send(encodeStatus(status));
-        else socket.send(JSON.stringify(statusToJson(status)));
-        socket.close(1000);
+        if (status.code !== STATUS_SUCCESS) socket.close(internalErrorCloseCode, truncateUtf8(status.description, maxCloseReasonBytes));
+        else if (framingOf.get(socket) === 'bytes') socket.send(encodeStatus(status));
+        else socket.send(JSON.stringify(statusToProtobufJson(status)));
       },
-      (error: unknown) => socket.close(internalErrorCloseCode, truncateUtf8(String((error as Error).message), maxCloseReasonBytes)),
+      (error: unknown) => socket.close(internalErrorCloseCode, unavailableReason(error)),
     );
   };
 
   const serveData = (socket: WebSocket): void => {
-    const isBytes = socket.protocol === 'bytes';
+    const isBytes = framingOf.get(socket) === 'bytes';
     let isInputDone = false;
+    let inFlight = 0;
+    // After the end-of-input marker, the last answer closes the socket normally.
+    const closeIfDone = (): void => {
+      if (isInputDone && inFlight === 0 && socket.readyState === socket.OPEN) socket.close(1000);
+    };
     const respond = (request: DataRequest): void => {
-      handler.process(request).then(
-        (response) => {
-          if (socket.readyState !== socket.OPEN) return;
-          if (isBytes) socket.send(encodeDataRequest(response, docarray));
-          else socket.send(JSON.stringify(dataRequestToJson(response, docarray, 'websocket')));
-        },
-        (error: unknown) => socket.close(internalErrorCloseCode, truncateUtf8((error as Error).message ?? String(error), maxCloseReasonBytes)),
-      );
+      inFlight++;
+      handler
+        .process(request)
+        .then(
+          (response) => {
+            if (socket.readyState !== socket.OPEN) return;
+            if (isBytes) socket.send(encodeDataRequest(response, docarray));
+            else socket.send(JSON.stringify(dataRequestToJson(response, docarray, 'websocket')));
+          },
+          (error: unknown) => socket.close(internalErrorCloseCode, unavailableReason(error)),
+        )
+        .finally(() => {
+          inFlight--;
+          closeIfDone();
+        });
     };
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (isInputDone) return;
       try {
         if (isBytes && isBinary) {
-          if (data.length === 1 && data[0] === 0) isInputDone = true;
-          else if (data.length === 0) {
-            handler.dryRun().then(
-              (status) => socket.send(encodeStatus(status)),
-              (error: unknown) => socket.close(internalErrorCloseCode, truncateUtf8(String((error as Error).message), maxCloseReasonBytes)),
-            );
-          }
+          if (data.length === 1 && data[0] === 0) {
+            isInputDone = true;
+            closeIfDone();
+          } else if (data.length === 0) serveDryRun(socket);
           else respond(decodeDataRequest(data, docarray));
+          return;
+        }
+        if (docarray === 'v2') {
+          // Jina: RuntimeError(" DocArray v2 is not compatible with json subprotocol"), and the
+          // TCP connection drops without a close frame (the client sees 1006).
+          socket.terminate();
           return;
         }
         const body: unknown = JSON.parse(data.toString('utf8'));
         if (body !== null && typeof body === 'object' && Object.keys(body).length === 0) {
           isInputDone = true;
+          closeIfDone();
           return;
         }
         // JSON mode: the gateway assigns the request id, as Jina's does.
@@ -96,7 +136,12 @@ export async function startWebSocketGatewayServer(options: GatewayServerOptions)
       stream.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
       return;
     }
-    sockets.handleUpgrade(request, stream, head, (socket) => (path === '/dry_run' ? serveDryRun(socket) : serveData(socket)));
+    const framing: Framing = requestedFraming(request.headers['sec-websocket-protocol']);
+    sockets.handleUpgrade(request, stream, head, (socket) => {
+      framingOf.set(socket, framing);
+      if (path === '/dry_run') serveDryRun(socket);
+      else serveData(socket);
+    });
   });
 
   const port = await listen(server, host, options.port);

@@ -3,15 +3,18 @@ import type { GatewayServer } from '../../../src/target/gateway/gateway-handler'
 import { startHttpGatewayServer } from '../../../src/target/gateway/http-gateway-server';
 import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler';
 
-async function call(server: GatewayServer, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function call(server: GatewayServer, method: string, path: string, body?: unknown): Promise<{ status: number; type: string; text: string; json: any }> {
   const response = await fetch(`http://${server.host}:${server.port}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  const type = response.headers.get('content-type') ?? '';
+  return { status: response.status, type, text, json: type.startsWith('application/json') && text ? JSON.parse(text) : undefined };
 }
+
+const v1DocKeys = ['id', 'parent_id', 'granularity', 'adjacency', 'blob', 'tensor', 'mime_type', 'text', 'weight', 'uri', 'tags', 'offset', 'location', 'embedding', 'modality', 'evaluations', 'scores', 'chunks', 'matches'];
 
 describe('HTTP gateway, docarray v1 routes', () => {
   let server: GatewayServer;
@@ -26,13 +29,19 @@ describe('HTTP gateway, docarray v1 routes', () => {
     expect(Object.keys(json.paths['/update'])).toEqual(['put']);
   });
 
-  it('answers /post with the camelCase response model and +00:00 times', async () => {
-    const { status, json } = await call(server, 'POST', '/post', { execEndpoint: '/search', data: [{ id: 'a', text: 'x', mimeType: 'text/plain' }], parameters: { k: 1 } });
+  it('answers /post with the JinaResponseModel: camelCase header and routes, snake_case documents with nulls', async () => {
+    const { status, json } = await call(server, 'POST', '/post', {
+      execEndpoint: '/search',
+      data: [{ id: 'a', text: 'x', mime_type: 'text/plain', tags: { i: 0, j: 1, k: 2 } }],
+      parameters: { k: 1 },
+    });
     expect(status).toBe(200);
-    expect(json.header).toMatchObject({ execEndpoint: '/search' });
-    expect(json.header.requestId).toMatch(/^[0-9a-f]{32}$/);
-    expect(json.routes[0].startTime).toMatch(/\+00:00$/);
-    expect(json.data[0]).toMatchObject({ id: 'a', text: 'x', mimeType: 'text/plain' });
+    expect(Object.keys(json)).toEqual(['header', 'parameters', 'routes', 'data']);
+    expect(json.header).toEqual({ requestId: expect.stringMatching(/^[0-9a-f]{32}$/), status: null, execEndpoint: '/search', targetExecutor: '' });
+    expect(json.routes[0]).toEqual({ executor: 'gateway', startTime: expect.stringMatching(/\.\d{6}\+00:00$/), endTime: expect.stringMatching(/\+00:00$/), status: null });
+    expect(Object.keys(json.data[0])).toEqual(v1DocKeys);
+    // pydantic 1 reads top-level tag values 0 and 1 as booleans (verified §1.13).
+    expect(json.data[0]).toMatchObject({ id: 'a', text: 'x', mime_type: 'text/plain', blob: null, tags: { i: false, j: true, k: 2 } });
   });
 
   it('fixes the endpoint on CRUD routes, accepts {docs: [...]} and snake_case, and checks methods', async () => {
@@ -45,14 +54,26 @@ describe('HTTP gateway, docarray v1 routes', () => {
     expect((await call(server, 'POST', '/post', '{not json')).status).toBe(422);
   });
 
-  it('keeps executor errors at 200 (status in the header) and answers 503 for an unavailable one', async () => {
+  it('answers a body without data with 0 docs and endpoint "/"', async () => {
+    const { status, json } = await call(server, 'POST', '/post', {});
+    expect(status).toBe(200);
+    expect(json.header.execEndpoint).toBe('/');
+    expect(json.data).toEqual([]);
+  });
+
+  it('keeps executor errors at 200 (status in the header) and answers 503 echoing the request when a deployment is down', async () => {
     const failed = await call(server, 'POST', '/index', { data: [{ id: 'f' }], parameters: { fail_executor: 'indexer' } });
     expect(failed.status).toBe(200);
     expect(failed.json.header.status).toMatchObject({ code: 1, exception: { executor: 'indexer' } });
-    const unavailable = await call(server, 'POST', '/index', { data: [{ id: 'f' }], parameters: { unavailable_executor: 'encoder' } });
+    const unavailable = await call(server, 'POST', '/index', { data: [{ id: 'f', text: 'down' }], parameters: { unavailable_executor: 'encoder' } });
     expect(unavailable.status).toBe(503);
-    expect(unavailable.json.header.status).toMatchObject({ code: 1, exception: { name: 'InternalNetworkError', executor: 'encoder' } });
-    expect(unavailable.json.data).toEqual([{ id: 'f' }]); // the request echoed back
+    expect(unavailable.json.header).toMatchObject({
+      execEndpoint: '',
+      targetExecutor: '',
+      status: { code: 1, exception: { name: "<class 'jina.excepts.InternalNetworkError'>", args: [], executor: '' } },
+    });
+    expect(unavailable.json.header.status.description).toContain('Communication error with deployment encoder at address');
+    expect(unavailable.json.data).toMatchObject([{ id: 'f', text: 'down' }]); // the request echoed back
   });
 });
 
@@ -63,23 +84,41 @@ describe('HTTP gateway, docarray v2 routes', () => {
   });
   afterAll(() => server.close());
 
-  it('serves POST /<endpoint> for each handler endpoint and no /post', async () => {
+  it('serves POST /<endpoint> for each bound endpoint and no /post', async () => {
     const { json } = await call(server, 'GET', '/openapi.json');
     expect(Object.keys(json.paths)).toEqual(['/index', '/search']);
-    expect((await call(server, 'POST', '/post', {})).status).toBe(404);
+    expect((await call(server, 'POST', '/post', { data: [] })).status).toBe(404);
   });
 
-  it('honours header.requestId and accepts a single document as data', async () => {
-    const { status, json } = await call(server, 'POST', '/search', { data: { id: 'one', url: 'http://x' }, header: { requestId: 'mine' } });
+  it('answers {data, parameters, header: {request_id, target_executor}} only, keeping header.request_id', async () => {
+    const { status, json } = await call(server, 'POST', '/search', { data: [{ id: 'one', url: 'http://x' }], header: { request_id: 'mine' } });
     expect(status).toBe(200);
-    expect(json.header).toMatchObject({ requestId: 'mine', execEndpoint: '/search' });
-    expect(json.data).toMatchObject([{ id: 'one', url: 'http://x' }]);
-    expect(Object.keys(json)).toEqual(['data', 'parameters', 'header', 'routes']);
+    expect(Object.keys(json)).toEqual(['data', 'parameters', 'header']);
+    expect(json.header).toEqual({ request_id: 'mine', target_executor: '' });
+    expect(json.data[0]).toEqual({ id: 'one', tensor: null, chunks: null, matches: expect.any(Array), blob: null, text: null, url: 'http://x', embedding: null, tags: expect.any(Object), scores: null });
   });
 
-  it('answers 499 with detail when an executor raised', async () => {
-    const { status, json } = await call(server, 'POST', '/index', { data: [], parameters: { fail_executor: 'indexer' } });
-    expect(status).toBe(499);
-    expect(json.detail).toBe('indexer raised ValueError');
+  it("takes a single document's id as the request id when there is no header", async () => {
+    const { json } = await call(server, 'POST', '/search', { data: { id: 'solo' } });
+    expect(json.header.request_id).toBe('solo');
+  });
+
+  it('refuses a camelCase header and a body without data with 422', async () => {
+    const camel = await call(server, 'POST', '/search', { data: [], header: { requestId: 'x' } });
+    expect(camel.status).toBe(422);
+    expect(camel.json.detail[0]).toMatchObject({ type: 'missing', loc: ['body', 'header', 'request_id'], msg: 'Field required' });
+    const empty = await call(server, 'POST', '/search', {});
+    expect(empty.status).toBe(422);
+    expect(empty.json.detail[0]).toMatchObject({ loc: ['body', 'data'] });
+  });
+
+  it('answers 500 {detail} when an executor raised, 500 plain text when a deployment is down', async () => {
+    const raised = await call(server, 'POST', '/index', { data: [], parameters: { fail_executor: 'indexer' } });
+    expect(raised.status).toBe(500);
+    expect(raised.json).toEqual({ detail: 'indexer raised ValueError' });
+    const down = await call(server, 'POST', '/index', { data: [], parameters: { unavailable_executor: 'encoder' } });
+    expect(down.status).toBe(500);
+    expect(down.type).toBe('text/plain; charset=utf-8');
+    expect(down.text).toBe('Internal Server Error');
   });
 });
