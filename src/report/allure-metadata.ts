@@ -66,10 +66,14 @@ function describeOtherParameters(step: StepPlan): AllureParameter[] {
   }
 }
 
-function labelsFor(configPath: string, job: string, kind: string, name: string): AllureLabel[] {
+function labelsFor(configPath: string, job: string, kind: string, name: string, withSuites: boolean): AllureLabel[] {
   const labels: AllureLabel[] = [
-    { name: 'parentSuite', value: basename(configPath) },
-    { name: 'suite', value: job },
+    ...(withSuites
+      ? ([
+          { name: 'parentSuite', value: basename(configPath) },
+          { name: 'suite', value: job },
+        ] satisfies AllureLabel[])
+      : []),
     { name: 'feature', value: kind },
     { name: 'story', value: name },
   ];
@@ -78,18 +82,20 @@ function labelsFor(configPath: string, job: string, kind: string, name: string):
 }
 
 /**
- * Labels (parent suite = config file, suite = job, feature = step kind, story = step name) and
- * parameters for any step, known before it runs.
+ * Labels (feature = step kind, story = step name) and parameters for any step, known before it
+ * runs, for the running test. Parent suite (config file) and suite (job) are not among them:
+ * allure-vitest labels those from the describe path, and labels can only be added, so a second
+ * copy would show twice on the test page.
  */
 export function describeStepForAllure(configPath: string, job: string, step: StepPlan): AllureMetadata {
   const parameters = step.kind === 'index' || step.kind === 'query' ? describeLoadParameters(step.params) : describeOtherParameters(step);
-  return { labels: labelsFor(configPath, job, step.kind, step.name), parameters };
+  return { labels: labelsFor(configPath, job, step.kind, step.name, false), parameters };
 }
 
-/** The same for a finished load step, from its report alone (e.g. in the main process). */
+/** The same for a finished load step, from its report alone, parent suite and suite included. */
 export function describeReportForAllure(configPath: string, report: StepReport): AllureMetadata {
   return {
-    labels: labelsFor(configPath, report.job, report.method, report.step),
+    labels: labelsFor(configPath, report.job, report.method, report.step, true),
     parameters: describeLoadParameters(report.config),
   };
 }

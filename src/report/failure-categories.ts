@@ -118,12 +118,13 @@ export function describeThresholdBreaches(report: StepReport): string | undefine
 }
 
 /** `Check violated in job/step: 12 responses (first: …)` or undefined. */
-export function describeCheckViolations(report: StepReport, checkName?: string): string | undefined {
+export function describeCheckViolations(report: StepReport, checkName?: string, tolerated = 0): string | undefined {
   if (report.violations.count === 0) return undefined;
   const by = checkName ? ` by ${checkName}` : '';
+  const allowance = tolerated > 0 ? `, ${tolerated} tolerated` : '';
   const first = report.violations.samples[0];
   const sample = first ? ` (first: request ${first.requestId}: ${first.message})` : '';
-  return `${CHECK_VIOLATION_PREFIX} in ${report.job}/${report.step}: ${report.violations.count} responses${by}${sample}`;
+  return `${CHECK_VIOLATION_PREFIX} in ${report.job}/${report.step}: ${report.violations.count} responses${by}${allowance}${sample}`;
 }
 
 /**
@@ -134,9 +135,13 @@ export function describeCheckViolations(report: StepReport, checkName?: string):
 export function loadStepFailure(report: StepReport): StressError | undefined {
   const thresholds = describeThresholdBreaches(report);
   // With a `max_violations` threshold the threshold outcome judges violations; without one,
-  // any violation fails the step (the seed asserted on every response).
+  // the step's `max_violations` tolerance does (default 0: the seed asserted on every response).
   const judgedByThreshold = report.config.thresholds.maxViolations !== undefined;
-  const checks = judgedByThreshold ? undefined : describeCheckViolations(report, report.config.onAlways?.method);
+  const tolerated = report.config.maxViolations ?? 0;
+  const checks =
+    judgedByThreshold || report.violations.count <= tolerated
+      ? undefined
+      : describeCheckViolations(report, report.config.onAlways?.method, tolerated);
   if (thresholds) {
     return new StressError('THRESHOLD', checks ? `${thresholds}. ${checks}` : thresholds, {
       hint: 'See the step attachments (charts, percentiles) for where the time went.',

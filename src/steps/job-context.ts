@@ -2,6 +2,18 @@ import type { JobPlan, Plan, GatewayAddress } from '../config/plan';
 import type { DaemonApi, FlowGateway } from '../daemon/daemon-api';
 import type { StepReport } from '../report/step-report';
 
+/**
+ * An upload the plugin finishes after the run: the Allure results (written only when the run
+ * ends) and the HTML report made from them, into `<prefix>/allure-results` and
+ * `<prefix>/allure-report`.
+ */
+export interface DeferredUpload {
+  bucket: string;
+  connection: { endpoint?: string; region?: string; forcePathStyle?: boolean };
+  prefix: string;
+  reportsDir: string;
+}
+
 /** State shared by every job of one run (one Vitest worker runs the whole plan). */
 export interface RunContext {
   plan: Plan;
@@ -15,6 +27,7 @@ export interface RunContext {
   failures: Array<{ job: string; step: string; message: string }>;
   /** Where upload_to_s3 put the reports, for notify_slack. */
   links: Array<{ label: string; url: string }>;
+  deferredUploads: DeferredUpload[];
 }
 
 /** Per-job state, passed explicitly to every step (the seed kept it in globals). */

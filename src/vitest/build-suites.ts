@@ -3,7 +3,7 @@ import { afterAll, describe, test, type TestContext } from 'vitest';
 import type { JobPlan, StepPlan } from '../config/plan';
 import { createDaemonClient } from '../daemon/create-daemon-client';
 import { StressError } from '../errors';
-import type { JobContext, RunContext } from '../steps/job-context';
+import type { DeferredUpload, JobContext, RunContext } from '../steps/job-context';
 import { JobRunner } from '../steps/job-runner';
 import type { StepContext } from '../steps/step-definition';
 import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata';
@@ -15,7 +15,7 @@ import type { SuitePayload } from './suite-payload';
 
 /** Meta keys set on each test for the project's reporter (read in the main process). */
 export interface StepTaskMeta {
-  jinaStress?: { kind: string; summaries: string[] };
+  jinaStress?: { kind: string; summaries: string[]; deferredUploads: DeferredUpload[] };
 }
 
 /** Turns the plan into Vitest suites: a describe per job, a test per step, in order. */
@@ -27,6 +27,7 @@ export function buildSuites(payload: SuitePayload): void {
     reports: [],
     failures: [],
     links: [],
+    deferredUploads: [],
   };
   const runners: JobRunner[] = [];
   installInterruptCleanup(runners);
@@ -58,9 +59,14 @@ async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext):
   const { run } = runner.context;
   await labelForAllure(runner.context, step);
   const reportsBefore = run.reports.length;
+  const uploadsBefore = run.deferredUploads.length;
   const outcome = await runner.run(step.index, (s) => createStepContext(runner.context, s, ctx));
   const meta = ctx.task.meta as StepTaskMeta;
-  meta.jinaStress = { kind: step.kind, summaries: run.reports.slice(reportsBefore).map(formatStepSummary) };
+  meta.jinaStress = {
+    kind: step.kind,
+    summaries: run.reports.slice(reportsBefore).map(formatStepSummary),
+    deferredUploads: run.deferredUploads.slice(uploadsBefore),
+  };
   if (outcome.status === 'skipped') {
     // ctx.skip's note is lost in Allure; the annotation keeps the reason visible there too.
     await ctx.annotate(outcome.reason, 'skipped');

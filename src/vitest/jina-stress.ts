@@ -45,13 +45,15 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
     // and Allure results.
     configureVitest({ vitest }: { vitest: { config: { reporters: unknown[] } } }) {
       if (!resolved) return;
-      vitest.config.reporters.push([here('./progress-reporter.ts'), { reportsDir: resolved.reportsDir }]);
       if (resolved.allure) {
         vitest.config.reporters.push([
           'allure-vitest/reporter',
           { resultsDir: resolve(resolved.reportsDir, 'allure-results'), reportMatchers: false },
         ]);
       }
+      // After Allure's: they read what it wrote when the run ended.
+      vitest.config.reporters.push([here('./progress-reporter.ts'), { reportsDir: resolved.reportsDir }]);
+      vitest.config.reporters.push([here('./ship-reports-reporter.ts'), {}]);
     },
   } as Plugin;
 }

@@ -9,7 +9,6 @@ import { type Browser, chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AllureHtmlResult, generateAllureHtml } from '../../src/report/allure-html-report';
 import type { StepReport } from '../../src/report/step-report';
 import { createS3Client } from '../../src/sinks/s3-connection';
 import type { SlackMessage } from '../../src/sinks/slack-message';
@@ -119,7 +118,6 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
   let slack: Awaited<ReturnType<typeof startSlackReceiver>>;
   let project: StressProject;
   let run: StressRun;
-  let html: AllureHtmlResult;
   let results: Map<string, AllureResult>;
   const resultsDir = () => join(project.reportsDir, 'allure-results');
   /** An attachment of a step's Allure result, as the file allure-vitest wrote. */
@@ -150,8 +148,6 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
       names.filter((name) => name.endsWith('-result.json')).map(async (name) => JSON.parse(await readFile(join(resultsDir(), name), 'utf8')) as AllureResult),
     );
     results = new Map(parsed.map((result) => [result.name, result]));
-    // What `npm run report` does next, into the project's reports folder as a user gets it.
-    html = await generateAllureHtml({ resultsDir: resultsDir(), outputDir: join(project.reportsDir, 'allure-report') });
   }, 150_000);
 
   afterAll(async () => {
@@ -240,9 +236,12 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
     for await (const page of paginateListObjectsV2({ client }, { Bucket: BUCKET })) keys.push(...(page.Contents ?? []).map((object) => object.Key ?? ''));
     expect(keys.every((key) => key.startsWith(`${TFID}/`)), keys.join('\n')).toBe(true);
     const paths = keys.map((key) => key.slice(TFID.length + 1));
-    // What existed when the step ran. allure-vitest writes its results only when the whole run
-    // ends, so a step inside the run cannot ship them (see the report to the lead).
-    expect(paths).toEqual(expect.arrayContaining(['stats.md', 'stats.txt', 'stats.json']));
+    // What existed when the step ran, then what the plugin shipped after the run: allure-vitest
+    // writes its results only when the whole run ends, and the HTML report is made from them.
+    expect(paths).toEqual(expect.arrayContaining(['stats.md', 'stats.txt', 'stats.json', 'allure-report/index.html']));
+    const resultKeys = paths.filter((path) => /^allure-results\/.+-result\.json$/.test(path));
+    expect(resultKeys).toHaveLength(results.size);
+    expect(run.output).toMatch(/jina-stress: \d+ file\(s\) to s3:\/\/[^ ]+\/allure-results\//);
     for (const path of paths) {
       const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${TFID}/${path}` }));
       const stored = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
@@ -265,10 +264,11 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
     expect(table).toMatch(/^```Stats\nTask .*encoder \(ms\)\s+indexer \(ms\)\s+ranker \(ms\)/);
     expect(table).toMatch(/\nindex .* pass\nquery .* pass```$/);
     expect(texts).toContainEqual(expect.stringContaining(`<${s3.connection.endpoint}/${BUCKET}/${TFID}/stats.md|Stats>`));
+    // Announced before the run ends, uploaded after it (checked in the S3 test above).
+    expect(texts).toContainEqual(expect.stringContaining(`<${s3.connection.endpoint}/${BUCKET}/${TFID}/allure-report/index.html|Allure report>`));
   });
 
   it('writes the HTML report, and the webhook URL is in no file under reports/', async () => {
-    expect(html.status, JSON.stringify(html)).toBe('generated');
     const files = await readTree(project.reportsDir);
     expect([...files.keys()]).toEqual(expect.arrayContaining(['allure-report/index.html', 'slack-message.json', 'stats.md', 'steps.json']));
     const leaking = [...files].filter(([, bytes]) => {
@@ -289,7 +289,6 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
 
     it("shows the query step's page with its attachments and a rendered chart, all from loopback", async (context) => {
       if (!browser) return skipOrFail(context, CHROMIUM_MISSING);
-      expect(html.status).toBe('generated');
       const server = await serveDirectory(join(project.reportsDir, 'allure-report'));
       const page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
       const requests: string[] = [];

@@ -136,7 +136,7 @@ export function buildSampleStepReport(options: SampleOptions = {}): StepReport {
     websocketFraming: 'bytes',
     requestTimeoutMs: 30_000,
     thresholds: {},
-    maxViolations: 100,
+    maxViolations: 0,
     abortOnFail: false,
   };
   return {

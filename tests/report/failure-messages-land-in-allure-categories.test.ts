@@ -31,6 +31,15 @@ describe('failure categories in allurerc', () => {
     );
   });
 
+  it('violations within the step\'s max_violations pass; one more fails and says what was tolerated', () => {
+    const base = buildSampleStepReport();
+    const samples = [{ requestId: 'ab12', message: 'doc 4 has no embedding' }];
+    expect(loadStepFailure({ ...base, config: { ...base.config, maxViolations: 3 }, violations: { count: 3, samples } })).toBeUndefined();
+    expect(loadStepFailure({ ...base, config: { ...base.config, maxViolations: 3 }, violations: { count: 4, samples } })?.message).toBe(
+      'Check violated in images-stress-test/index: 4 responses, 3 tolerated (first: request ab12: doc 4 has no embedding)',
+    );
+  });
+
   it('check violations land in "Check violations"', () => {
     const base = buildSampleStepReport();
     const report = { ...base, violations: { count: 3, samples: [{ requestId: 'ab12', message: 'doc 4 has no embedding' }] } };

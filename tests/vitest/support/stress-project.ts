@@ -65,7 +65,7 @@ function runVitest(
     let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      options.onOutput?.(chunk.toString(), child);
+      options.onOutput?.(chunk.toString(), { pid: child.pid });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
