@@ -69,7 +69,11 @@ async function serveHttp(request: http.IncomingMessage, response: http.ServerRes
     result = await handler.process(dataRequest);
   } catch (error) {
     if (docarray === 'v2') sendText(response, 500, 'Internal Server Error');
-    else sendJson(response, isExecutorUnavailable(error) ? (error.reason === 'unavailable' ? 503 : 504) : 500, dataRequestToJson(networkErrorResponse(dataRequest, error), docarray, 'http'));
+    else {
+      // The echoed request has `routes: null`: it never reached the routing.
+      const body = { ...dataRequestToJson(networkErrorResponse(dataRequest, error), docarray, 'http'), routes: null };
+      sendJson(response, isExecutorUnavailable(error) ? (error.reason === 'unavailable' ? 503 : 504) : 500, body);
+    }
     return;
   }
   if (docarray === 'v2' && result.header.status?.code === STATUS_ERROR) {
