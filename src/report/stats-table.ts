@@ -27,6 +27,8 @@ export interface StatsRow {
   failure?: string;
   /** The phase did not run to its end (interrupted, or stopped by `abort_on_fail`). */
   stoppedBy?: 'signal' | 'threshold';
+  /** Seconds from start_flow to the Flow's first successful dry_run (the Flow this step loaded). */
+  flowReadyS?: number;
 }
 
 export interface StatsTable {
@@ -59,6 +61,7 @@ export function buildStatsRow(report: StepReport): StatsRow {
     passed: failure === undefined,
     ...(failure ? { failure: failure.message } : {}),
     ...(report.stoppedBy === 'signal' || report.stoppedBy === 'threshold' ? { stoppedBy: report.stoppedBy } : {}),
+    ...(report.timeToReadyS !== undefined ? { flowReadyS: report.timeToReadyS } : {}),
   };
 }
 
@@ -96,11 +99,14 @@ const formatRate = (value: number): string => value.toLocaleString('en-US', { ma
 export function statsColumns(table: StatsTable, options: { compact?: boolean } = {}): StatsColumn[] {
   const text = (header: string, cell: (row: StatsRow) => string): StatsColumn => ({ header, cell, isNumeric: false });
   const number = (header: string, cell: (row: StatsRow) => string): StatsColumn => ({ header, cell, isNumeric: true });
-  const setupHeaders = new Set(['Client', '#Clients', 'Wall time (s)', '#Docs']);
+  const setupHeaders = new Set(['Client', '#Clients', 'Flow ready (s)', 'Wall time (s)', '#Docs']);
+  // Only runs that started their Flows know how long they took to come up.
+  const hasFlowReady = table.rows.some((row) => row.flowReadyS !== undefined);
   const columns: StatsColumn[] = [
     text('Task', (row) => (table.isMultiJob ? `${row.job} / ${row.task}` : row.task)),
     text('Client', (row) => row.client),
     number('#Clients', (row) => (row.model === 'open' ? `open ≤${row.numClients}` : String(row.numClients))),
+    ...(hasFlowReady ? [number('Flow ready (s)', (row) => (row.flowReadyS === undefined ? '–' : row.flowReadyS.toFixed(1)))] : []),
     number('Wall time (s)', (row) => row.wallTimeS.toFixed(1)),
     number('#Docs', (row) => formatCount(row.docs)),
     number('Docs/s', (row) => formatRate(row.docsPerSec)),
