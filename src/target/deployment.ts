@@ -11,7 +11,6 @@ import { pollingFor, type ExecutorSpec } from './flow-spec';
 import { partitionDocuments } from './partition-documents';
 import { reduceDocuments } from './reduce-documents';
 import { ReplicaSlot, RoundRobin } from './replica-slot';
-import { topKParameter } from './executors/top-k-parameter';
 
 export type DeploymentOutcome =
   /**
@@ -31,8 +30,9 @@ interface Shard {
 
 /**
  * An executor of the Flow with its shards and replicas, in process. Shards split or fan out
- * the documents by polling mode (see `pollingFor`); their answers are merged (matches
- * ranked, top_k kept) and passed through `uses_after` when the Flow names one.
+ * the documents by polling mode (see `pollingFor`); their answers are reduced as Jina's head
+ * does (documents and matches combined by id, in shard order, no ranking) and passed through
+ * `uses_after` when the Flow names one.
  */
 export class Deployment {
   private constructor(
@@ -99,8 +99,10 @@ export class Deployment {
       outcome = await this.callShard(this.anyCounter++ % this.shards.length, endpoint, cloneDocuments(docs), parameters);
     } else {
       const answers = await Promise.all(this.shards.map((_, index) => this.callShard(index, endpoint, cloneDocuments(docs), parameters)));
-      const topK = topKParameter(parameters, -1);
-      outcome = combine(answers, (lists) => reduceDocuments(lists, { rank: { topK: topK < 0 ? undefined : topK } }));
+      // Jina's head reduces shard answers in shard order without ranking: matches of the same
+      // query are concatenated (2 shards × top_k), duplicates by id merged; a `uses_after`
+      // ranker (MatchRanker, _merge_matches) restores top_k (verified: grpc-search-response).
+      outcome = combine(answers, (lists) => reduceDocuments(lists));
     }
     if (outcome.status !== 'ok' || !this.after) return outcome;
     try {

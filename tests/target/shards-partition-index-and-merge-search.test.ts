@@ -7,11 +7,11 @@ const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'the
 const corpus = Array.from({ length: 60 }, (_, i) => `${words[i % 10]} ${words[(i * 3) % 10]} ${words[(i * 7) % 10]} item${i}`);
 const queries = ['alpha beta', 'gamma theta kappa', 'item7 eta'];
 
-async function indexThenSearch(shards: number) {
+async function indexThenSearch(shards: number, usesAfter = '') {
   const { flow, workdir, cleanup } = await flowFromYaml(`
 executors:
   - {name: enc, uses: ReferenceEncoder, uses_with: {dim: 32}}
-  - {name: idx, uses: ReferenceIndexer, shards: ${shards}, uses_with: {workspace: ws}}
+  - {name: idx, uses: ReferenceIndexer, shards: ${shards}, uses_with: {workspace: ws}${usesAfter ? `, uses_after: ${usesAfter}` : ''}}
 `);
   try {
     for (let start = 0; start < corpus.length; start += 20) {
@@ -32,9 +32,18 @@ executors:
 }
 
 describe('shards', () => {
-  it('split /index by document id and merge /search into the same top-k as one shard', async () => {
-    const single = await indexThenSearch(1);
+  it('split /index by document id; /search concatenates each shard\'s top-k in shard order, as Jina\'s head does', async () => {
     const sharded = await indexThenSearch(3);
+    for (const doc of sharded.search.docs) {
+      expect(doc.matches).toHaveLength(15);
+      const shardOf = (id: string) => sharded.idsPerShard.findIndex((ids) => ids.includes(id));
+      expect(doc.matches!.map((match) => shardOf(match.id))).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    }
+  });
+
+  it('with uses_after: MatchRanker the sharded /search gives the same top-k as one shard', async () => {
+    const single = await indexThenSearch(1);
+    const sharded = await indexThenSearch(3, 'MatchRanker');
     expect(sharded.files).toEqual(['shard-0.jsonl', 'shard-1.jsonl', 'shard-2.jsonl']);
     // Each document in exactly one shard, every shard holding some.
     const all = sharded.idsPerShard.flat();
@@ -66,7 +75,7 @@ executors:
       `
 executors:
   - {name: enc, uses: ReferenceEncoder}
-  - {name: idx, uses: ReferenceIndexer, shards: 3}
+  - {name: idx, uses: ReferenceIndexer, shards: 3, uses_after: MatchRanker}
 `,
       { workdir },
     );
