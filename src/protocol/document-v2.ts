@@ -12,8 +12,9 @@ import { tensorFromNdArray, tensorToDense, type DecodedNdArray, type DenseMessag
  * embedding → {ndarray, type: 'ndarray_embedding'}; chunks/matches → doc_array; tags → dict.
  *
  * What v2 (LegacyDocument) cannot carry: `mimeType`, `parentId`, `granularity`, `adjacency`,
- * `weight`, `modality` (not encoded). `uri` travels as `url`. Scores travel as a dict
- * `{name: {value, op_name?, description?, ref_id?}}`; a bare number per name is read too.
+ * `weight`, `modality` (not encoded). `uri` travels as `url`. Scores travel as a bare number
+ * per name (`{cosine: 0.93}`, what LegacyDocument executors write) when only the value is set,
+ * else as a dict `{name: {value, op_name?, description?, ref_id?}}`; both are read.
  * Tag numbers: integers within int32 go as `integer`, others as `float` (a double), so a
  * Python executor sees 2.0 as int 2. On decode, fields outside LegacyDocument are ignored.
  */
@@ -57,6 +58,9 @@ export function documentToV2Message(doc: JinaDocument, path = 'doc'): DocMessage
 }
 
 function scoreToNode(score: NamedScore): NodeMessage {
+  // A score that is only a value goes as the bare number LegacyDocument executors write
+  // (`scores={'cosine': 0.93}`, as Jina 3.34 sends it); richer ones as a dict.
+  if (score.opName === undefined && score.description === undefined && score.refId === undefined) return { float: score.value };
   const data: Record<string, NodeMessage> = { value: { float: score.value } };
   if (score.opName) data.op_name = { text: score.opName };
   if (score.description) data.description = { text: score.description };

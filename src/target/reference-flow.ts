@@ -3,6 +3,7 @@ import type { DataRequest } from '../protocol/data-request';
 import { Deployment } from './deployment';
 import type { FlowSpec } from './flow-spec';
 import { buildTopology, type FlowTopology } from './flow-topology';
+import { withLegacyDocumentDefaults } from './legacy-document-defaults';
 import { routeRequest, type FlowOutcome } from './route-request';
 
 /** Reported as `jina` by `/status`: the wire version it mimics, marked as not being Jina. */
@@ -15,6 +16,7 @@ export const REFERENCE_JINA_VERSION = '3.34.0+reference';
  */
 export class ReferenceFlow {
   private isClosed = false;
+  private areEndpointsKnown: boolean;
   private readonly inFlight = new Set<Promise<FlowOutcome>>();
   private readonly startedAt = new Date();
 
@@ -23,7 +25,9 @@ export class ReferenceFlow {
     private readonly deployments: Deployment[],
     private readonly topology: FlowTopology,
     private readonly environment: Readonly<Record<string, string | undefined>>,
-  ) {}
+  ) {
+    this.areEndpointsKnown = spec.docarray === 'v2';
+  }
 
   static async start(spec: FlowSpec, workdir: string, environment: Readonly<Record<string, string | undefined>> = {}): Promise<ReferenceFlow> {
     const deployments: Deployment[] = [];
@@ -45,7 +49,10 @@ export class ReferenceFlow {
         message: 'the Flow is stopping',
       });
     }
-    const outcome = routeRequest(this.topology, request);
+    const outcome =
+      this.spec.docarray === 'v2'
+        ? routeRequest(this.topology, { ...request, docs: withLegacyDocumentDefaults(request.docs) }).then(withLegacyResponseDefaults)
+        : routeRequest(this.topology, request, { skipsUnboundExecutors: this.areEndpointsKnown });
     this.inFlight.add(outcome);
     void outcome.finally(() => this.inFlight.delete(outcome)).catch(() => undefined);
     return outcome;
@@ -59,8 +66,13 @@ export class ReferenceFlow {
     return { status: 'not-ready', reason: `deployment(s) unavailable: ${down.join(', ')}` };
   }
 
-  /** Endpoints the executors bind (`/default` included when one binds everything). */
+  /**
+   * Endpoints the executors bind (`/default` included when one binds everything). Like Jina's
+   * gateway, a docarray-v1 Flow skips executors that do not bind an endpoint only once its
+   * endpoints were discovered (v2 gateways discover them before they are ready).
+   */
   endpoints(): string[] {
+    this.areEndpointsKnown = true;
     return [...new Set(this.deployments.flatMap((deployment) => deployment.endpoints))].sort();
   }
 
@@ -92,4 +104,9 @@ export class ReferenceFlow {
     await Promise.allSettled([...this.inFlight]);
     await Promise.all(this.deployments.map((deployment) => deployment.close()));
   }
+}
+
+function withLegacyResponseDefaults(outcome: FlowOutcome): FlowOutcome {
+  if (outcome.status !== 'response') return outcome;
+  return { ...outcome, response: { ...outcome.response, docs: withLegacyDocumentDefaults(outcome.response.docs) } };
 }

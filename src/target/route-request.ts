@@ -46,7 +46,16 @@ export function nowMicros(): EpochMicros {
  * route has a start but no end, as in Jina; after an ERROR the rest of the branch is not
  * sent to and gets no route; `parameters.__results__` collects executors' returned dicts.
  */
-export async function routeRequest(topology: FlowTopology, request: DataRequest): Promise<FlowOutcome> {
+export interface RouteOptions {
+  /**
+   * Whether executors that do not bind the endpoint are skipped (start, no end) rather than
+   * called and passed through (start and end). Jina's gateway skips only once it discovered
+   * the executors' endpoints: always with docarray v2, after endpoint discovery with v1.
+   */
+  skipsUnboundExecutors: boolean;
+}
+
+export async function routeRequest(topology: FlowTopology, request: DataRequest, options: RouteOptions = { skipsUnboundExecutors: true }): Promise<FlowOutcome> {
   const gatewayRoute: Route = { executor: GATEWAY_NODE, startUs: nowMicros() };
   const endpoint = request.header.execEndpoint ?? '';
   const visits = new Map<string, NodeVisit>();
@@ -78,7 +87,10 @@ export async function routeRequest(topology: FlowTopology, request: DataRequest)
     const visit: NodeVisit = { startUs: nowMicros() };
     visits.set(node.name, visit);
     const docs = parts.length === 1 ? parts[0]!.docs : reduceDocuments(parts.map((part) => part.docs));
-    if (!node.deployment.bindsEndpoint(endpoint)) return { docs };
+    if (!node.deployment.bindsEndpoint(endpoint)) {
+      if (!options.skipsUnboundExecutors) visit.endUs = nowMicros();
+      return { docs };
+    }
     if (target && !matchesAtStart(target, node.name)) return { docs };
     const outcome = await node.deployment.send(endpoint, docs, parametersFor(request.parameters, node.name));
     visit.endUs = nowMicros();

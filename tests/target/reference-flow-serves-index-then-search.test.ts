@@ -76,7 +76,13 @@ describe.each(cases)('reference Flow over $protocol with docarray $docarray', ({
     expect(matches[1]!.scores!.cosine!.value).toBeLessThan(0.99);
     expect(new Set(matches.map((match) => match.id)).size).toBe(4);
     if (noRoutes) return;
-    // broken/flaky do not bind /search: as in Jina, their routes have a start and no end.
+    // broken/flaky do not bind /search. A docarray-v1 gateway that has not run endpoint
+    // discovery still calls them (routes with an end), as Jina's does; after it, and always
+    // with v2, their routes have a start and no end.
+    if (docarray === 'v1') {
+      expect(search.routes.map((route) => `${route.executor}:${route.endUs !== undefined}`)).toEqual(['gateway:true', 'encoder:true', 'indexer:true', 'broken:true', 'flaky:true']);
+      return;
+    }
     const finished = search.routes.filter((route) => route.endUs !== undefined);
     expect(finished.map((route) => route.executor)).toEqual(['gateway', 'encoder', 'indexer']);
     for (const route of finished) expect(route.endUs!).toBeGreaterThanOrEqual(route.startUs!);

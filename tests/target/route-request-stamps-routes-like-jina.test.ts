@@ -48,6 +48,23 @@ executors:
     expect(response.docs[0]!.embedding?.shape).toEqual([8]);
   });
 
+  it('docarray v1: calls an executor that does not bind the endpoint until endpoints were discovered, as Jina 3.34 does', async () => {
+    const flow = await start(`
+jtype: Flow
+with: {docarray: v1}
+executors:
+  - {name: enc, uses: ReferenceEncoder, uses_with: {dim: 8}}
+  - {name: idx, uses: ReferenceIndexer, uses_with: {persist: false}}
+`);
+    const ran = (response: ReturnType<typeof responseOf>) => response.routes.map((r) => `${r.executor}:${r.endUs !== undefined}`);
+    const before = responseOf(await flow.process(dataRequest('/unbound', textDocs(['hello world']))));
+    expect(ran(before)).toEqual(['gateway:true', 'enc:true', 'idx:true']);
+    expect(before.docs[0]!.matches).toBeUndefined(); // called, but nothing bound: documents pass unchanged
+    flow.endpoints(); // what the gRPC endpoint_discovery call does
+    const after = responseOf(await flow.process(dataRequest('/unbound', textDocs(['hello world']))));
+    expect(ran(after)).toEqual(['gateway:true', 'enc:true', 'idx:false']);
+  });
+
   it("honours target_executor with re.match semantics and resets it to '' in the response", async () => {
     const flow = await start(`
 executors:

@@ -78,7 +78,8 @@ export const referenceIndexer = {
 
 function matchFrom(stored: StoredDocument, similarity: number, embeddingsFrom: VectorStore | undefined): JinaDocument {
   // Built field by field: spreading `stored` here was the indexer's hot spot.
-  const match: JinaDocument = { id: stored.id, adjacency: 1, scores: { cosine: { value: similarity, opName: 'cosine' } } };
+  // As the Python fixture indexer sets it: only a value (docarray v1 leaves op_name empty).
+  const match: JinaDocument = { id: stored.id, adjacency: 1, scores: { cosine: { value: similarity } } };
   if (stored.tags) match.tags = stored.tags;
   if (stored.text !== undefined) match.text = stored.text;
   if (stored.mimeType) match.mimeType = stored.mimeType;

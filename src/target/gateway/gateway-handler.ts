@@ -26,7 +26,11 @@ export interface GatewayHandler {
   dryRun(): Promise<Status>;
   /** What `/status` and `JinaInfoRPC/_status` report. */
   info(): GatewayInfo;
-  /** Executor endpoints (`/index`, `/search`, ...): HTTP v2 routes, OpenAPI, endpoint discovery. */
+  /**
+   * Executor endpoints (`/index`, `/search`, ...): HTTP v2 routes, OpenAPI, endpoint discovery.
+   * Asking is discovering: a docarray-v1 Jina gateway skips executors that do not bind an
+   * endpoint only once its endpoint discovery ran (verified live, see the Flow's routing).
+   */
   endpoints(): string[];
 }
 

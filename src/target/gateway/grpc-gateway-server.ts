@@ -134,10 +134,12 @@ function serveCall(call: grpc.ServerDuplexStream<Buffer, Uint8Array>, handler: G
 
 /** v2: the bound endpoints plus Jina's own `_jina_dry_run_`. v1: Jina 3.34 fails here (§1.11). */
 async function discoverEndpoints(handler: GatewayHandler, docarray: DocarrayVersion): Promise<Uint8Array> {
+  // Jina's v1 gateway learns the executors' endpoints here, then fails building the answer.
+  const endpoints = handler.endpoints();
   if (docarray === 'v1') {
     throw new GrpcStatusError(grpc.status.UNKNOWN, "Unexpected <class 'AttributeError'>: 'NoneType' object has no attribute '__name__'");
   }
-  return encodeEndpoints({ endpoints: [...handler.endpoints(), '_jina_dry_run_'], writeEndpoints: [] });
+  return encodeEndpoints({ endpoints: [...endpoints, '_jina_dry_run_'], writeEndpoints: [] });
 }
 
 /** A DataRequestProto with nothing but `header.request_id` (14 bytes for `after-kill`, as Jina's). */

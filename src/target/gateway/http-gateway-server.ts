@@ -46,7 +46,8 @@ export async function startHttpGatewayServer(options: GatewayServerOptions): Pro
 async function serveHttp(request: http.IncomingMessage, response: http.ServerResponse, handler: GatewayHandler, docarray: DocarrayVersion): Promise<void> {
   if (await serveControlRoute(request, response, handler)) return;
   const path = (request.url ?? '/').split('?')[0];
-  const routes = httpDataRoutes(docarray, handler.endpoints());
+  // v1 routes are fixed; only v2 asks the Flow (asking is discovering, see GatewayHandler).
+  const routes = httpDataRoutes(docarray, docarray === 'v2' ? handler.endpoints() : []);
   if (request.method === 'GET' && path === '/openapi.json') {
     sendJson(response, 200, openApiDocument(routes));
     return;
