@@ -21,8 +21,7 @@ export type JsonStyle = 'http' | 'websocket';
 /**
  * `minimal`: only the fields that are set (what a client sends). `full`: the gateway's
  * response model, every field present and `null` when unset, with docarray's quirks — v1's
- * one content field (blob, else tensor, else text) and pydantic 1 reading tag values 0 and 1
- * as booleans; v2 scores as bare numbers.
+ * one content field (blob, else tensor, else text); v2 scores as bare numbers.
  */
 export type DocumentJsonForm = 'minimal' | 'full';
 
@@ -67,7 +66,7 @@ function documentToV1Json(doc: JinaDocument, form: DocumentJsonForm): JsonObject
   if (doc.adjacency !== undefined) json.adjacency = doc.adjacency;
   if (doc.weight !== undefined) json.weight = doc.weight;
   if (doc.modality !== undefined) json.modality = doc.modality;
-  if (doc.tags !== undefined) json.tags = form === 'full' ? pydanticV1Tags(doc.tags) : doc.tags;
+  if (doc.tags !== undefined) json.tags = doc.tags;
   if (doc.chunks !== undefined) json.chunks = doc.chunks.map((chunk) => documentToJson(chunk, 'v1', form));
   if (doc.matches !== undefined) json.matches = doc.matches.map((match) => documentToJson(match, 'v1', form));
   if (doc.scores !== undefined) json.scores = scoresToJson(doc.scores, form);
@@ -103,16 +102,6 @@ function scoresToJson(scores: NonNullable<JinaDocument['scores']>, form: Documen
 /** LegacyDocument's `scores` is a plain dict: `{"cosine": 0.93}`. */
 function bareScores(scores: NonNullable<JinaDocument['scores']>): JsonObject {
   return Object.fromEntries(Object.entries(scores).map(([name, score]) => [name, score.value]));
-}
-
-/**
- * Jina's v1 pydantic models type tag values as a union that tries `bool` first, so pydantic 1
- * turns the numbers 0 and 1 (top-level values only) into false and true (§1.13).
- */
-function pydanticV1Tags(tags: JsonObject): JsonObject {
-  const json: JsonObject = {};
-  for (const [key, value] of Object.entries(tags)) json[key] = value === 0 ? false : value === 1 ? true : value;
-  return json;
 }
 
 /**

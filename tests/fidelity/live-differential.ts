@@ -9,7 +9,9 @@ import { createTensor } from '../../src/protocol/tensor';
 import { startReferenceFlow, type RunningReferenceFlow } from '../../src/target/start-reference-flow';
 import { skipOrFail } from '../support/skip-or-fail';
 import { hasJina, jinaFlowFile, startJinaFlow, type JinaFlowProcess } from './jina-flow-process';
-import { grpcDryRunBytes, grpcEndpointDiscovery, jsonShape, rawHttp, rawWebSocket, wsWithProtocolsOption } from './raw-gateway-calls';
+import { decodeDataRequest, encodeDataRequest } from '../../src/protocol/codec';
+import { captureBytes } from './jina-captures';
+import { grpcDryRunBytes, grpcEndpointDiscovery, grpcProcessSingleData, jsonShape, rawHttp, rawWebSocket, wsWithProtocolsOption } from './raw-gateway-calls';
 import { userView } from './user-view';
 
 /** One running Flow, real or reference, with a client of ours connected to it. */
@@ -148,6 +150,21 @@ export function describeLiveDifferential(docarray: DocarrayVersion): void {
         expect(await grpcEndpointDiscovery(reference.port)).toEqual(await grpcEndpointDiscovery(jina.port));
         expect(await grpcDryRunBytes(reference.port)).toBe(await grpcDryRunBytes(jina.port));
       });
+
+      it("our re-encoding of the requests Jina's client made is accepted and answered alike", async (context) => {
+        if (!live(context)) return;
+        for (const name of ['grpc-search-request', 'grpc-index-request']) {
+          // v1: byte-identical to the capture; v2: the same content without the empty fields.
+          const bytes = encodeDataRequest(decodeDataRequest(captureBytes(docarray, `${name}.bin`), docarray), docarray);
+          const answer = async (port: number) => {
+            const response = decodeDataRequest(await grpcProcessSingleData(port, bytes), docarray);
+            return userView({ status: 'ok', requestId: response.header.requestId, response, sentAtMs: 0, roundTripMs: 0 });
+          };
+          const jina = await answer(sides.jina.index!.port);
+          expect(jina).toMatchObject({ status: 'ok', routes: ['gateway', 'encoder', 'indexer'] });
+          expect(await answer(sides.reference.index!.port)).toEqual(jina);
+        }
+      });
     }
 
     if (protocol === 'http') {
@@ -163,6 +180,24 @@ export function describeLiveDifferential(docarray: DocarrayVersion): void {
           const view = (answer: typeof jina) => ({ call: `${method} ${path}`, status: answer.status, shape: jsonShape(answer.json) });
           expect(view(reference)).toEqual(view(jina));
         }
+      });
+    }
+
+    if (protocol === 'websocket' && docarray === 'v1') {
+      it('a JSON-framing client gets the same answers (v1 only: v2 Flows cannot speak JSON)', async (context) => {
+        if (!live(context)) return;
+        const post = async (port: number) => {
+          const client = createGatewayClient({ target: { host: '127.0.0.1', port, protocol, docarray }, websocketFraming: 'json' });
+          await client.connect();
+          try {
+            return userView(await client.post({ endpoint: '/search', docs: [{ id: 'query-1', text: 'hello 1' }], parameters: { top_k: 2 } }));
+          } finally {
+            await client.close();
+          }
+        };
+        const jina = await post(sides.jina.index!.port);
+        expect(jina).toMatchObject({ status: 'ok' });
+        expect(await post(sides.reference.index!.port)).toEqual(jina);
       });
     }
 

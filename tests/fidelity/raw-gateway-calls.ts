@@ -110,3 +110,15 @@ export function grpcDryRunBytes(port: number): Promise<number> {
     });
   });
 }
+
+/** `process_single_data` with the given DataRequestProto bytes; the raw answer. */
+export function grpcProcessSingleData(port: number, bytes: Uint8Array): Promise<Buffer> {
+  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  return new Promise((resolve, reject) => {
+    client.makeUnaryRequest(jinaGrpcMethods.processSingleData, (b: Uint8Array) => Buffer.from(b), (buffer: Buffer) => buffer, bytes, (error, buffer) => {
+      client.close();
+      if (error) reject(error);
+      else resolve(buffer!);
+    });
+  });
+}

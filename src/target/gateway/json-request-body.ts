@@ -1,7 +1,7 @@
 import { StressError } from '../../errors';
 import type { DataRequest } from '../../protocol/data-request';
 import { docsFromJson } from '../../protocol/data-request-json';
-import type { DocarrayVersion } from '../../protocol/document';
+import type { DocarrayVersion, JinaDocument } from '../../protocol/document';
 import { documentFromJson, notJson } from '../../protocol/document-json';
 import type { JsonObject, JsonValue } from '../../protocol/json-value';
 import { isPlainObject } from '../../protocol/struct';
@@ -46,10 +46,27 @@ function v1Request(body: Record<string, unknown>, parameters: JsonObject, defaul
     header: { requestId: defaults.requestId, execEndpoint: typeof execEndpoint === 'string' ? execEndpoint : defaults.execEndpoint },
     parameters,
     routes: [],
-    docs: docsFromJson(body.data).map((doc, i) => documentFromJson(doc, 'v1', `data[${i}]`)),
+    docs: docsFromJson(body.data).map((doc, i) => withPydanticV1Tags(documentFromJson(doc, 'v1', `data[${i}]`))),
   };
   if (typeof targetExecutor === 'string') request.header.targetExecutor = targetExecutor;
   return request;
+}
+
+/**
+ * Jina's v1 request models type tag values as a union that tries `bool` first, so pydantic 1
+ * reads the numbers 0 and 1 (top-level tag values) as false and true when a JSON request is
+ * parsed: executors see booleans, and so does every later answer about those documents
+ * (verified §1.13: HTTP and WebSocket JSON; gRPC and WebSocket bytes keep numbers).
+ */
+function withPydanticV1Tags(doc: JinaDocument): JinaDocument {
+  if (doc.tags) {
+    const tags: JsonObject = {};
+    for (const [key, value] of Object.entries(doc.tags)) tags[key] = value === 0 ? false : value === 1 ? true : value;
+    doc.tags = tags;
+  }
+  if (doc.chunks) doc.chunks = doc.chunks.map(withPydanticV1Tags);
+  if (doc.matches) doc.matches = doc.matches.map(withPydanticV1Tags);
+  return doc;
 }
 
 function v2Request(body: Record<string, unknown>, parameters: JsonObject, defaults: JsonRequestDefaults): DataRequest {
