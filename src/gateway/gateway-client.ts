@@ -18,7 +18,11 @@ export interface GatewayClientOptions {
   prefetch?: number;
   /** gRPC only: bidi stream `/jina.JinaRPC/Call` (default) or unary `process_single_data`. */
   grpcMode?: 'stream' | 'unary';
-  /** WebSocket only: subprotocol `bytes` (default, protobuf frames) or `json`. */
+  /**
+   * WebSocket only: `bytes` (default, protobuf frames; sent as a Sec-WebSocket-Protocol header,
+   * which Jina never echoes) or `json` (docarray v1 only: Jina 3.34 drops JSON connections of
+   * v2 Flows, so the client refuses that pair with CONFIG_INVALID).
+   */
   websocketFraming?: 'bytes' | 'json';
   /** Per-request timeout; a request that takes longer yields `status: 'timeout'`. */
   requestTimeoutMs?: number;

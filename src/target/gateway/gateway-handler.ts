@@ -11,14 +11,15 @@ import type { DocarrayVersion } from '../../protocol/document';
  * stamped, and — when an executor raised — `header.status` ERROR with `exception.executor`
  * set, as Jina's gateway does (that is a response, not a thrown error). It rejects with
  * ExecutorUnavailableError when a deployment cannot be reached; each protocol maps that the
- * way Jina does (docs/jina-protocols.md §1.6-1.7):
+ * way Jina 3.34 does (docs/jina-protocols-verified.md §1.1-1.2, §1.9, §4):
  *
- * | protocol  | `unavailable`                                    | `deadline-exceeded` | any other rejection |
- * |-----------|--------------------------------------------------|---------------------|---------------------|
- * | HTTP      | 503 + body with ERROR status                     | 504                 | 500                 |
- * | WebSocket | close 1011, reason ≤ 123 bytes                   | close 1011          | close 1011          |
- * | gRPC unary| status UNAVAILABLE                               | DEADLINE_EXCEEDED   | INTERNAL            |
- * | gRPC Call | a response with ERROR status (the stream stays open for the other requests in flight) |||
+ * | protocol     | executor raised                     | `unavailable`                                        |
+ * |--------------|-------------------------------------|------------------------------------------------------|
+ * | HTTP v1      | 200, ERROR in header and route      | 503, the request echoed with an ERROR header         |
+ * | HTTP v2      | 500 `{"detail": description}`       | 500 `text/plain` `Internal Server Error`             |
+ * | WebSocket    | a response frame with ERROR         | close 1011, `Network error while connecting…`        |
+ * | gRPC Call    | a response with ERROR, stream goes on | a request-id-only message, then the stream ends UNAVAILABLE |
+ * | gRPC unary   | a response with ERROR               | status UNAVAILABLE                                   |
  */
 export interface GatewayHandler {
   process(request: DataRequest): Promise<DataRequest>;
