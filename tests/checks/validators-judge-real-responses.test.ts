@@ -20,7 +20,7 @@ jtype: Flow
 with: {protocol: grpc, port: 0}
 executors:
   - {name: encoder, uses: ReferenceEncoder}
-  - {name: indexer, uses: ReferenceIndexer, shards: 2, uses_with: {persist: false}}
+  - {name: indexer, uses: ReferenceIndexer, shards: 2, uses_with: {persist: false}, uses_after: MatchRanker}
   - {name: fault, uses: FaultExecutor, uses_with: {error_rate: 1, fail_on: [/broken], error_message: no disk}}
 `;
 

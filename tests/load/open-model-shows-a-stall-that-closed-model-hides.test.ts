@@ -5,13 +5,16 @@ import type { StepReport } from '../../src/report/step-report';
 import { loadParams } from './support/load-params';
 import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
 
-let target: ReferenceTarget | undefined;
-afterEach(() => target?.stop());
+// A test may start several targets (one per model): stop every one, not only the last.
+const targets: ReferenceTarget[] = [];
+afterEach(async () => {
+  await Promise.all(targets.splice(0).map((target) => target.stop()));
+});
 
 /** A 4 s phase against a 10 ms executor whose whole process freezes for 1 s at t = 1.5 s. */
 async function runThroughStall(params: Partial<LoadStepParams>): Promise<StepReport> {
-  target = await startReferenceTarget(faultFlow('work', '{latency_ms: 10}').replace('uses: FaultExecutor', 'uses: FaultExecutor, replicas: 8'));
-  const running = target;
+  const running = await startReferenceTarget(faultFlow('work', '{latency_ms: 10}').replace('uses: FaultExecutor', 'uses: FaultExecutor, replicas: 8'));
+  targets.push(running);
   const [report] = await Promise.all([
     runLoad({
       params: loadParams({ executionTimeS: 4, ...params }),
