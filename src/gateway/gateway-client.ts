@@ -26,6 +26,14 @@ export interface GatewayClientOptions {
   websocketFraming?: 'bytes' | 'json';
   /** Per-request timeout; a request that takes longer yields `status: 'timeout'`. */
   requestTimeoutMs?: number;
+  /**
+   * Protobuf transports (gRPC, WebSocket bytes): decode the documents of each response
+   * (default true). When false, `response.docs` is always empty, while header, parameters and
+   * routes are read as usual: a load phase without a check never looks at the documents, and
+   * decoding them was most of the client's cost with large requests. A malformed document then
+   * goes unnoticed (a malformed header or route is still a `protocol-error`).
+   */
+  decodeDocs?: boolean;
 }
 
 export interface PostRequest {
@@ -42,6 +50,13 @@ export interface PostRequest {
    * JSON transports ignore them. Must encode the same documents as `docs`.
    */
   encodedDocs?: readonly Uint8Array[];
+  /**
+   * The parameters as sent, pre-encoded with `encodeRequestParameters(parameters, target.docarray)`
+   * (src/gateway/post-request-encoding): a load phase posts the same parameters many times.
+   * Protobuf transports send these instead of encoding `parameters` again; JSON transports
+   * ignore them. Must encode the same object as `parameters`.
+   */
+  encodedParameters?: Uint8Array;
 }
 
 /** Client-side timing of one request, on the monotonic clock (`performance.now()`, ms). */

@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
-import { decodeDataRequest } from '../protocol/codec';
+import { decodeDataRequest, type DecodeOptions } from '../protocol/codec';
 import type { DataRequest } from '../protocol/data-request';
 import type { DocarrayVersion } from '../protocol/document';
 import { jinaGrpcMethods } from '../protocol/grpc-methods';
-import { peekRequestId } from '../protocol/request-id';
+import { isRequestIdOnly, peekRequestId } from '../protocol/request-id';
 import type { PostResult } from './gateway-client';
 import {
   connectionErrorResult,
@@ -16,7 +16,8 @@ import {
 
 interface Pending {
   sentAtMs: number;
-  timer: NodeJS.Timeout | undefined;
+  /** When the request times out, on the `performance.now()` clock (Infinity: never). */
+  deadlineMs: number;
   /**
    * The gateway answered with only this request's id: a deployment was unreachable, and
    * the stream is about to end with UNAVAILABLE, whose details say which one.
@@ -25,7 +26,16 @@ interface Pending {
   resolve(result: PostResult): void;
 }
 
-const passBytes = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export interface CallStreamOptions {
+  docarray: DocarrayVersion;
+  decode: DecodeOptions;
+  timeoutMs: number | undefined;
+  /** Called once per request when its outcome is known (the client frees its prefetch slot). */
+  onSettled(): void;
+  onBroken(stream: CallStream): void;
+}
+
+const passBytes = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 const keepBuffer = (buffer: Buffer): Buffer => buffer;
 
 /**
@@ -38,16 +48,20 @@ const keepBuffer = (buffer: Buffer): Buffer => buffer;
  * request's id and then ends the stream with UNAVAILABLE (docs/jina-protocols-verified.md
  * §1.9). That request becomes `error-status` (InternalNetworkError, attributed to the
  * deployment the details name); the others in flight are lost, as `connection-error`.
+ *
+ * Timeouts share one timer per stream, armed for the oldest request's deadline: every request
+ * has the same timeout, so the map's insertion order is deadline order. A timer per request
+ * (set, then cleared on the answer) was a visible share of the load generator's profile.
  */
 export class CallStream {
   private readonly pending = new Map<string, Pending>();
   private readonly call: grpc.ClientDuplexStream<Uint8Array, Buffer>;
+  private timer: NodeJS.Timeout | undefined;
   isBroken = false;
 
   constructor(
     client: grpc.Client,
-    private readonly docarray: DocarrayVersion,
-    private readonly onBroken: (stream: CallStream) => void,
+    private readonly options: CallStreamOptions,
   ) {
     this.call = client.makeBidiStreamRequest(jinaGrpcMethods.call, passBytes, keepBuffer);
     this.call.on('data', (buffer: Buffer) => this.receive(buffer));
@@ -62,53 +76,79 @@ export class CallStream {
     return this.pending.size;
   }
 
-  send(requestId: string, bytes: Uint8Array, sentAtMs: number, timeoutMs: number | undefined): Promise<PostResult> {
+  send(requestId: string, bytes: Uint8Array, sentAtMs: number): Promise<PostResult> {
     if (this.pending.has(requestId)) {
+      this.options.onSettled();
       return Promise.resolve(protocolErrorResult(requestId, `request id ${requestId} is already in flight on this stream`, sentAtMs));
     }
+    const { timeoutMs } = this.options;
     return new Promise<PostResult>((resolve) => {
-      const timer =
-        timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              this.pending.delete(requestId);
-              resolve(timeoutResult(requestId, timeoutMs, sentAtMs));
-            }, timeoutMs);
-      this.pending.set(requestId, { sentAtMs, timer, isUnreachable: false, resolve });
-      this.call.write(bytes);
+      const deadlineMs = timeoutMs === undefined ? Infinity : sentAtMs + timeoutMs;
+      this.pending.set(requestId, { sentAtMs, deadlineMs, isUnreachable: false, resolve });
+      if (timeoutMs !== undefined && this.timer === undefined) this.armTimer(deadlineMs - performance.now());
+      try {
+        this.call.write(bytes);
+      } catch (error) {
+        const pending = this.pending.get(requestId)!;
+        this.settle(requestId, pending, connectionErrorResult(requestId, (error as Error).message, sentAtMs, 'WRITE_FAILED'));
+      }
     });
   }
 
   private receive(buffer: Buffer): void {
-    const requestId = peekRequestId(buffer);
-    const pending = requestId === undefined ? undefined : this.pending.get(requestId);
-    // Unknown ids are answers to requests that already timed out: nobody waits for them.
-    if (!pending || requestId === undefined) return;
     let response: DataRequest;
     try {
-      response = decodeDataRequest(buffer, this.docarray);
+      response = decodeDataRequest(buffer, this.options.docarray, this.options.decode);
     } catch (error) {
-      this.settle(requestId, pending, protocolErrorResult(requestId, (error as Error).message, pending.sentAtMs));
+      // The id alone may still be readable: that request fails, the others wait on.
+      const requestId = peekRequestId(buffer);
+      const pending = requestId === undefined ? undefined : this.pending.get(requestId);
+      if (pending) this.settle(requestId!, pending, protocolErrorResult(requestId!, (error as Error).message, pending.sentAtMs));
       return;
     }
+    const requestId = response.header.requestId;
+    const pending = this.pending.get(requestId);
+    // Unknown ids are answers to requests that already timed out: nobody waits for them.
+    if (!pending) return;
     // Wait for the stream's status, which names the deployment (the timeout still applies).
-    if (isRequestIdOnly(response)) pending.isUnreachable = true;
+    if (mayBeRequestIdOnly(response) && isRequestIdOnly(buffer)) pending.isUnreachable = true;
     else this.settle(requestId, pending, resultFromResponse(requestId, response, pending.sentAtMs));
   }
 
   private settle(requestId: string, pending: Pending, result: PostResult): void {
     this.pending.delete(requestId);
-    clearTimeout(pending.timer);
+    this.options.onSettled();
     pending.resolve(result);
+  }
+
+  private armTimer(delayMs: number): void {
+    this.timer = setTimeout(() => this.expire(), Math.max(1, Math.ceil(delayMs)));
+  }
+
+  /** Times out every request past its deadline, then re-arms for the oldest one left. */
+  private expire(): void {
+    this.timer = undefined;
+    const now = performance.now();
+    for (const [requestId, pending] of this.pending) {
+      if (pending.deadlineMs > now) {
+        if (pending.deadlineMs !== Infinity) this.armTimer(pending.deadlineMs - now);
+        return;
+      }
+      this.settle(requestId, pending, timeoutResult(requestId, this.options.timeoutMs!, pending.sentAtMs));
+    }
   }
 
   private fail(message: string, code: string): void {
     if (!this.isBroken) {
       this.isBroken = true;
-      this.onBroken(this);
+      this.options.onBroken(this);
     }
-    for (const [requestId, pending] of this.pending) {
-      clearTimeout(pending.timer);
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const lost = [...this.pending];
+    this.pending.clear();
+    for (const [requestId, pending] of lost) {
+      this.options.onSettled();
       if (pending.isUnreachable) {
         const executor = deploymentInDescription(message) ?? '';
         pending.resolve(errorStatusResult(requestId, { name: 'InternalNetworkError', description: message, executor }, pending.sentAtMs));
@@ -116,7 +156,6 @@ export class CallStream {
         pending.resolve(connectionErrorResult(requestId, message, pending.sentAtMs, code));
       }
     }
-    this.pending.clear();
   }
 
   /** Half-closes the stream; requests still in flight fail as `connection-error`. */
@@ -127,14 +166,8 @@ export class CallStream {
   }
 }
 
-/** Nothing but a request id: no routes (a gateway always stamps its own), status, endpoint or docs. */
-function isRequestIdOnly(response: DataRequest): boolean {
+/** Cheap pre-test on the decoded response before reading the bytes: no routes, status or endpoint. */
+function mayBeRequestIdOnly(response: DataRequest): boolean {
   const { header } = response;
-  return (
-    response.routes.length === 0 &&
-    response.docs.length === 0 &&
-    header.status === undefined &&
-    header.execEndpoint === undefined &&
-    Object.keys(response.parameters).length === 0
-  );
+  return response.routes.length === 0 && header.status === undefined && header.execEndpoint === undefined;
 }

@@ -8,11 +8,15 @@ export class InFlightLimit {
 
   constructor(private readonly limit: number) {}
 
+  /** Takes a free slot at once, if there is one (no promise: the common case of a hot path). */
+  tryAcquire(): boolean {
+    if (this.active >= this.limit || this.waiting.length > 0) return false;
+    this.active++;
+    return true;
+  }
+
   async acquire(): Promise<void> {
-    if (this.active < this.limit) {
-      this.active++;
-      return;
-    }
+    if (this.tryAcquire()) return;
     await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 

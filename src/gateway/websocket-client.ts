@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { StressError } from '../errors';
-import { decodeDataRequest } from '../protocol/codec';
+import { decodeDataRequest, type DecodeOptions } from '../protocol/codec';
 import { dataRequestFromJson } from '../protocol/data-request-json';
 import { peekRequestId } from '../protocol/request-id';
 import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client';
@@ -54,11 +54,13 @@ class WebSocketGatewayClient implements GatewayClient {
   private isConnected = false;
   private readonly framing: 'bytes' | 'json';
   private readonly limit: InFlightLimit;
+  private readonly decodeOptions: DecodeOptions;
 
   constructor(private readonly options: GatewayClientOptions) {
     this.target = options.target;
     this.framing = options.websocketFraming ?? 'bytes';
     this.limit = new InFlightLimit(this.framing === 'json' ? 1 : (options.prefetch ?? 1));
+    this.decodeOptions = { skipDocs: options.decodeDocs === false };
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -157,7 +159,7 @@ class WebSocketGatewayClient implements GatewayClient {
       const pending = requestId === undefined ? undefined : connection.byId.get(requestId);
       if (!pending) return; // an answer to a request that timed out
       connection.byId.delete(pending.requestId);
-      this.settle(pending, () => decodeDataRequest(data, this.target.docarray));
+      this.settle(pending, () => decodeDataRequest(data, this.target.docarray, this.decodeOptions));
       return;
     }
     // JSON mode: one request in flight, so the next response is the oldest request's.

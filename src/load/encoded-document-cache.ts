@@ -16,9 +16,8 @@ export class EncodedDocumentCache {
 
   /** A cache when it pays: protobuf framing (JSON transports ignore bytes) and a finite input. */
   static forInputs(target: GatewayTarget, framing: 'bytes' | 'json', inputs: readonly InputSource[]): EncodedDocumentCache | undefined {
-    const isProtobuf = target.protocol === 'grpc' || (target.protocol === 'websocket' && framing === 'bytes');
     const isFinite = inputs.every((input) => Number.isFinite(input.size));
-    return isProtobuf && isFinite ? new EncodedDocumentCache(target.docarray) : undefined;
+    return sendsProtobuf(target, framing) && isFinite ? new EncodedDocumentCache(target.docarray) : undefined;
   }
 
   encode(docs: readonly JinaDocument[]): Uint8Array[] {
@@ -34,4 +33,9 @@ export class EncodedDocumentCache {
     }
     return encoded;
   }
+}
+
+/** gRPC and WebSocket with bytes framing send DataRequestProto bytes; the rest send JSON. */
+export function sendsProtobuf(target: GatewayTarget, framing: 'bytes' | 'json'): boolean {
+  return target.protocol === 'grpc' || (target.protocol === 'websocket' && framing === 'bytes');
 }

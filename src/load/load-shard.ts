@@ -2,10 +2,12 @@ import { performance } from 'node:perf_hooks';
 import type { Check, Violation } from '../checks/check';
 import { isStressError, StressError } from '../errors';
 import type { GatewayClient, PostRequest, PostResult } from '../gateway/gateway-client';
+import { encodeRequestParameters } from '../gateway/post-request-encoding';
 import type { InputSource } from '../inputs/input-source';
+import type { DocarrayVersion } from '../protocol/document';
 import type { JsonObject } from '../protocol/json-value';
 import { runClosedModel } from './closed-model';
-import { EncodedDocumentCache } from './encoded-document-cache';
+import { EncodedDocumentCache, sendsProtobuf } from './encoded-document-cache';
 import { RequestIds } from './request-ids';
 import { initHistograms } from './histogram';
 import type { LoadFactories } from './load-factories';
@@ -44,6 +46,7 @@ export class LoadShard {
   private readonly parameters: JsonObject;
   private readonly targetExecutor: string | undefined;
   private readonly encodedDocs: EncodedDocumentCache | undefined;
+  private readonly encodedParameters: Uint8Array | undefined;
   private readonly requestIds = new RequestIds();
   private isCut = false;
   private failure: unknown;
@@ -62,6 +65,7 @@ export class LoadShard {
         ? { ...params.parameters, top_k: params.topK, limit: params.topK }
         : params.parameters;
     this.targetExecutor = params.targetExecutor;
+    this.encodedParameters = sendsProtobuf(spec.target, params.websocketFraming) ? encodeOnce(this.parameters, spec.target.docarray) : undefined;
   }
 
   /** Builds inputs and the check, connects every client. Throws StressError on failure. */
@@ -79,6 +83,8 @@ export class LoadShard {
           grpcMode: params.grpcMode,
           websocketFraming: params.websocketFraming,
           requestTimeoutMs: params.requestTimeoutMs,
+          // Only a check reads the response's documents; the recorder needs header and routes.
+          decodeDocs: params.onAlways !== undefined,
         });
         lanes.push({ clientIndex, client, input, inFlight: 0 });
         await client.connect();
@@ -156,6 +162,7 @@ export class LoadShard {
       const request: PostRequest = { endpoint: this.endpoint, docs, parameters: this.parameters, requestId: this.requestIds.next() };
       if (this.targetExecutor !== undefined) request.targetExecutor = this.targetExecutor;
       if (this.encodedDocs) request.encodedDocs = this.encodedDocs.encode(docs);
+      if (this.encodedParameters) request.encodedParameters = this.encodedParameters;
       result = await lane.client.post(request);
     } catch (error) {
       // post() reports failures as values; a throw means a broken client, counted, not fatal.
@@ -221,6 +228,15 @@ function clientWindow(spec: ShardSpec): number {
 async function closeLanes(lanes: ShardLane[]): Promise<void> {
   const closing = Promise.allSettled(lanes.flatMap((lane) => [lane.client.close(), lane.input.close?.()]));
   await Promise.race([closing, delay(closeTimeoutMs)]);
+}
+
+/** The phase's parameters as a Struct, once; undefined when they cannot be encoded, so each post reports why. */
+function encodeOnce(parameters: JsonObject, docarray: DocarrayVersion): Uint8Array | undefined {
+  try {
+    return encodeRequestParameters(parameters, docarray);
+  } catch {
+    return undefined;
+  }
 }
 
 function delay(ms: number): Promise<void> {

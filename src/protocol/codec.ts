@@ -53,8 +53,21 @@ interface DecodedDataRequest {
   data?: { documents?: 'docs' | 'docsBytes'; docs?: { docs?: object[] } | null } | null;
 }
 
-export function decodeDataRequest(bytes: Uint8Array, docarray: DocarrayVersion): DataRequest {
-  const message = decodeWith<DecodedDataRequest>(protoTypes(docarray).dataRequest, bytes, docarray);
+export interface DecodeOptions {
+  /**
+   * Leave the documents undecoded (`docs` is empty): header, parameters and routes only. The
+   * load generator's choice when nothing reads the documents — decoding them was most of a
+   * response's cost (0.7 µs instead of 2.2 µs with 1 document, 95 µs with 100). The data
+   * field is still framed (a truncated message fails), but a malformed document inside it
+   * goes unnoticed.
+   */
+  skipDocs?: boolean;
+}
+
+export function decodeDataRequest(bytes: Uint8Array, docarray: DocarrayVersion, options?: DecodeOptions): DataRequest {
+  const types = protoTypes(docarray);
+  // DataRequestProtoWoData is fields 1-3 of DataRequestProto; protobufjs skips field 4 unread.
+  const message = decodeWith<DecodedDataRequest>(options?.skipDocs ? types.dataRequestWithoutData : types.dataRequest, bytes, docarray);
   if (message.data?.documents === 'docsBytes') {
     throw new StressError('PROTOCOL_DECODE', 'DataRequestProto carries docs_bytes (docarray binary), not docs', {
       hint: 'docs_bytes is docarray\'s own container format; ask the gateway for protobuf `docs`.',

@@ -11,6 +11,8 @@ import type { DocarrayVersion } from './document';
 export interface ProtoTypes {
   readonly root: protobuf.Root;
   readonly dataRequest: protobuf.Type;
+  /** DataRequestProtoWoData: header, parameters, routes (decoding it skips the documents). */
+  readonly dataRequestWithoutData: protobuf.Type;
   readonly dataRequestList: protobuf.Type;
   readonly singleDocumentRequest: protobuf.Type;
   readonly header: protobuf.Type;
@@ -48,6 +50,7 @@ export function protoTypes(docarray: DocarrayVersion): ProtoTypes {
   const types: ProtoTypes = {
     root,
     dataRequest: root.lookupType('jina.DataRequestProto'),
+    dataRequestWithoutData: root.lookupType('jina.DataRequestProtoWoData'),
     dataRequestList: root.lookupType('jina.DataRequestListProto'),
     singleDocumentRequest: root.lookupType('jina.SingleDocumentRequestProto'),
     header: root.lookupType('jina.HeaderProto'),

@@ -22,6 +22,31 @@ export function peekRequestId(bytes: Uint8Array): string | undefined {
   }
 }
 
+/**
+ * True when the bytes are a DataRequestProto holding nothing but `header.request_id`: what
+ * Jina 3.34's gateway sends before ending a stream whose deployment it cannot reach
+ * (docs/jina-protocols-verified.md §1.9). Read from the wire, so it holds whether or not the
+ * documents were decoded.
+ */
+export function isRequestIdOnly(bytes: Uint8Array): boolean {
+  try {
+    const reader = protobuf.Reader.create(bytes);
+    if (reader.len === 0 || reader.uint32() !== headerTag) return false;
+    const header = reader.bytes();
+    if (reader.pos !== reader.len) return false;
+    const inner = protobuf.Reader.create(header);
+    if (inner.len === 0) return true;
+    if (inner.uint32() !== requestIdTag) return false;
+    inner.skip(inner.uint32());
+    return inner.pos === inner.len;
+  } catch {
+    return false;
+  }
+}
+
+const headerTag = (1 << 3) | 2;
+const requestIdTag = (1 << 3) | 2;
+
 function findLengthDelimited(bytes: Uint8Array, field: number): Uint8Array | undefined {
   const reader = protobuf.Reader.create(bytes);
   while (reader.pos < reader.len) {

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGrpcClient } from '../../src/gateway/grpc-client';
+import type { PostResult } from '../../src/gateway/gateway-client';
+import type { GatewayServer } from '../../src/target/gateway/gateway-handler';
+import { startGrpcGatewayServer } from '../../src/target/gateway/grpc-gateway-server';
+import { createScriptedFlowHandler } from './scripted-flow-handler';
+
+/**
+ * The stream keeps one timer for all its requests' timeouts (armed for the oldest deadline).
+ * Each request must still time out at its own deadline — not at the first one's, not late by
+ * the others' — and answers that arrive in time are unaffected.
+ */
+describe('gRPC stream timeouts with several requests in flight', () => {
+  let server: GatewayServer;
+  beforeAll(async () => {
+    server = await startGrpcGatewayServer({ protocol: 'grpc', port: 0, docarray: 'v1', handler: createScriptedFlowHandler() });
+  });
+  afterAll(() => server.close());
+
+  it('times out each hanging request at its own deadline while answered ones succeed', async () => {
+    const client = createGrpcClient({ target: { host: server.host, port: server.port, protocol: 'grpc', docarray: 'v1' }, prefetch: 4, requestTimeoutMs: 200 });
+    await client.connect();
+    const settledAt = (promise: Promise<PostResult>): Promise<[PostResult, number]> => promise.then((result) => [result, performance.now()]);
+    const first = settledAt(client.post({ endpoint: '/index', docs: [], parameters: { hang: true }, requestId: 'first' }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = settledAt(client.post({ endpoint: '/index', docs: [], parameters: { hang: true }, requestId: 'second' }));
+    const answered = await client.post({ endpoint: '/index', docs: [{ id: 'ok' }], parameters: { delay_ms: 150 }, requestId: 'answered' });
+    const [[firstResult, firstAt], [secondResult, secondAt]] = await Promise.all([first, second]);
+    const next = await client.post({ endpoint: '/index', docs: [{ id: 'n' }] });
+    await client.close();
+
+    expect(answered.status).toBe('ok');
+    expect(firstResult).toMatchObject({ status: 'timeout', requestId: 'first', timeoutMs: 200 });
+    expect(secondResult).toMatchObject({ status: 'timeout', requestId: 'second', timeoutMs: 200 });
+    for (const result of [firstResult, secondResult]) {
+      expect(result.roundTripMs).toBeGreaterThanOrEqual(199);
+      expect(result.roundTripMs).toBeLessThan(450);
+    }
+    // Sent ~100 ms apart, so they time out ~100 ms apart.
+    expect(secondAt - firstAt).toBeGreaterThan(70);
+    expect(next.status).toBe('ok');
+  });
+});
