@@ -76,9 +76,11 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
           : outcome.status === 'timeout'
             ? `gateway (${where}) did not answer within ${outcome.timeoutMs} ms (${outcome.pendingReasons.join('; ')})`
             : `start cancelled: ${outcome.reason}`;
-      throw new StressError('FLOW_NOT_READY', `flow "${commandLine}" failed to start: ${why}`, {
+      const firstErrors = logs.firstErrors();
+      const logged = firstErrors.length > 0 ? `; it logged: ${clip(firstErrors.join(' | '), 600)}` : '';
+      throw new StressError('FLOW_NOT_READY', `flow "${commandLine}" failed to start: ${why}${logged}`, {
         hint: "the flow's last log lines are in the answer's `body`",
-        details: { logTail },
+        details: { logTail, firstErrors },
       });
     },
   };
@@ -129,6 +131,10 @@ function childEnvironment(environment: Record<string, string>, pathPrefix: strin
   // Executors started by `jina` must find the same Python environment's tools.
   if (pathPrefix) env.PATH = [pathPrefix, env.PATH].filter(Boolean).join(delimiter);
   return env;
+}
+
+function clip(text: string, maxLength: number): string {
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 
 function describeExit(exit: ProcessExit): string {
