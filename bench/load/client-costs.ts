@@ -1,10 +1,10 @@
 // What the gateway client spends per request outside grpc-js: request encoding by reflection
 // (header and parameters Struct built as messages each time) against the hand-written writer
-// with parameters encoded once (src/protocol/write-client-request.ts, the client's path), and
-// a full response decode against one that skips the documents (`decodeDocs: false`, the load
-// engine's choice without a check). CPU µs per call.
+// with parameters encoded once into a template (src/protocol/write-client-request.ts, the
+// client's path), and a full response decode against one that skips the documents
+// (`decodeDocs: false`, the load engine's choice without a check). CPU µs per call.
 // Usage: npx tsx bench/load/client-costs.ts
-import { encodePostRequest, encodeRequestParameters, newRequestId } from '../../src/gateway/post-request-encoding';
+import { encodePostRequest, encodeRequestParameters, newRequestId, PostRequestEncoder } from '../../src/gateway/post-request-encoding';
 import { decodeDataRequest, encodeDataRequestWithEncodedDocs, encodeDocuments } from '../../src/protocol/codec';
 import { isRequestIdOnly, peekRequestId } from '../../src/protocol/request-id';
 import { loadFactories } from './bench-load-factories';
@@ -27,9 +27,8 @@ for (const size of [1, 100]) {
     encodeDataRequestWithEncodedDocs({ requestId, execEndpoint: '/index' }, { __results__: {} }, encodedDocs, 'v1'),
   );
   bench('encodePostRequest (written by hand, parameters per call)', () => encodePostRequest({ endpoint: '/index', docs, encodedDocs, parameters: {} }, requestId, 'v1'));
-  bench('encodePostRequest (written by hand, encodedParameters)', () =>
-    encodePostRequest({ endpoint: '/index', docs, encodedDocs, encodedParameters, parameters: {} }, requestId, 'v1'),
-  );
+  const encoder = new PostRequestEncoder('v1');
+  bench('PostRequestEncoder (template, encodedParameters)', () => encoder.encode({ endpoint: '/index', docs, encodedDocs, encodedParameters, parameters: {} }, requestId));
   bench('decodeDataRequest (full)', () => decodeDataRequest(bytes, 'v1'));
   bench('decodeDataRequest (skipDocs)', () => decodeDataRequest(bytes, 'v1', { skipDocs: true }));
   bench('peekRequestId', () => peekRequestId(bytes));

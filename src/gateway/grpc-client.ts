@@ -6,7 +6,7 @@ import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../protocol/grpc-method
 import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client';
 import { CallStream } from './grpc-call-stream';
 import { InFlightLimit } from './in-flight-limit';
-import { encodePostRequest, newRequestId } from './post-request-encoding';
+import { newRequestId, PostRequestEncoder } from './post-request-encoding';
 import { connectionErrorResult, errorStatusResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result';
 
 const controlCallTimeoutMs = 10_000;
@@ -28,12 +28,14 @@ class GrpcGatewayClient implements GatewayClient {
   private stream: CallStream | undefined;
   private readonly limit: InFlightLimit;
   private readonly decodeOptions: DecodeOptions;
+  private readonly encoder: PostRequestEncoder;
   private readonly releaseSlot = (): void => this.limit.release();
 
   constructor(private readonly options: GatewayClientOptions) {
     this.target = options.target;
     this.limit = new InFlightLimit(options.prefetch ?? 1);
     this.decodeOptions = { skipDocs: options.decodeDocs === false };
+    this.encoder = new PostRequestEncoder(options.target.docarray);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -63,7 +65,7 @@ class GrpcGatewayClient implements GatewayClient {
       client = this.requireClient();
       requestId = request.requestId ?? newRequestId();
       sentAtMs = performance.now();
-      bytes = encodePostRequest(request, requestId, this.target.docarray);
+      bytes = this.encoder.encode(request, requestId);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -1,7 +1,7 @@
 import { encodeDocuments } from '../protocol/codec';
 import type { DocarrayVersion } from '../protocol/document';
 import type { JsonObject } from '../protocol/json-value';
-import { encodeStruct, writeClientRequest } from '../protocol/write-client-request';
+import { ClientRequestTemplate, encodeStruct } from '../protocol/write-client-request';
 import type { PostRequest } from './gateway-client';
 
 export { newRequestId } from '../protocol/request-id';
@@ -26,11 +26,34 @@ export function encodeRequestParameters(parameters: JsonObject | undefined, doca
  * Written by hand (src/protocol/write-client-request.ts), the same bytes reflection writes.
  */
 export function encodePostRequest(request: PostRequest, requestId: string, docarray: DocarrayVersion): Buffer {
-  const parts = {
-    requestId,
-    execEndpoint: request.endpoint,
-    parameters: request.encodedParameters ?? encodeRequestParameters(request.parameters, docarray),
-    docs: request.encodedDocs ?? encodeDocuments(request.docs, docarray),
-  };
-  return writeClientRequest(request.targetExecutor === undefined ? parts : { ...parts, targetExecutor: request.targetExecutor });
+  return new PostRequestEncoder(docarray).encode(request, requestId);
+}
+
+/**
+ * `encodePostRequest` for one client: keeps the template of the last endpoint, target
+ * executor and pre-encoded parameters, which a load phase repeats on every request. Posts
+ * without `encodedParameters` encode theirs each time (a parameters object may change
+ * between posts; bytes handed over as `encodedParameters` are the caller's promise).
+ */
+export class PostRequestEncoder {
+  private template: ClientRequestTemplate | undefined;
+
+  constructor(private readonly docarray: DocarrayVersion) {}
+
+  encode(request: PostRequest, requestId: string): Buffer {
+    const docs = request.encodedDocs ?? encodeDocuments(request.docs, this.docarray);
+    return this.templateFor(request).write(requestId, docs);
+  }
+
+  private templateFor(request: PostRequest): ClientRequestTemplate {
+    const { endpoint, targetExecutor, encodedParameters } = request;
+    const last = this.template;
+    if (last && encodedParameters === last.parameters && endpoint === last.execEndpoint && targetExecutor === last.targetExecutor) return last;
+    const parameters = encodedParameters ?? encodeRequestParameters(request.parameters, this.docarray);
+    const template = new ClientRequestTemplate(
+      targetExecutor === undefined ? { execEndpoint: endpoint, parameters } : { execEndpoint: endpoint, targetExecutor, parameters },
+    );
+    if (encodedParameters) this.template = template;
+    return template;
+  }
 }

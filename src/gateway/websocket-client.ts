@@ -6,7 +6,7 @@ import { peekRequestId } from '../protocol/request-id';
 import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client';
 import { httpDryRun, httpInfo } from './http-control-calls';
 import { InFlightLimit } from './in-flight-limit';
-import { encodePostRequest, newRequestId } from './post-request-encoding';
+import { newRequestId, PostRequestEncoder } from './post-request-encoding';
 import { connectionErrorResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result';
 import { websocketBytesEndOfInput, websocketJsonEndOfInput, websocketJsonFrame } from './websocket-request-frame';
 
@@ -55,12 +55,14 @@ class WebSocketGatewayClient implements GatewayClient {
   private readonly framing: 'bytes' | 'json';
   private readonly limit: InFlightLimit;
   private readonly decodeOptions: DecodeOptions;
+  private readonly encoder: PostRequestEncoder;
 
   constructor(private readonly options: GatewayClientOptions) {
     this.target = options.target;
     this.framing = options.websocketFraming ?? 'bytes';
     this.limit = new InFlightLimit(this.framing === 'json' ? 1 : (options.prefetch ?? 1));
     this.decodeOptions = { skipDocs: options.decodeDocs === false };
+    this.encoder = new PostRequestEncoder(options.target.docarray);
   }
 
   async connect(signal?: AbortSignal): Promise<void> {
@@ -119,7 +121,7 @@ class WebSocketGatewayClient implements GatewayClient {
     if (!this.isConnected) throw new StressError('INTERNAL', 'WebSocket gateway client used before connect()', { hint: 'Await connect() first.' });
     const requestId = request.requestId ?? newRequestId();
     const sentAtMs = performance.now();
-    const frame = this.framing === 'bytes' ? encodePostRequest(request, requestId, this.target.docarray) : websocketJsonFrame(request, this.target.docarray);
+    const frame = this.framing === 'bytes' ? this.encoder.encode(request, requestId) : websocketJsonFrame(request, this.target.docarray);
     await this.limit.acquire();
     try {
       let connection: Connection;

@@ -38,37 +38,67 @@ const docsTag = 0x0a;
  * the Writer's fork/ldelim bookkeeping; here every length is known before writing.
  */
 export function writeClientRequest(parts: ClientRequestParts): Buffer {
-  const idBytes = Buffer.byteLength(parts.requestId);
-  const endpointBytes = Buffer.byteLength(parts.execEndpoint);
-  const targetBytes = parts.targetExecutor === undefined ? -1 : Buffer.byteLength(parts.targetExecutor);
-  let headerLength = fieldLength(idBytes) + fieldLength(endpointBytes);
-  if (targetBytes >= 0) headerLength += fieldLength(targetBytes);
-  let listLength = 0;
-  for (const doc of parts.docs) listLength += fieldLength(doc.byteLength);
-  const contentLength = fieldLength(listLength);
-  const total = fieldLength(headerLength) + fieldLength(parts.parameters.byteLength) + fieldLength(contentLength);
+  return new ClientRequestTemplate(parts).write(parts.requestId, parts.docs);
+}
 
-  const out = Buffer.allocUnsafe(total);
-  let at = writeKey(out, 0, headerTag, headerLength);
-  at = writeKey(out, at, requestIdTag, idBytes);
-  at += out.write(parts.requestId, at, idBytes, 'utf8');
-  at = writeKey(out, at, execEndpointTag, endpointBytes);
-  at += out.write(parts.execEndpoint, at, endpointBytes, 'utf8');
-  if (targetBytes >= 0) {
-    at = writeKey(out, at, targetExecutorTag, targetBytes);
-    at += out.write(parts.targetExecutor!, at, targetBytes, 'utf8');
+/**
+ * What stays the same from one request to the next — endpoint, target executor, parameters —
+ * written once. They sit next to each other on the wire (the header's last fields, then the
+ * parameters field), so each request is: header key, request id, this block, the documents.
+ */
+export class ClientRequestTemplate {
+  readonly execEndpoint: string;
+  readonly targetExecutor: string | undefined;
+  readonly parameters: Uint8Array;
+  /** Header fields 3 and 4, then DataRequestProto field 2. */
+  private readonly fixed: Buffer;
+  /** Length of the header fields in `fixed`. */
+  private readonly headerTailLength: number;
+
+  constructor(parts: Omit<ClientRequestParts, 'requestId' | 'docs'>) {
+    this.execEndpoint = parts.execEndpoint;
+    this.targetExecutor = parts.targetExecutor;
+    this.parameters = parts.parameters;
+    const endpointBytes = Buffer.byteLength(parts.execEndpoint);
+    const targetBytes = parts.targetExecutor === undefined ? -1 : Buffer.byteLength(parts.targetExecutor);
+    this.headerTailLength = fieldLength(endpointBytes) + (targetBytes >= 0 ? fieldLength(targetBytes) : 0);
+    const fixed = Buffer.allocUnsafe(this.headerTailLength + fieldLength(parts.parameters.byteLength));
+    let at = writeKey(fixed, 0, execEndpointTag, endpointBytes);
+    at += fixed.write(parts.execEndpoint, at, endpointBytes, 'utf8');
+    if (targetBytes >= 0) {
+      at = writeKey(fixed, at, targetExecutorTag, targetBytes);
+      at += fixed.write(parts.targetExecutor!, at, targetBytes, 'utf8');
+    }
+    at = writeKey(fixed, at, parametersTag, parts.parameters.byteLength);
+    fixed.set(parts.parameters, at);
+    this.fixed = fixed;
   }
-  at = writeKey(out, at, parametersTag, parts.parameters.byteLength);
-  out.set(parts.parameters, at);
-  at += parts.parameters.byteLength;
-  at = writeKey(out, at, dataTag, contentLength);
-  at = writeKey(out, at, docsTag, listLength);
-  for (const doc of parts.docs) {
-    at = writeKey(out, at, docsTag, doc.byteLength);
-    out.set(doc, at);
-    at += doc.byteLength;
+
+  write(requestId: string, docs: readonly Uint8Array[]): Buffer {
+    const idBytes = Buffer.byteLength(requestId);
+    const headerLength = fieldLength(idBytes) + this.headerTailLength;
+    let listLength = 0;
+    for (let i = 0; i < docs.length; i++) listLength += fieldLength(docs[i]!.byteLength);
+    const contentLength = fieldLength(listLength);
+    const fixed = this.fixed;
+    const total = 1 + varintLength(headerLength) + fieldLength(idBytes) + fixed.byteLength + fieldLength(contentLength);
+
+    const out = Buffer.allocUnsafe(total);
+    let at = writeKey(out, 0, headerTag, headerLength);
+    at = writeKey(out, at, requestIdTag, idBytes);
+    at += out.write(requestId, at, idBytes, 'utf8');
+    out.set(fixed, at);
+    at += fixed.byteLength;
+    at = writeKey(out, at, dataTag, contentLength);
+    at = writeKey(out, at, docsTag, listLength);
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i]!;
+      at = writeKey(out, at, docsTag, doc.byteLength);
+      out.set(doc, at);
+      at += doc.byteLength;
+    }
+    return out;
   }
-  return out;
 }
 
 /** Bytes of a length-delimited field with a one-byte tag: tag, varint length, content. */
