@@ -83,7 +83,7 @@ export class ClientRequestTemplate {
     const fixed = this.fixed;
     const total = 1 + varintLength(headerLength) + fieldLength(idBytes) + fixed.byteLength + fieldLength(contentLength);
 
-    const out = Buffer.allocUnsafe(total);
+    const out = allocate(total);
     let at = writeKey(out, 0, headerTag, headerLength);
     at = writeKey(out, at, requestIdTag, idBytes);
     at += out.write(requestId, at, idBytes, 'utf8');
@@ -99,6 +99,28 @@ export class ClientRequestTemplate {
     }
     return out;
   }
+}
+
+const slabBytes = 1 << 20;
+let slab = Buffer.allocUnsafeSlow(0);
+let slabUsed = 0;
+
+/**
+ * Request buffers over half of Node's pool size are cut from a 1 MiB slab, the way
+ * Buffer.allocUnsafe pools small ones: a fresh ArrayBuffer per 10 KiB request (100 documents)
+ * was 13% of the generator's CPU under load. Slices are never reused (grpc-js may copy a
+ * message after `write` has returned); a slab is freed with its last request.
+ */
+function allocate(length: number): Buffer {
+  if (length <= Buffer.poolSize >>> 1) return Buffer.allocUnsafe(length);
+  if (length > slabBytes >>> 2) return Buffer.allocUnsafeSlow(length);
+  if (slabUsed + length > slab.byteLength) {
+    slab = Buffer.allocUnsafeSlow(slabBytes);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + length);
+  slabUsed += (length + 7) & ~7;
+  return out;
 }
 
 /** Bytes of a length-delimited field with a one-byte tag: tag, varint length, content. */
