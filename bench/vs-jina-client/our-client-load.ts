@@ -7,7 +7,7 @@ import { runLoad } from '../../src/load/run-load';
 // load engine (src/load runLoad, closed model, default factories: the real client, the
 // `jsonl` input, documents pre-encoded once) against the Flow's gateway. Prints one JSON line.
 // Usage: npx tsx bench/vs-jina-client/our-client-load.ts --port P --docs F [--protocol grpc]
-//        [--docarray v2] [--clients 4] [--request-size 100] [--seconds 5]
+//        [--docarray v2] [--clients 4] [--request-size 100] [--seconds 5] [--check]
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     'request-size': { type: 'string', default: '100' },
     prefetch: { type: 'string', default: '1' },
     seconds: { type: 'string', default: '5' },
+    /** Run validate_texts on every response: the documents are decoded and checked. */
+    check: { type: 'boolean', default: false },
   },
 });
 if (!values.port || !values.docs) throw new Error('--port and --docs are required');
@@ -32,6 +34,8 @@ const params: LoadStepParams = {
   endpoint: '/index',
   parameters: {},
   inputs: { method: 'jsonl', kwargs: { file: values.docs } },
+  // Without a check nothing reads the returned documents and the client leaves them undecoded.
+  ...(values.check ? { onAlways: { method: 'validate_texts', kwargs: { embedding_dim: 16 } } } : {}),
   prefetch: Number(values.prefetch),
   grpcMode: 'stream',
   websocketFraming: 'bytes',
@@ -63,5 +67,6 @@ console.log(
     workers: report.workers ?? 0,
     p50Ms: report.latency.p50Ms,
     p99Ms: report.latency.p99Ms,
+    violations: report.violations.count,
   }),
 );

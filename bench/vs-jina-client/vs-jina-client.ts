@@ -86,17 +86,18 @@ async function runJinaClients(port: number, docsFile: string, touchDocs: boolean
   };
 }
 
-async function runOurs(port: number, docsFile: string): Promise<PhaseResult> {
+async function runOurs(port: number, docsFile: string, check: boolean): Promise<PhaseResult> {
   const child = spawn(
     process.execPath,
     [...(values['profile-ours'] ? ['--cpu-prof', '--cpu-prof-dir', values['profile-ours']] : []), '--import', 'tsx', join(import.meta.dirname, 'our-client-load.ts'), '--port', String(port), '--protocol', protocol,
       '--docarray', docarray, '--docs', docsFile, '--clients', String(clients), '--request-size', String(requestSize),
-      '--seconds', String(seconds)],
+      '--seconds', String(seconds), ...(check ? ['--check'] : [])],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const line = await new Promise<string>((resolveLine) => createInterface({ input: child.stdout }).on('line', (text) => text.startsWith('{') && resolveLine(text)));
-  const run = JSON.parse(line) as Omit<PhaseResult, 'variant'> & { workers: number };
-  return { variant: `ours (runLoad, ${run.workers} workers)`, ...run };
+  const run = JSON.parse(line) as Omit<PhaseResult, 'variant'> & { workers: number; violations: number };
+  if (run.violations > 0) throw new Error(`validate_texts found ${run.violations} violations`);
+  return { variant: `ours, ${check ? 'validate_texts (docs decoded)' : 'no check (docs undecoded)'}`, ...run };
 }
 
 async function writeDocs(dir: string): Promise<string> {
@@ -129,8 +130,9 @@ try {
   const results: PhaseResult[] = [];
   const phases = [
     () => runJinaClients(port, docsFile, true),
-    () => runOurs(port, docsFile),
+    () => runOurs(port, docsFile, true),
     () => runJinaClients(port, docsFile, false),
+    () => runOurs(port, docsFile, false),
     () => runJinaClients(port, docsFile, true, false),
   ];
   for (let round = 0; round < Number(values.rounds); round++) {
