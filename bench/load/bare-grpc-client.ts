@@ -14,9 +14,11 @@ const identity = (buffer: Buffer): Buffer => buffer;
  * pre-encoded bytes again as soon as the previous answer arrives (one in flight per stream,
  * like a closed-model client with prefetch 1). No encoding, no decoding, no recording.
  */
-export async function runBareClient(port: number, payload: Uint8Array, streams: number, durationMs: number): Promise<BareRun> {
+export async function runBareClient(port: number, payload: Uint8Array, streams: number, durationMs: number, sharedConnection: boolean): Promise<BareRun> {
   const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  const clients = Array.from({ length: streams }, () => new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), jinaGrpcChannelOptions));
+  // Connections laid out as the pipeline's clients lay them out: one each, or one shared.
+  const options = sharedConnection ? jinaGrpcChannelOptions : { ...jinaGrpcChannelOptions, 'grpc.use_local_subchannel_pool': 1 };
+  const clients = Array.from({ length: streams }, () => new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), options));
   await Promise.all(clients.map((client) => new Promise<void>((resolve, reject) => client.waitForReady(Date.now() + 5000, (error) => (error ? reject(error) : resolve())))));
   let messages = 0;
   const cpuBefore = process.cpuUsage();

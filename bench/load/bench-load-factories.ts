@@ -7,7 +7,8 @@ import type { JinaDocument } from '../../src/protocol/document';
  * documents (like a dataset ingester: the same objects every pass, `size` finite).
  */
 export const loadFactories = {
-  createClient: createGrpcClient,
+  // generator-efficiency.ts --connections shared sets this (same process: workers 0).
+  createClient: (options) => createGrpcClient({ ...options, sharedConnection: process.env.BENCH_GRPC_CONNECTIONS === 'shared' }),
   async createInput(call, context) {
     const numDocs = Number(call.kwargs.num_docs ?? 1000);
     const docs: JinaDocument[] = Array.from({ length: numDocs }, (_, i) => ({

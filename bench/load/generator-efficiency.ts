@@ -9,8 +9,10 @@ import { loadFactories } from './bench-load-factories';
 
 // Generator efficiency: our whole pipeline (input → encode → send → decode → record) against
 // a bare grpc-js client streaming the same pre-encoded bytes, both at the same concurrency,
-// against one echo server in another process, alternating in the same run.
-// Usage: npx tsx bench/load/generator-efficiency.ts [--seconds 5] [--rounds 3] [--sizes 1,100] [--streams 16]
+// against one echo server in another process, alternating in the same run. `--connections`:
+// `own` (default, as the client does by default: one HTTP/2 connection per client) or
+// `shared` (all clients' streams on one connection), for both sides alike.
+// Usage: npx tsx bench/load/generator-efficiency.ts [--seconds 5] [--rounds 3] [--sizes 1,100] [--streams 16] [--connections own|shared]
 
 const { values } = parseArgs({
   options: {
@@ -18,12 +20,16 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     sizes: { type: 'string', default: '1,100' },
     streams: { type: 'string', default: '16' },
+    connections: { type: 'string', default: 'own' },
   },
 });
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);
 const streams = Number(values.streams);
 const sizes = values.sizes.split(',').map(Number);
+if (values.connections !== 'own' && values.connections !== 'shared') throw new Error('--connections is own or shared');
+const sharedConnection = values.connections === 'shared';
+process.env.BENCH_GRPC_CONNECTIONS = values.connections;
 
 const echo = spawn(process.execPath, ['--import', 'tsx', new URL('./echo-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise<number>((resolve) => {
@@ -70,10 +76,10 @@ try {
     const payload = encodePostRequest({ endpoint: '/index', docs: input.take(size) }, 'f'.repeat(32), 'v1');
     const bare: BareRun[] = [];
     const ours: BareRun[] = [];
-    await runBareClient(port, payload, streams, 1000); // warm-up, both sides
+    await runBareClient(port, payload, streams, 1000, sharedConnection); // warm-up, both sides
     await runPipeline(size).catch(() => undefined);
     for (let round = 0; round < rounds; round++) {
-      bare.push(await runBareClient(port, payload, streams, seconds * 1000));
+      bare.push(await runBareClient(port, payload, streams, seconds * 1000, sharedConnection));
       ours.push(await runPipeline(size));
     }
     const rate = (run: BareRun): number => run.messages / run.seconds;
@@ -91,4 +97,4 @@ try {
 console.log(`| request_size | streams | bare grpc-js msg/s | pipeline msg/s | ratio | bare CPU µs/msg | pipeline CPU µs/msg |`);
 console.log(`|---:|---:|---:|---:|---:|---:|---:|`);
 for (const row of rows) console.log(row);
-console.log(`\n(median of ${rounds} alternating rounds of ${seconds} s each; CPU is this process's user+system per message)`);
+console.log(`\n(${values.connections} connections; median of ${rounds} alternating rounds of ${seconds} s each; CPU is this process's user+system per message)`);

@@ -24,6 +24,12 @@ export interface GatewayClientOptions {
    * v2 Flows, so the client refuses that pair with CONFIG_INVALID).
    */
   websocketFraming?: 'bytes' | 'json';
+  /**
+   * gRPC only: let the clients of one thread to the same gateway share one HTTP/2 connection
+   * (grpc-js's global subchannel pool), each on its own stream. Default false: each client
+   * its own connection, as separate Jina clients have (see grpc-client.ts).
+   */
+  sharedConnection?: boolean;
   /** Per-request timeout; a request that takes longer yields `status: 'timeout'`. */
   requestTimeoutMs?: number;
   /**

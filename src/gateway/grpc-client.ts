@@ -13,6 +13,17 @@ const controlCallTimeoutMs = 10_000;
 const passBytes = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 const keepBuffer = (buffer: Buffer): Buffer => buffer;
 
+/**
+ * Each client on its own HTTP/2 connection, as `num_clients` separate Jina clients (the seed
+ * ran them as separate processes) and real users would be — and as this project's WebSocket
+ * and HTTP clients are. Without this option grpc-js shares one connection among all channels
+ * of a thread with the same address and options (its global subchannel pool), so 16 clients
+ * would be 16 streams on one connection: a different load for the gateway (one socket, one
+ * HTTP/2 flow-control window, one reader), though cheaper for the generator (bench/load:
+ * 11.6 vs 17.8 µs of CPU per message for bare grpc-js at 16 clients).
+ */
+const ownConnectionOptions = { ...jinaGrpcChannelOptions, 'grpc.use_local_subchannel_pool': 1 };
+
 /** gRPC statuses that mean "the gateway could not be reached", as Jina's client reads them. */
 const connectionStatuses = new Set([grpc.status.UNAVAILABLE, grpc.status.CANCELLED, grpc.status.NOT_FOUND]);
 /** gRPC statuses that mean the two sides do not speak the same protocol. */
@@ -42,7 +53,7 @@ class GrpcGatewayClient implements GatewayClient {
     await this.close();
     const { host, port, tls } = this.target;
     const credentials = tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
-    const client = new grpc.Client(`${host}:${port}`, credentials, jinaGrpcChannelOptions);
+    const client = new grpc.Client(`${host}:${port}`, credentials, this.options.sharedConnection ? jinaGrpcChannelOptions : ownConnectionOptions);
     try {
       await waitUntilReady(client.getChannel(), signal);
     } catch (error) {
