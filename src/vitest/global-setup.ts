@@ -1,89 +1,15 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
 import type { TestProject } from 'vitest/node';
-import { loadPlan } from '../config/load-plan';
-import type { DaemonAddress, Plan } from '../config/plan';
-import { StressError, isStressError } from '../errors';
-import { stepRegistry } from '../steps/step-registry';
-import { OPTIONS_ENV, type ResolvedOptions } from './plugin-options';
-import { selectSteps } from './select-steps';
-import { startEmbeddedAgent } from './start-embedded-agent';
-import type { SuitePayload } from './suite-payload';
-import { createRunId } from './create-run-id';
 
 /**
- * Runs once in Vitest's main process before any step: validates the whole config (every
- * problem at once), checks the `-t` selection, starts the embedded agent when a job needs one,
- * and hands the plan to the suite worker.
+ * Vitest's global setup: prepare-run.ts, loaded through tsx rather than Vitest's module
+ * runner. The runner transforms and evaluates a module graph one module at a time; for the
+ * ~150 modules preparing a run imports (config validation, the step table, the embedded
+ * agent and its reference runtime) that was ~4 s of every `npx vitest run` before the first
+ * step on the project machine, against ~0.6 s through tsx (esbuild, Node's own loader, an
+ * on-disk transform cache). bench/startup/startup-time.ts measures it.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const options = readOptions();
-  let plan: Plan;
-  try {
-    plan = loadPlan(options.configPath);
-    assertStepsAvailable(plan);
-    const selected = selectSteps(plan, project.config.testNamePattern);
-    if (project.config.testNamePattern) {
-      console.log(`jina-stress: ${selected.length} step(s) selected by ${String(project.config.testNamePattern)}`);
-    }
-  } catch (error) {
-    // Vitest prints thrown errors with a stack; a config problem list reads better bare.
-    if (isStressError(error)) {
-      console.error(`\n${error.format()}\n`);
-      throw new Error(`jina-stress: ${error.code} — see the message above`);
-    }
-    throw error;
-  }
-
-  // Each run is one report: results of an earlier run in the same folder would mix into it.
-  await Promise.all(
-    ['allure-results', 'rendered'].map((dir) => rm(join(options.reportsDir, dir), { recursive: true, force: true })),
-  );
-
-  const envDaemon = daemonFromEnv();
-  const needsEmbedded = plan.jobs.some((job) => !job.daemon) && !envDaemon;
-  const agent = needsEmbedded ? await startEmbeddedAgent(options.reportsDir) : undefined;
-  const payload: SuitePayload = {
-    plan,
-    runId: createRunId(),
-    reportsDir: options.reportsDir,
-    ...(agent ? { embeddedDaemon: agent.address } : {}),
-    ...(envDaemon ? { envDaemon } : {}),
-  };
-  project.provide('jinaStress', payload);
-  return async () => {
-    await agent?.close();
-  };
-}
-
-function readOptions(): ResolvedOptions {
-  const raw = process.env[OPTIONS_ENV];
-  if (!raw) {
-    throw new StressError('INTERNAL', 'jina-stress global setup ran without the plugin', {
-      hint: 'add jinaStress() to the plugins of vitest.config.ts',
-    });
-  }
-  return JSON.parse(raw) as ResolvedOptions;
-}
-
-function assertStepsAvailable(plan: Plan): void {
-  const missing = plan.jobs.flatMap((job) =>
-    job.steps
-      .filter((step) => !(step.kind in stepRegistry))
-      .map((step) => `${plan.configPath}:${step.location.line}:${step.location.column}  ${step.location.yamlPath}  step "${step.kind}" is not available in this version`),
-  );
-  if (missing.length > 0) {
-    throw new StressError('CONFIG_INVALID', `${missing.length} step(s) cannot run:\n${missing.join('\n')}`, {
-      hint: `available steps: ${Object.keys(stepRegistry).join(', ')}`,
-    });
-  }
-}
-
-/** The seed's env vars: JinaD at JINA_GATEWAY_HOST:JINA_GATEWAY_PORT (port default 8000). */
-function daemonFromEnv(): DaemonAddress | undefined {
-  const host = process.env.JINA_GATEWAY_HOST;
-  if (!host) return undefined;
-  const port = Number(process.env.JINA_GATEWAY_PORT || 8000);
-  const token = process.env.JINA_STRESS_AGENT_TOKEN;
-  return { host, port, ...(token ? { token } : {}) };
+  const { prepareRun } = (await tsImport('./prepare-run.ts', import.meta.url)) as typeof import('./prepare-run');
+  return prepareRun(project);
 }

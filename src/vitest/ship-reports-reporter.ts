@@ -1,7 +1,5 @@
 import { join } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
-import { generateAllureHtml } from '../report/allure-html-report';
-import { uploadDirectory, uploadFailure } from '../sinks/s3-upload';
 import type { DeferredUpload } from '../steps/job-context';
 import type { StepTaskMeta } from './build-suites';
 
@@ -10,6 +8,10 @@ import type { StepTaskMeta } from './build-suites';
  * when the run ends (this reporter is registered after it, and its writes are synchronous), so
  * here the HTML report is generated and both are uploaded under the step's prefix. A failure
  * is printed with the keys that did not arrive and fails the run; local files stay.
+ *
+ * The S3 and Allure modules are imported only when there is something to ship: Vitest loads
+ * reporters through its module runner, which ran the AWS SDK's ES modules one by one — ~2 s
+ * of every `npx vitest run` before the first step (bench/startup/startup-time.ts).
  */
 export default class ShipReportsReporter implements Reporter {
   private vitest: Vitest | undefined;
@@ -24,6 +26,7 @@ export default class ShipReportsReporter implements Reporter {
     );
     if (uploads.length === 0) return;
     const log = (line: string) => this.vitest?.logger.log(`  jina-stress: ${line}`);
+    const { generateAllureHtml } = await import('../report/allure-html-report');
     const reportsDirs = [...new Set(uploads.map((upload) => upload.reportsDir))];
     for (const reportsDir of reportsDirs) {
       const html = await generateAllureHtml({ resultsDir: join(reportsDir, 'allure-results'), outputDir: join(reportsDir, 'allure-report') });
@@ -33,6 +36,7 @@ export default class ShipReportsReporter implements Reporter {
   }
 
   private async ship(upload: DeferredUpload, log: (line: string) => void): Promise<void> {
+    const { uploadDirectory, uploadFailure } = await import('../sinks/s3-upload');
     for (const folder of ['allure-results', 'allure-report']) {
       const result = await uploadDirectory({
         bucket: upload.bucket,

@@ -1,0 +1,89 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { loadPlan } from '../config/load-plan';
+import type { DaemonAddress, Plan } from '../config/plan';
+import { StressError, isStressError } from '../errors';
+import { stepRegistry } from '../steps/step-registry';
+import { OPTIONS_ENV, type ResolvedOptions } from './plugin-options';
+import { selectSteps } from './select-steps';
+import { startEmbeddedAgent } from './start-embedded-agent';
+import type { SuitePayload } from './suite-payload';
+import { createRunId } from './create-run-id';
+
+/**
+ * Runs once in Vitest's main process before any step (global-setup.ts loads it): validates
+ * the whole config (every problem at once), checks the `-t` selection, starts the embedded
+ * agent when a job needs one, and hands the plan to the suite worker.
+ */
+export async function prepareRun(project: TestProject): Promise<() => Promise<void>> {
+  const options = readOptions();
+  let plan: Plan;
+  try {
+    plan = loadPlan(options.configPath);
+    assertStepsAvailable(plan);
+    const selected = selectSteps(plan, project.config.testNamePattern);
+    if (project.config.testNamePattern) {
+      console.log(`jina-stress: ${selected.length} step(s) selected by ${String(project.config.testNamePattern)}`);
+    }
+  } catch (error) {
+    // Vitest prints thrown errors with a stack; a config problem list reads better bare.
+    if (isStressError(error)) {
+      console.error(`\n${error.format()}\n`);
+      throw new Error(`jina-stress: ${error.code} — see the message above`);
+    }
+    throw error;
+  }
+
+  // Each run is one report: results of an earlier run in the same folder would mix into it.
+  await Promise.all(
+    ['allure-results', 'rendered'].map((dir) => rm(join(options.reportsDir, dir), { recursive: true, force: true })),
+  );
+
+  const envDaemon = daemonFromEnv();
+  const needsEmbedded = plan.jobs.some((job) => !job.daemon) && !envDaemon;
+  const agent = needsEmbedded ? await startEmbeddedAgent(options.reportsDir) : undefined;
+  const payload: SuitePayload = {
+    plan,
+    runId: createRunId(),
+    reportsDir: options.reportsDir,
+    ...(agent ? { embeddedDaemon: agent.address } : {}),
+    ...(envDaemon ? { envDaemon } : {}),
+  };
+  project.provide('jinaStress', payload);
+  return async () => {
+    await agent?.close();
+  };
+}
+
+function readOptions(): ResolvedOptions {
+  const raw = process.env[OPTIONS_ENV];
+  if (!raw) {
+    throw new StressError('INTERNAL', 'jina-stress global setup ran without the plugin', {
+      hint: 'add jinaStress() to the plugins of vitest.config.ts',
+    });
+  }
+  return JSON.parse(raw) as ResolvedOptions;
+}
+
+function assertStepsAvailable(plan: Plan): void {
+  const missing = plan.jobs.flatMap((job) =>
+    job.steps
+      .filter((step) => !(step.kind in stepRegistry))
+      .map((step) => `${plan.configPath}:${step.location.line}:${step.location.column}  ${step.location.yamlPath}  step "${step.kind}" is not available in this version`),
+  );
+  if (missing.length > 0) {
+    throw new StressError('CONFIG_INVALID', `${missing.length} step(s) cannot run:\n${missing.join('\n')}`, {
+      hint: `available steps: ${Object.keys(stepRegistry).join(', ')}`,
+    });
+  }
+}
+
+/** The seed's env vars: JinaD at JINA_GATEWAY_HOST:JINA_GATEWAY_PORT (port default 8000). */
+function daemonFromEnv(): DaemonAddress | undefined {
+  const host = process.env.JINA_GATEWAY_HOST;
+  if (!host) return undefined;
+  const port = Number(process.env.JINA_GATEWAY_PORT || 8000);
+  const token = process.env.JINA_STRESS_AGENT_TOKEN;
+  return { host, port, ...(token ? { token } : {}) };
+}
