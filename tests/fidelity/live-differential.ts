@@ -110,8 +110,12 @@ export function describeLiveDifferential(docarray: DocarrayVersion): void {
 
     it('/count: __results__ keyed by the shards\' runtime names, counts as Jina reports them', async (context) => {
       if (!live(context)) return;
-      const [jina, reference] = await both('index', { endpoint: '/count', docs: [] });
       const results = (result: PostResult) => (result.status === 'ok' ? result.response.parameters.__results__ : result);
+      let [jina, reference] = await both('index', { endpoint: '/count', docs: [] });
+      // Seen once, in CI on a loaded machine: Jina's head answered with one shard's results only
+      // (its reduce keeps the successful shards' parameters and still reports SUCCESS). Such an
+      // answer is Jina's, not ours to compare against: ask both once more.
+      if (Object.keys((results(jina) ?? {}) as object).length === 1) [jina, reference] = await both('index', { endpoint: '/count', docs: [] });
       expect(results(jina)).toMatchObject({ 'indexer/shard-0/rep-0': { count: expect.any(Number) }, 'indexer/shard-1/rep-0': { count: expect.any(Number) } });
       // ANY polling puts the indexed request on one shard, which one is up to each runtime.
       const sorted = (value: unknown) => Object.entries(value as Record<string, { count: number }>).map(([key, entry]) => [key.replace(/shard-\d/, 'shard-n'), entry.count]).sort();

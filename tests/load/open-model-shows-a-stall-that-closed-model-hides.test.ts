@@ -45,10 +45,11 @@ test('the open model puts a 1 s stall into p99; the closed model of the same tar
   expect(closed.latency.maxMs).toBeGreaterThan(800);
   expect(closed.latency.count).toBeGreaterThan(400);
   expect(closed.latency.p99Ms).toBeLessThan(100);
-  // And the closed model sent nothing during the stall: a gap in its per-second series.
-  expect(Math.min(...closed.series.slice(1, 3).map((row) => row.requests))).toBeLessThan(
-    Math.max(...closed.series.map((row) => row.requests)) / 2,
-  );
+  // And the closed model sent nothing during the stall: a gap in its per-second series. The
+  // frozen second straddles seconds 1 and 2 (where it falls depends on connection set-up), so
+  // together they carry about one second of traffic instead of two.
+  const [second1, second2] = closed.series.slice(1, 3).map((row) => row.requests);
+  expect((second1 ?? 0) + (second2 ?? 0)).toBeLessThan(1.5 * Math.max(...closed.series.map((row) => row.requests)));
 });
 
 test('an in-flight cap that the stall exceeds drops requests, and the step fails unless allow_lag', async () => {
