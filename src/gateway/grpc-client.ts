@@ -179,7 +179,11 @@ function unaryFailure(requestId: string, error: grpc.ServiceError, sentAtMs: num
  * unresolvable) rather than retrying until a deadline, so a wrong port is reported at once.
  */
 function waitUntilReady(channel: ReturnType<grpc.Client['getChannel']>, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
+  // grpc-js keeps no referenced handle while a channel connects: in a plain script (a bench,
+  // a user's own `await runLoad()`), Node would exit mid-connect with code 13. This timer
+  // holds the event loop open until the channel settles.
+  const holdOpen = setInterval(() => undefined, 60_000);
+  return new Promise<void>((resolve, reject) => {
     const onAbort = (): void => reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });
     const check = (): void => {
@@ -196,5 +200,5 @@ function waitUntilReady(channel: ReturnType<grpc.Client['getChannel']>, signal?:
       }
     };
     check();
-  });
+  }).finally(() => clearInterval(holdOpen));
 }
