@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { tsxApiUrl } from '../tsx-api-url';
 import { StressError, type StressErrorCode } from '../errors';
 import { importLoadFactories, type LoadFactories } from './load-factories';
 import { hostShard, serializeError } from './shard-host';
@@ -65,13 +63,6 @@ import(workerData.tsxApi).then(({ register }) => {
   return import(workerData.entry);
 });
 `;
-
-/** `tsx/esm/api` under the `import` condition (require.resolve would pick its CJS build, whose register() fails). */
-function tsxApiUrl(): string {
-  const manifestPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return new URL(manifest.exports['./esm/api']!.import.default, pathToFileURL(manifestPath)).href;
-}
 
 function createEventSink(onSecond: (snapshot: SecondSnapshot) => void) {
   let settled = false;

@@ -1,4 +1,4 @@
-import type { JobPlan, Plan, GatewayAddress } from '../config/plan';
+import type { DaemonAddress, GatewayAddress, JobPlan, Plan } from '../config/plan';
 import type { DaemonApi, FlowGateway } from '../daemon/daemon-api';
 import type { StepReport } from '../report/step-report';
 
@@ -35,6 +35,8 @@ export interface JobContext {
   run: RunContext;
   job: JobPlan;
   daemon: DaemonApi;
+  /** Where `daemon` points (token included): what a cleanup outside this process needs. */
+  daemonAddress: DaemonAddress;
   workspaceId?: string;
   flowId?: string;
   /** Gateway of the running flow, as the daemon reported it. */

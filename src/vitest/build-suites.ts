@@ -30,7 +30,7 @@ export function buildSuites(payload: SuitePayload): void {
     deferredUploads: [],
   };
   const runners: JobRunner[] = [];
-  installInterruptCleanup(runners);
+  installInterruptCleanup(runners, payload.reportsDir);
   // Allure derives parent suite / suite from the describe path: config file › job.
   describe(basename(payload.plan.configPath), () => {
     for (const job of payload.plan.jobs) describeJob(job, run, payload, runners);
@@ -99,6 +99,7 @@ function createJobContext(job: JobPlan, run: RunContext, payload: SuitePayload):
     run,
     job,
     daemon: createDaemonClient(address),
+    daemonAddress: address,
     ...(job.gateway ? { gateway: job.gateway } : {}),
     created: { workspaces: new Set(), flows: new Set() },
   };

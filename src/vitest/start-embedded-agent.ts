@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -29,5 +30,8 @@ export async function startEmbeddedAgent(_reportsDir: string): Promise<EmbeddedA
   const onSignal = () => void close();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // Vitest exits 1 ms after Ctrl+C, before close() gets far: the agent's own exit hook kills
+  // its Flow process groups, and this removes the workspaces folder, synchronously.
+  process.once('exit', () => rmSync(workspaceRoot, { recursive: true, force: true }));
   return { address: { host, port }, close };
 }

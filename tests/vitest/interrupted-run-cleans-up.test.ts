@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startExternalAgent, type ExternalAgent } from './support/external-agent';
 import { referenceFlow } from './support/flow-paths';
@@ -49,5 +51,15 @@ test('Ctrl+C during a load phase terminates the flow and deletes the workspace',
   expect(heldAtInterrupt?.flows).toHaveLength(1);
   expect(heldAtInterrupt?.workspaces).toHaveLength(1);
   expect(run.exitCode === 0 && run.signal === null).toBe(false);
-  expect(await agent.holdings()).toEqual({ flows: [], workspaces: [] });
+  // The removal runs detached (Vitest exits 1 ms after the signal): wait for it, bounded.
+  const deadline = Date.now() + 20_000;
+  let held = await agent.holdings();
+  while ((held.flows.length > 0 || held.workspaces.length > 0) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    held = await agent.holdings();
+  }
+  expect(held).toEqual({ flows: [], workspaces: [] });
+  const log = await readFile(join(project.reportsDir, 'interrupt-cleanup.log'), 'utf8');
+  expect(log).toMatch(/long: flow \S+: (removed|already gone)/);
+  expect(log).toMatch(/long: workspace \S+: (removed|already gone)/);
 }, 120_000);
