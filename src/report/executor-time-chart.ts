@@ -10,6 +10,7 @@ import {
   renderLegend,
   renderSvgDocument,
 } from './chart-frame';
+import { chartedSeries } from './charted-series';
 import { downsampleSeries } from './downsample-series';
 import type { StepReport } from './step-report';
 
@@ -35,12 +36,13 @@ type Row = { second: number } & Record<string, number>;
  * with other executors gets other bands.
  */
 export function renderExecutorTimeChart(report: StepReport): string {
-  const { samples, bucketS } = downsampleSeries(report.series);
+  const charted = chartedSeries(report);
+  const { samples, bucketS } = downsampleSeries(charted);
   const per = bucketS > 1 ? `per ${bucketS} s` : 'per second';
   const title = `${report.job} / ${report.step}: time per executor (mean ${per}, stacked)`;
   const names = executorNamesOf(report);
   const box: ChartBox = { left: LEFT, top: 58, width: WIDTH - LEFT - RIGHT, height: 220 };
-  const lastSecond = Math.max(1, ...report.series.map((sample) => sample.second + 1));
+  const lastSecond = Math.max(1, ...charted.map((sample) => sample.second + 1));
   const x = scaleLinear().domain([0, lastSecond]).range([LEFT, WIDTH - RIGHT]);
   const rows: Row[] = samples.map((sample) => {
     const row: Row = { second: sample.second } as Row;

@@ -11,6 +11,7 @@ import {
   renderLegend,
   renderSvgDocument,
 } from './chart-frame';
+import { chartedSeries } from './charted-series';
 import { downsampleSeries } from './downsample-series';
 import type { SecondSample, StepReport } from './step-report';
 
@@ -36,10 +37,11 @@ function p99Limit(report: StepReport): number | undefined {
  * with no successful request have no latency point: the line breaks instead of dropping to 0.
  */
 export function renderThroughputLatencyChart(report: StepReport): string {
-  const { samples: series, bucketS } = downsampleSeries(report.series);
+  const charted = chartedSeries(report);
+  const { samples: series, bucketS } = downsampleSeries(charted);
   const buckets = bucketS > 1 ? ` (${bucketS} s buckets)` : '';
   const title = `${report.job} / ${report.step}: throughput and latency${buckets}`;
-  const lastSecond = Math.max(1, ...report.series.map((sample) => sample.second + 1));
+  const lastSecond = Math.max(1, ...charted.map((sample) => sample.second + 1));
   const x = scaleLinear().domain([0, lastSecond]).range([LEFT, WIDTH - RIGHT]);
   const plotWidth = WIDTH - LEFT - RIGHT;
   const top: ChartBox = { left: LEFT, top: 58, width: plotWidth, height: 150 };
