@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { GatewayTarget } from '../gateway/gateway-client';
 import { describeEnvironment, writeEnvironmentProperties } from '../report/environment-properties';
-import type { GatewayProbe } from './detect-docarray';
+import type { GatewayProbe } from './probe-gateway';
 import type { JobContext } from './job-context';
 
 /** Adds the job's daemon, gateway and the gateway's Jina versions to Allure's Environment panel. */

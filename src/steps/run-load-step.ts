@@ -5,7 +5,8 @@ import { runLoad } from '../load/run-load';
 import { loadStepFailure } from '../report/failure-categories';
 import { attachLoadReport } from '../report/load-attachments';
 import { formatStepSummary } from '../report/format-step-summary';
-import { chooseDocarray, probeGateway } from './detect-docarray';
+import type { ErrorCounts } from '../report/step-report';
+import { chooseDocarray, probeGateway } from './probe-gateway';
 import { recordEnvironment } from './record-environment';
 import { resolveGatewayTarget } from './resolve-gateway-target';
 import type { StepContext } from './step-definition';
@@ -54,7 +55,7 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   }
 }
 
-function describeErrors(errors: { connection: number; timeout: number; protocol: number; statusByExecutor: Record<string, number> }): string {
+function describeErrors(errors: ErrorCounts): string {
   const parts = [
     errors.connection ? `${errors.connection} connection` : '',
     errors.timeout ? `${errors.timeout} timeout` : '',

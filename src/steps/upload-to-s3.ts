@@ -1,4 +1,4 @@
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { UploadToS3Params } from '../config/plan';
 import { objectUrl, resolveKeyPrefix, type S3Connection } from '../sinks/s3-connection';
 import { uploadDirectory, uploadFailure } from '../sinks/s3-upload';
@@ -53,6 +53,6 @@ function deferredUploadOf(params: UploadToS3Params, prefix: string, reportsDir: 
     bucket: params.bucket,
     connection: connectionOf(params),
     prefix: keyPath ? `${prefix}/${keyPath}` : prefix,
-    reportsDir: join(reportsDir),
+    reportsDir,
   };
 }

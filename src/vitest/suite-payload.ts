@@ -1,5 +1,4 @@
-import type { Plan } from '../config/plan';
-import type { DaemonAddress } from '../config/plan';
+import type { DaemonAddress, Plan } from '../config/plan';
 
 /** What global setup hands the suite worker (plain JSON via provide/inject). */
 export interface SuitePayload {
