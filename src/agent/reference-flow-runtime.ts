@@ -3,13 +3,13 @@ import type { FlowRuntime, RunningFlow } from './flow-runtime';
 import { LogTail } from './log-tail';
 
 /**
- * The in-process reference runtime from src/target (no Python). Imported on first use so an
+ * The in-process reference runtime from src/reference-runtime (no Python). Imported on first use so an
  * agent that only runs `process` flows never loads the simulated executors.
  */
 export function createReferenceFlowRuntime(): FlowRuntime {
   return {
     async start(request) {
-      const { startReferenceFlow } = await import('../target/start-reference-flow');
+      const { startReferenceFlow } = await import('../reference-runtime/start-reference-flow');
       const starting = startReferenceFlow({
         flowYaml: request.flowYaml,
         flowPath: request.flowFile,

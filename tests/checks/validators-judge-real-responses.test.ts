@@ -9,7 +9,7 @@ import { createGrpcClient } from '../../src/gateway/grpc-client';
 import { createInput } from '../../src/inputs/create-input';
 import type { DataRequest } from '../../src/protocol/data-request';
 import type { JinaDocument } from '../../src/protocol/document';
-import { startReferenceFlow, type RunningReferenceFlow } from '../../src/target/start-reference-flow';
+import { startReferenceFlow, type RunningReferenceFlow } from '../../src/reference-runtime/start-reference-flow';
 
 const repo = resolve(import.meta.dirname, '../..');
 const checkContext = { baseDir: repo, helpersDir: join(repo, 'helpers') };

@@ -6,7 +6,7 @@ import type { GatewayClient, GatewayProtocol, PostRequest, PostResult } from '..
 import { createGatewayClient } from '../../src/gateway/gateway-clients';
 import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document';
 import { createTensor } from '../../src/protocol/tensor';
-import { startReferenceFlow, type RunningReferenceFlow } from '../../src/target/start-reference-flow';
+import { startReferenceFlow, type RunningReferenceFlow } from '../../src/reference-runtime/start-reference-flow';
 import { skipOrFail } from '../support/skip-or-fail';
 import { hasJina, jinaFlowFile, startJinaFlow, type JinaFlowProcess } from './jina-flow-process';
 import { decodeDataRequest, encodeDataRequest } from '../../src/protocol/codec';

@@ -4,8 +4,8 @@ import { createGatewayClient } from '../../src/gateway/gateway-clients';
 import { routeTimings } from '../../src/gateway/route-timings';
 import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document';
 import { createTensor, tensorToNumbers } from '../../src/protocol/tensor';
-import type { GatewayServer } from '../../src/target/gateway/gateway-handler';
-import { startGatewayServer } from '../../src/target/gateway/start-gateway-server';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
+import { startGatewayServer } from '../../src/reference-runtime/gateway/start-gateway-server';
 import { createScriptedFlowHandler } from './scripted-flow-handler';
 
 type Variant = { protocol: GatewayProtocol; docarray: DocarrayVersion; extra: Partial<GatewayClientOptions>; label: string };

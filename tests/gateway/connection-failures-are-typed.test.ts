@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isStressError } from '../../src/errors';
 import type { GatewayClientOptions, GatewayProtocol } from '../../src/gateway/gateway-client';
 import { createGatewayClient } from '../../src/gateway/gateway-clients';
-import { startGatewayServer } from '../../src/target/gateway/start-gateway-server';
+import { startGatewayServer } from '../../src/reference-runtime/gateway/start-gateway-server';
 import { createScriptedFlowHandler } from './scripted-flow-handler';
 
 /** A port that was free a moment ago and has nothing listening now. */

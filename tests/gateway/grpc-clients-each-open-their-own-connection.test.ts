@@ -2,8 +2,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { GatewayClient } from '../../src/gateway/gateway-client';
 import { createGrpcClient } from '../../src/gateway/grpc-client';
-import type { GatewayServer } from '../../src/target/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../src/target/gateway/grpc-gateway-server';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
+import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server';
 import { createScriptedFlowHandler } from './scripted-flow-handler';
 
 /** A TCP relay in front of the gateway that counts the connections clients open. */

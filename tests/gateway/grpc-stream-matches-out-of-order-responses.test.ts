@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient } from '../../src/gateway/gateway-client';
 import { createGrpcClient } from '../../src/gateway/grpc-client';
-import type { GatewayServer } from '../../src/target/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../src/target/gateway/grpc-gateway-server';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
+import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server';
 import { createScriptedFlowHandler } from './scripted-flow-handler';
 
 describe('gRPC JinaRPC/Call stream with prefetch', () => {

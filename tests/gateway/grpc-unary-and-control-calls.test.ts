@@ -3,8 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 import { createGrpcClient } from '../../src/gateway/grpc-client';
 import { decodeEndpoints, emptyMessageBytes } from '../../src/protocol/codec';
 import { jinaGrpcMethods } from '../../src/protocol/grpc-methods';
-import type { GatewayServer } from '../../src/target/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../src/target/gateway/grpc-gateway-server';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
+import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server';
 import { createScriptedFlowHandler } from './scripted-flow-handler';
 
 describe('gRPC unary process_single_data and control calls', () => {

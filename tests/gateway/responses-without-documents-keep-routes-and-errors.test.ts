@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient, GatewayClientOptions, GatewayProtocol } from '../../src/gateway/gateway-client';
 import { createGatewayClient } from '../../src/gateway/gateway-clients';
 import type { DocarrayVersion } from '../../src/protocol/document';
-import type { GatewayServer } from '../../src/target/gateway/gateway-handler';
-import { startGatewayServer } from '../../src/target/gateway/start-gateway-server';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
+import { startGatewayServer } from '../../src/reference-runtime/gateway/start-gateway-server';
 import { createScriptedFlowHandler } from './scripted-flow-handler';
 
 /**

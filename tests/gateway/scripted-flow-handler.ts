@@ -1,6 +1,6 @@
 import { STATUS_ERROR, type DataRequest, type Route } from '../../src/protocol/data-request';
 import { createTensor, tensorToNumbers } from '../../src/protocol/tensor';
-import { ExecutorUnavailableError, type GatewayHandler } from '../../src/target/gateway/gateway-handler';
+import { ExecutorUnavailableError, type GatewayHandler } from '../../src/reference-runtime/gateway/gateway-handler';
 
 /**
  * A small real Flow handler for the wire tests, steered by request parameters:

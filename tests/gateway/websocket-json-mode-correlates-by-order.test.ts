@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createWebSocketClient } from '../../src/gateway/websocket-client';
 import { decodeDataRequest, decodeStatus, encodeDataRequest } from '../../src/protocol/codec';
-import type { GatewayServer } from '../../src/target/gateway/gateway-handler';
-import { startWebSocketGatewayServer } from '../../src/target/gateway/websocket-gateway-server';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
+import { startWebSocketGatewayServer } from '../../src/reference-runtime/gateway/websocket-gateway-server';
 import { createScriptedFlowHandler } from './scripted-flow-handler';
 
 describe('WebSocket gateway framing', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayTarget } from '../../../src/gateway/gateway-client';
-import { startReferenceFlow } from '../../../src/target/start-reference-flow';
+import { startReferenceFlow } from '../../../src/reference-runtime/start-reference-flow';
 
 export interface ReferenceTarget {
   target: GatewayTarget;

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEndpoints, emptyMessageBytes, encodeDataRequest } from '../../../src/protocol/codec';
 import type { DocarrayVersion } from '../../../src/protocol/document';
 import { jinaGrpcMethods } from '../../../src/protocol/grpc-methods';
-import type { GatewayServer } from '../../../src/target/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../../src/target/gateway/grpc-gateway-server';
+import type { GatewayServer } from '../../../src/reference-runtime/gateway/gateway-handler';
+import { startGrpcGatewayServer } from '../../../src/reference-runtime/gateway/grpc-gateway-server';
 import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler';
 
 const passBytes = (bytes: Uint8Array): Buffer => Buffer.from(bytes);

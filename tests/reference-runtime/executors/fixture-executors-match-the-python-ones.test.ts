@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTensor, tensorValues } from '../../../src/protocol/tensor';
-import { fixtureEmbedding, fixtureEmbeddingKey } from '../../../src/target/executors/fixture-executors';
-import { readFlowYaml } from '../../../src/target/read-flow-yaml';
-import { ReferenceFlow } from '../../../src/target/reference-flow';
+import { fixtureEmbedding, fixtureEmbeddingKey } from '../../../src/reference-runtime/executors/fixture-executors';
+import { readFlowYaml } from '../../../src/reference-runtime/read-flow-yaml';
+import { ReferenceFlow } from '../../../src/reference-runtime/reference-flow';
 import { dataRequest, responseOf, textDocs } from '../flow-from-yaml';
 
 // Golden values from fixtures/executors/v2/encoder.py's algorithm, computed with Python's

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayServer } from '../../../src/target/gateway/gateway-handler';
-import { startHttpGatewayServer } from '../../../src/target/gateway/http-gateway-server';
+import type { GatewayServer } from '../../../src/reference-runtime/gateway/gateway-handler';
+import { startHttpGatewayServer } from '../../../src/reference-runtime/gateway/http-gateway-server';
 import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler';
 
 async function call(server: GatewayServer, method: string, path: string, body?: unknown): Promise<{ status: number; type: string; text: string; json: any }> {

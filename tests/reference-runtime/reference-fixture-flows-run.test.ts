@@ -7,7 +7,7 @@ import { createCheck } from '../../src/checks/create-check';
 import { createGatewayClient } from '../../src/gateway/gateway-clients';
 import type { GatewayClient, PostResult } from '../../src/gateway/gateway-client';
 import { createInput } from '../../src/inputs/create-input';
-import { startReferenceFlow, type RunningReferenceFlow } from '../../src/target/start-reference-flow';
+import { startReferenceFlow, type RunningReferenceFlow } from '../../src/reference-runtime/start-reference-flow';
 
 const fixtures = resolve(import.meta.dirname, '../../fixtures/flows/reference');
 const repo = resolve(import.meta.dirname, '../..');

@@ -2,8 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDataRequest, encodeDataRequest } from '../../../src/protocol/codec';
 import { jinaGrpcMethods } from '../../../src/protocol/grpc-methods';
-import type { GatewayServer } from '../../../src/target/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../../src/target/gateway/grpc-gateway-server';
+import type { GatewayServer } from '../../../src/reference-runtime/gateway/gateway-handler';
+import { startGrpcGatewayServer } from '../../../src/reference-runtime/gateway/grpc-gateway-server';
 import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler';
 
 describe('gRPC gateway JinaRPC/Call', () => {

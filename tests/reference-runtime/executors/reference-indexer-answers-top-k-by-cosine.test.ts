@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JinaDocument } from '../../../src/protocol/document';
 import { createTensor } from '../../../src/protocol/tensor';
-import { referenceIndexer } from '../../../src/target/executors/reference-indexer';
-import type { ExecutorSetup } from '../../../src/target/executors/simulated-executor';
+import { referenceIndexer } from '../../../src/reference-runtime/executors/reference-indexer';
+import type { ExecutorSetup } from '../../../src/reference-runtime/executors/simulated-executor';
 
 let workdir: string;
 beforeEach(async () => {

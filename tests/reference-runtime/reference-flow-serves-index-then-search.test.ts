@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient, GatewayProtocol, PostResult } from '../../src/gateway/gateway-client';
 import { createGatewayClient, gatewayClients } from '../../src/gateway/gateway-clients';
 import type { DocarrayVersion } from '../../src/protocol/document';
-import { startReferenceFlow, type RunningReferenceFlow } from '../../src/target/start-reference-flow';
+import { startReferenceFlow, type RunningReferenceFlow } from '../../src/reference-runtime/start-reference-flow';
 
 const cases = Object.keys(gatewayClients).flatMap((protocol) =>
   (['v1', 'v2'] as DocarrayVersion[]).map((docarray) => ({ protocol: protocol as GatewayProtocol, docarray })),

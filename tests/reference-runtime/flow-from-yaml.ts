@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { DataRequest } from '../../src/protocol/data-request';
 import type { JinaDocument } from '../../src/protocol/document';
 import type { JsonObject } from '../../src/protocol/json-value';
-import { readFlowYaml } from '../../src/target/read-flow-yaml';
-import { ReferenceFlow } from '../../src/target/reference-flow';
-import type { FlowOutcome } from '../../src/target/route-request';
+import { readFlowYaml } from '../../src/reference-runtime/read-flow-yaml';
+import { ReferenceFlow } from '../../src/reference-runtime/reference-flow';
+import type { FlowOutcome } from '../../src/reference-runtime/route-request';
 
 /** A started ReferenceFlow from YAML text, in its own temporary workdir. */
 export async function flowFromYaml(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isStressError, type StressError } from '../../src/errors';
-import { readFlowYaml } from '../../src/target/read-flow-yaml';
+import { readFlowYaml } from '../../src/reference-runtime/read-flow-yaml';
 
 function problemsOf(yaml: string, environment: Record<string, string> = {}): StressError {
   try {

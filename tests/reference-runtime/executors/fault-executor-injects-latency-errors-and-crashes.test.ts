@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from '../../../src/inputs/seeded-random';
-import { faultExecutor } from '../../../src/target/executors/fault-executor';
-import { parseLatency } from '../../../src/target/executors/latency-distribution';
-import { ExecutorException, ExecutorUnavailable, type ExecutorSetup } from '../../../src/target/executors/simulated-executor';
+import { faultExecutor } from '../../../src/reference-runtime/executors/fault-executor';
+import { parseLatency } from '../../../src/reference-runtime/executors/latency-distribution';
+import { ExecutorException, ExecutorUnavailable, type ExecutorSetup } from '../../../src/reference-runtime/executors/simulated-executor';
 
 const setup = (usesWith: ExecutorSetup['usesWith']): ExecutorSetup => ({
   deployment: 'slow',

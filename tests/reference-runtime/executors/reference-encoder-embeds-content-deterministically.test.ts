@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTensor, tensorValues } from '../../../src/protocol/tensor';
-import { referenceEncoder } from '../../../src/target/executors/reference-encoder';
-import type { ExecutorSetup } from '../../../src/target/executors/simulated-executor';
+import { referenceEncoder } from '../../../src/reference-runtime/executors/reference-encoder';
+import type { ExecutorSetup } from '../../../src/reference-runtime/executors/simulated-executor';
 
 const setup = (usesWith: ExecutorSetup['usesWith'] = {}): ExecutorSetup => ({
   deployment: 'enc',
