@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { delimiter, relative } from 'node:path';
+import { basename, delimiter, relative } from 'node:path';
 import { StressError } from '../errors';
 import { readFlowGateways } from './flow-gateways';
 import type { FlowRuntime, FlowRuntimeSettings, FlowStartRequest, RunningFlow, RuntimeGateway } from './flow-runtime';
@@ -45,6 +45,11 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
         cwd: request.workdir,
         env: childEnvironment(request.environment, settings.processPathPrefix),
       });
+      if (group.pid !== undefined) settings.processGroups.started(group.pid, basename(request.workdir));
+      const stopGroup = async () => {
+        await group.stop(settings.stopGraceMs);
+        if (group.pid !== undefined) settings.processGroups.stopped(group.pid);
+      };
       const logs = new LogTail(50);
       logs.follow(group.stdout);
       logs.follow(group.stderr);
@@ -55,11 +60,11 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
       if (outcome.status === 'ready') {
         return {
           gateways,
-          stop: () => group.stop(settings.stopGraceMs),
+          stop: stopGroup,
           logTail: () => logs.snapshot(),
         } satisfies RunningFlow;
       }
-      await group.stop(settings.stopGraceMs);
+      await stopGroup();
       // Let the pipes drain so the tail holds the process's last words.
       await Promise.race([streamsClosed, new Promise((resolve) => setTimeout(resolve, 1000))]);
       const logTail = logs.snapshot();

@@ -1,4 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { AGENT_LEDGER_FILE } from '../../src/agent/agent-ledger';
 import { createAgent, type Agent, type AgentAddress } from '../../src/agent/create-agent';
 import type { AgentOptions } from '../../src/agent/agent-options';
 import { multipartBody, type MultipartPart } from './multipart-body';
@@ -46,4 +48,9 @@ export async function startTestAgent(options: AgentOptions = {}): Promise<TestAg
 /** A Flow YAML whose gateway listens on `port` (3.x `with:` form). */
 export function flowYaml(port: number, protocol = 'grpc'): string {
   return `jtype: Flow\nwith:\n  port: ${port}\n  protocol: ${protocol}\nexecutors:\n  - name: encoder\n`;
+}
+
+/** The workspace root's entries besides the agent's own ledger file: workspaces and anything that escaped. */
+export function workspaceRootEntries(agent: Agent): string[] {
+  return readdirSync(agent.workspaceRoot).filter((name) => name !== AGENT_LEDGER_FILE);
 }
