@@ -8,8 +8,9 @@ import { toErrorReply } from './agent-http-error';
 import { resolveAgentOptions, type AgentOptions } from './agent-options';
 import type { AgentState } from './agent-state';
 import { requireBearerToken } from './bearer-token';
+import { refuseCrossSiteRequests } from './cross-site-guard';
 import type { FlowRuntime, FlowRuntimeSettings } from './flow-runtime';
-import { defaultFlowRuntime, flowRuntimes } from './flow-runtimes';
+import { flowRuntimes, type FlowRuntimeName } from './flow-runtimes';
 import { registerFlowRoutes } from './flow-routes';
 import { FlowStore } from './flow-store';
 import { KeyedLock } from './keyed-lock';
@@ -35,6 +36,9 @@ export interface Agent {
   close(): Promise<void>;
   /** The workspace root, as a real path (symlinks resolved). */
   readonly workspaceRoot: string;
+  /** Runtimes requests may use. */
+  readonly runtimes: readonly string[];
+  readonly hasToken: boolean;
 }
 
 /** The JinaD-compatible agent, usable in-process (tests, the Vitest plugin) or from the CLI. */
@@ -56,8 +60,14 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
       stopped: (pgid) => ledger.removeProcessGroup(pgid),
     },
   };
+  for (const name of options.runtimes) {
+    if (!(name in flowRuntimes)) {
+      throw new StressError('CONFIG_INVALID', `agent: unknown runtime "${name}"`, { hint: `one of: ${Object.keys(flowRuntimes).join(', ')}` });
+    }
+  }
+  // Only the allowed runtimes exist in this agent: a request cannot reach another one.
   const runtimes: Record<string, FlowRuntime> = Object.fromEntries(
-    Object.entries(flowRuntimes).map(([name, entry]) => [name, entry.create(runtimeSettings)]),
+    options.runtimes.map((name) => [name, flowRuntimes[name as FlowRuntimeName].create(runtimeSettings)]),
   );
   const workspaces = new WorkspaceStore(options.workspaceRoot, ledger);
   const flows = new FlowStore(runtimes);
@@ -75,15 +85,19 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
       }
     }),
     workspaceLocks: new KeyedLock(),
-    runtimeNames: Object.keys(runtimes),
-    defaultRuntime: options.runtime ?? defaultFlowRuntime,
+    runtimeNames: options.runtimes,
+    defaultRuntime: options.runtime,
     isClosing: () => closing !== undefined,
   };
 
   // No request logging: fastify's logger is off, and our log lines never carry headers.
   const app = Fastify({ logger: false });
   app.register(fastifyMultipart);
-  if (options.token) requireBearerToken(app, options.token);
+  refuseCrossSiteRequests(app, {
+    hasToken: options.token !== undefined,
+    hostNames: [options.host, ...(options.advertiseHost ? [options.advertiseHost] : []), ...options.allowedHosts],
+  });
+  if (options.token !== undefined) requireBearerToken(app, options.token);
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = toErrorReply(error);
     return reply.code(status).send(body);
@@ -98,12 +112,9 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
 
   return {
     workspaceRoot: options.workspaceRoot,
+    runtimes: options.runtimes,
+    hasToken: options.token !== undefined,
     async listen() {
-      if (!state.runtimeNames.includes(state.defaultRuntime)) {
-        throw new StressError('AGENT_RUNTIME', `unknown runtime "${state.defaultRuntime}"`, {
-          hint: `one of: ${state.runtimeNames.join(', ')}`,
-        });
-      }
       const leftovers = await reconcileLeftovers(options.workspaceRoot, options);
       for (const workspace of leftovers.kept) workspaces.adopt(workspace);
       ledger.write();

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { agentHttpError } from './agent-http-error';
 import type { AgentState } from './agent-state';
+import { buildFlowEnvironment } from './flow-environment';
 import { allocateGatewayPorts } from './flow-port-allocation';
+import { flowRuntimes } from './flow-runtimes';
 import type { FlowRecord } from './flow-store';
 import { readUpload } from './read-upload';
 import { removeWorkspace } from './remove-workspace';
@@ -64,12 +66,20 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
       }
       const { fields } = upload;
       const runtime = fields.runtime || state.defaultRuntime;
-      const environment = parseEnvironment(fields.environment);
+      if (runtime in flowRuntimes && !state.runtimeNames.includes(runtime)) {
+        throw agentHttpError(403, `runtime "${runtime}" is not enabled on this agent (enabled: ${state.runtimeNames.join(', ')})`, {
+          hint: `whoever runs the agent can enable it: --runtimes ${[...state.runtimeNames, runtime].join(',')}`,
+        });
+      }
       const timeoutReadyMs = parseTimeoutReady(fields.timeout_ready, options.timeoutReadyMs);
       const requestedRunId = parseRunId(fields.run_id, 'form field run_id');
       const workspaceId = WorkspaceStore.chooseId(fields.workspace_id || undefined);
       if (fields.workspace_id) workspaces.get(workspaceId);
       const flowYaml = await readFile(flowFile.stagedPath, 'utf8');
+      const { environment, notPassed } = buildFlowEnvironment(parseEnvironment(fields.environment), flowYaml, options.passEnv);
+      if (notPassed.length > 0) {
+        options.log(`flow ${flowFile.name}: environment ${notPassed.join(', ')} not passed (not JINA_*, not in the Flow file, not --pass-env)`);
+      }
       const ports = await allocateGatewayPorts(flowYaml, environment, options.host);
       for (const [name, port] of Object.entries(ports.allocated)) {
         options.log(`flow ${flowFile.name}: ${name}=${port} (a free port the agent picked for the gateway)`);
@@ -89,6 +99,7 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
           flowYaml,
           workdir: workspace.workdir,
           environment: ports.environment,
+          environmentNotPassed: notPassed,
           host: options.host,
           timeoutReadyMs,
           runtime,

@@ -26,6 +26,8 @@ export interface FlowRecord {
 export interface StartFlowParams extends Omit<FlowStartRequest, 'signal'> {
   workspaceId: string;
   runId?: string;
+  /** Names of the request's environment that the Flow does not get (see flow-environment). */
+  environmentNotPassed?: string[];
   flowName: string;
   runtime: string;
   /** Aborts the start (the client went away). */
@@ -61,7 +63,7 @@ export class FlowStore {
     const onClientGone = () => cancel.abort(new Error('the client closed the request'));
     params.signal.addEventListener('abort', onClientGone, { once: true });
     const startedAtMs = performance.now();
-    const { workspaceId, runId, flowName, runtime: runtimeName, signal: _signal, ...request } = params;
+    const { workspaceId, runId, flowName, runtime: runtimeName, signal: _signal, environmentNotPassed = [], ...request } = params;
     const starting = runtime.start({ ...request, signal: cancel.signal });
     const record: FlowRecord = {
       id: randomUUID(),
@@ -76,6 +78,7 @@ export class FlowStore {
         uses: flowName,
         runtime: runtimeName,
         environment: Object.keys(params.environment),
+        ...(environmentNotPassed.length > 0 ? { environment_not_passed: environmentNotPassed } : {}),
         timeout_ready: params.timeoutReadyMs ?? -1,
       },
       state: { status: 'starting', cancel, settled: starting.catch(() => {}) },

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { basename, delimiter, relative } from 'node:path';
 import { StressError } from '../errors';
+import { processEnvironment } from './flow-environment';
 import { readFlowGateways } from './flow-gateways';
 import type { FlowRuntime, FlowRuntimeSettings, FlowStartRequest, RunningFlow, RuntimeGateway } from './flow-runtime';
 import { LogTail } from './log-tail';
@@ -129,10 +130,9 @@ function fillTemplate(part: string, request: FlowStartRequest): string {
     .replaceAll('{workdir}', request.workdir);
 }
 
+/** The system variables a program needs, then the Flow's environment (an allow-list: see flow-environment). */
 function childEnvironment(environment: Record<string, string>, pathPrefix: string | undefined): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...environment };
-  // The agent's secret is not the Flow's business.
-  delete env.JINA_STRESS_AGENT_TOKEN;
+  const env: NodeJS.ProcessEnv = processEnvironment(environment);
   // Executors started by `jina` must find the same Python environment's tools.
   if (pathPrefix) env.PATH = [pathPrefix, env.PATH].filter(Boolean).join(delimiter);
   return env;

@@ -1,5 +1,6 @@
 import axios from 'axios';
 import type { GatewayProtocol } from '../gateway/gateway-client';
+import { toGatewayProtocol } from '../gateway/protocol-names';
 import type { DaemonApi, FlowGateway, FlowInfo, RunHoldings, StartFlowOptions, UploadFile } from './daemon-api';
 import { daemonAnswerError, parseJson, type DaemonCall } from './daemon-error';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
@@ -26,9 +27,7 @@ export interface DaemonClientOptions {
  * CORS preflight, which the agent never grants, so the agent (without a token) accepts
  * form posts only with it: a web page cannot drive the agent behind the user's back.
  */
-export const CROSS_SITE_GUARD_HEADER = 'X-Jina-Stress';
-
-const gatewayProtocols: readonly GatewayProtocol[] = ['grpc', 'websocket', 'http'];
+const CROSS_SITE_GUARD_HEADER = 'X-Jina-Stress';
 
 /** A DaemonApi over HTTP: the project's agent, or a real JinaD 1.x. */
 export function createDaemonClient(options: DaemonClientOptions): DaemonApi {
@@ -189,7 +188,7 @@ function toFlowGateway(raw: unknown): FlowGateway | undefined {
 }
 
 function toProtocol(value: unknown): GatewayProtocol | undefined {
-  return gatewayProtocols.find((protocol) => protocol === value);
+  return typeof value === 'string' ? toGatewayProtocol(value) : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { parseFlowYaml } from '../config/flow-yaml-document';
 import type { JsonObject } from '../protocol/json-value';
 import { describeExecutors, executorClassName, isKnownExecutor } from './executors/executor-table';
 import { FlowIssues, isPlainObject } from './flow-issues';
-import { parseYamlDocument, resolveEnvironment } from './flow-yaml-document';
 
 export interface ResolvedUses {
   className: string;
@@ -50,7 +50,7 @@ function fromFile(file: string, path: string, context: UsesContext): ResolvedUse
     context.issues.add(path, `executor file ${file} not found; tried ${tried.join(', ')}`);
     return { className: 'BaseExecutor', usesWith: {}, metas: {} };
   }
-  const document = resolveEnvironment(parseYamlDocument(readFileSync(found, 'utf8'), found), context.environment, context.issues, found);
+  const document = context.issues.expand(parseFlowYaml(readFileSync(found, 'utf8'), found), context.environment, found);
   if (!isPlainObject(document)) {
     context.issues.add(path, `${found} is not a mapping with a jtype`);
     return { className: 'BaseExecutor', usesWith: {}, metas: {} };
