@@ -25,10 +25,13 @@ function flowYamlError(message: string): StressError {
  */
 export function readFlowGateways(flowYaml: string, environment: Record<string, string>): FlowGatewayPort[] {
   const block = readGatewayBlock(flowYaml);
+  const unset: string[] = [];
   const expansion = expandFlowVariables(
     { port: block.port ?? block.port_expose, protocol: block.protocol, rest_api: block.rest_api },
     environment,
+    (path, name) => unset.push(`${path}: \${{ ENV.${name} }}`),
   );
+  if (unset.length > 0) throw flowYamlError(`Flow YAML gateway ${unset.join(', ')} is not set in the Flow's environment`);
   try {
     return toGatewayPorts(expansion.value as Record<string, unknown>);
   } catch (error) {
