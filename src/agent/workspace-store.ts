@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { agentHttpError } from './agent-http-error';
 import type { AgentLedger } from './agent-ledger';
 import type { StagedFile } from './read-upload';
@@ -82,9 +82,8 @@ export class WorkspaceStore {
     }
     const workspace = existing ?? (await this.create(id, runId));
     for (const file of files) {
-      const target = join(workspace.workdir, ...file.name.split('/'));
+      const target = await placeInside(workspace.workdir, file.name);
       try {
-        await mkdir(dirname(target), { recursive: true });
         await rename(file.stagedPath, target);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
@@ -150,6 +149,42 @@ export class WorkspaceStore {
     this.workspaces.set(id, workspace);
     this.numAdd += 1;
     return workspace;
+  }
+}
+
+/**
+ * The absolute path for upload `name` (already checked by parseUploadName) inside `workdir`,
+ * creating its folders one at a time. A symbolic link anywhere on the way (put there by a
+ * Flow's executor, or by hand) is refused rather than followed, so an upload never lands
+ * outside its workspace; the message names only the part of the upload's own path.
+ */
+async function placeInside(workdir: string, name: string): Promise<string> {
+  const segments = name.split('/');
+  let folder = workdir;
+  for (const [index, segment] of segments.entries()) {
+    const path = join(folder, segment);
+    const isLast = index === segments.length - 1;
+    const kind = await kindOf(path);
+    const shown = segments.slice(0, index + 1).join('/');
+    if (kind === 'link') throw agentHttpError(400, `cannot store "${name}": "${shown}" is a symbolic link in the workspace`);
+    if (!isLast) {
+      if (kind === 'other') throw agentHttpError(400, `cannot store "${name}": a file or folder on its path has another kind`);
+      if (kind === 'missing') await mkdir(path).catch((error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? undefined : Promise.reject(error)));
+      // Made or found just now: if something swapped in a link meanwhile, stop here.
+      if ((await kindOf(path)) !== 'folder') throw agentHttpError(400, `cannot store "${name}": "${shown}" changed while storing`);
+    }
+    folder = path;
+  }
+  return folder;
+}
+
+async function kindOf(path: string): Promise<'missing' | 'link' | 'folder' | 'other'> {
+  try {
+    const info = await lstat(path);
+    return info.isSymbolicLink() ? 'link' : info.isDirectory() ? 'folder' : 'other';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
   }
 }
 
