@@ -57,7 +57,7 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) clientGone.abort();
     });
-    const upload = await readUpload(request, options.limits, workspaces.root);
+    const upload = await readUpload(request, options.limits, workspaces.root, ['flow']);
     try {
       const flowFile = upload.files.find((file) => file.fieldName === 'flow');
       if (!flowFile) throw agentHttpError(422, 'field required: flow (the Flow YAML file)');

@@ -23,7 +23,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, state: AgentState)
 
   // Create, or with `workspace_id` add/overwrite files in that workspace (the seed's update).
   app.post('/workspaces', async (request, reply) => {
-    const upload = await readUpload(request, options.limits, workspaces.root);
+    const upload = await readUpload(request, options.limits, workspaces.root, ['files']);
     try {
       if (upload.files.length === 0) throw agentHttpError(422, 'field required: files (at least one file)');
       const runId = parseRunId(upload.fields.run_id, 'form field run_id');
