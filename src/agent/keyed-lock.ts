@@ -19,12 +19,4 @@ export class KeyedLock {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
-
-  /** Runs `task` holding every key in `keys` (taken in sorted order, so two callers cannot deadlock). */
-  async runAll<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
-    const sorted = [...new Set(keys)].sort();
-    const take = (index: number): Promise<T> =>
-      index === sorted.length ? task() : this.run(sorted[index] as string, () => take(index + 1));
-    return take(0);
-  }
 }

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { isStressError } from '../errors';
@@ -35,6 +35,7 @@ export async function readUpload(
   request: FastifyRequest,
   limits: UploadLimits,
   stagingParent: string,
+  /** Form fields whose files the route reads; files in other fields are read past and dropped. */
   fileFields: readonly string[],
 ): Promise<Upload> {
   if (!request.isMultipart()) throw agentHttpError(422, 'expected a multipart/form-data body');
@@ -59,11 +60,11 @@ export async function readUpload(
         continue;
       }
       if (!fileFields.includes(part.fieldname)) {
-        // busboy leaves the name undefined when the part's header has none.
-        const field = part.fieldname === undefined ? 'a part without a name' : `form field ${JSON.stringify(clip(part.fieldname))}`;
-        throw agentHttpError(422, `unexpected file in ${field}`, {
-          hint: `send files in ${fileFields.map((field) => `"${field}"`).join(' or ')}`,
-        });
+        // As FastAPI (JinaD) does: a file in a field the route does not read is ignored, not
+        // stored; the route then names the field it misses. (busboy leaves the name undefined
+        // when the part's header has none.)
+        await pipeline(part.file, new Writable({ write: (_chunk, _encoding, done) => done() }));
+        continue;
       }
       const name = parseUploadName(part.filename);
       const stagedPath = join(stagingDir, String(upload.files.length));
