@@ -58,6 +58,8 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
       if (!reply.raw.writableFinished) clientGone.abort();
     });
     const upload = await readUpload(request, options.limits, workspaces.root, ['flow']);
+    let flowId: string;
+    // The staging folder goes before the answer: a client that got it finds no leftovers.
     try {
       const flowFile = upload.files.find((file) => file.fieldName === 'flow');
       if (!flowFile) throw agentHttpError(422, 'field required: flow (the Flow YAML file)');
@@ -113,10 +115,11 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
       const ready = flow.state.status === 'running' ? flow.state : undefined;
       const served = ready?.running.gateways.map((g) => `${g.protocol}:${g.port}`).join(', ');
       options.log(`flow ${flow.id} ready in ${ready?.timeToReadyS.toFixed(2)} s (${flow.runtime}, ${served})`);
-      return sendJson(reply, 201, flow.id);
+      flowId = flow.id;
     } finally {
       await rm(upload.stagingDir, { recursive: true, force: true });
     }
+    return sendJson(reply, 201, flowId);
   });
 
   app.get('/flows', async (request, reply) => {

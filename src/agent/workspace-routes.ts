@@ -24,6 +24,8 @@ export function registerWorkspaceRoutes(app: FastifyInstance, state: AgentState)
   // Create, or with `workspace_id` add/overwrite files in that workspace (the seed's update).
   app.post('/workspaces', async (request, reply) => {
     const upload = await readUpload(request, options.limits, workspaces.root, ['files']);
+    let workspaceId: string;
+    // The staging folder goes before the answer: a client that got it finds no leftovers.
     try {
       if (upload.files.length === 0) throw agentHttpError(422, 'field required: files (at least one file)');
       const runId = parseRunId(upload.fields.run_id, 'form field run_id');
@@ -32,10 +34,11 @@ export function registerWorkspaceRoutes(app: FastifyInstance, state: AgentState)
       const names = upload.files.map((file) => file.name).join(', ');
       const run = workspace.runId ? ` (run ${workspace.runId})` : '';
       options.log(`workspace ${workspace.id}${run} ${isNew ? 'created' : 'updated'}: ${names}`);
-      return sendJson(reply, 201, workspace.id);
+      workspaceId = workspace.id;
     } finally {
       await rm(upload.stagingDir, { recursive: true, force: true });
     }
+    return sendJson(reply, 201, workspaceId);
   });
 
   app.get('/workspaces', async (_request, reply) => {

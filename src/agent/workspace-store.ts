@@ -114,10 +114,11 @@ export class WorkspaceStore {
       .sort();
   }
 
+  /** Removes the folder, then forgets the workspace: once it is no longer listed, it is gone from disk. */
   async remove(id: string): Promise<void> {
     const workspace = this.get(id);
-    this.workspaces.delete(id);
     await rm(workspace.workdir, { recursive: true, force: true });
+    this.workspaces.delete(id);
     this.ledger.deleteWorkspace(id);
     this.numDel += 1;
     this.timeUpdated = new Date();
