@@ -95,10 +95,11 @@ describe('process runtime: ready detection', () => {
     const port = await freePort();
     const { answer } = await startFlow(flowYaml(port, 'http'), {
       environment: JSON.stringify({ FIXTURE_DRY_RUN_FAILS_FOR_MS: 60_000 }),
-      timeout_ready: '800',
+      // Long enough for the fixture (a Node process) to start and answer on a loaded machine.
+      timeout_ready: '3000',
     });
     expect(answer.status).toBe(400);
-    expect(answer.body.detail).toContain(`did not answer within 800 ms (http:${port}: dry_run: executor down)`);
+    expect(answer.body.detail).toContain(`did not answer within 3000 ms (http:${port}: dry_run: executor down)`);
     expect(answer.body.body).toContain(`fixture: listening on ${port} (http)`);
   });
 
