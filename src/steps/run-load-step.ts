@@ -49,7 +49,14 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   const failure = loadStepFailure(report);
   if (failure) throw failure;
   if ((report.okRequests ?? report.requests - report.errors.total) === 0) {
-    throw new StressError('STEP_FAILED', `${method}: no request succeeded (${report.requests} sent, ${report.errors.total} errors: ${describeErrors(report.errors)})`, {
+    const cutOff = report.cutOff ?? 0;
+    if (report.requests === 0 && cutOff > 0) {
+      throw new StressError('STEP_FAILED', `${method}: no request was answered: ${cutOff} sent, all still in flight when the phase ended and cut off`, {
+        hint: 'the Flow accepted the requests but did not answer within the phase: a stalled or very slow executor? the executors\' times are in the summary attachment',
+      });
+    }
+    const cutOffNote = cutOff > 0 ? `, ${cutOff} cut off in flight` : '';
+    throw new StressError('STEP_FAILED', `${method}: no request succeeded (${report.requests + cutOff} sent, ${report.errors.total} errors: ${describeErrors(report.errors)}${cutOffNote})`, {
       hint: 'is the Flow running and serving this protocol? the summary attachment has the error counts',
     });
   }

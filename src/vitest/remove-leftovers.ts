@@ -1,6 +1,6 @@
 import type { DaemonAddress } from '../config/plan';
 import { createDaemonClient } from '../daemon/create-daemon-client';
-import { isStressError } from '../errors';
+import { removeResource, type DaemonResource } from '../steps/remove-resource';
 
 /** What one job left on its daemon when the run was interrupted. */
 export interface LeftoverResources {
@@ -11,27 +11,24 @@ export interface LeftoverResources {
 }
 
 /**
- * Terminates the flows, then deletes the workspaces, each tried on its own; a 404 means
- * someone else (the job's own teardown) got there first. Returns one line per resource.
+ * Terminates the flows, then deletes the workspaces, each tried on its own (removeResource:
+ * a 404 means the job's own teardown got there first). Returns one line per resource.
  */
 export async function removeLeftovers(leftovers: readonly LeftoverResources[]): Promise<string[]> {
   const lines: string[] = [];
   for (const entry of leftovers) {
     const daemon = createDaemonClient({ ...entry.daemon, retries: 2 });
-    for (const flowId of entry.flows) lines.push(await attempt(`${entry.job}: flow ${flowId}`, () => daemon.terminateFlow(flowId)));
-    for (const workspaceId of entry.workspaces) {
-      lines.push(await attempt(`${entry.job}: workspace ${workspaceId}`, () => daemon.deleteWorkspace(workspaceId)));
+    const resources: DaemonResource[] = [
+      ...entry.flows.map((id) => ({ kind: 'flow' as const, id })),
+      ...entry.workspaces.map((id) => ({ kind: 'workspace' as const, id })),
+    ];
+    for (const resource of resources) {
+      const outcome = await removeResource(daemon, resource);
+      const what = `${entry.job}: ${resource.kind} ${resource.id}`;
+      lines.push(
+        outcome.status === 'removed' ? `${what}: removed` : outcome.status === 'already-gone' ? `${what}: already gone` : `${what}: NOT removed: ${outcome.message}`,
+      );
     }
   }
   return lines;
-}
-
-async function attempt(what: string, call: () => Promise<void>): Promise<string> {
-  try {
-    await call();
-    return `${what}: removed`;
-  } catch (error) {
-    if (isStressError(error) && /→ 404\b/.test(error.message)) return `${what}: already gone`;
-    return `${what}: NOT removed: ${error instanceof Error ? error.message : String(error)}`;
-  }
 }
