@@ -5,6 +5,7 @@ import { runLoad } from '../load/run-load';
 import { loadStepFailure } from '../report/failure-categories';
 import { attachLoadReport } from '../report/load-attachments';
 import { formatStepSummary } from '../report/format-step-summary';
+import { redactDeep } from '../report/redact-secrets';
 import type { ErrorCounts } from '../report/step-report';
 import { chooseDocarray, probeGateway } from './probe-gateway';
 import { recordEnvironment } from './record-environment';
@@ -25,7 +26,7 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   await recordEnvironment(job, address, probe);
   const target = { ...address, docarray };
   context.log(`${method}: ${params.arrival ? 'open' : 'closed'} model against ${target.protocol}://${target.host}:${target.port}`);
-  const report = await runLoad({
+  const measured = await runLoad({
     params,
     target,
     job: job.job.name,
@@ -38,6 +39,8 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
         `${p.elapsedS.toFixed(0)}s: ${p.qps.toFixed(1)} QPS, ${p.docsPerSec.toFixed(1)} docs/s, p99 ${p.p99Ms.toFixed(1)} ms, ${p.errors} errors`,
       ),
   });
+  // Error samples carry what executors said, which may echo a credential the Flow was given.
+  const report = redactDeep(measured, job.run.knownSecrets);
   if (job.timeToReadyS !== undefined) report.timeToReadyS = job.timeToReadyS;
   job.run.reports.push(report);
   await attachLoadReport(context.attach, report);
@@ -69,5 +72,7 @@ function describeErrors(errors: ErrorCounts): string {
     errors.protocol ? `${errors.protocol} protocol` : '',
     ...Object.entries(errors.statusByExecutor).map(([executor, count]) => `${count} error status from ${executor}`),
   ].filter(Boolean);
-  return parts.join(', ') || 'none';
+  const first = errors.samples?.[0];
+  const sample = first ? `; first: ${first.executor ? `${first.executor}: ` : ''}${first.message}` : '';
+  return (parts.join(', ') || 'none') + sample;
 }

@@ -10,6 +10,8 @@ import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-meta
 import { describeStepForAllure } from '../report/allure-metadata';
 import { asTestFailure } from '../report/failure-categories';
 import { formatStepSummary } from '../report/format-step-summary';
+import { knownSecretsOf } from '../report/known-secrets';
+import { redactError, redactSecrets } from '../report/redact-secrets';
 import { installInterruptCleanup } from './install-interrupt-cleanup';
 import type { SuitePayload } from './suite-payload';
 
@@ -28,6 +30,7 @@ export function buildSuites(payload: SuitePayload): void {
     failures: [],
     links: [],
     deferredUploads: [],
+    knownSecrets: knownSecretsOf(payload.plan),
   };
   const runners: JobRunner[] = [];
   installInterruptCleanup(runners, payload.reportsDir);
@@ -47,7 +50,8 @@ function describeJob(job: JobPlan, run: RunContext, payload: SuitePayload, runne
     afterAll(async () => {
       const leftBehind = await runner.teardown();
       if (leftBehind.length > 0) {
-        throw new StressError('DAEMON_HTTP', `job "${job.name}" could not clean up:\n  ${leftBehind.join('\n  ')}`, {
+        const message = `job "${job.name}" could not clean up:\n  ${leftBehind.join('\n  ')}`;
+        throw new StressError('DAEMON_HTTP', redactSecrets(message, run.knownSecrets), {
           hint: 'remove them by hand on the daemon; the step results above are kept',
         });
       }
@@ -62,27 +66,31 @@ async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext):
   const uploadsBefore = run.deferredUploads.length;
   const outcome = await runner.run(step.index, (s) => createStepContext(runner.context, s, ctx));
   const meta = ctx.task.meta as StepTaskMeta;
+  // Everything that leaves the worker (meta, annotations, attachments, the thrown error) is
+  // redacted here: an executor's error may echo a credential the Flow was given.
+  const redact = (text: string) => redactSecrets(text, run.knownSecrets);
   meta.jinaStress = {
     kind: step.kind,
-    summaries: run.reports.slice(reportsBefore).map(formatStepSummary),
+    summaries: run.reports.slice(reportsBefore).map((report) => redact(formatStepSummary(report))),
     deferredUploads: run.deferredUploads.slice(uploadsBefore),
   };
   if (outcome.status === 'skipped') {
     // ctx.skip's note is lost in Allure; the annotation keeps the reason visible there too.
-    await ctx.annotate(outcome.reason, 'skipped');
-    ctx.skip(outcome.reason);
+    await ctx.annotate(redact(outcome.reason), 'skipped');
+    ctx.skip(redact(outcome.reason));
   }
-  if (outcome.status === 'failed') throw asTestFailure(outcome.error);
+  if (outcome.status === 'failed') throw asTestFailure(redactError(outcome.error, run.knownSecrets));
 }
 
 function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext): StepContext {
+  const redact = (text: string) => redactSecrets(text, job.run.knownSecrets);
   return {
     job,
     step,
     signal: ctx.signal,
-    log: (message) => void ctx.annotate(message, 'log'),
-    progress: (message) => void ctx.annotate(message, 'progress'),
-    attach: attachToAllure,
+    log: (message) => void ctx.annotate(redact(message), 'log'),
+    progress: (message) => void ctx.annotate(redact(message), 'progress'),
+    attach: (name, contentType, body) => attachToAllure(name, contentType, typeof body === 'string' ? redact(body) : body),
   };
 }
 
