@@ -10,6 +10,7 @@ import { selectSteps } from './select-steps';
 import { startEmbeddedAgent } from './start-embedded-agent';
 import type { SuitePayload } from './suite-payload';
 import { createRunId } from './create-run-id';
+import { stopRunOnInterrupt } from './stop-run-on-interrupt';
 
 /**
  * Runs once in Vitest's main process before any step (global-setup.ts loads it): validates
@@ -51,7 +52,9 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
     ...(envDaemon ? { envDaemon } : {}),
   };
   project.provide('jinaStress', payload);
+  const interrupts = stopRunOnInterrupt({});
   return async () => {
+    interrupts.dispose();
     await agent?.close();
   };
 }

@@ -88,7 +88,8 @@ function recordOf(testCase: TestCase): StepRecord {
     job: jobOf(testCase),
     step: testCase.name,
     ...(meta.jinaStress ? { kind: meta.jinaStress.kind } : {}),
-    state: result.state,
+    // Cancelled mid-step (Ctrl+C, SIGTERM): not a failure of the target, and the numbers are partial.
+    state: meta.jinaStress?.interrupted ? 'interrupted' : result.state,
     ...(diagnostic ? { durationMs: Math.round(diagnostic.duration) } : {}),
     ...(result.state === 'failed' && result.errors?.[0] ? { error: result.errors[0].message } : {}),
     ...(skip ? { skipReason: skip.message } : {}),
@@ -101,5 +102,5 @@ function jobOf(testCase: TestCase): string {
 }
 
 function symbolOf(state: string): string {
-  return state === 'passed' ? '✓' : state === 'failed' ? '✗' : '↓';
+  return state === 'passed' ? '✓' : state === 'failed' ? '✗' : state === 'interrupted' ? '⊘' : '↓';
 }
