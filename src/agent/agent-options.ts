@@ -1,6 +1,8 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { StressError } from '../errors';
+import { defaultFlowRuntime } from './flow-runtimes';
 
 /** Upload limits, in bytes and parts; a request past any of them gets 413. */
 export interface UploadLimits {
@@ -16,10 +18,29 @@ export interface AgentOptions {
   port?: number;
   /** Folder holding one folder per workspace. Default: a fresh folder in the OS temp dir, removed on close. */
   workspaceRoot?: string;
-  /** Bearer token every request must carry. Default `$JINA_STRESS_AGENT_TOKEN`; none: open. */
+  /**
+   * Bearer token every request must carry. Default `$JINA_STRESS_AGENT_TOKEN`. Without one the
+   * agent listens on loopback only and accepts form posts only with `X-Jina-Stress` (see
+   * cross-site-guard). An empty token is an error, never "no token".
+   */
   token?: string;
-  /** Runtime used when `POST /flows` names none (default `reference` when available, else `process`). */
+  /** Listen on a non-loopback address without a token (anyone who reaches the port can use the agent). */
+  insecureNoToken?: boolean;
+  /** Runtime used when `POST /flows` names none (default: the first of `runtimes`). */
   runtime?: string;
+  /**
+   * Runtimes a request may use (default: `runtime`, else `reference` only). `process` runs the
+   * Flow's executors, i.e. code the client uploaded: enable it only for clients you trust.
+   */
+  runtimes?: string[];
+  /**
+   * Variables of the agent's own environment passed to every Flow, and names a request's
+   * `environment` may set besides the default rule (see flow-environment). `PREFIX*` matches
+   * by prefix.
+   */
+  passEnv?: string[];
+  /** Host names (the HTTP Host header) accepted besides loopback and IP addresses when there is no token. */
+  allowedHosts?: string[];
   /** Host reported in `GET /flows/{id}` (default: the listen host, or the host the client used when listening on all interfaces). */
   advertiseHost?: string;
   /** `process` runtime command, `{file}` replaced by the Flow file (default `$JINA_STRESS_PROCESS_COMMAND` or `jina flow --uses {file}`). */
@@ -46,7 +67,12 @@ export interface ResolvedAgentOptions {
   /** True when the agent made the root itself and so removes it on close. */
   isOwnWorkspaceRoot: boolean;
   token: string | undefined;
-  runtime: string | undefined;
+  insecureNoToken: boolean;
+  /** The default runtime, one of `runtimes`. */
+  runtime: string;
+  runtimes: string[];
+  passEnv: string[];
+  allowedHosts: string[];
   advertiseHost: string | undefined;
   processCommand: string[];
   /** Folder put first on the Flow's PATH: the Python environment's `bin` (when known). */
@@ -63,16 +89,41 @@ export const defaultUploadLimits: UploadLimits = {
   files: 1000,
 };
 
-/** Fills defaults from the options, then the environment. */
+/**
+ * Fills defaults from the options, then the environment. Throws CONFIG_INVALID for settings
+ * that would open the agent by accident: an empty token, a default runtime that is not
+ * allowed, a non-loopback address without a token.
+ */
 export function resolveAgentOptions(options: AgentOptions, env: NodeJS.ProcessEnv = process.env): ResolvedAgentOptions {
+  const host = options.host ?? '127.0.0.1';
+  const token = resolveToken(options, env);
+  const runtimes = [...new Set(options.runtimes ?? [options.runtime ?? defaultFlowRuntime])];
+  const runtime = options.runtime ?? (runtimes[0] as string);
+  if (runtimes.length === 0) throw optionError('the agent needs at least one runtime', 'e.g. --runtimes reference');
+  if (!runtimes.includes(runtime)) {
+    throw optionError(`the default runtime "${runtime}" is not among the allowed runtimes (${runtimes.join(', ')})`, `add it: --runtimes ${[...runtimes, runtime].join(',')}`);
+  }
+  if (token === undefined && !isLoopback(host) && !options.insecureNoToken) {
+    throw optionError(
+      `listening on ${host} without a token would let anyone who reaches the port use the agent${runtimes.includes('process') ? ' and run code on this machine' : ''}`,
+      'set JINA_STRESS_AGENT_TOKEN (or --token) and give the same token to the clients; --insecure-no-token if you really mean it',
+    );
+  }
+  for (const name of options.passEnv ?? []) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*\*?$/.test(name)) throw optionError(`--pass-env ${JSON.stringify(name)} is not a variable name (or NAME_PREFIX*)`);
+  }
   const workspaceRoot = options.workspaceRoot ?? mkdtempSync(join(tmpdir(), 'jina-stress-agent-'));
   return {
-    host: options.host ?? '127.0.0.1',
+    host,
     port: options.port ?? 8000,
     workspaceRoot,
     isOwnWorkspaceRoot: options.workspaceRoot === undefined,
-    token: options.token ?? (env.JINA_STRESS_AGENT_TOKEN || undefined),
-    runtime: options.runtime,
+    token,
+    insecureNoToken: options.insecureNoToken ?? false,
+    runtime,
+    runtimes,
+    passEnv: options.passEnv ?? [],
+    allowedHosts: options.allowedHosts ?? [],
     advertiseHost: options.advertiseHost,
     processCommand: resolveProcessCommand(options, env),
     processPathPrefix: resolvePythonBinDir(options, env),
@@ -81,6 +132,23 @@ export function resolveAgentOptions(options: AgentOptions, env: NodeJS.ProcessEn
     limits: { ...defaultUploadLimits, ...options.limits },
     log: options.log ?? (() => {}),
   };
+}
+
+function resolveToken(options: AgentOptions, env: NodeJS.ProcessEnv): string | undefined {
+  const [token, source] = options.token !== undefined ? [options.token, '--token'] : [env.JINA_STRESS_AGENT_TOKEN, 'JINA_STRESS_AGENT_TOKEN'];
+  if (token === undefined) return undefined;
+  // "" used to mean "no token": a mistake in a script then silently opened the agent.
+  if (token.trim() === '') throw optionError(`${source} is empty`, `give a token, or unset ${source} to run without one (loopback only)`);
+  return token;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function optionError(message: string, hint?: string): StressError {
+  return new StressError('CONFIG_INVALID', `agent: ${message}`, hint ? { hint } : {});
 }
 
 function resolveProcessCommand(options: AgentOptions, env: NodeJS.ProcessEnv): string[] {

@@ -1,15 +1,24 @@
+import { mkdirSync, realpathSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import fastifyMultipart from '@fastify/multipart';
 import Fastify from 'fastify';
 import { StressError } from '../errors';
+import { AgentLedger } from './agent-ledger';
 import { toErrorReply } from './agent-http-error';
 import { resolveAgentOptions, type AgentOptions } from './agent-options';
 import type { AgentState } from './agent-state';
 import { requireBearerToken } from './bearer-token';
-import type { FlowRuntime } from './flow-runtime';
-import { defaultFlowRuntime, flowRuntimes } from './flow-runtimes';
+import { refuseCrossSiteRequests } from './cross-site-guard';
+import type { FlowRuntime, FlowRuntimeSettings } from './flow-runtime';
+import { flowRuntimes, type FlowRuntimeName } from './flow-runtimes';
 import { registerFlowRoutes } from './flow-routes';
 import { FlowStore } from './flow-store';
+import { KeyedLock } from './keyed-lock';
+import { readProcessStat } from './process-identity';
+import { reconcileLeftovers } from './reconcile-leftovers';
+import { removeRun } from './remove-run';
+import { RunLeases } from './run-leases';
+import { registerRunRoutes } from './run-routes';
 import { registerStatusRoutes } from './status-routes';
 import { registerWorkspaceRoutes } from './workspace-routes';
 import { WorkspaceStore } from './workspace-store';
@@ -21,40 +30,74 @@ export interface AgentAddress {
 }
 
 export interface Agent {
-  /** Starts serving; with port 0 the result holds the port picked. */
+  /** Cleans up what an earlier agent left on the root, then serves; with port 0 the result holds the port picked. */
   listen(): Promise<AgentAddress>;
   /** Stops every flow (process groups included), then the server; removes a root it made. */
   close(): Promise<void>;
+  /** The workspace root, as a real path (symlinks resolved). */
   readonly workspaceRoot: string;
+  /** Runtimes requests may use. */
+  readonly runtimes: readonly string[];
+  readonly hasToken: boolean;
 }
 
 /** The JinaD-compatible agent, usable in-process (tests, the Vitest plugin) or from the CLI. */
 export function createAgent(agentOptions: AgentOptions = {}): Agent {
-  const options = resolveAgentOptions(agentOptions);
-  const runtimeSettings = {
+  const resolved = resolveAgentOptions(agentOptions);
+  // Real path: confinement checks compare real paths, and /tmp may itself be a link.
+  mkdirSync(resolved.workspaceRoot, { recursive: true });
+  const options = { ...resolved, workspaceRoot: realpathSync(resolved.workspaceRoot) };
+  const ledger = new AgentLedger(options.workspaceRoot);
+  const runtimeSettings: FlowRuntimeSettings = {
     processCommand: options.processCommand,
     processPathPrefix: options.processPathPrefix,
     stopGraceMs: options.stopGraceMs,
+    processGroups: {
+      started: (pgid, workspaceId) => {
+        const startTicks = readProcessStat(pgid)?.startTicks;
+        if (startTicks !== undefined) ledger.addProcessGroup({ pgid, startTicks, workspaceId });
+      },
+      stopped: (pgid) => ledger.removeProcessGroup(pgid),
+    },
   };
+  for (const name of options.runtimes) {
+    if (!(name in flowRuntimes)) {
+      throw new StressError('CONFIG_INVALID', `agent: unknown runtime "${name}"`, { hint: `one of: ${Object.keys(flowRuntimes).join(', ')}` });
+    }
+  }
+  // Only the allowed runtimes exist in this agent: a request cannot reach another one.
   const runtimes: Record<string, FlowRuntime> = Object.fromEntries(
-    Object.entries(flowRuntimes).map(([name, entry]) => [name, entry.create(runtimeSettings)]),
+    options.runtimes.map((name) => [name, flowRuntimes[name as FlowRuntimeName].create(runtimeSettings)]),
   );
-  const workspaces = new WorkspaceStore(options.workspaceRoot);
+  const workspaces = new WorkspaceStore(options.workspaceRoot, ledger);
   const flows = new FlowStore(runtimes);
   let closing: Promise<void> | undefined;
   const state: AgentState = {
     options,
     workspaces,
     flows,
-    runtimeNames: Object.keys(runtimes),
-    defaultRuntime: options.runtime ?? defaultFlowRuntime,
+    ledger,
+    leases: new RunLeases(ledger, async (runId) => {
+      try {
+        await removeRun(state, runId, `the lease of run ${runId} expired`);
+      } catch (error) {
+        options.log(`run ${runId}: removing after its lease expired failed: ${(error as Error).message}`);
+      }
+    }),
+    workspaceLocks: new KeyedLock(),
+    runtimeNames: options.runtimes,
+    defaultRuntime: options.runtime,
     isClosing: () => closing !== undefined,
   };
 
   // No request logging: fastify's logger is off, and our log lines never carry headers.
   const app = Fastify({ logger: false });
   app.register(fastifyMultipart);
-  if (options.token) requireBearerToken(app, options.token);
+  refuseCrossSiteRequests(app, {
+    hasToken: options.token !== undefined,
+    hostNames: [options.host, ...(options.advertiseHost ? [options.advertiseHost] : []), ...options.allowedHosts],
+  });
+  if (options.token !== undefined) requireBearerToken(app, options.token);
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = toErrorReply(error);
     return reply.code(status).send(body);
@@ -64,17 +107,18 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
     registerStatusRoutes(scope, state);
     registerWorkspaceRoutes(scope, state);
     registerFlowRoutes(scope, state);
+    registerRunRoutes(scope, state);
   });
 
   return {
     workspaceRoot: options.workspaceRoot,
+    runtimes: options.runtimes,
+    hasToken: options.token !== undefined,
     async listen() {
-      if (!state.runtimeNames.includes(state.defaultRuntime)) {
-        throw new StressError('AGENT_RUNTIME', `unknown runtime "${state.defaultRuntime}"`, {
-          hint: `one of: ${state.runtimeNames.join(', ')}`,
-        });
-      }
-      await workspaces.load();
+      const leftovers = await reconcileLeftovers(options.workspaceRoot, options);
+      for (const workspace of leftovers.kept) workspaces.adopt(workspace);
+      ledger.write();
+      state.leases.restore(leftovers.leases);
       try {
         await app.listen({ host: options.host, port: options.port });
       } catch (error) {
@@ -90,6 +134,7 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
     },
     close() {
       closing ??= (async () => {
+        state.leases.close();
         await flows.terminateAll('the agent is shutting down');
         await app.close();
         if (options.isOwnWorkspaceRoot) await rm(options.workspaceRoot, { recursive: true, force: true });

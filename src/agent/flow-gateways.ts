@@ -1,47 +1,17 @@
-import { CORE_SCHEMA, defineMappingTag, defineScalarTag, defineSequenceTag, load, mergeTag } from 'js-yaml';
+import { parseFlowYaml } from '../config/flow-yaml-document';
+import { expandFlowVariables, redactErrorSubstitutions, wholeVariable } from '../config/flow-yaml-variables';
 import { StressError } from '../errors';
 import type { GatewayProtocol } from '../gateway/gateway-client';
+import { toGatewayProtocol } from '../gateway/protocol-names';
 
 export interface FlowGatewayPort {
   protocol: GatewayProtocol;
   port: number;
 }
 
-const protocolNames: Record<string, GatewayProtocol> = {
-  grpc: 'grpc',
-  http: 'http',
-  websocket: 'websocket',
-  websockets: 'websocket',
-};
-
 const hint =
   'set the gateway port in the Flow YAML: `with: {port: 12345, protocol: grpc}` (lists allowed), ' +
   'a `gateway:` block, or 1.x `with: {port_expose: 23456, rest_api: false}`';
-
-// Jina's YAML tags its objects (`!Flow`, `!MyExecutor`): read any local tag as the plain
-// value it decorates, since only the gateway keys matter here.
-const flowSchema = CORE_SCHEMA.withTags(
-  mergeTag,
-  defineMappingTag<Record<string, unknown>>('!', {
-    matchByTagPrefix: true,
-    create: () => ({}),
-    addPair: (carrier, key, value) => {
-      carrier[String(key)] = value;
-      return '';
-    },
-    has: (carrier, key) => Object.hasOwn(carrier, String(key)),
-    keys: (result) => Object.keys(result),
-    get: (result, key) => result[String(key)],
-    identify: () => false,
-  }),
-  defineSequenceTag<unknown[]>('!', {
-    matchByTagPrefix: true,
-    create: () => [],
-    addItem: (carrier, item) => void carrier.push(item),
-    identify: () => false,
-  }),
-  defineScalarTag<string>('!', { matchByTagPrefix: true, resolve: (source) => source, identify: () => false }),
-);
 
 function flowYamlError(message: string): StressError {
   return new StressError('FLOW_YAML', message, { hint });
@@ -50,26 +20,34 @@ function flowYamlError(message: string): StressError {
 /**
  * Reads the gateway's protocol/port pairs from a Flow YAML the way Jina does: a top-level
  * `gateway:` block (3.x) or the Flow's `with:` (`port`/`protocol`, single or lists; the 1.x
- * `port_expose` + `rest_api`). `${{ ENV.X }}`, `${X}` and `$X` resolve from `environment`,
- * then `env`. This is the one place the agent parses Flow YAML; it reads only these keys.
+ * `port_expose` + `rest_api`). Variables (Jina's syntax, see flow-yaml-variables) resolve from
+ * `environment` only: the Flow's, never the agent's own. Errors never carry a filled-in value.
  */
-export function readFlowGateways(
-  flowYaml: string,
-  environment: Record<string, string>,
-  env: NodeJS.ProcessEnv = process.env,
-): FlowGatewayPort[] {
+export function readFlowGateways(flowYaml: string, environment: Record<string, string>): FlowGatewayPort[] {
   const block = readGatewayBlock(flowYaml);
-  const resolve = (value: unknown) => substituteEnvironment(value, { ...env, ...environment });
+  const unset: string[] = [];
+  const expansion = expandFlowVariables(
+    { port: block.port ?? block.port_expose, protocol: block.protocol, rest_api: block.rest_api },
+    environment,
+    (path, name) => unset.push(`${path}: \${{ ENV.${name} }}`),
+  );
+  if (unset.length > 0) throw flowYamlError(`Flow YAML gateway ${unset.join(', ')} is not set in the Flow's environment`);
+  try {
+    return toGatewayPorts(expansion.value as Record<string, unknown>);
+  } catch (error) {
+    throw redactErrorSubstitutions(error, expansion.substituted);
+  }
+}
 
-  const ports = toList(resolve(block.port ?? block.port_expose)).map(toPort);
-  const rawProtocol = resolve(block.protocol);
-  if (rawProtocol === undefined && block.rest_api !== undefined) {
+function toGatewayPorts(block: Record<string, unknown>): FlowGatewayPort[] {
+  const ports = toList(block.port).map(toPort);
+  if (block.protocol === undefined && block.rest_api !== undefined) {
     // 1.x: `rest_api: true` was the FastAPI gateway, serving HTTP and WebSocket on one port.
-    const isRest = resolve(block.rest_api) === true || resolve(block.rest_api) === 'true';
+    const isRest = block.rest_api === true || block.rest_api === 'true';
     const port = ports[0] as number;
     return isRest ? [{ protocol: 'http', port }, { protocol: 'websocket', port }] : [{ protocol: 'grpc', port }];
   }
-  const protocols = toList(rawProtocol ?? 'grpc').map(toProtocol);
+  const protocols = toList(block.protocol ?? 'grpc').map(toProtocol);
   if (protocols.length === 1) return ports.map((port) => ({ protocol: protocols[0] as GatewayProtocol, port }));
   if (protocols.length !== ports.length) {
     throw flowYamlError(
@@ -81,31 +59,24 @@ export function readFlowGateways(
 
 /**
  * Variables the gateway port is written as (`port: ${{ ENV.JINA_PORT }}`) that have no value
- * in `environment` or `env`: the agent picks a free port for each (see flow-port-allocation).
- * A port written as anything else (a number, text around the variable) is left alone.
+ * in `environment`: the agent picks a free port for each (see flow-port-allocation). A port
+ * written as anything else (a number, text around the variable) is left alone.
  */
-export function findUnsetPortVariables(
-  flowYaml: string,
-  environment: Record<string, string>,
-  env: NodeJS.ProcessEnv = process.env,
-): string[] {
+export function findUnsetPortVariables(flowYaml: string, environment: Record<string, string>): string[] {
   const block = readGatewayBlock(flowYaml);
   const names = toList(block.port ?? block.port_expose).flatMap((value) => {
-    const match = typeof value === 'string' ? wholeVariable.exec(value.trim()) : null;
-    const name = match ? (match[1] ?? match[2] ?? match[3]) : undefined;
-    return name !== undefined && environment[name] === undefined && !env[name] ? [name] : [];
+    const name = wholeVariable(value)?.name;
+    return name !== undefined && environment[name] === undefined ? [name] : [];
   });
   return [...new Set(names)];
 }
 
-const wholeVariable = /^(?:\$\{\{\s*(?:ENV\.)?(\w+)\s*\}\}|\$\{(\w+)\}|\$(\w+))$/;
-
 function readGatewayBlock(flowYaml: string): Record<string, unknown> {
   let document: unknown;
   try {
-    document = load(flowYaml, { schema: flowSchema });
+    document = parseFlowYaml(flowYaml, 'Flow YAML');
   } catch (error) {
-    throw flowYamlError(`Flow YAML does not parse: ${(error as Error).message.split('\n')[0]}`);
+    throw flowYamlError(`Flow YAML does not parse: ${(error as Error).message}`);
   }
   if (!isRecord(document)) throw flowYamlError('Flow YAML is not a mapping');
   const block = [document.gateway, document.with].find(
@@ -128,21 +99,11 @@ function toPort(value: unknown): number {
 }
 
 function toProtocol(value: unknown): GatewayProtocol {
-  const protocol = protocolNames[String(value).toLowerCase()];
+  const protocol = toGatewayProtocol(String(value));
   if (!protocol) {
     throw flowYamlError(`Flow YAML gateway protocol ${JSON.stringify(value)} is not one of grpc, http, websocket`);
   }
   return protocol;
-}
-
-function substituteEnvironment(value: unknown, variables: Record<string, string | undefined>): unknown {
-  if (Array.isArray(value)) return value.map((item) => substituteEnvironment(item, variables));
-  if (typeof value !== 'string') return value;
-  return value.replace(
-    /\$\{\{\s*(?:ENV\.)?(\w+)\s*\}\}|\$\{(\w+)\}|\$(\w+)/g,
-    (match, jinaName?: string, bracedName?: string, bareName?: string) =>
-      variables[(jinaName ?? bracedName ?? bareName) as string] ?? match,
-  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,10 +3,15 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { agentHttpError } from './agent-http-error';
 import type { AgentState } from './agent-state';
+import { buildFlowEnvironment } from './flow-environment';
 import { allocateGatewayPorts } from './flow-port-allocation';
+import { flowRuntimes } from './flow-runtimes';
 import type { FlowRecord } from './flow-store';
 import { readUpload } from './read-upload';
+import { removeWorkspace } from './remove-workspace';
+import { parseRunId } from './run-id';
 import { sendJson } from './send-json';
+import { WorkspaceStore } from './workspace-store';
 
 const maxFlowYamlBytes = 1024 * 1024;
 
@@ -21,6 +26,7 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
       yaml_source: flow.yamlSource,
       workdir: flow.workdir,
       workspace_id: flow.workspaceId,
+      ...(flow.runId ? { run_id: flow.runId } : {}),
       runtime: flow.runtime,
       state: flow.state.status,
     };
@@ -51,7 +57,9 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) clientGone.abort();
     });
-    const upload = await readUpload(request, options.limits, workspaces.root);
+    const upload = await readUpload(request, options.limits, workspaces.root, ['flow']);
+    let flowId: string;
+    // The staging folder goes before the answer: a client that got it finds no leftovers.
     try {
       const flowFile = upload.files.find((file) => file.fieldName === 'flow');
       if (!flowFile) throw agentHttpError(422, 'field required: flow (the Flow YAML file)');
@@ -60,35 +68,58 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
       }
       const { fields } = upload;
       const runtime = fields.runtime || state.defaultRuntime;
-      const environment = parseEnvironment(fields.environment);
+      if (runtime in flowRuntimes && !state.runtimeNames.includes(runtime)) {
+        throw agentHttpError(403, `runtime "${runtime}" is not enabled on this agent (enabled: ${state.runtimeNames.join(', ')})`, {
+          hint: `whoever runs the agent can enable it: --runtimes ${[...state.runtimeNames, runtime].join(',')}`,
+        });
+      }
       const timeoutReadyMs = parseTimeoutReady(fields.timeout_ready, options.timeoutReadyMs);
-      if (fields.workspace_id) workspaces.get(fields.workspace_id);
+      const requestedRunId = parseRunId(fields.run_id, 'form field run_id');
+      const workspaceId = WorkspaceStore.chooseId(fields.workspace_id || undefined);
+      if (fields.workspace_id) workspaces.get(workspaceId);
       const flowYaml = await readFile(flowFile.stagedPath, 'utf8');
+      const { environment, notPassed } = buildFlowEnvironment(parseEnvironment(fields.environment), flowYaml, options.passEnv);
+      if (notPassed.length > 0) {
+        options.log(`flow ${flowFile.name}: environment ${notPassed.join(', ')} not passed (not JINA_*, not in the Flow file, not --pass-env)`);
+      }
       const ports = await allocateGatewayPorts(flowYaml, environment, options.host);
       for (const [name, port] of Object.entries(ports.allocated)) {
         options.log(`flow ${flowFile.name}: ${name}=${port} (a free port the agent picked for the gateway)`);
       }
-      // Stored in the workspace under its own name, so relative paths in it resolve as in the seed.
-      const { workspace } = await workspaces.commit([flowFile], fields.workspace_id || undefined);
-      const flow = await flows.start({
-        workspaceId: workspace.id,
-        flowName: flowFile.name,
-        flowFile: join(workspace.workdir, ...flowFile.name.split('/')),
-        flowYaml,
-        workdir: workspace.workdir,
-        environment: ports.environment,
-        host: options.host,
-        timeoutReadyMs,
-        runtime,
-        signal: clientGone.signal,
+      // The workspace's lock covers storing the file and registering the Flow: a delete of the
+      // workspace then either comes first (404 here) or finds the Flow and stops it.
+      const starting = await state.workspaceLocks.run(workspaceId, async () => {
+        if (fields.workspace_id) workspaces.get(workspaceId);
+        // Stored in the workspace under its own name, so relative paths in it resolve as in the seed.
+        const { workspace } = await workspaces.commit([flowFile], workspaceId, requestedRunId);
+        const runId = requestedRunId ?? workspace.runId;
+        const started = flows.start({
+          workspaceId: workspace.id,
+          ...(runId ? { runId } : {}),
+          flowName: flowFile.name,
+          flowFile: join(workspace.workdir, ...flowFile.name.split('/')),
+          flowYaml,
+          workdir: workspace.workdir,
+          environment: ports.environment,
+          environmentNotPassed: notPassed,
+          host: options.host,
+          timeoutReadyMs,
+          runtime,
+          signal: clientGone.signal,
+        });
+        // Awaited right after the lock is released; until then a rejection is not unhandled.
+        started.catch(() => {});
+        return { started };
       });
+      const flow = await starting.started;
       const ready = flow.state.status === 'running' ? flow.state : undefined;
       const served = ready?.running.gateways.map((g) => `${g.protocol}:${g.port}`).join(', ');
       options.log(`flow ${flow.id} ready in ${ready?.timeToReadyS.toFixed(2)} s (${flow.runtime}, ${served})`);
-      return sendJson(reply, 201, flow.id);
+      flowId = flow.id;
     } finally {
       await rm(upload.stagingDir, { recursive: true, force: true });
     }
+    return sendJson(reply, 201, flowId);
   });
 
   app.get('/flows', async (request, reply) => {
@@ -111,11 +142,7 @@ export function registerFlowRoutes(app: FastifyInstance, state: AgentState): voi
   app.delete<{ Params: { id: string }; Querystring: { workspace?: string } }>('/flows/:id', async (request, reply) => {
     const flow = await flows.terminate(request.params.id);
     options.log(`flow ${flow.id} terminated`);
-    if (request.query.workspace === 'true' && workspaces.has(flow.workspaceId)) {
-      await flows.terminateWorkspace(flow.workspaceId, `workspace ${flow.workspaceId} deleted`);
-      await workspaces.remove(flow.workspaceId);
-      options.log(`workspace ${flow.workspaceId} deleted`);
-    }
+    if (request.query.workspace === 'true') await removeWorkspace(state, flow.workspaceId, `workspace ${flow.workspaceId} deleted`);
     return sendJson(reply, 200, null);
   });
 

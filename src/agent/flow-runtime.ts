@@ -40,8 +40,15 @@ export interface FlowRuntime {
   start(request: FlowStartRequest): Promise<RunningFlow>;
 }
 
+/** Where a runtime puts on record the process groups it starts (the agent's ledger). */
+export interface ProcessGroupRecord {
+  started(pgid: number, workspaceId: string): void;
+  stopped(pgid: number): void;
+}
+
 /** Agent-level settings a runtime may need. */
 export interface FlowRuntimeSettings {
+  processGroups: ProcessGroupRecord;
   processCommand: string[];
   /** Put first on a process Flow's PATH (the Python environment's `bin`). */
   processPathPrefix: string | undefined;

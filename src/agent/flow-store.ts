@@ -10,6 +10,8 @@ export type FlowState =
 export interface FlowRecord {
   id: string;
   workspaceId: string;
+  /** The run that started it (`run_id`, else its workspace's). */
+  runId?: string;
   runtime: string;
   /** The Flow file, relative to the workspace. */
   flowName: string;
@@ -23,6 +25,9 @@ export interface FlowRecord {
 
 export interface StartFlowParams extends Omit<FlowStartRequest, 'signal'> {
   workspaceId: string;
+  runId?: string;
+  /** Names of the request's environment that the Flow does not get (see flow-environment). */
+  environmentNotPassed?: string[];
   flowName: string;
   runtime: string;
   /** Aborts the start (the client went away). */
@@ -42,7 +47,11 @@ export class FlowStore {
     this.runtimes = runtimes;
   }
 
-  /** Starts a flow and resolves once its gateway answers; the record is listed while starting. */
+  /**
+   * Starts a flow and resolves once its gateway answers. The record is listed (and can be
+   * terminated) from the moment this is called, before the first await: callers holding a
+   * workspace's lock register the Flow inside it and wait for it outside.
+   */
   async start(params: StartFlowParams): Promise<FlowRecord> {
     const runtime = this.runtimes[params.runtime];
     if (!runtime) {
@@ -54,11 +63,12 @@ export class FlowStore {
     const onClientGone = () => cancel.abort(new Error('the client closed the request'));
     params.signal.addEventListener('abort', onClientGone, { once: true });
     const startedAtMs = performance.now();
-    const { workspaceId, flowName, runtime: runtimeName, signal: _signal, ...request } = params;
+    const { workspaceId, runId, flowName, runtime: runtimeName, signal: _signal, environmentNotPassed = [], ...request } = params;
     const starting = runtime.start({ ...request, signal: cancel.signal });
     const record: FlowRecord = {
       id: randomUUID(),
       workspaceId,
+      ...(runId ? { runId } : {}),
       runtime: runtimeName,
       flowName,
       yamlSource: params.flowYaml,
@@ -68,6 +78,7 @@ export class FlowStore {
         uses: flowName,
         runtime: runtimeName,
         environment: Object.keys(params.environment),
+        ...(environmentNotPassed.length > 0 ? { environment_not_passed: environmentNotPassed } : {}),
         timeout_ready: params.timeoutReadyMs ?? -1,
       },
       state: { status: 'starting', cancel, settled: starting.catch(() => {}) },

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { delimiter, relative } from 'node:path';
+import { basename, delimiter, relative } from 'node:path';
 import { StressError } from '../errors';
+import { processEnvironment } from './flow-environment';
 import { readFlowGateways } from './flow-gateways';
 import type { FlowRuntime, FlowRuntimeSettings, FlowStartRequest, RunningFlow, RuntimeGateway } from './flow-runtime';
 import { LogTail } from './log-tail';
@@ -45,6 +46,11 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
         cwd: request.workdir,
         env: childEnvironment(request.environment, settings.processPathPrefix),
       });
+      if (group.pid !== undefined) settings.processGroups.started(group.pid, basename(request.workdir));
+      const stopGroup = async () => {
+        await group.stop(settings.stopGraceMs);
+        if (group.pid !== undefined) settings.processGroups.stopped(group.pid);
+      };
       const logs = new LogTail(50);
       logs.follow(group.stdout);
       logs.follow(group.stderr);
@@ -55,11 +61,11 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
       if (outcome.status === 'ready') {
         return {
           gateways,
-          stop: () => group.stop(settings.stopGraceMs),
+          stop: stopGroup,
           logTail: () => logs.snapshot(),
         } satisfies RunningFlow;
       }
-      await group.stop(settings.stopGraceMs);
+      await stopGroup();
       // Let the pipes drain so the tail holds the process's last words.
       await Promise.race([streamsClosed, new Promise((resolve) => setTimeout(resolve, 1000))]);
       const logTail = logs.snapshot();
@@ -124,10 +130,9 @@ function fillTemplate(part: string, request: FlowStartRequest): string {
     .replaceAll('{workdir}', request.workdir);
 }
 
+/** The system variables a program needs, then the Flow's environment (an allow-list: see flow-environment). */
 function childEnvironment(environment: Record<string, string>, pathPrefix: string | undefined): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...environment };
-  // The agent's secret is not the Flow's business.
-  delete env.JINA_STRESS_AGENT_TOKEN;
+  const env: NodeJS.ProcessEnv = processEnvironment(environment);
   // Executors started by `jina` must find the same Python environment's tools.
   if (pathPrefix) env.PATH = [pathPrefix, env.PATH].filter(Boolean).join(delimiter);
   return env;

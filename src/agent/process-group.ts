@@ -56,16 +56,24 @@ export function spawnProcessGroup(options: ProcessGroupOptions): ProcessGroup {
   const stop = (graceMs: number) => {
     stopping ??= (async () => {
       if (pid === undefined) return;
-      signalGroup(pid, 'SIGTERM');
-      if (!(await waitUntilGone(pid, graceMs))) {
-        signalGroup(pid, 'SIGKILL');
-        await waitUntilGone(pid, 2000);
-      }
+      await stopProcessGroup(pid, graceMs);
       liveGroups.delete(pid);
     })();
     return stopping;
   };
   return { pid, stdout: child.stdout, stderr: child.stderr, exited, stop };
+}
+
+/**
+ * SIGTERM to every member of the group, SIGKILL to what is left after `graceMs`. Resolves
+ * true once no member is left. Also used for groups an earlier agent left (see
+ * reconcile-leftovers), after their identity was checked.
+ */
+export async function stopProcessGroup(pgid: number, graceMs: number): Promise<boolean> {
+  signalGroup(pgid, 'SIGTERM');
+  if (await waitUntilGone(pgid, graceMs)) return true;
+  signalGroup(pgid, 'SIGKILL');
+  return waitUntilGone(pgid, 2000);
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {

@@ -2,6 +2,8 @@ import { StressError } from '../errors';
 import type { FlowRuntime, RunningFlow } from './flow-runtime';
 import { LogTail } from './log-tail';
 
+const lateStopWaitMs = 10_000;
+
 /**
  * The in-process reference runtime from src/reference-runtime (no Python). Imported on first use so an
  * agent that only runs `process` flows never loads the simulated executors.
@@ -29,8 +31,10 @@ export function createReferenceFlowRuntime(): FlowRuntime {
       });
       const outcome = await Promise.race([starting, gaveUp]).finally(() => clearTimeout(timer));
       if (typeof outcome === 'string') {
-        // The start may still succeed later: stop whatever it brings up.
-        void starting.then((late) => late.stop(), () => {});
+        // The start may still succeed later: stop whatever it brings up, and wait for that
+        // (bounded), so a cancelled start cannot write into a workspace deleted right after.
+        const stopped = starting.then((late) => late.stop(), () => {});
+        await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, lateStopWaitMs).unref())]);
         throw new StressError('FLOW_NOT_READY', `reference flow failed to start: ${outcome}`);
       }
       const logs = new LogTail(50);

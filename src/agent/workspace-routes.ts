@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { agentHttpError } from './agent-http-error';
 import type { AgentState } from './agent-state';
 import { readUpload } from './read-upload';
+import { removeWorkspace } from './remove-workspace';
+import { parseRunId } from './run-id';
 import { sendJson } from './send-json';
-import type { Workspace } from './workspace-store';
+import { WorkspaceStore, type Workspace } from './workspace-store';
 
 /** JinaD 1.x `/workspaces`: files on disk, one folder per workspace. */
 export function registerWorkspaceRoutes(app: FastifyInstance, state: AgentState): void {
@@ -16,27 +18,35 @@ export function registerWorkspaceRoutes(app: FastifyInstance, state: AgentState)
     arguments: { files: await workspaces.files(workspace.id) },
     workdir: workspace.workdir,
     flows: flows.list().filter((flow) => flow.workspaceId === workspace.id).map((flow) => flow.id),
+    ...(workspace.runId ? { run_id: workspace.runId } : {}),
   });
 
   // Create, or with `workspace_id` add/overwrite files in that workspace (the seed's update).
   app.post('/workspaces', async (request, reply) => {
-    const upload = await readUpload(request, options.limits, workspaces.root);
+    const upload = await readUpload(request, options.limits, workspaces.root, ['files']);
+    let workspaceId: string;
+    // The staging folder goes before the answer: a client that got it finds no leftovers.
     try {
       if (upload.files.length === 0) throw agentHttpError(422, 'field required: files (at least one file)');
-      const { workspace, isNew } = await workspaces.commit(upload.files, upload.fields.workspace_id || undefined);
+      const runId = parseRunId(upload.fields.run_id, 'form field run_id');
+      const id = WorkspaceStore.chooseId(upload.fields.workspace_id || undefined);
+      const { workspace, isNew } = await state.workspaceLocks.run(id, () => workspaces.commit(upload.files, id, runId));
       const names = upload.files.map((file) => file.name).join(', ');
-      options.log(`workspace ${workspace.id} ${isNew ? 'created' : 'updated'}: ${names}`);
-      return sendJson(reply, 201, workspace.id);
+      const run = workspace.runId ? ` (run ${workspace.runId})` : '';
+      options.log(`workspace ${workspace.id}${run} ${isNew ? 'created' : 'updated'}: ${names}`);
+      workspaceId = workspace.id;
     } finally {
       await rm(upload.stagingDir, { recursive: true, force: true });
     }
+    return sendJson(reply, 201, workspaceId);
   });
 
   app.get('/workspaces', async (_request, reply) => {
     const items: Record<string, unknown> = {};
-    for (const workspace of workspaces.list()) items[workspace.id] = await describe(workspace);
+    // A workspace deleted while this answer is built is left out, not an error.
+    for (const workspace of workspaces.list()) if (workspaces.has(workspace.id)) items[workspace.id] = await describe(workspace);
     return sendJson(reply, 200, {
-      size: workspaces.list().length,
+      size: Object.keys(items).length,
       time_created: workspaces.timeCreated.toISOString(),
       time_updated: workspaces.timeUpdated.toISOString(),
       num_add: workspaces.numAdd,
@@ -49,20 +59,15 @@ export function registerWorkspaceRoutes(app: FastifyInstance, state: AgentState)
     sendJson(reply, 200, await describe(workspaces.get(request.params.id))),
   );
 
-  // Flows first: a running Flow may hold files open, and must not outlive its folder.
   app.delete<{ Params: { id: string } }>('/workspaces/:id', async (request, reply) => {
-    const { id } = workspaces.get(request.params.id);
-    await flows.terminateWorkspace(id, `workspace ${id} deleted`);
-    await workspaces.remove(id);
-    options.log(`workspace ${id} deleted`);
+    const { id } = request.params;
+    const removed = await removeWorkspace(state, id, `workspace ${id} deleted`);
+    if (removed === undefined) throw agentHttpError(404, `workspace ${id} not found`);
     return sendJson(reply, 200, null);
   });
 
   app.delete('/workspaces', async (_request, reply) => {
-    for (const { id } of workspaces.list()) {
-      await flows.terminateWorkspace(id, `workspace ${id} deleted`);
-      await workspaces.remove(id);
-    }
+    for (const { id } of workspaces.list()) await removeWorkspace(state, id, `workspace ${id} deleted`);
     return sendJson(reply, 200, null);
   });
 }

@@ -1,6 +1,7 @@
 import axios from 'axios';
 import type { GatewayProtocol } from '../gateway/gateway-client';
-import type { DaemonApi, FlowGateway, FlowInfo, StartFlowOptions, UploadFile } from './daemon-api';
+import { toGatewayProtocol } from '../gateway/protocol-names';
+import type { DaemonApi, FlowGateway, FlowInfo, RunHoldings, StartFlowOptions, UploadFile } from './daemon-api';
 import { daemonAnswerError, parseJson, type DaemonCall } from './daemon-error';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
 import { sendDaemonRequest, type DaemonRequest } from './send-daemon-request';
@@ -17,9 +18,16 @@ export interface DaemonClientOptions {
   retryBaseDelayMs?: number;
   /** Per request (default 30000). start_flow waits at least for the flow's own timeout_ready. */
   timeoutMs?: number;
+  /** Sent as `run_id` with every workspace and Flow this client creates (see the agent's runs). */
+  runId?: string;
 }
 
-const gatewayProtocols: readonly GatewayProtocol[] = ['grpc', 'websocket', 'http'];
+/**
+ * Sent with every request. A browser cannot add a header to a cross-site request without a
+ * CORS preflight, which the agent never grants, so the agent (without a token) accepts
+ * form posts only with it: a web page cannot drive the agent behind the user's back.
+ */
+const CROSS_SITE_GUARD_HEADER = 'X-Jina-Stress';
 
 /** A DaemonApi over HTTP: the project's agent, or a real JinaD 1.x. */
 export function createDaemonClient(options: DaemonClientOptions): DaemonApi {
@@ -32,7 +40,7 @@ export function createDaemonClient(options: DaemonClientOptions): DaemonApi {
   };
   const http = axios.create({
     baseURL: baseUrl,
-    headers: options.token ? { Authorization: `Bearer ${options.token}` } : {},
+    headers: { [CROSS_SITE_GUARD_HEADER]: '1', ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}) },
     // Statuses are ours to judge, and bodies are parsed here: an error body may not be JSON.
     validateStatus: () => true,
     responseType: 'text',
@@ -70,6 +78,7 @@ export function createDaemonClient(options: DaemonClientOptions): DaemonApi {
         path: '/workspaces',
       };
       const fields: Record<string, string> = workspaceId === undefined ? {} : { workspace_id: workspaceId };
+      if (options.runId) fields.run_id = options.runId;
       const text = await send({
         ...where,
         body: () => {
@@ -87,6 +96,7 @@ export function createDaemonClient(options: DaemonClientOptions): DaemonApi {
     async startFlow(flowFile: UploadFile, workspaceId: string, startOptions: StartFlowOptions = {}) {
       const where = { call: 'start_flow', method: 'POST', path: '/flows' };
       const fields: Record<string, string> = { workspace_id: workspaceId };
+      if (options.runId) fields.run_id = options.runId;
       if (startOptions.runtime) fields.runtime = startOptions.runtime;
       if (startOptions.environment) fields.environment = JSON.stringify(startOptions.environment);
       if (startOptions.timeoutReadyS !== undefined) fields.timeout_ready = String(Math.round(startOptions.timeoutReadyS * 1000));
@@ -115,7 +125,40 @@ export function createDaemonClient(options: DaemonClientOptions): DaemonApi {
       // JinaD 1.x reads `workspace` from the query string; false keeps the workspace.
       await send({ call: 'terminate_flow', method: 'DELETE', path: `/flows/${encodeURIComponent(flowId)}?workspace=false` });
     },
+
+    async renewLease(runId: string, ttlS: number) {
+      const where = { call: 'renew_lease', method: 'PUT', path: `/runs/${encodeURIComponent(runId)}/lease` };
+      const text = await send({ ...where, body: () => ({ data: { ttl_s: ttlS }, headers: { 'content-type': 'application/json' } }) });
+      const body = parseJson(text);
+      const expiresAt = isRecord(body) && typeof body.expires_at === 'string' ? new Date(body.expires_at) : undefined;
+      if (!expiresAt || Number.isNaN(expiresAt.getTime())) throw daemonAnswerError(where, 200, 'a lease with expires_at', text);
+      return { runId, expiresAt };
+    },
+
+    async deleteRun(runId: string) {
+      const where = { call: 'delete_run', method: 'DELETE', path: `/runs/${encodeURIComponent(runId)}` };
+      return toRunHoldings(runId, where, await send(where));
+    },
+
+    async getRun(runId: string) {
+      const where = { call: 'get_run', method: 'GET', path: `/runs/${encodeURIComponent(runId)}` };
+      return toRunHoldings(runId, where, await send(where));
+    },
   };
+}
+
+function toRunHoldings(runId: string, where: DaemonCall, text: string): RunHoldings {
+  const body = parseJson(text);
+  const ids = (value: unknown) => (Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : undefined);
+  const flows = isRecord(body) ? ids(body.flows) : undefined;
+  const workspaces = isRecord(body) ? ids(body.workspaces) : undefined;
+  if (!flows || !workspaces) throw daemonAnswerError(where, 200, 'a run with flows and workspaces', text);
+  const holdings: RunHoldings = { runId, flows, workspaces };
+  const lease = isRecord(body) ? body.lease : undefined;
+  if (isRecord(lease) && typeof lease.ttl_s === 'number' && typeof lease.expires_at === 'string') {
+    holdings.lease = { ttlS: lease.ttl_s, expiresAt: new Date(lease.expires_at) };
+  }
+  return holdings;
 }
 
 /** JinaD 1.x has no gateway or runtime fields; the agent adds them. */
@@ -145,7 +188,7 @@ function toFlowGateway(raw: unknown): FlowGateway | undefined {
 }
 
 function toProtocol(value: unknown): GatewayProtocol | undefined {
-  return gatewayProtocols.find((protocol) => protocol === value);
+  return typeof value === 'string' ? toGatewayProtocol(value) : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -32,8 +32,23 @@ export interface StartFlowOptions {
   timeoutReadyS?: number;
 }
 
+/** `PUT /runs/{id}/lease`'s answer. */
+export interface RunLeaseInfo {
+  runId: string;
+  expiresAt: Date;
+}
+
+/** What an agent holds for a run (`GET /runs/{id}`, `DELETE /runs/{id}`). */
+export interface RunHoldings {
+  runId: string;
+  flows: string[];
+  workspaces: string[];
+  /** `GET` only: the run's lease, if it took one. */
+  lease?: { ttlS: number; expiresAt: Date };
+}
+
 /**
- * The JinaD 1.x REST API as the steps use it. Every method rejects with a StressError
+ * The JinaD 1.x REST API as the steps use it, plus the agent's runs (not in JinaD). Every method rejects with a StressError
  * (`DAEMON_UNREACHABLE` or `DAEMON_HTTP`) naming the call, the status and the daemon's detail.
  */
 export interface DaemonApi {
@@ -44,4 +59,9 @@ export interface DaemonApi {
   startFlow(flowFile: UploadFile, workspaceId: string, options?: StartFlowOptions): Promise<string>;
   getFlow(flowId: string): Promise<FlowInfo>;
   terminateFlow(flowId: string): Promise<void>;
+  /** Takes or renews the lease of a run: if it is not renewed within `ttlS`, the agent removes what the run created. */
+  renewLease(runId: string, ttlS: number): Promise<RunLeaseInfo>;
+  /** Terminates every Flow and deletes every workspace of the run; fine when nothing is left. */
+  deleteRun(runId: string): Promise<RunHoldings>;
+  getRun(runId: string): Promise<RunHoldings>;
 }

@@ -40,18 +40,36 @@ export function daemonHttpError(where: DaemonCall, httpStatus: number, bodyText:
   });
 }
 
-/** No answer at all: refused, reset, timed out. */
+// getaddrinfo's answers: the name does not exist (ENOTFOUND, EAI_NONAME), or the resolver
+// could not say right now (EAI_AGAIN, EAI_FAIL).
+const dnsErrorCodes = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
+
+/** No answer at all: the name did not resolve, or refused, reset, timed out. */
 export function daemonUnreachableError(
   where: DaemonCall,
   baseUrl: string,
   reason: { code: string | undefined; message: string },
   attempts: number,
 ): StressError {
+  const tries = `after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  if (reason.code !== undefined && dnsErrorCodes.has(reason.code)) {
+    const host = new URL(baseUrl).hostname;
+    return new StressError(
+      'DAEMON_UNREACHABLE',
+      `${where.call}: ${where.method} ${where.path} → DNS lookup of the daemon host "${host}" failed (${reason.code}) ${tries}`,
+      {
+        hint:
+          reason.code === 'EAI_AGAIN'
+            ? 'the DNS resolver did not answer: check this machine\'s network and DNS settings, or use the daemon\'s IP address'
+            : `no such host: check the daemon host in the config (a typo?), or use its IP address`,
+        details: { ...where, code: reason.code, host, attempts },
+      },
+    );
+  }
   const isTimeout = reason.code === 'ECONNABORTED' || reason.code === 'ETIMEDOUT';
   return new StressError(
     'DAEMON_UNREACHABLE',
-    `${where.call}: ${where.method} ${where.path} → no answer from ${baseUrl}` +
-      ` after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason.message}`,
+    `${where.call}: ${where.method} ${where.path} → no answer from ${baseUrl} ${tries}: ${reason.message}`,
     {
       hint: isTimeout
         ? 'the daemon took too long: raise the timeout, or see its log for a stuck flow'

@@ -1,3 +1,4 @@
+import { expandFlowVariables, redactSubstitutions } from '../config/flow-yaml-variables';
 import { StressError } from '../errors';
 
 /**
@@ -6,11 +7,25 @@ import { StressError } from '../errors';
  */
 export class FlowIssues {
   readonly messages: string[] = [];
+  /** Variables filled in while reading (name → value): their values never appear in a message. */
+  readonly substituted = new Map<string, string>();
 
   constructor(readonly source: string) {}
 
   add(path: string, message: string): void {
     this.messages.push(`${path}: ${message}`);
+  }
+
+  /** Fills `${{ ENV.X }}` (Jina's syntax, see flow-yaml-variables) in a parsed document, reporting unset ones. */
+  expand(document: unknown, environment: Readonly<Record<string, string | undefined>>, rootPath = ''): unknown {
+    const expansion = expandFlowVariables(
+      document,
+      environment,
+      (path, name) => this.add(path || '(top)', `\${{ ENV.${name} }} is not set in the Flow's environment`),
+      rootPath,
+    );
+    for (const [name, value] of expansion.substituted) this.substituted.set(name, value);
+    return expansion.value;
   }
 
   /** Unknown keys are errors: a typo must not silently change the topology. */
@@ -66,9 +81,10 @@ export class FlowIssues {
   throwIfAny(): void {
     if (this.messages.length === 0) return;
     const count = this.messages.length === 1 ? 'a problem' : `${this.messages.length} problems`;
-    throw new StressError('FLOW_YAML', `${this.source} has ${count}:\n  ${this.messages.join('\n  ')}`, {
+    const problems = this.messages.map((message) => redactSubstitutions(message, this.substituted));
+    throw new StressError('FLOW_YAML', `${this.source} has ${count}:\n  ${problems.join('\n  ')}`, {
       hint: 'Fix the Flow YAML; the reference runtime reads Jina 3.x `executors:` and the 1.x `pods:` form.',
-      details: { source: this.source, problems: [...this.messages] },
+      details: { source: this.source, problems },
     });
   }
 }

@@ -1,8 +1,9 @@
+import { parseFlowYaml } from '../config/flow-yaml-document';
 import type { GatewayProtocol } from '../gateway/gateway-client';
+import { toGatewayProtocol } from '../gateway/protocol-names';
 import type { DocarrayVersion } from '../protocol/document';
 import { FlowIssues, isPlainObject, joinPath } from './flow-issues';
 import type { FlowSpec, GatewayListener } from './flow-spec';
-import { parseYamlDocument, resolveEnvironment } from './flow-yaml-document';
 import { readExecutorEntries } from './read-executor-entries';
 
 /** Environment variable choosing the gateway's docarray format when the YAML does not. */
@@ -35,13 +36,6 @@ const IGNORED_GATEWAY_KEYS = [
   'uvicorn_kwargs', 'proxy', 'reload', 'floating', 'stateful', 'py_modules', 'jtype', 'version',
 ] as const;
 
-const PROTOCOLS: Record<string, GatewayProtocol> = {
-  grpc: 'grpc',
-  http: 'http',
-  websocket: 'websocket',
-  websockets: 'websocket',
-};
-
 /**
  * Jina Flow YAML → FlowSpec. Reads the 3.x form (`jtype: Flow`, `with: {protocol, port}`,
  * a `gateway:` block, `executors:`) and the seed's 1.x form (`!Flow`, `pods:` as a list or
@@ -50,13 +44,18 @@ const PROTOCOLS: Record<string, GatewayProtocol> = {
  * WebSocket client; `false` selects gRPC. Every problem is reported in one FLOW_YAML error.
  */
 export function readFlowYaml(text: string, options: ReadFlowOptions): FlowSpec {
+  return readFlowYamlExpanded(text, options).spec;
+}
+
+/** As readFlowYaml, with the variables it filled in (name → value), to keep them out of later errors. */
+export function readFlowYamlExpanded(text: string, options: ReadFlowOptions): { spec: FlowSpec; substituted: Map<string, string> } {
   const issues = new FlowIssues(options.source);
-  const parsed = parseYamlDocument(text, options.source);
+  const parsed = parseFlowYaml(text, options.source);
   if (!isPlainObject(parsed)) {
     issues.add('(top)', 'expected a mapping with `jtype: Flow` and `executors:`');
     issues.throwIfAny();
   }
-  const document = resolveEnvironment(parsed, options.environment, issues) as Record<string, unknown>;
+  const document = issues.expand(parsed, options.environment) as Record<string, unknown>;
   issues.checkKeys(document, '', TOP_KEYS);
   if (document.jtype !== undefined && document.jtype !== 'Flow') {
     issues.add('jtype', `expected Flow, got ${JSON.stringify(document.jtype)}`);
@@ -84,14 +83,14 @@ export function readFlowYaml(text: string, options: ReadFlowOptions): FlowSpec {
     executors,
   };
   issues.throwIfAny();
-  return spec;
+  return { spec, substituted: issues.substituted };
 }
 
 function readListeners(gateway: Record<string, unknown>, path: string, issues: FlowIssues): GatewayListener[] {
   let protocols: GatewayProtocol[];
   if (gateway.protocol !== undefined) {
     protocols = issues.readStringList(gateway.protocol, joinPath(path, 'protocol')).flatMap((name) => {
-      const protocol = PROTOCOLS[name.toLowerCase()];
+      const protocol = toGatewayProtocol(name);
       if (!protocol) issues.add(joinPath(path, 'protocol'), `unknown protocol "${name}"; allowed: grpc, http, websocket`);
       return protocol ? [protocol] : [];
     });

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { parseFlowYaml } from '../config/flow-yaml-document';
 import type { JsonObject } from '../protocol/json-value';
 import { describeExecutors, executorClassName, isKnownExecutor } from './executors/executor-table';
 import { FlowIssues, isPlainObject } from './flow-issues';
-import { parseYamlDocument, resolveEnvironment } from './flow-yaml-document';
+import { isInsideReal, isWithin } from './workspace-path';
 
 export interface ResolvedUses {
   className: string;
@@ -43,14 +44,29 @@ export function resolveUses(value: unknown, path: string, context: UsesContext):
   return checked(executorClassName(value.trim()), {}, {}, path, issues);
 }
 
+/**
+ * Only files inside the search folders (the Flow's folder and the workspace) are read, as
+ * real paths: `/etc/x.yml`, `../../x.yml` and links out of the workspace are refused unread,
+ * so no error can show what a file elsewhere holds, or whether it exists.
+ */
 function fromFile(file: string, path: string, context: UsesContext): ResolvedUses {
-  const tried = isAbsolute(file) ? [file] : context.searchDirs.map((dir) => resolve(dir, file));
+  const roots = context.searchDirs;
+  const candidates = isAbsolute(file) ? [resolve(file)] : roots.map((dir) => resolve(dir, file));
+  const tried = candidates.filter((candidate) => roots.some((root) => isWithin(root, candidate)));
+  if (tried.length === 0) {
+    context.issues.add(path, `executor file ${file} is outside the Flow's folder and workspace; only files uploaded there are read`);
+    return { className: 'BaseExecutor', usesWith: {}, metas: {} };
+  }
   const found = tried.find((candidate) => existsSync(candidate));
   if (!found) {
     context.issues.add(path, `executor file ${file} not found; tried ${tried.join(', ')}`);
     return { className: 'BaseExecutor', usesWith: {}, metas: {} };
   }
-  const document = resolveEnvironment(parseYamlDocument(readFileSync(found, 'utf8'), found), context.environment, context.issues, found);
+  if (!roots.some((root) => isInsideReal(root, found))) {
+    context.issues.add(path, `executor file ${file} is a symbolic link out of the Flow's folder and workspace; only files uploaded there are read`);
+    return { className: 'BaseExecutor', usesWith: {}, metas: {} };
+  }
+  const document = context.issues.expand(parseFlowYaml(readFileSync(found, 'utf8'), found), context.environment, found);
   if (!isPlainObject(document)) {
     context.issues.add(path, `${found} is not a mapping with a jtype`);
     return { className: 'BaseExecutor', usesWith: {}, metas: {} };

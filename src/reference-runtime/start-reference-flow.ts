@@ -1,8 +1,10 @@
+import { redactErrorSubstitutions } from '../config/flow-yaml-variables';
 import type { GatewayProtocol } from '../gateway/gateway-client';
 import type { DocarrayVersion } from '../protocol/document';
 import type { GatewayServer } from './gateway/gateway-handler';
 import { startGatewayServer } from './gateway/start-gateway-server';
-import { readFlowYaml } from './read-flow-yaml';
+import type { FlowSpec } from './flow-spec';
+import { readFlowYamlExpanded } from './read-flow-yaml';
 import { createReferenceGatewayHandler } from './reference-gateway-handler';
 import { ReferenceFlow } from './reference-flow';
 import { executorSearchDirs } from './resolve-uses';
@@ -16,7 +18,10 @@ export interface ReferenceFlowOptions {
   workdir: string;
   /** Interface the gateway listens on (default 127.0.0.1). */
   host?: string;
-  /** Variables for `${{ ENV.X }}` and JINA_STRESS_DOCARRAY; process.env fills the gaps. */
+  /**
+   * The Flow's environment: variables for `${{ ENV.X }}` and JINA_STRESS_DOCARRAY. Only this:
+   * the process environment (the agent's, with its secrets) is never read.
+   */
   environment?: Record<string, string>;
   /** How long `stop` lets requests inside finish before cutting them off (default 3000). */
   closeGraceMs?: number;
@@ -38,12 +43,22 @@ export interface RunningReferenceFlow {
  * their workspace), and serves the Flow's protocol(s) on its port(s).
  */
 export async function startReferenceFlow(options: ReferenceFlowOptions): Promise<RunningReferenceFlow> {
-  const environment = { ...process.env, ...options.environment };
-  const spec = readFlowYaml(options.flowYaml, {
+  const environment = { ...options.environment };
+  const { spec, substituted } = readFlowYamlExpanded(options.flowYaml, {
     source: options.flowPath ?? '<inline Flow>',
     environment,
     searchDirs: executorSearchDirs(options.flowPath, options.workdir),
   });
+  try {
+    return await serveFlow(spec, options, environment);
+  } catch (error) {
+    // Executors check their `uses_with` as they start: a value filled in from the environment
+    // must not come back in the message.
+    throw redactErrorSubstitutions(error, substituted);
+  }
+}
+
+async function serveFlow(spec: FlowSpec, options: ReferenceFlowOptions, environment: Record<string, string>): Promise<RunningReferenceFlow> {
   const flow = await ReferenceFlow.start(spec, options.workdir, environment);
   const handler = createReferenceGatewayHandler(flow);
   const host = options.host ?? '127.0.0.1';

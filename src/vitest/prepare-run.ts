@@ -43,7 +43,7 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
 
   const envDaemon = daemonFromEnv();
   const needsEmbedded = plan.jobs.some((job) => !job.daemon) && !envDaemon;
-  const agent = needsEmbedded ? await startEmbeddedAgent(options.reportsDir) : undefined;
+  const agent = needsEmbedded ? await startEmbeddedAgent(options.reportsDir, plan) : undefined;
   const payload: SuitePayload = {
     plan,
     runId: createRunId(),

@@ -15,7 +15,7 @@ const token = 'cli-token-4e1d9b';
 test('`jina-stress agent` serves the API and on SIGTERM stops every flow, then exits 0', async () => {
   const agent = spawn(
     process.execPath,
-    [bin, 'agent', '--host', '127.0.0.1', '--port', '0', '--runtime', 'process', '--process-command', fixtureCommand.join(' ')],
+    [bin, 'agent', '--host', '127.0.0.1', '--port', '0', '--runtime', 'process', '--process-command', fixtureCommand.join(' '), '--pass-env', 'FIXTURE_*'],
     { env: { ...process.env, JINA_STRESS_AGENT_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

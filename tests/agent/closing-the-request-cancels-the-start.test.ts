@@ -23,7 +23,7 @@ test('a client that gives up on POST /flows takes the starting flow down with it
   const giveUp = new AbortController();
   const request = fetch(`${server.address.url}/flows`, {
     method: 'POST',
-    headers: { 'content-type': contentType },
+    headers: { 'content-type': contentType, 'x-jina-stress': '1' },
     body,
     signal: giveUp.signal,
   }).catch((error: Error) => error.name);

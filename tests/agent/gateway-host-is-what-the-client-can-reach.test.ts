@@ -3,6 +3,8 @@ import { afterEach, expect, test } from 'vitest';
 import { freePort } from './free-port';
 import { flowYaml, startTestAgent, type TestAgent } from './test-agent';
 
+// Listening beyond loopback needs a token, and with one any Host name is answered.
+const token = 'gateway-host-token-3c7e';
 let server: TestAgent | undefined;
 afterEach(async () => {
   await server?.agent.close();
@@ -11,7 +13,7 @@ afterEach(async () => {
 // node:http rather than fetch, which does not let a caller choose the Host header.
 function getJson(port: number, path: string, host: string | undefined): Promise<any> {
   return new Promise((resolve, reject) => {
-    const headers = host === undefined ? {} : { host };
+    const headers = { authorization: `Bearer ${token}`, ...(host === undefined ? {} : { host }) };
     request({ host: '127.0.0.1', port, path, headers }, (response) => {
       let text = '';
       response.on('data', (chunk) => (text += chunk));
@@ -31,17 +33,17 @@ async function gatewayHost(target: TestAgent, host?: string): Promise<string> {
 }
 
 test('listening on all interfaces, the gateway host is the host the client used to reach the agent', async () => {
-  server = await startTestAgent({ host: '0.0.0.0' });
+  server = await startTestAgent({ host: '0.0.0.0', token });
   expect(await gatewayHost(server, `stress-box.internal:${server.address.port}`)).toBe('stress-box.internal');
   expect(await gatewayHost(server, `0.0.0.0:${server.address.port}`)).toBe('127.0.0.1');
 });
 
 test('--advertise-host wins over everything', async () => {
-  server = await startTestAgent({ host: '0.0.0.0', advertiseHost: '10.1.2.3' });
+  server = await startTestAgent({ host: '0.0.0.0', advertiseHost: '10.1.2.3', token });
   expect(await gatewayHost(server, 'elsewhere')).toBe('10.1.2.3');
 });
 
 test('listening on one address, that address is the gateway host', async () => {
-  server = await startTestAgent({ host: '127.0.0.1' });
+  server = await startTestAgent({ host: '127.0.0.1', token });
   expect(await gatewayHost(server, 'elsewhere')).toBe('127.0.0.1');
 });

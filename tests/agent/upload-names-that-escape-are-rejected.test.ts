@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseUploadName } from '../../src/agent/upload-name';
-import { startTestAgent, type TestAgent } from './test-agent';
+import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent';
 
 let server: TestAgent;
 let workspaceId: string;
@@ -46,7 +46,7 @@ describe('upload filenames', () => {
     expect(readdirSync(workdir)).toEqual(['keep.yml']);
     expect(readFileSync(join(workdir, 'keep.yml'), 'utf8')).toBe('kept');
     expect(existsSync(join(dirname(server.agent.workspaceRoot), 'evil.yml'))).toBe(false);
-    expect(readdirSync(server.agent.workspaceRoot)).toEqual([workspaceId]);
+    expect(workspaceRootEntries(server.agent)).toEqual([workspaceId]);
   });
 
   test('an empty filename is refused', () => {

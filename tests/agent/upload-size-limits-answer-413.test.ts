@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestAgent, type TestAgent } from './test-agent';
+import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent';
 
 let server: TestAgent;
 let workspaceId: string;
@@ -47,6 +47,6 @@ describe('upload size limits', () => {
 
   test('rejected uploads left nothing behind', () => {
     expect(readdirSync(join(server.agent.workspaceRoot, workspaceId)).sort()).toEqual(['exact.bin', 'keep.yml']);
-    expect(readdirSync(server.agent.workspaceRoot)).toEqual([workspaceId]);
+    expect(workspaceRootEntries(server.agent)).toEqual([workspaceId]);
   });
 });

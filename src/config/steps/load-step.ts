@@ -1,21 +1,21 @@
 import { z } from 'zod';
 import type { GatewayProtocol } from '../../gateway/gateway-client';
+import { gatewayProtocolNames, type GatewayProtocolName } from '../../gateway/protocol-names';
 import { flag, jsonObject, nonNegativeInteger, oneOf, port, positiveInteger, positiveNumber, seconds, text } from '../field-schemas';
 import type { LoadStepParams } from '../plan';
 import type { StepProblemReport } from '../step-schema';
 import { namedCall } from './named-call';
 import { thresholdsSchema } from './thresholds';
 
-/** The seed's spellings and ours, to the one protocol name the gateway clients use. */
-const CLIENTS = { grpc: 'grpc', websockets: 'websocket', websocket: 'websocket', http: 'http' } as const satisfies Record<string, GatewayProtocol>;
-const CLIENT_NAMES = Object.keys(CLIENTS) as [keyof typeof CLIENTS, ...Array<keyof typeof CLIENTS>];
+/** The seed's spellings and ours (the gateway's one table), to the protocol name the gateway clients use. */
+const CLIENT_NAMES = Object.keys(gatewayProtocolNames) as [GatewayProtocolName, ...GatewayProtocolName[]];
 
 /** The seed's gateway defaults, used when a step names only one of gateway_host/gateway_port. */
 export const DEFAULT_GATEWAY_HOST = 'localhost';
 export const DEFAULT_GATEWAY_PORT = 23_456;
 
-export function toGatewayProtocol(client: keyof typeof CLIENTS): GatewayProtocol {
-  return CLIENTS[client];
+export function toGatewayProtocol(client: GatewayProtocolName): GatewayProtocol {
+  return gatewayProtocolNames[client];
 }
 
 export const clientSchema = oneOf(CLIENT_NAMES, 'Gateway protocol: grpc, websocket (the seed wrote websockets) or http.');
@@ -72,7 +72,7 @@ export function checkLoadStep(step: Readonly<Record<string, unknown>>, report: S
   if (has('max_violations') && thresholds && typeof thresholds === 'object' && (thresholds as Record<string, unknown>).max_violations !== undefined) {
     report(['max_violations'], 'max_violations is set both here and in thresholds', 'keep one of them');
   }
-  const client = typeof step.client === 'string' && step.client in CLIENTS ? CLIENTS[step.client as keyof typeof CLIENTS] : 'grpc';
+  const client = typeof step.client === 'string' && Object.hasOwn(gatewayProtocolNames, step.client) ? gatewayProtocolNames[step.client as GatewayProtocolName] : 'grpc';
   if (has('grpc_mode') && client !== 'grpc') report(['grpc_mode'], `grpc_mode applies to the grpc client, not ${client}`, 'remove grpc_mode or set client: grpc');
   if (has('websocket_framing') && client !== 'websocket') {
     report(['websocket_framing'], `websocket_framing applies to the websocket client, not ${client}`, 'remove websocket_framing or set client: websocket');

@@ -1,5 +1,5 @@
 import { ExecutorOptions } from './executor-options';
-import { indexerDirectory } from './indexer-workspace';
+import { assertStillInside, indexerDirectory } from './indexer-workspace';
 import type { ExecutorKind, SimulatedExecutor } from './simulated-executor';
 import { storedFrom } from './stored-document';
 import { VectorStore } from './vector-store';
@@ -42,7 +42,9 @@ export const keyValueIndexer = {
         return { docs };
       },
       async close() {
-        if (persist) await store.save(directory, setup.shardIndex);
+        if (!persist) return;
+        assertStillInside(setup, directory);
+        await store.save(directory, setup.shardIndex);
       },
     };
     return executor;

@@ -1,7 +1,7 @@
 import type { JinaDocument } from '../../protocol/document';
 import { embeddingVector } from './embedding-vector';
 import { ExecutorOptions } from './executor-options';
-import { indexerDirectory } from './indexer-workspace';
+import { assertStillInside, indexerDirectory } from './indexer-workspace';
 import type { ExecutorKind, SimulatedExecutor } from './simulated-executor';
 import { storedFrom, type StoredDocument } from './stored-document';
 import { topKParameter } from './top-k-parameter';
@@ -51,6 +51,7 @@ export const referenceIndexer = {
           case '/count':
             return { docs, results: { count: store.size } };
           case '/dump':
+            if (persist) assertStillInside(setup, directory);
             return (persist ? store.save(directory, setup.shardIndex) : Promise.resolve()).then(() => ({
               docs,
               results: { count: store.size },
@@ -69,7 +70,9 @@ export const referenceIndexer = {
         }
       },
       async close() {
-        if (persist) await store.save(directory, setup.shardIndex);
+        if (!persist) return;
+        assertStillInside(setup, directory);
+        await store.save(directory, setup.shardIndex);
       },
     };
     return executor;

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Tensor } from '../../protocol/document';
@@ -5,6 +6,11 @@ import { createTensor } from '../../protocol/tensor';
 import { shardOf } from '../partition-documents';
 import { ExecutorException } from './simulated-executor';
 import { storedFromJson, storedToJson, type StoredDocument } from './stored-document';
+
+// Shard files are never followed through a symbolic link: a link planted in the workspace
+// must not make the indexer read or overwrite a file elsewhere (ELOOP instead).
+const readNoFollow = constants.O_RDONLY | constants.O_NOFOLLOW;
+const writeNoFollow = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
 
 export interface ScoredRecord {
   stored: StoredDocument;
@@ -137,7 +143,7 @@ export class VectorStore {
       lines.push(storedToJson(stored, embedding));
     }
     const file = join(directory, `shard-${shardIndex}.jsonl`);
-    await writeFile(`${file}.tmp`, lines.length > 0 ? `${lines.join('\n')}\n` : '');
+    await writeFile(`${file}.tmp`, lines.length > 0 ? `${lines.join('\n')}\n` : '', { flag: writeNoFollow });
     await rename(`${file}.tmp`, file);
   }
 
@@ -148,12 +154,16 @@ export class VectorStore {
   async load(directory: string, shardIndex: number, shardCount: number): Promise<void> {
     let names: string[];
     try {
-      names = (await readdir(directory)).filter((name) => /^shard-\d+\.jsonl$/.test(name)).sort();
+      // Regular files only (readdir's entry types do not follow links).
+      names = (await readdir(directory, { withFileTypes: true }))
+        .filter((entry) => entry.isFile() && /^shard-\d+\.jsonl$/.test(entry.name))
+        .map((entry) => entry.name)
+        .sort();
     } catch {
       return;
     }
     for (const name of names) {
-      const text = await readFile(join(directory, name), 'utf8');
+      const text = await readFile(join(directory, name), { encoding: 'utf8', flag: readNoFollow });
       for (const line of text.split('\n')) {
         if (line.trim() === '') continue;
         const { stored, embedding } = storedFromJson(line);
