@@ -119,7 +119,7 @@ function createJobContext(job: JobPlan, run: RunContext, payload: SuitePayload):
   return {
     run,
     job,
-    daemon: createDaemonClient(address),
+    daemon: createDaemonClient({ ...address, runId: payload.agentRunId }),
     daemonAddress: address,
     ...(job.gateway ? { gateway: job.gateway } : {}),
     created: { workspaces: new Set(), flows: new Set() },
