@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { DryRunResult, GatewayInfo } from '../gateway/gateway-client';
 import type { DataRequest } from '../protocol/data-request';
 import { Deployment } from './deployment';
@@ -40,6 +41,8 @@ export class ReferenceFlow {
 
   static async start(spec: FlowSpec, workdir: string, environment: Readonly<Record<string, string | undefined>> = {}): Promise<ReferenceFlow> {
     const stopping = new AbortController();
+    // Every request waiting in an executor listens on it: hundreds at once under load.
+    setMaxListeners(0, stopping.signal);
     const deployments: Deployment[] = [];
     try {
       for (const executor of spec.executors) deployments.push(await Deployment.start(executor, workdir, stopping.signal));
