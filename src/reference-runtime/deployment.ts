@@ -40,9 +40,11 @@ export class Deployment {
     private readonly shards: Shard[],
     private readonly after: SimulatedExecutor | undefined,
     readonly endpoints: readonly string[],
+    private readonly stopped: AbortSignal,
   ) {}
 
-  static async start(spec: ExecutorSpec, workdir: string): Promise<Deployment> {
+  /** `stopped`: aborted when the Flow gives up on requests inside (see ReferenceFlow.close). */
+  static async start(spec: ExecutorSpec, workdir: string, stopped: AbortSignal = new AbortController().signal): Promise<Deployment> {
     const kind = findExecutorKind(spec.uses);
     const shards: Shard[] = [];
     for (let shardIndex = 0; shardIndex < spec.shards; shardIndex++) {
@@ -70,7 +72,7 @@ export class Deployment {
         })
       : undefined;
     const endpoints = spec.endpoints ?? shards[0]?.executor.endpoints ?? [DEFAULT_ENDPOINT];
-    return new Deployment(spec, shards, after, endpoints);
+    return new Deployment(spec, shards, after, endpoints, stopped);
   }
 
   get name(): string {
@@ -106,9 +108,10 @@ export class Deployment {
     }
     if (outcome.status !== 'ok' || !this.after) return outcome;
     try {
-      const reply = await this.after.process({ endpoint, docs: outcome.docs, parameters, replicaIndex: 0 });
+      const reply = await this.after.process({ endpoint, docs: outcome.docs, parameters, replicaIndex: 0, signal: this.stopped });
       return { status: 'ok', docs: reply.docs, results: outcome.results };
     } catch (error) {
+      if (this.stopped.aborted) return this.stoppedOutcome();
       return { status: 'raised', error };
     }
   }
@@ -118,6 +121,10 @@ export class Deployment {
   }
 
   private anyCounter = 0;
+
+  private stoppedOutcome(): DeploymentOutcome {
+    return { status: 'unavailable', message: `the Flow stopped before deployment ${this.name} answered` };
+  }
 
   /** The replica's runtime name, as in Jina's logs and `__results__` keys. */
   private runtimeName(shardIndex: number, replicaIndex: number): string {
@@ -129,10 +136,15 @@ export class Deployment {
     // Like Jina's pool: on an unavailable replica, retry on the next live one.
     for (let slot = shard.replicas.pick(); slot; slot = shard.replicas.pick()) {
       try {
-        const reply = await slot.run(() => shard.executor.process({ endpoint, docs, parameters, replicaIndex: slot!.index }));
+        const reply = await slot.run(() => {
+          // Queued behind a stalled request when the Flow gave up: never start.
+          if (this.stopped.aborted) throw this.stopped.reason;
+          return shard.executor.process({ endpoint, docs, parameters, replicaIndex: slot!.index, signal: this.stopped });
+        });
         if (!reply.results) return { status: 'ok', docs: reply.docs };
         return { status: 'ok', docs: reply.docs, results: { [this.runtimeName(shardIndex, slot.index)]: reply.results } };
       } catch (error) {
+        if (this.stopped.aborted) return this.stoppedOutcome();
         if (error instanceof ExecutorUnavailable) {
           slot.isAlive = false;
           continue;

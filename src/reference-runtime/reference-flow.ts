@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { DryRunResult, GatewayInfo } from '../gateway/gateway-client';
 import type { DataRequest } from '../protocol/data-request';
 import { Deployment } from './deployment';
@@ -5,6 +6,12 @@ import type { FlowSpec } from './flow-spec';
 import { buildTopology, type FlowTopology } from './flow-topology';
 import { withLegacyDocumentDefaults } from './legacy-document-defaults';
 import { routeRequest, type FlowOutcome } from './route-request';
+
+/**
+ * How long `close` lets requests already inside finish before it gives up on them. A stalled
+ * executor (a 10-minute latency) must not hold the Flow, the agent, or the run open.
+ */
+export const DEFAULT_CLOSE_GRACE_MS = 3000;
 
 /** Reported as `jina` by `/status`: the wire version it mimics, marked as not being Jina. */
 export const REFERENCE_JINA_VERSION = '3.34.0+reference';
@@ -19,25 +26,31 @@ export class ReferenceFlow {
   private areEndpointsKnown: boolean;
   private readonly inFlight = new Set<Promise<FlowOutcome>>();
   private readonly startedAt = new Date();
+  /** Requests cut off by the last `close` (still inside when its grace ran out). */
+  cutOffAtClose = 0;
 
   private constructor(
     readonly spec: FlowSpec,
     private readonly deployments: Deployment[],
     private readonly topology: FlowTopology,
     private readonly environment: Readonly<Record<string, string | undefined>>,
+    private readonly stopping: AbortController,
   ) {
     this.areEndpointsKnown = spec.docarray === 'v2';
   }
 
   static async start(spec: FlowSpec, workdir: string, environment: Readonly<Record<string, string | undefined>> = {}): Promise<ReferenceFlow> {
+    const stopping = new AbortController();
+    // Every request waiting in an executor listens on it: hundreds at once under load.
+    setMaxListeners(0, stopping.signal);
     const deployments: Deployment[] = [];
     try {
-      for (const executor of spec.executors) deployments.push(await Deployment.start(executor, workdir));
+      for (const executor of spec.executors) deployments.push(await Deployment.start(executor, workdir, stopping.signal));
     } catch (error) {
       await Promise.allSettled(deployments.map((deployment) => deployment.close()));
       throw error;
     }
-    return new ReferenceFlow(spec, deployments, buildTopology(deployments), environment);
+    return new ReferenceFlow(spec, deployments, buildTopology(deployments), environment, stopping);
   }
 
   process(request: DataRequest): Promise<FlowOutcome> {
@@ -97,12 +110,37 @@ export class ReferenceFlow {
     };
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops accepting work, lets requests already inside finish for up to `graceMs`, then
+   * aborts the rest (executors stop waiting; queued requests never start; each answers
+   * UNAVAILABLE), and persists stateful executors. Bounded whatever the executors do.
+   */
+  async close(graceMs = DEFAULT_CLOSE_GRACE_MS): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
     // Requests already inside finish before indexers write their shards.
-    await Promise.allSettled([...this.inFlight]);
+    if (!(await settlesWithin([...this.inFlight], graceMs))) {
+      this.cutOffAtClose = this.inFlight.size;
+      this.stopping.abort(new Error('the Flow is stopping'));
+      // Aborted executors settle at once; a synchronous one that ignores the signal is not
+      // waited for a second time.
+      await settlesWithin([...this.inFlight], graceMs);
+    }
     await Promise.all(this.deployments.map((deployment) => deployment.close()));
+  }
+}
+
+/** Whether every promise settled within `ms`. */
+async function settlesWithin(promises: ReadonlyArray<Promise<unknown>>, ms: number): Promise<boolean> {
+  if (promises.length === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([Promise.allSettled(promises).then(() => true as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

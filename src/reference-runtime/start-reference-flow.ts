@@ -23,13 +23,18 @@ export interface ReferenceFlowOptions {
    * the process environment (the agent's, with its secrets) is never read.
    */
   environment?: Record<string, string>;
+  /** How long `stop` lets requests inside finish before cutting them off (default 3000). */
+  closeGraceMs?: number;
 }
 
 export interface RunningReferenceFlow {
   /** One per protocol of the Flow, with the port actually bound (port 0 → a free one). */
   gateways: Array<{ protocol: GatewayProtocol; host: string; port: number }>;
   docarray: DocarrayVersion;
-  /** Closes the gateways, lets requests inside finish, then persists indexers. Idempotent. */
+  /**
+   * Closes the gateways, lets requests inside finish (bounded: `closeGraceMs`), then persists
+   * indexers. Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -74,7 +79,7 @@ async function serveFlow(spec: FlowSpec, options: ReferenceFlowOptions, environm
     stop() {
       stopping ??= (async () => {
         await Promise.allSettled(servers.map((server) => server.close()));
-        await flow.close();
+        await flow.close(options.closeGraceMs);
       })();
       return stopping;
     },

@@ -19,6 +19,8 @@ export interface EnvironmentFacts {
   configHash: string;
   runId?: string;
   targets: JobTarget[];
+  /** The run's known secrets (report/known-secrets.ts), masked in every value. */
+  knownSecrets?: readonly string[];
 }
 
 export const ENVIRONMENT_FILE = 'environment.properties';
@@ -45,7 +47,7 @@ export function describeEnvironment(facts: EnvironmentFacts): Record<string, str
     for (const [key, value] of Object.entries(info.jina)) entries[`jina.${key}`] ??= value;
     for (const [key, value] of Object.entries(info.envs)) entries[`jina.env.${key}`] ??= isSecretName(key) ? REDACTED : value;
   }
-  const secrets = secretsFromEnvironment();
+  const secrets = [...secretsFromEnvironment(), ...(facts.knownSecrets ?? [])];
   return Object.fromEntries(Object.entries(entries).map(([key, value]) => [key, redactSecrets(value, secrets)]));
 }
 

@@ -12,6 +12,8 @@ const rate = (value: number): string => value.toLocaleString('en-US', { maximumF
 export function formatStepSummary(report: StepReport): string {
   const errors = report.errors.total > 0 ? `, ${count(report.errors.total)} errors` : '';
   const violations = report.violations.count > 0 ? `, ${count(report.violations.count)} violations` : '';
+  // Sent but unanswered when the phase ended: not in `requests`, so said apart.
+  const cutOff = report.cutOff ? `, ${count(report.cutOff)} cut off in flight at the end` : '';
   const executors = report.executors.map((executor) => `${executor.executor} ${formatMs(executor.meanMs)}`).join(', ');
   const flowReady = report.timeToReadyS === undefined ? '' : `; flow ready in ${report.timeToReadyS.toFixed(1)}s`;
   const partial =
@@ -22,6 +24,6 @@ export function formatStepSummary(report: StepReport): string {
     `${count(report.requests)} req, ${count(report.docs)} docs in ${report.wallTimeS.toFixed(1)}s: ` +
     `${rate(report.docsPerSec)} docs/s, ${rate(report.qps)} QPS; ` +
     `latency p50 ${formatMs(report.latency.p50Ms)} / p95 ${formatMs(report.latency.p95Ms)} / p99 ${formatMs(report.latency.p99Ms)} ms` +
-    `${errors}${violations}${executors ? `; mean ${executors} ms` : ''}${flowReady}${partial}`
+    `${errors}${violations}${cutOff}${executors ? `; mean ${executors} ms` : ''}${flowReady}${partial}`
   );
 }

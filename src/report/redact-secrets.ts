@@ -1,3 +1,5 @@
+import { StressError } from '../errors';
+
 /**
  * Secrets must not reach logs, errors, reports or attachments. Two layers: values the caller
  * knows are secret (a webhook URL read from the environment, a daemon token) are replaced
@@ -136,4 +138,29 @@ export function secretsFromEnvironment(env: NodeJS.ProcessEnv = process.env): st
   return Object.entries(env)
     .filter(([name, value]) => isSecretName(name) && value !== undefined && value.length >= MIN_KNOWN_SECRET_LENGTH)
     .map(([, value]) => value as string);
+}
+
+/**
+ * A copy of a thrown value that is safe to hand to Vitest, Allure or a log: message, stack,
+ * hint and details redacted, the cause chain copied the same way. Other properties are left
+ * behind: library errors carry request configs, headers and bodies that Vitest would print
+ * as the "Serialized Error". A StressError stays one (same code), so categories still match.
+ */
+export function redactError(error: unknown, knownSecrets: Iterable<string | undefined> = [], depth = 0): Error {
+  const secrets = [...knownSecrets];
+  if (!(error instanceof Error)) return new Error(redactSecrets(String(error), secrets));
+  const cause = error.cause !== undefined && depth < 5 ? { cause: redactError(error.cause, secrets, depth + 1) } : {};
+  let copy: Error;
+  if (error instanceof StressError) {
+    copy = new StressError(error.code, redactSecrets(error.message, secrets), {
+      ...(error.hint !== undefined ? { hint: redactSecrets(error.hint, secrets) } : {}),
+      ...(error.details !== undefined ? { details: redactDeep(error.details, secrets) } : {}),
+      ...cause,
+    });
+  } else {
+    copy = new Error(redactSecrets(error.message, secrets), cause);
+    copy.name = error.name;
+  }
+  if (error.stack !== undefined) copy.stack = redactSecrets(error.stack, secrets);
+  return copy;
 }

@@ -1,4 +1,6 @@
 import type { StepDefinition } from './step-definition';
+import { removeOrThrow } from './remove-resource';
+import { forget } from './terminate-job-resources';
 
 export const deleteWorkspace: StepDefinition<'delete_workspace'> = {
   kind: 'delete_workspace',
@@ -13,16 +15,14 @@ export const deleteWorkspace: StepDefinition<'delete_workspace'> = {
       context.log('no workspace to delete in this job');
       return;
     }
-    // A workspace's flows go with it; forget them so teardown does not try twice.
+    // A workspace's flows go with it; stopped first so they persist, and forgotten so
+    // teardown does not try twice. One already gone (a 404) is done.
     for (const flowId of [...job.created.flows]) {
-      await job.daemon.terminateFlow(flowId);
-      job.created.flows.delete(flowId);
+      await removeOrThrow(job.daemon, { kind: 'flow', id: flowId });
+      forget(job, { kind: 'flow', id: flowId });
     }
-    job.flowId = undefined;
-    job.flowGateway = undefined;
-    await job.daemon.deleteWorkspace(workspaceId);
-    job.created.workspaces.delete(workspaceId);
-    job.workspaceId = undefined;
-    context.log(`workspace ${workspaceId} deleted`);
+    const outcome = await removeOrThrow(job.daemon, { kind: 'workspace', id: workspaceId });
+    forget(job, { kind: 'workspace', id: workspaceId });
+    context.log(outcome === 'removed' ? `workspace ${workspaceId} deleted` : `workspace ${workspaceId} was already gone from the daemon`);
   },
 };

@@ -28,6 +28,11 @@ export interface RunContext {
   /** Where upload_to_s3 put the reports, for notify_slack. */
   links: Array<{ label: string; url: string }>;
   deferredUploads: DeferredUpload[];
+  /**
+   * Values never to be written (report/known-secrets.ts): everything the run writes or
+   * prints is passed through `redactSecrets` with them.
+   */
+  knownSecrets: readonly string[];
 }
 
 /** Per-job state, passed explicitly to every step (the seed kept it in globals). */

@@ -11,6 +11,7 @@ export async function recordEnvironment(job: JobContext, gateway: Omit<GatewayTa
     configPath: plan.configPath,
     configHash: plan.configHash,
     runId,
+    knownSecrets: job.run.knownSecrets,
     targets: [
       {
         job: job.job.name,

@@ -5,6 +5,7 @@ import { runLoad } from '../load/run-load';
 import { loadStepFailure } from '../report/failure-categories';
 import { attachLoadReport } from '../report/load-attachments';
 import { formatStepSummary } from '../report/format-step-summary';
+import { redactDeep } from '../report/redact-secrets';
 import type { ErrorCounts } from '../report/step-report';
 import { chooseDocarray, probeGateway } from './probe-gateway';
 import { recordEnvironment } from './record-environment';
@@ -25,7 +26,7 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   await recordEnvironment(job, address, probe);
   const target = { ...address, docarray };
   context.log(`${method}: ${params.arrival ? 'open' : 'closed'} model against ${target.protocol}://${target.host}:${target.port}`);
-  const report = await runLoad({
+  const measured = await runLoad({
     params,
     target,
     job: job.job.name,
@@ -38,6 +39,8 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
         `${p.elapsedS.toFixed(0)}s: ${p.qps.toFixed(1)} QPS, ${p.docsPerSec.toFixed(1)} docs/s, p99 ${p.p99Ms.toFixed(1)} ms, ${p.errors} errors`,
       ),
   });
+  // Error samples carry what executors said, which may echo a credential the Flow was given.
+  const report = redactDeep(measured, job.run.knownSecrets);
   if (job.timeToReadyS !== undefined) report.timeToReadyS = job.timeToReadyS;
   job.run.reports.push(report);
   await attachLoadReport(context.attach, report);
@@ -49,7 +52,14 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   const failure = loadStepFailure(report);
   if (failure) throw failure;
   if ((report.okRequests ?? report.requests - report.errors.total) === 0) {
-    throw new StressError('STEP_FAILED', `${method}: no request succeeded (${report.requests} sent, ${report.errors.total} errors: ${describeErrors(report.errors)})`, {
+    const cutOff = report.cutOff ?? 0;
+    if (report.requests === 0 && cutOff > 0) {
+      throw new StressError('STEP_FAILED', `${method}: no request was answered: ${cutOff} sent, all still in flight when the phase ended and cut off`, {
+        hint: 'the Flow accepted the requests but did not answer within the phase: a stalled or very slow executor? the executors\' times are in the summary attachment',
+      });
+    }
+    const cutOffNote = cutOff > 0 ? `, ${cutOff} cut off in flight` : '';
+    throw new StressError('STEP_FAILED', `${method}: no request succeeded (${report.requests + cutOff} sent, ${report.errors.total} errors: ${describeErrors(report.errors)}${cutOffNote})`, {
       hint: 'is the Flow running and serving this protocol? the summary attachment has the error counts',
     });
   }
@@ -62,5 +72,7 @@ function describeErrors(errors: ErrorCounts): string {
     errors.protocol ? `${errors.protocol} protocol` : '',
     ...Object.entries(errors.statusByExecutor).map(([executor, count]) => `${count} error status from ${executor}`),
   ].filter(Boolean);
-  return parts.join(', ') || 'none';
+  const first = errors.samples?.[0];
+  const sample = first ? `; first: ${first.executor ? `${first.executor}: ` : ''}${first.message}` : '';
+  return (parts.join(', ') || 'none') + sample;
 }

@@ -1,4 +1,6 @@
 import type { StepDefinition } from './step-definition';
+import { removeOrThrow } from './remove-resource';
+import { forget } from './terminate-job-resources';
 
 export const terminateFlow: StepDefinition<'terminate_flow'> = {
   kind: 'terminate_flow',
@@ -12,10 +14,8 @@ export const terminateFlow: StepDefinition<'terminate_flow'> = {
       context.log('no flow to terminate in this job');
       return;
     }
-    await job.daemon.terminateFlow(flowId);
-    job.created.flows.delete(flowId);
-    job.flowId = undefined;
-    job.flowGateway = undefined;
-    context.log(`flow ${flowId} terminated`);
+    const outcome = await removeOrThrow(job.daemon, { kind: 'flow', id: flowId });
+    forget(job, { kind: 'flow', id: flowId });
+    context.log(outcome === 'removed' ? `flow ${flowId} terminated` : `flow ${flowId} was already gone from the daemon`);
   },
 };

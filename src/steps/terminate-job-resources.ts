@@ -1,31 +1,39 @@
 import type { JobContext } from './job-context';
+import { removeResource, type DaemonResource } from './remove-resource';
 
 /**
- * Removes every flow and workspace the job created and has not removed itself. Each removal
- * is tried even when an earlier one fails; the returned lines name what was left behind.
+ * Removes every flow and workspace the job created and has not removed itself: flows first
+ * (a workspace's deletion would stop them anyway, but a flow's own stop persists indexers).
+ * Each removal is tried even when an earlier one fails; one already gone is done. Returns a
+ * line per resource that was left behind.
  */
 export async function terminateJobResources(context: JobContext): Promise<string[]> {
   const leftBehind: string[] = [];
-  for (const flowId of [...context.created.flows]) {
-    try {
-      await context.daemon.terminateFlow(flowId);
-      context.created.flows.delete(flowId);
-      if (context.flowId === flowId) {
-        context.flowId = undefined;
-        context.flowGateway = undefined;
-      }
-    } catch (error) {
-      leftBehind.push(`flow ${flowId}: ${error instanceof Error ? error.message : String(error)}`);
+  const resources: DaemonResource[] = [
+    ...[...context.created.flows].map((id) => ({ kind: 'flow' as const, id })),
+    ...[...context.created.workspaces].map((id) => ({ kind: 'workspace' as const, id })),
+  ];
+  for (const resource of resources) {
+    const outcome = await removeResource(context.daemon, resource);
+    if (outcome.status === 'failed') {
+      leftBehind.push(`${resource.kind} ${resource.id}: ${outcome.message}`);
+      continue;
     }
-  }
-  for (const workspaceId of [...context.created.workspaces]) {
-    try {
-      await context.daemon.deleteWorkspace(workspaceId);
-      context.created.workspaces.delete(workspaceId);
-      if (context.workspaceId === workspaceId) context.workspaceId = undefined;
-    } catch (error) {
-      leftBehind.push(`workspace ${workspaceId}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    forget(context, resource);
   }
   return leftBehind;
+}
+
+/** The job no longer holds `resource`: teardown and later steps do not try it again. */
+export function forget(context: JobContext, resource: DaemonResource): void {
+  if (resource.kind === 'flow') {
+    context.created.flows.delete(resource.id);
+    if (context.flowId === resource.id) {
+      context.flowId = undefined;
+      context.flowGateway = undefined;
+    }
+    return;
+  }
+  context.created.workspaces.delete(resource.id);
+  if (context.workspaceId === resource.id) context.workspaceId = undefined;
 }

@@ -1,23 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { StartFlowParams, WorkspaceStepParams } from '../config/plan';
-import { renderFlowFile, renderWorkspaceFiles } from '../config/template-rendering';
+import { decodeTemplateText } from '../config/mustache-template';
+import { MAX_TEMPLATE_BYTES, renderFlowFile, renderWorkspaceFiles } from '../config/template-rendering';
 import type { UploadFile } from '../daemon/daemon-api';
+import { redactSecrets } from '../report/redact-secrets';
 import type { JobContext } from './job-context';
 
-/** Rendered copies live under reports/rendered/<run>/<job>/<step>: inspectable, originals untouched. */
-function renderDir(job: JobContext, stepName: string): string {
+/**
+ * Two copies of each rendered file. The daemon needs the real values, so what is uploaded is
+ * rendered into a private folder of this process (0700, removed when it exits), never under
+ * reports/ (which upload_to_s3 ships). For people, a copy with every known secret masked goes
+ * to reports/rendered/<run>/<job>/<step>: inspectable, originals untouched.
+ */
+function maskedDir(job: JobContext, stepName: string): string {
   return join(job.run.reportsDir, 'rendered', job.run.runId, safeSegment(job.job.name), safeSegment(stepName));
+}
+
+let privateRoot: string | undefined;
+
+function privateDir(job: JobContext, stepName: string): string {
+  if (!privateRoot) {
+    const root = mkdtempSync(join(tmpdir(), 'jina-stress-uploads-'));
+    privateRoot = root;
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  }
+  return join(privateRoot, safeSegment(job.job.name), safeSegment(stepName));
 }
 
 /** Workspace files after `{{ VAR }}` rendering, named for upload by their base name (the seed's way). */
 export async function prepareWorkspaceUploads(job: JobContext, stepName: string, params: WorkspaceStepParams): Promise<UploadFile[]> {
-  const rendered = await renderWorkspaceFiles(params, renderDir(job, stepName));
+  const rendered = await renderWorkspaceFiles(params, privateDir(job, stepName));
+  await writeMaskedCopies(rendered, maskedDir(job, stepName), job.run.knownSecrets);
   return rendered.map((path) => ({ path, name: basename(path) }));
 }
 
 export async function prepareFlowUpload(job: JobContext, stepName: string, params: StartFlowParams): Promise<UploadFile> {
-  const path = await renderFlowFile(params, renderDir(job, stepName));
+  const path = await renderFlowFile(params, privateDir(job, stepName));
+  await writeMaskedCopies([path], maskedDir(job, stepName), job.run.knownSecrets);
   return { path, name: basename(path) };
+}
+
+/** Text files only: binaries were uploaded as they are (not rendered), so there is nothing to inspect. */
+async function writeMaskedCopies(paths: readonly string[], outDir: string, secrets: readonly string[]): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  for (const path of paths) {
+    if ((await stat(path)).size > MAX_TEMPLATE_BYTES) continue;
+    const text = decodeTemplateText(await readFile(path));
+    if (text !== undefined) await writeFile(join(outDir, basename(path)), redactSecrets(text, secrets));
+  }
 }
 
 function safeSegment(name: string): string {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -10,6 +11,9 @@ import { selectSteps } from './select-steps';
 import { startEmbeddedAgent } from './start-embedded-agent';
 import type { SuitePayload } from './suite-payload';
 import { createRunId } from './create-run-id';
+import { distinctDaemons, holdRunLeases } from './hold-run-leases';
+import { describeRemovals, removeLeftovers, removeLeftoversNow } from './remove-leftovers';
+import { stopRunOnInterrupt } from './stop-run-on-interrupt';
 
 /**
  * Runs once in Vitest's main process before any step (global-setup.ts loads it): validates
@@ -43,15 +47,33 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
   const envDaemon = daemonFromEnv();
   const needsEmbedded = plan.jobs.some((job) => !job.daemon) && !envDaemon;
   const agent = needsEmbedded ? await startEmbeddedAgent(options.reportsDir, plan) : undefined;
+  const runId = createRunId();
   const payload: SuitePayload = {
     plan,
-    runId: createRunId(),
+    runId,
+    agentRunId: `${runId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100)}.${randomBytes(4).toString('hex')}`,
     reportsDir: options.reportsDir,
     ...(agent ? { embeddedDaemon: agent.address } : {}),
     ...(envDaemon ? { envDaemon } : {}),
   };
   project.provide('jinaStress', payload);
+
+  // This process outlives the suite worker: it owns the run's resources on every daemon.
+  const daemons = distinctDaemons(plan.jobs.map((job) => job.daemon ?? envDaemon ?? agent?.address));
+  const leases = holdRunLeases(payload.agentRunId, daemons, (line) => console.error(line));
+  const interrupts = stopRunOnInterrupt({
+    // Forced down: nothing async runs any more. The embedded agent lives in this process (it
+    // could not answer while this waits) and goes with it: its exit hook kills its Flows.
+    onForce: () =>
+      removeLeftoversNow({ runId: payload.agentRunId, daemons: daemons.filter((daemon) => daemon !== agent?.address) }),
+  });
   return async () => {
+    interrupts.dispose();
+    leases.stop();
+    // After the jobs' own teardown this usually finds nothing; after a worker died, it is
+    // what removes the Flows and workspaces the worker could not.
+    const removals = await removeLeftovers({ runId: payload.agentRunId, daemons });
+    for (const line of describeRemovals(removals)) console.error(`jina-stress: ${line}`);
     await agent?.close();
   };
 }

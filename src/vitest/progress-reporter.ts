@@ -1,7 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
+import { knownSecretsOf } from '../report/known-secrets';
+import { redactSecrets } from '../report/redact-secrets';
 import type { StepTaskMeta } from './build-suites';
+import { PAYLOAD_KEY, type SuitePayload } from './suite-payload';
 
 interface Annotation {
   type: string;
@@ -32,6 +35,7 @@ export interface ProgressReporterOptions {
  */
 export default class ProgressReporter implements Reporter {
   private vitest: Vitest | undefined;
+  private secrets: readonly string[] | undefined;
 
   constructor(private readonly options: ProgressReporterOptions = {}) {}
 
@@ -42,7 +46,21 @@ export default class ProgressReporter implements Reporter {
   onTestCaseAnnotate(testCase: TestCase, annotation: Annotation): void {
     if (!['progress', 'log', 'skipped'].includes(annotation.type)) return;
     const where = `${jobOf(testCase)} › ${testCase.name}`;
-    this.vitest?.logger.log(`  ${annotation.type === 'progress' ? '⏱' : '·'} [${where}] ${annotation.message}`);
+    this.vitest?.logger.log(this.redact(`  ${annotation.type === 'progress' ? '⏱' : '·'} [${where}] ${annotation.message}`));
+  }
+
+  /**
+   * The worker redacts what it sends; this is the second layer, for what Vitest adds (error
+   * messages it built) and for anything a step forgot. Secrets come from the plan global
+   * setup provided, read once the run is known.
+   */
+  private redact(text: string): string {
+    if (!this.secrets) {
+      const payload = this.vitest?.getRootProject().getProvidedContext()[PAYLOAD_KEY] as SuitePayload | undefined;
+      if (!payload) return redactSecrets(text);
+      this.secrets = knownSecretsOf(payload.plan);
+    }
+    return redactSecrets(text, this.secrets);
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
@@ -53,10 +71,10 @@ export default class ProgressReporter implements Reporter {
       ...record.summaries.map((summary) => `      ${summary}`),
       ...(record.skipReason ? [`      ${record.skipReason}`] : []),
     ]);
-    this.vitest?.logger.log(['', ' jina-stress steps', ...lines, ''].join('\n'));
+    this.vitest?.logger.log(this.redact(['', ' jina-stress steps', ...lines, ''].join('\n')));
     if (this.options.reportsDir) {
       mkdirSync(this.options.reportsDir, { recursive: true });
-      writeFileSync(join(this.options.reportsDir, 'steps.json'), `${JSON.stringify(records, null, 2)}\n`);
+      writeFileSync(join(this.options.reportsDir, 'steps.json'), this.redact(`${JSON.stringify(records, null, 2)}\n`));
     }
   }
 }
@@ -70,7 +88,8 @@ function recordOf(testCase: TestCase): StepRecord {
     job: jobOf(testCase),
     step: testCase.name,
     ...(meta.jinaStress ? { kind: meta.jinaStress.kind } : {}),
-    state: result.state,
+    // Cancelled mid-step (Ctrl+C, SIGTERM): not a failure of the target, and the numbers are partial.
+    state: meta.jinaStress?.interrupted ? 'interrupted' : result.state,
     ...(diagnostic ? { durationMs: Math.round(diagnostic.duration) } : {}),
     ...(result.state === 'failed' && result.errors?.[0] ? { error: result.errors[0].message } : {}),
     ...(skip ? { skipReason: skip.message } : {}),
@@ -83,5 +102,5 @@ function jobOf(testCase: TestCase): string {
 }
 
 function symbolOf(state: string): string {
-  return state === 'passed' ? '✓' : state === 'failed' ? '✗' : '↓';
+  return state === 'passed' ? '✓' : state === 'failed' ? '✗' : state === 'interrupted' ? '⊘' : '↓';
 }

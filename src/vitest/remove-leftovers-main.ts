@@ -1,12 +1,10 @@
-// Entry of the detached process started on Ctrl+C (see install-interrupt-cleanup.ts): reads
-// the leftovers from stdin, removes them, and writes what happened next to the reports.
-import { appendFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+// Entry of the child process the main process runs, and waits for, when a run is forced down
+// (stop-run-on-interrupt.ts): the main process cannot await HTTP calls in a signal handler
+// that must end the process, so it runs this synchronously. Daemon addresses (tokens included)
+// arrive on stdin, never in argv or the environment (both readable in /proc).
 import { text } from 'node:stream/consumers';
-import { removeLeftovers, type LeftoverResources } from './remove-leftovers';
+import { describeRemovals, removeLeftovers, type RunLeftovers } from './remove-leftovers';
 
-const reportsDir = process.env.JINA_STRESS_REPORTS_DIR ?? 'reports';
-const leftovers = JSON.parse(await text(process.stdin)) as LeftoverResources[];
-const lines = await removeLeftovers(leftovers);
-await mkdir(reportsDir, { recursive: true });
-await appendFile(join(reportsDir, 'interrupt-cleanup.log'), `${new Date().toISOString()}\n${lines.map((line) => `  ${line}`).join('\n')}\n`);
+const leftovers = JSON.parse(await text(process.stdin)) as RunLeftovers;
+const lines = describeRemovals(await removeLeftovers(leftovers, 5000));
+for (const line of lines) process.stderr.write(`jina-stress: ${line}\n`);

@@ -30,16 +30,13 @@ export async function startEmbeddedAgent(_reportsDir: string, plan?: Plan): Prom
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       await agent.close();
       await rm(workspaceRoot, { recursive: true, force: true });
     })());
-  const onSignal = () => void close();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  // Vitest exits 1 ms after Ctrl+C, before close() gets far: the agent's own exit hook kills
-  // its Flow process groups, and this removes the workspaces folder, synchronously.
+  // On Ctrl+C the run stops in order and global teardown closes the agent (see
+  // stop-run-on-interrupt.ts). When the process ends without that (a forced stop), the
+  // agent's own exit hook kills its Flow process groups and this removes the workspaces
+  // folder, synchronously.
   process.once('exit', () => rmSync(workspaceRoot, { recursive: true, force: true }));
   return { address: { host, port, token }, close };
 }

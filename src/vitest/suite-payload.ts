@@ -4,6 +4,11 @@ import type { DaemonAddress, Plan } from '../config/plan';
 export interface SuitePayload {
   plan: Plan;
   runId: string;
+  /**
+   * What everything this run creates on an agent is tagged with (`run_id`), unique to this
+   * `vitest run` even when runs share a TFID: the main process leases it and removes by it.
+   */
+  agentRunId: string;
   reportsDir: string;
   /** The embedded agent, for jobs that name no daemon. */
   embeddedDaemon?: DaemonAddress;

@@ -17,4 +17,10 @@ describe('formatStepSummary', () => {
     const report = { ...buildSampleStepReport(), stoppedBy: 'signal' as const };
     expect(formatStepSummary(report)).toMatch(/ \[partial: stopped by signal\]$/);
   });
+
+  it('counts requests still in flight at the end apart from answered ones', () => {
+    const report = { ...buildSampleStepReport(), cutOff: 4 };
+    expect(formatStepSummary(report)).toMatch(new RegExp(`^${report.requests} req, .*, 4 cut off in flight at the end; mean `));
+    expect(formatStepSummary({ ...report, cutOff: 0 })).not.toContain('cut off');
+  });
 });

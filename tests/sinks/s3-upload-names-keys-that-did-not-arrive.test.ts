@@ -88,8 +88,12 @@ describe('S3 upload failures', () => {
   it('a store that goes away mid-upload: the result names the keys that did not arrive, promptly', async () => {
     let killed: Promise<void> | undefined;
     const startedAt = performance.now();
+    // Ground truth for "promptly": the client's own request timeout. A dead store must be
+    // noticed from the connection failing, not from a request timing out.
+    const requestTimeoutMs = 20_000;
     const result = await uploadDirectory({
       ...store.connection,
+      requestTimeoutMs,
       bucket: BUCKET,
       directory: dir,
       prefix: 'run-8',
@@ -100,7 +104,7 @@ describe('S3 upload failures', () => {
     });
     await killed;
     expect(killed).toBeDefined();
-    expect(performance.now() - startedAt).toBeLessThan(20_000);
+    expect(performance.now() - startedAt).toBeLessThan(requestTimeoutMs);
     expect(result.status).toBe('incomplete');
     if (result.status !== 'incomplete') return;
     const missingKeys = result.missing.map((object) => object.key);
@@ -117,7 +121,9 @@ describe('S3 upload failures', () => {
       const connection = { ...store.connection, endpoint: proxy.endpoint };
       const result = await uploadDirectory({ ...connection, bucket: BUCKET, directory: dir, prefix: 'run-9', concurrency: 1 });
       expect(proxy.rejected()).toBe(3);
-      expect(result.status).toBe('complete');
+      // Seen once as `incomplete` on a loaded machine and not reproduced since (5 runs beside a
+      // CPU hog): the result names each missing key with its reason, so a recurrence says why.
+      expect(result.status, JSON.stringify(result)).toBe('complete');
       const back = join(dir, 'back');
       const download = await downloadFromS3({ ...connection, bucket: BUCKET, key: 'run-9/', localDirectory: back });
       expect(download.status).toBe('complete');

@@ -36,7 +36,7 @@ export const faultExecutor = {
 
     return {
       endpoints: [DEFAULT_ENDPOINT],
-      async process({ endpoint, docs, replicaIndex }) {
+      async process({ endpoint, docs, replicaIndex, signal }) {
         if (failOn.length > 0 && !failOn.includes(endpoint)) return { docs };
         const count = (served.get(replicaIndex) ?? 0) + 1;
         served.set(replicaIndex, count);
@@ -44,7 +44,7 @@ export const faultExecutor = {
           throw new ExecutorUnavailable(`replica ${replicaIndex} of ${setup.deployment} crashed after ${crashAfter} requests`);
         }
         const delayMs = latency(random);
-        if (delayMs > 0) await sleep(delayMs);
+        if (delayMs > 0) await sleep(delayMs, undefined, { signal });
         if (errorRate > 0 && random.next() < errorRate) throw new ExecutorException(errorName, [errorMessage]);
         return { docs };
       },

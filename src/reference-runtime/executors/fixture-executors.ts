@@ -66,9 +66,9 @@ export const stressSlow = {
     const sleepMs = new ExecutorOptions(setup).number('sleep_ms', 100, { min: 0 });
     return {
       endpoints: [DEFAULT_ENDPOINT],
-      async process({ docs, parameters }) {
+      async process({ docs, parameters, signal }) {
         const ms = typeof parameters.sleep_ms === 'number' ? parameters.sleep_ms : sleepMs;
-        if (ms > 0) await sleep(ms);
+        if (ms > 0) await sleep(ms, undefined, { signal });
         return { docs };
       },
     };

@@ -12,6 +12,11 @@ export interface ExecutorRequest {
   parameters: JsonObject;
   /** Which replica serves the call (a replica is one concurrency slot). */
   replicaIndex: number;
+  /**
+   * Aborted when the Flow stops and its grace for requests inside has run out: an executor
+   * that waits (latency, sleeps) must stop waiting, or a stalled request holds the process.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ExecutorReply {
@@ -67,7 +72,7 @@ export class ExecutorException extends Error {
   }
 }
 
-/** The replica's process is gone: the gateway sees UNAVAILABLE, as after a crash. */
+/** The replica's process is gone (or the Flow stopped under it): the gateway sees UNAVAILABLE, as after a crash. */
 export class ExecutorUnavailable extends Error {
   constructor(message: string) {
     super(message);

@@ -5,6 +5,10 @@ export interface ExternalAgent {
   port: number;
   /** Ids of the flows and workspaces the agent still holds, read over its REST API. */
   holdings(): Promise<{ flows: string[]; workspaces: string[] }>;
+  /** The `run_id` each held flow and workspace carries (absent: none). */
+  runIdsHeld(): Promise<Array<string | undefined>>;
+  /** `GET /runs/{id}`: the run's lease and what it holds. */
+  run(runId: string): Promise<{ lease: { ttl_s: number; expires_at: string } | null; flows: string[]; workspaces: string[] }>;
   close(): Promise<void>;
 }
 
@@ -12,15 +16,17 @@ export interface ExternalAgent {
 export async function startExternalAgent(): Promise<ExternalAgent> {
   const agent = createAgent({ host: '127.0.0.1', port: 0 });
   const { host, port, url } = await agent.listen();
-  const list = async (path: string) => {
+  const items = async (path: string) => {
     const response = await fetch(`${url}${path}`);
-    const body = (await response.json()) as { items: Record<string, unknown> };
-    return Object.keys(body.items);
+    const body = (await response.json()) as { items: Record<string, { run_id?: string }> };
+    return body.items;
   };
   return {
     host,
     port,
-    holdings: async () => ({ flows: await list('/flows'), workspaces: await list('/workspaces') }),
+    holdings: async () => ({ flows: Object.keys(await items('/flows')), workspaces: Object.keys(await items('/workspaces')) }),
+    runIdsHeld: async () => [...Object.values(await items('/flows')), ...Object.values(await items('/workspaces'))].map((item) => item.run_id),
+    run: async (runId) => (await fetch(`${url}/runs/${encodeURIComponent(runId)}`)).json() as never,
     close: () => agent.close(),
   };
 }

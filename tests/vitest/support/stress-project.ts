@@ -17,8 +17,16 @@ export interface StressRun {
 export interface StressProject {
   dir: string;
   reportsDir: string;
-  run(args?: string[], options?: { env?: Record<string, string>; onOutput?: (chunk: string, child: { pid: number | undefined }) => void }): Promise<StressRun>;
+  run(args?: string[], options?: RunOptions): Promise<StressRun>;
   remove(): Promise<void>;
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  /** `child.pid` leads the run's own process group: `-pid` signals all of it. */
+  onOutput?: (chunk: string, child: { pid: number | undefined }) => void;
+  /** Start it as users do, `npx vitest run` (npm, a shell, then Vitest), not node directly. */
+  viaNpx?: boolean;
 }
 
 /**
@@ -52,11 +60,14 @@ function runVitest(
   dir: string,
   reportsDir: string,
   args: string[],
-  options: { env?: Record<string, string>; onOutput?: (chunk: string, child: { pid: number | undefined }) => void },
+  options: RunOptions,
 ): Promise<StressRun> {
   return new Promise((resolvePromise, reject) => {
     rmSync(join(reportsDir, 'steps.json'), { force: true });
-    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run', ...args], {
+    const [command, commandArgs] = options.viaNpx
+      ? ['npx', ['vitest', 'run', ...args]]
+      : [process.execPath, [join(repoRoot, 'node_modules/vitest/vitest.mjs'), 'run', ...args]];
+    const child = spawn(command, commandArgs, {
       cwd: dir,
       env: { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1', STRESS_CONFIG: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
