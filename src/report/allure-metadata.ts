@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { ArrivalModel, LoadStepParams, StepPlan } from '../config/plan';
-import type { StepReport } from './step-report';
+import type { LoadResult } from '../load/load-result';
 
 export interface AllureLabel {
   name: 'parentSuite' | 'suite' | 'feature' | 'story' | 'tag';
@@ -93,7 +93,7 @@ export function describeStepForAllure(configPath: string, job: string, step: Ste
 }
 
 /** The same for a finished load step, from its report alone, parent suite and suite included. */
-export function describeReportForAllure(configPath: string, report: StepReport): AllureMetadata {
+export function describeReportForAllure(configPath: string, report: LoadResult): AllureMetadata {
   return {
     labels: labelsFor(configPath, report.job, report.method, report.step, true),
     parameters: describeLoadParameters(report.config),

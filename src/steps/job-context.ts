@@ -1,6 +1,6 @@
 import type { DaemonAddress, GatewayAddress, JobPlan, Plan } from '../config/plan';
 import type { DaemonApi, FlowGateway } from '../daemon/daemon-api';
-import type { StepReport } from '../report/step-report';
+import type { LoadResult } from '../load/load-result';
 
 /**
  * An upload the plugin finishes after the run: the Allure results (written only when the run
@@ -22,7 +22,7 @@ export interface RunContext {
   /** Absolute path of `reports/` for this run. */
   reportsDir: string;
   /** Load step reports of the whole run, in order, for collect_stats. */
-  reports: StepReport[];
+  reports: LoadResult[];
   /** Step failures (name → message) so far, for notify_slack. */
   failures: Array<{ job: string; step: string; message: string }>;
   /** Where upload_to_s3 put the reports, for notify_slack. */

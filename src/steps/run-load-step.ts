@@ -1,11 +1,9 @@
 import { resolve } from 'node:path';
 import type { LoadStepParams } from '../config/plan';
-import { StressError } from '../errors';
 import { runLoad } from '../load/run-load';
-import { loadStepFailure } from '../report/failure-categories';
+import { judgeLoadStep } from '../load/judge-load-step';
 import { attachLoadReport } from '../report/load-attachments';
 import { formatStepSummary } from '../report/format-step-summary';
-import type { ErrorCounts } from '../report/step-report';
 import { chooseDocarray, probeGateway } from './probe-gateway';
 import { recordEnvironment } from './record-environment';
 import { resolveGatewayTarget } from './resolve-gateway-target';
@@ -13,8 +11,8 @@ import type { StepContext } from './step-definition';
 
 /**
  * The body of `index` and `query`: find the gateway, run the phase, keep the report, then
- * judge it (thresholds, check violations, nothing succeeded). The report is kept and attached
- * before judging, so a failing step still leaves its numbers behind.
+ * judge it (judgeLoadStep). The report is kept and attached before judging, so a failing step
+ * still leaves its numbers behind.
  */
 export async function runLoadStep(context: StepContext, method: 'index' | 'query', params: LoadStepParams): Promise<void> {
   const { job } = context;
@@ -32,35 +30,17 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
     step: context.step.name,
     method,
     context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers') },
+    ...(job.timeToReadyS !== undefined ? { timeToReadyS: job.timeToReadyS } : {}),
     signal: context.signal,
     onProgress: (p) =>
       context.progress(
         `${p.elapsedS.toFixed(0)}s: ${p.qps.toFixed(1)} QPS, ${p.docsPerSec.toFixed(1)} docs/s, p99 ${p.p99Ms.toFixed(1)} ms, ${p.errors} errors`,
       ),
   });
-  if (job.timeToReadyS !== undefined) report.timeToReadyS = job.timeToReadyS;
   job.run.reports.push(report);
   await attachLoadReport(context.attach, report);
   context.log(formatStepSummary(report));
 
-  if (report.stoppedBy === 'signal') {
-    throw new StressError('STEP_FAILED', `${method} was interrupted after ${report.wallTimeS.toFixed(1)}s; the partial report is attached`);
-  }
-  const failure = loadStepFailure(report);
-  if (failure) throw failure;
-  if ((report.okRequests ?? report.requests - report.errors.total) === 0) {
-    throw new StressError('STEP_FAILED', `${method}: no request succeeded (${report.requests} sent, ${report.errors.total} errors: ${describeErrors(report.errors)})`, {
-      hint: 'is the Flow running and serving this protocol? the summary attachment has the error counts',
-    });
-  }
-}
-
-function describeErrors(errors: ErrorCounts): string {
-  const parts = [
-    errors.connection ? `${errors.connection} connection` : '',
-    errors.timeout ? `${errors.timeout} timeout` : '',
-    errors.protocol ? `${errors.protocol} protocol` : '',
-    ...Object.entries(errors.statusByExecutor).map(([executor, count]) => `${count} error status from ${executor}`),
-  ].filter(Boolean);
-  return parts.join(', ') || 'none';
+  const verdict = judgeLoadStep(report);
+  if (verdict.status === 'failed') throw verdict.failure;
 }

@@ -9,7 +9,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StepReport } from '../../src/report/step-report';
+import type { LoadResult } from '../../src/load/load-result';
 import { createS3Client } from '../../src/sinks/s3-connection';
 import type { SlackMessage } from '../../src/sinks/slack-message';
 import { serveDirectory } from '../report/serve-directory';
@@ -177,7 +177,7 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
 
   it('leaves Allure attachments for each load step that open and parse', async () => {
     for (const step of ['index', 'query'] as const) {
-      const summary = JSON.parse(await readAttachment(step, 'summary.json')) as StepReport;
+      const summary = JSON.parse(await readAttachment(step, 'summary.json')) as LoadResult;
       expect(summary).toMatchObject({ job: JOB, step, method: step, model: 'closed', stoppedBy: 'deadline', errors: { total: 0 }, violations: { count: 0 } });
       expect(summary.config).toMatchObject({ client: 'grpc', numClients: 4, requestSize: 10, executionTimeS: LOAD_SECONDS });
       expect(summary.requests).toBeGreaterThan(0);

@@ -1,14 +1,14 @@
 import { afterEach, expect, test } from 'vitest';
 import type { LoadStepParams } from '../../src/config/plan';
 import { runLoad } from '../../src/load/run-load';
-import type { StepReport } from '../../src/report/step-report';
+import type { LoadResult } from '../../src/load/load-result';
 import { loadParams } from './support/load-params';
 import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
 
 let target: ReferenceTarget | undefined;
 afterEach(() => target?.stop());
 
-async function run(flowYaml: string, params: Partial<LoadStepParams>, during?: (target: ReferenceTarget) => Promise<void>): Promise<StepReport> {
+async function run(flowYaml: string, params: Partial<LoadStepParams>, during?: (target: ReferenceTarget) => Promise<void>): Promise<LoadResult> {
   target = await startReferenceTarget(flowYaml);
   const [report] = await Promise.all([
     runLoad({

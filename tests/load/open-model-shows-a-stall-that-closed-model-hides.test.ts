@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from 'vitest';
 import type { LoadStepParams } from '../../src/config/plan';
 import { runLoad } from '../../src/load/run-load';
-import type { StepReport } from '../../src/report/step-report';
+import type { LoadResult } from '../../src/load/load-result';
 import { loadParams } from './support/load-params';
 import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
 
@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 /** A 4 s phase against a 10 ms executor whose whole process freezes for 1 s at t = 1.5 s. */
-async function runThroughStall(params: Partial<LoadStepParams>): Promise<StepReport> {
+async function runThroughStall(params: Partial<LoadStepParams>): Promise<LoadResult> {
   const running = await startReferenceTarget(faultFlow('work', '{latency_ms: 10}').replace('uses: FaultExecutor', 'uses: FaultExecutor, replicas: 8'));
   targets.push(running);
   const [report] = await Promise.all([
