@@ -11,7 +11,7 @@ export interface ReportAttachment {
   body: string;
 }
 
-/** Matches StepContext.attach, declared here so report/ does not depend on steps/. */
+/** An attach function such as attachToAllure: name, content type, body. */
 export type AttachFunction = (name: string, contentType: string, body: string | Uint8Array) => Promise<void>;
 
 /**

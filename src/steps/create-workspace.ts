@@ -12,5 +12,6 @@ export const createWorkspace: StepDefinition<'create_workspace'> = {
     context.job.workspaceId = id;
     context.job.created.workspaces.add(id);
     context.log(`workspace ${id} created with ${files.length} file(s): ${files.map((f) => f.name).join(', ')}`);
+    return {};
   },
 };

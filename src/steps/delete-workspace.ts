@@ -11,18 +11,18 @@ export const deleteWorkspace: StepDefinition<'delete_workspace'> = {
     if (!workspaceId) {
       // After a failure before create_workspace there is nothing to delete: not an error.
       context.log('no workspace to delete in this job');
-      return;
+      return {};
     }
     // A workspace's flows go with it; forget them so teardown does not try twice.
     for (const flowId of [...job.created.flows]) {
       await job.daemon.terminateFlow(flowId);
       job.created.flows.delete(flowId);
     }
-    job.flowId = undefined;
-    job.flowGateway = undefined;
+    job.flow = undefined;
     await job.daemon.deleteWorkspace(workspaceId);
     job.created.workspaces.delete(workspaceId);
     job.workspaceId = undefined;
     context.log(`workspace ${workspaceId} deleted`);
+    return {};
   },
 };

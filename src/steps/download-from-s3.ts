@@ -21,5 +21,6 @@ export const downloadFromS3: StepDefinition<'download_from_s3'> = {
     }
     const failure = downloadFailure(result);
     if (failure) throw failure;
+    return {};
   },
 };

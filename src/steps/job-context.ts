@@ -1,18 +1,6 @@
 import type { DaemonAddress, GatewayAddress, JobPlan, Plan } from '../config/plan';
 import type { DaemonApi, FlowGateway } from '../daemon/daemon-api';
-import type { LoadResult } from '../load/load-result';
-
-/**
- * An upload the plugin finishes after the run: the Allure results (written only when the run
- * ends) and the HTML report made from them, into `<prefix>/allure-results` and
- * `<prefix>/allure-report`.
- */
-export interface DeferredUpload {
-  bucket: string;
-  connection: { endpoint?: string; region?: string; forcePathStyle?: boolean };
-  prefix: string;
-  reportsDir: string;
-}
+import type { RunResults } from './run-results';
 
 /** State shared by every job of one run (one Vitest worker runs the whole plan). */
 export interface RunContext {
@@ -21,13 +9,17 @@ export interface RunContext {
   runId: string;
   /** Absolute path of `reports/` for this run. */
   reportsDir: string;
-  /** Load step reports of the whole run, in order, for collect_stats. */
-  reports: LoadResult[];
-  /** Step failures (name → message) so far, for notify_slack. */
-  failures: Array<{ job: string; step: string; message: string }>;
-  /** Where upload_to_s3 put the reports, for notify_slack. */
-  links: Array<{ label: string; url: string }>;
-  deferredUploads: DeferredUpload[];
+  /** What the run's steps produced so far; only the job runner adds to it. */
+  results: RunResults;
+}
+
+/** The Flow a job started and has not terminated. */
+export interface RunningFlow {
+  id: string;
+  /** Its gateway, as the daemon reported it. */
+  gateway?: FlowGateway;
+  /** Seconds from start_flow to its first successful dry_run. */
+  timeToReadyS: number;
 }
 
 /** Per-job state, passed explicitly to every step (the seed kept it in globals). */
@@ -38,12 +30,9 @@ export interface JobContext {
   /** Where `daemon` points (token included): what a cleanup outside this process needs. */
   daemonAddress: DaemonAddress;
   workspaceId?: string;
-  flowId?: string;
-  /** Gateway of the running flow, as the daemon reported it. */
-  flowGateway?: FlowGateway;
+  flow?: RunningFlow;
   /** Explicit gateway from config (job or env), which wins over the flow's. */
   gateway?: GatewayAddress;
-  timeToReadyS?: number;
   /** What this job created and has not yet removed: teardown removes these. */
   created: { workspaces: Set<string>; flows: Set<string> };
 }

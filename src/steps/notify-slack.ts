@@ -4,7 +4,7 @@ import type { StepDefinition } from './step-definition';
 
 export const notifySlack: StepDefinition<'notify_slack'> = {
   kind: 'notify_slack',
-  role: 'work',
+  role: 'report',
   needs: [],
   timeoutMs: () => 60_000,
   async run(context, params) {
@@ -17,5 +17,6 @@ export const notifySlack: StepDefinition<'notify_slack'> = {
     context.log(result.status === 'skipped' ? `Slack skipped: ${result.reason}` : `Slack: ${result.status}`);
     const failure = slackFailure(result);
     if (failure) throw failure;
+    return {};
   },
 };

@@ -2,19 +2,20 @@ import { resolve } from 'node:path';
 import type { LoadStepParams } from '../config/plan';
 import { runLoad } from '../load/run-load';
 import { judgeLoadStep } from '../load/judge-load-step';
-import { attachLoadReport } from '../report/load-attachments';
+import { buildLoadAttachments } from '../report/load-attachments';
 import { formatStepSummary } from '../report/format-step-summary';
 import { chooseDocarray, probeGateway } from './probe-gateway';
 import { recordEnvironment } from './record-environment';
 import { resolveGatewayTarget } from './resolve-gateway-target';
 import type { StepContext } from './step-definition';
+import type { StepOutcome } from './step-outcome';
 
 /**
  * The body of `index` and `query`: find the gateway, run the phase, keep the report, then
  * judge it (judgeLoadStep). The report is kept and attached before judging, so a failing step
  * still leaves its numbers behind.
  */
-export async function runLoadStep(context: StepContext, method: 'index' | 'query', params: LoadStepParams): Promise<void> {
+export async function runLoadStep(context: StepContext, method: 'index' | 'query', params: LoadStepParams): Promise<StepOutcome> {
   const { job } = context;
   const address = resolveGatewayTarget(job, params);
   const probe = await probeGateway(address);
@@ -30,17 +31,14 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
     step: context.step.name,
     method,
     context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers') },
-    ...(job.timeToReadyS !== undefined ? { timeToReadyS: job.timeToReadyS } : {}),
+    ...(job.flow ? { timeToReadyS: job.flow.timeToReadyS } : {}),
     signal: context.signal,
     onProgress: (p) =>
       context.progress(
         `${p.elapsedS.toFixed(0)}s: ${p.qps.toFixed(1)} QPS, ${p.docsPerSec.toFixed(1)} docs/s, p99 ${p.p99Ms.toFixed(1)} ms, ${p.errors} errors`,
       ),
   });
-  job.run.reports.push(report);
-  await attachLoadReport(context.attach, report);
   context.log(formatStepSummary(report));
-
   const verdict = judgeLoadStep(report);
-  if (verdict.status === 'failed') throw verdict.failure;
+  return { report, artifacts: buildLoadAttachments(report), ...(verdict.status === 'failed' ? { failure: verdict.failure } : {}) };
 }

@@ -22,14 +22,14 @@ export const startFlow: StepDefinition<'start_flow'> = {
       ...(params.runtime ? { runtime: params.runtime } : {}),
     });
     job.created.flows.add(flowId);
-    job.flowId = flowId;
     const info = await job.daemon.getFlow(flowId);
-    job.flowGateway = info.gateway;
-    job.timeToReadyS = info.timeToReadyS ?? (performance.now() - startedAt) / 1000;
+    const timeToReadyS = info.timeToReadyS ?? (performance.now() - startedAt) / 1000;
+    job.flow = { id: flowId, ...(info.gateway ? { gateway: info.gateway } : {}), timeToReadyS };
     const where = info.gateway
       ? info.gateway.ports.map((p) => `${p.protocol}://${info.gateway?.host}:${p.port}`).join(', ')
       : 'gateway address unknown';
-    context.log(`flow ${flowId} (${info.runtime}) ready in ${job.timeToReadyS.toFixed(2)}s at ${where}`);
-    await context.attach('time-to-ready', 'application/json', JSON.stringify({ flowId, timeToReadyS: job.timeToReadyS, gateway: info.gateway }, null, 2));
+    context.log(`flow ${flowId} (${info.runtime}) ready in ${timeToReadyS.toFixed(2)}s at ${where}`);
+    const readiness = JSON.stringify({ flowId, timeToReadyS, gateway: info.gateway }, null, 2);
+    return { artifacts: [{ name: 'time-to-ready', contentType: 'application/json', body: readiness }] };
   },
 };

@@ -1,7 +1,6 @@
 import type { StepKind, StepParamsOf, StepPlan } from '../config/plan';
 import type { JobContext } from './job-context';
-
-export type AttachmentBody = string | Uint8Array;
+import type { StepOutcome } from './step-outcome';
 
 /**
  * What a step may do to the outside of itself. The suite implements it with Vitest and Allure;
@@ -16,14 +15,17 @@ export interface StepContext {
   log(message: string): void;
   /** Live progress for long steps (shown by the project's reporter). */
   progress(message: string): void;
-  attach(name: string, contentType: string, body: AttachmentBody): Promise<void>;
 }
 
 /**
- * `setup` steps build what later steps need (workspace, flow); `teardown` steps undo it and
- * always run; `work` steps (load, stats, sinks) are what a user selects with `-t`.
+ * `setup` steps build what later steps need (workspace, flow); `work` steps (load, downloads)
+ * are what a user selects with `-t`; `report` steps ship what the run measured (stats, S3,
+ * Slack) and, like `teardown` steps (which undo the setup), still run after a failure.
  */
-export type StepRole = 'setup' | 'teardown' | 'work';
+export type StepRole = 'setup' | 'work' | 'report' | 'teardown';
+
+/** Roles whose steps run even after an earlier step of the job failed. */
+export const ROLES_RUN_AFTER_FAILURE: readonly StepRole[] = ['report', 'teardown'];
 
 /** What must exist in the job before the step can run. */
 export type StepNeed = 'workspace' | 'flow';
@@ -35,5 +37,6 @@ export interface StepDefinition<K extends StepKind = StepKind> {
   needs: readonly StepNeed[];
   /** Vitest timeout for the step, from its own params (e.g. execution_time + margins). */
   timeoutMs(params: StepParamsOf<K>): number;
-  run(context: StepContext, params: StepParamsOf<K>): Promise<void>;
+  /** Returns what the step produced; throws when it produced nothing because it failed. */
+  run(context: StepContext, params: StepParamsOf<K>): Promise<StepOutcome>;
 }

@@ -7,15 +7,15 @@ export const terminateFlow: StepDefinition<'terminate_flow'> = {
   timeoutMs: () => 60_000,
   async run(context) {
     const { job } = context;
-    const flowId = job.flowId;
+    const flowId = job.flow?.id;
     if (!flowId) {
       context.log('no flow to terminate in this job');
-      return;
+      return {};
     }
     await job.daemon.terminateFlow(flowId);
     job.created.flows.delete(flowId);
-    job.flowId = undefined;
-    job.flowGateway = undefined;
+    job.flow = undefined;
     context.log(`flow ${flowId} terminated`);
+    return {};
   },
 };

@@ -10,10 +10,7 @@ export async function terminateJobResources(context: JobContext): Promise<string
     try {
       await context.daemon.terminateFlow(flowId);
       context.created.flows.delete(flowId);
-      if (context.flowId === flowId) {
-        context.flowId = undefined;
-        context.flowGateway = undefined;
-      }
+      if (context.flow?.id === flowId) context.flow = undefined;
     } catch (error) {
       leftBehind.push(`flow ${flowId}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -18,5 +18,6 @@ export const updateWorkspace: StepDefinition<'update_workspace'> = {
     const files = await prepareWorkspaceUploads(context.job, context.step.name, params);
     await context.job.daemon.createWorkspace(files, workspaceId);
     context.log(`workspace ${workspaceId} updated with ${files.length} file(s): ${files.map((f) => f.name).join(', ')}`);
+    return {};
   },
 };

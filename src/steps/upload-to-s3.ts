@@ -2,7 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { UploadToS3Params } from '../config/plan';
 import { objectUrl, resolveKeyPrefix, type S3Connection } from '../sinks/s3-connection';
 import { uploadDirectory, uploadFailure } from '../sinks/s3-upload';
-import type { DeferredUpload } from './job-context';
+import type { DeferredUpload, ReportLink } from './step-outcome';
 import type { StepDefinition } from './step-definition';
 
 /**
@@ -12,7 +12,7 @@ import type { StepDefinition } from './step-definition';
  */
 export const uploadToS3: StepDefinition<'upload_to_s3'> = {
   kind: 'upload_to_s3',
-  role: 'work',
+  role: 'report',
   needs: [],
   timeoutMs: () => 15 * 60_000,
   async run(context, params) {
@@ -20,19 +20,21 @@ export const uploadToS3: StepDefinition<'upload_to_s3'> = {
     const prefix = resolveKeyPrefix({ runId: run.runId, ...(params.prefix ? { prefix: params.prefix } : {}) });
     const connection = connectionOf(params);
     const result = await uploadDirectory({ bucket: params.bucket, directory: params.directory, prefix, signal: context.signal, ...connection });
-    if (result.status !== 'nothing-to-upload') {
-      run.links.push(...result.links.filter((link) => !run.links.some((known) => known.url === link.url)));
-      context.log(`${result.uploaded.length} file(s), ${result.bytes} bytes to s3://${params.bucket}/${prefix}`);
-    }
+    const links: ReportLink[] = [];
     const deferred = deferredUploadOf(params, prefix, run.reportsDir);
     if (deferred) {
-      run.deferredUploads.push(deferred);
       const reportKey = `${deferred.prefix}/allure-report/index.html`;
-      run.links.unshift({ label: 'Allure report', url: objectUrl(connection, params.bucket, reportKey) });
+      links.push({ label: 'Allure report', url: objectUrl(connection, params.bucket, reportKey) });
+    }
+    if (result.status !== 'nothing-to-upload') {
+      links.push(...result.links);
+      context.log(`${result.uploaded.length} file(s), ${result.bytes} bytes to s3://${params.bucket}/${prefix}`);
+    }
+    if (deferred) {
       context.log(`the Allure results and HTML report are uploaded to s3://${params.bucket}/${deferred.prefix}/ when the run ends`);
     }
     const failure = uploadFailure(result);
-    if (failure) throw failure;
+    return { links, ...(deferred ? { deferredUploads: [deferred] } : {}), ...(failure ? { failure } : {}) };
   },
 };
 

@@ -3,9 +3,11 @@ import { afterAll, describe, test, type TestContext } from 'vitest';
 import type { JobPlan, StepPlan } from '../config/plan';
 import { createDaemonClient } from '../daemon/create-daemon-client';
 import { StressError } from '../errors';
-import type { DeferredUpload, JobContext, RunContext } from '../steps/job-context';
+import type { JobContext, RunContext } from '../steps/job-context';
 import { JobRunner } from '../steps/job-runner';
+import { RunResults } from '../steps/run-results';
 import type { StepContext } from '../steps/step-definition';
+import type { DeferredUpload } from '../steps/step-outcome';
 import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata';
 import { describeStepForAllure } from '../report/allure-metadata';
 import { asTestFailure } from '../report/failure-categories';
@@ -24,10 +26,7 @@ export function buildSuites(payload: SuitePayload): void {
     plan: payload.plan,
     runId: payload.runId,
     reportsDir: payload.reportsDir,
-    reports: [],
-    failures: [],
-    links: [],
-    deferredUploads: [],
+    results: new RunResults(),
   };
   const runners: JobRunner[] = [];
   installInterruptCleanup(runners, payload.reportsDir);
@@ -56,23 +55,24 @@ function describeJob(job: JobPlan, run: RunContext, payload: SuitePayload, runne
 }
 
 async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext): Promise<void> {
-  const { run } = runner.context;
   await labelForAllure(runner.context, step);
-  const reportsBefore = run.reports.length;
-  const uploadsBefore = run.deferredUploads.length;
-  const outcome = await runner.run(step.index, (s) => createStepContext(runner.context, s, ctx));
+  const result = await runner.run(step.index, (s) => createStepContext(runner.context, s, ctx));
+  const outcomes = result.status === 'skipped' ? [] : result.outcomes;
+  for (const artifact of outcomes.flatMap((outcome) => outcome.artifacts ?? [])) {
+    await attachToAllure(artifact.name, artifact.contentType, artifact.body);
+  }
   const meta = ctx.task.meta as StepTaskMeta;
   meta.jinaStress = {
     kind: step.kind,
-    summaries: run.reports.slice(reportsBefore).map(formatStepSummary),
-    deferredUploads: run.deferredUploads.slice(uploadsBefore),
+    summaries: outcomes.flatMap((outcome) => (outcome.report ? [formatStepSummary(outcome.report)] : [])),
+    deferredUploads: outcomes.flatMap((outcome) => outcome.deferredUploads ?? []),
   };
-  if (outcome.status === 'skipped') {
+  if (result.status === 'skipped') {
     // ctx.skip's note is lost in Allure; the annotation keeps the reason visible there too.
-    await ctx.annotate(outcome.reason, 'skipped');
-    ctx.skip(outcome.reason);
+    await ctx.annotate(result.reason, 'skipped');
+    ctx.skip(result.reason);
   }
-  if (outcome.status === 'failed') throw asTestFailure(outcome.error);
+  if (result.status === 'failed') throw asTestFailure(result.error);
 }
 
 function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext): StepContext {
@@ -82,7 +82,6 @@ function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext): S
     signal: ctx.signal,
     log: (message) => void ctx.annotate(message, 'log'),
     progress: (message) => void ctx.annotate(message, 'progress'),
-    attach: attachToAllure,
   };
 }
 
