@@ -2,7 +2,8 @@
 export { jinaStress } from './vitest/jina-stress';
 export type { JinaStressOptions } from './vitest/plugin-options';
 export { StressError, isStressError, type StressErrorCode } from './errors';
-export type { Plan, JobPlan, StepPlan, StepKind, LoadStepParams, Thresholds } from './config/plan';
+export type { Plan, JobPlan, StepPlan, StepKind } from './config/plan';
+export type { LoadStepParams, Thresholds } from './load/load-params';
 export type { LoadResult } from './load/load-result';
 /** @deprecated the load step's result is `LoadResult`; this alias keeps older helpers compiling. */
 export type { LoadResult as StepReport } from './load/load-result';

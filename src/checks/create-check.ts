@@ -1,4 +1,4 @@
-import type { NamedCall } from '../config/plan';
+import type { NamedCall } from '../config/named-call';
 import { StressError } from '../errors';
 import { helperModuleCandidates, loadHelperModule } from '../inputs/load-helper-module';
 import type { Check, CheckContext, CheckFactory } from './check';

@@ -1,4 +1,4 @@
-import type { NamedCall } from '../config/plan';
+import type { NamedCall } from '../config/named-call';
 import { StressError } from '../errors';
 import { datasetImages } from './dataset-images';
 import type { InputContext, InputFactory, InputSource } from './input-source';

@@ -1,4 +1,4 @@
-import type { LoadStepParams } from '../config/plan';
+import type { LoadStepParams } from './load-params';
 
 /**
  * What a load phase measured: the load engine builds it, the step judges it

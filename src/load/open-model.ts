@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ArrivalModel } from '../config/plan';
+import type { ArrivalModel } from './load-params';
 import { ArrivalSchedule } from './arrival-schedule';
 import type { ModelShard, ShardLane } from './model-shard';
 import type { ShardLag } from './shard-snapshot';

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { LoadStepParams } from '../config/plan';
+import type { LoadStepParams } from './load-params';
 import { StressError } from '../errors';
 import type { GatewayTarget } from '../gateway/gateway-client';
 import type { LoadResult } from './load-result';

@@ -1,4 +1,4 @@
-import type { Thresholds } from '../config/plan';
+import type { Thresholds } from './load-params';
 import type { LoadResult, ThresholdOutcome } from './load-result';
 
 /** A latency threshold as the shards watch it: its name, percentile and limit. */

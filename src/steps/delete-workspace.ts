@@ -1,9 +1,15 @@
-import type { StepDefinition } from './step-definition';
+import { defineStep } from './define-step';
 
-export const deleteWorkspace: StepDefinition<'delete_workspace'> = {
+export const deleteWorkspace = defineStep({
   kind: 'delete_workspace',
+  description: "Delete the job's workspace from the daemon.",
+  schema: () => ({}),
+  toParams: () => ({}),
+  needs: ['workspace'],
+  removes: 'workspace',
   role: 'teardown',
-  needs: [],
+  // Selected alone with -t it deletes what the job holds; it creates nothing to delete it.
+  prerequisites: [],
   timeoutMs: () => 120_000,
   async run(context) {
     const { job } = context;
@@ -25,4 +31,4 @@ export const deleteWorkspace: StepDefinition<'delete_workspace'> = {
     context.log(`workspace ${workspaceId} deleted`);
     return {};
   },
-};
+});

@@ -1,10 +1,11 @@
-import type { DaemonAddress, GatewayAddress, JobPlan, Plan } from '../config/plan';
+import type { DaemonAddress, GatewayAddress } from '../config/addresses';
+import type { JobSummary, PlanSummary } from '../config/plan-summary';
 import type { DaemonApi, FlowGateway } from '../daemon/daemon-api';
 import type { RunResults } from './run-results';
 
 /** State shared by every job of one run (one Vitest worker runs the whole plan). */
 export interface RunContext {
-  plan: Plan;
+  plan: PlanSummary;
   /** `$TFID` or a timestamped id: S3 key prefix and report folder name. */
   runId: string;
   /** Absolute path of `reports/` for this run. */
@@ -25,7 +26,7 @@ export interface RunningFlow {
 /** Per-job state, passed explicitly to every step (the seed kept it in globals). */
 export interface JobContext {
   run: RunContext;
-  job: JobPlan;
+  job: JobSummary;
   daemon: DaemonApi;
   /** Where `daemon` points (token included): what a cleanup outside this process needs. */
   daemonAddress: DaemonAddress;

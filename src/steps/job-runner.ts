@@ -1,10 +1,11 @@
 import { StressError, isStressError } from '../errors';
-import type { StepPlan } from '../config/plan';
+import type { JobPlan, StepPlan } from '../config/plan';
+import { ROLES_RUN_AFTER_FAILURE, type StepDefinition } from './define-step';
 import { findPrerequisites } from './find-prerequisites';
 import type { JobContext } from './job-context';
-import { ROLES_RUN_AFTER_FAILURE, type StepContext, type StepDefinition } from './step-definition';
+import type { StepContext } from './step-context';
 import type { StepOutcome } from './step-outcome';
-import { stepRegistry } from './step-registry';
+import { stepTable } from './step-table';
 import { terminateJobResources } from './terminate-job-resources';
 
 /**
@@ -22,9 +23,9 @@ export type StepContextFactory = (step: StepPlan) => StepContext;
 /**
  * Runs the steps of one job in order, whatever subset Vitest selected. It owns the rules the
  * user sees: a failed step skips the rest of the job except report and teardown steps; a step
- * selected alone first runs the lifecycle steps it needs; everything the job created is
- * removed at the end even after a failure. It collects what each step returns into the run's
- * results.
+ * selected alone first runs the steps it needs (lifecycle, and the steps writing the data it
+ * reads); everything the job created is removed at the end even after a failure. It collects
+ * what each step returns into the run's results.
  */
 export class JobRunner {
   private readonly executed = new Set<number>();
@@ -32,25 +33,28 @@ export class JobRunner {
 
   constructor(
     readonly context: JobContext,
-    private readonly registry: typeof stepRegistry = stepRegistry,
+    readonly job: JobPlan,
   ) {}
 
   get steps(): readonly StepPlan[] {
-    return this.context.job.steps;
+    return this.job.steps;
   }
 
   definitionOf(step: StepPlan): StepDefinition {
-    const definition = (this.registry as Partial<Record<string, StepDefinition>>)[step.kind];
-    if (!definition) throw new StressError('INTERNAL', `step "${step.kind}" is not in the step registry`);
-    return definition;
+    return stepTable[step.kind] as unknown as StepDefinition;
   }
 
   /** Upper bound for the step's test timeout: its own, its sleep, and its prerequisites'. */
   timeoutMs(index: number): number {
     const step = this.stepAt(index);
     const own = this.ownTimeoutMs(step);
-    const before = findPrerequisites(this.steps, index, this.definitionOf(step).needs);
-    return before.reduce((sum, i) => sum + this.ownTimeoutMs(this.stepAt(i)), own);
+    return this.prerequisitesOf(index).reduce((sum, i) => sum + this.ownTimeoutMs(this.stepAt(i)), own);
+  }
+
+  /** What a step selected alone runs first (find-prerequisites.ts), from its definition. */
+  prerequisitesOf(index: number): number[] {
+    const definition = this.definitionOf(this.stepAt(index));
+    return findPrerequisites(this.steps, index, definition.prerequisites ?? definition.needs, definition.data === 'reads');
   }
 
   async run(index: number, createContext: StepContextFactory): Promise<StepResult> {
@@ -66,11 +70,12 @@ export class JobRunner {
     const prerequisites: string[] = [];
     const outcomes: StepOutcome[] = [];
     try {
-      for (const i of findPrerequisites(this.steps, index, definition.needs)) {
+      for (const i of this.prerequisitesOf(index)) {
         if (this.executed.has(i)) continue;
         const before = this.stepAt(i);
         prerequisites.push(before.name);
-        stepContext.log(`running prerequisite "${before.name}" first (step ${i + 1}, not selected by the test filter)`);
+        const why = this.definitionOf(before).data === 'writes' ? `; "${step.name}" reads the data it writes` : '';
+        stepContext.log(`running prerequisite "${before.name}" first (step ${i + 1}, not selected by the test filter${why})`);
         const failure = await this.execute(before, createContext(before), stepContext.signal, outcomes).catch((error: unknown) => error);
         if (failure !== undefined) {
           throw new StressError('STEP_PREREQUISITE', `prerequisite "${before.name}" failed: ${messageOf(failure)}`, {

@@ -1,4 +1,5 @@
-import type { GatewayAddress, LoadStepParams } from '../config/plan';
+import type { GatewayAddress } from '../config/addresses';
+import type { LoadStepParams } from '../load/load-params';
 import { StressError } from '../errors';
 import type { GatewayTarget } from '../gateway/gateway-client';
 import type { JobContext } from './job-context';

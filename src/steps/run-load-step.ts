@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { LoadStepParams } from '../config/plan';
+import type { LoadStepParams } from '../load/load-params';
 import { runLoad } from '../load/run-load';
 import { judgeLoadStep } from '../load/judge-load-step';
 import { buildLoadAttachments } from '../report/load-attachments';
@@ -7,7 +7,7 @@ import { formatStepSummary } from '../report/format-step-summary';
 import { chooseDocarray, probeGateway } from './probe-gateway';
 import { recordEnvironment } from './record-environment';
 import { resolveGatewayTarget } from './resolve-gateway-target';
-import type { StepContext } from './step-definition';
+import type { StepContext } from './step-context';
 import type { StepOutcome } from './step-outcome';
 
 /**

@@ -1,9 +1,13 @@
-import type { StepDefinition } from './step-definition';
+import { defineStep } from './define-step';
 
-export const terminateFlow: StepDefinition<'terminate_flow'> = {
+export const terminateFlow = defineStep({
   kind: 'terminate_flow',
-  role: 'teardown',
+  description: "Terminate the job's running Flow (its workspace stays).",
+  schema: () => ({}),
+  toParams: () => ({}),
   needs: ['flow'],
+  removes: 'flow',
+  role: 'teardown',
   timeoutMs: () => 60_000,
   async run(context) {
     const { job } = context;
@@ -18,4 +22,4 @@ export const terminateFlow: StepDefinition<'terminate_flow'> = {
     context.log(`flow ${flowId} terminated`);
     return {};
   },
-};
+});

@@ -1,6 +1,5 @@
 import { basename, join } from 'node:path';
-import type { StartFlowParams, WorkspaceStepParams } from '../config/plan';
-import { renderFlowFile, renderWorkspaceFiles } from '../config/template-rendering';
+import { renderFlowFile, renderWorkspaceFiles, type TemplateSource } from '../config/template-rendering';
 import type { UploadFile } from '../daemon/daemon-api';
 import type { JobContext } from './job-context';
 
@@ -10,12 +9,12 @@ function renderDir(job: JobContext, stepName: string): string {
 }
 
 /** Workspace files after `{{ VAR }}` rendering, named for upload by their base name (the seed's way). */
-export async function prepareWorkspaceUploads(job: JobContext, stepName: string, params: WorkspaceStepParams): Promise<UploadFile[]> {
+export async function prepareWorkspaceUploads(job: JobContext, stepName: string, params: TemplateSource & { files: readonly string[] }): Promise<UploadFile[]> {
   const rendered = await renderWorkspaceFiles(params, renderDir(job, stepName));
   return rendered.map((path) => ({ path, name: basename(path) }));
 }
 
-export async function prepareFlowUpload(job: JobContext, stepName: string, params: StartFlowParams): Promise<UploadFile> {
+export async function prepareFlowUpload(job: JobContext, stepName: string, params: TemplateSource & { file: string }): Promise<UploadFile> {
   const path = await renderFlowFile(params, renderDir(job, stepName));
   return { path, name: basename(path) };
 }

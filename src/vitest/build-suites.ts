@@ -6,7 +6,7 @@ import { StressError } from '../errors';
 import type { JobContext, RunContext } from '../steps/job-context';
 import { JobRunner } from '../steps/job-runner';
 import { RunResults } from '../steps/run-results';
-import type { StepContext } from '../steps/step-definition';
+import type { StepContext } from '../steps/step-context';
 import type { DeferredUpload } from '../steps/step-outcome';
 import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata';
 import { describeStepForAllure } from '../report/allure-metadata';
@@ -38,7 +38,7 @@ export function buildSuites(payload: SuitePayload): void {
 
 function describeJob(job: JobPlan, run: RunContext, payload: SuitePayload, runners: JobRunner[]): void {
   describe(job.name, () => {
-    const runner = new JobRunner(createJobContext(job, run, payload));
+    const runner = new JobRunner(createJobContext(job, run, payload), job);
     runners.push(runner);
     for (const step of job.steps) {
       test(step.name, (ctx) => runStepTest(runner, step, ctx), runner.timeoutMs(step.index));
@@ -55,7 +55,7 @@ function describeJob(job: JobPlan, run: RunContext, payload: SuitePayload, runne
 }
 
 async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext): Promise<void> {
-  await labelForAllure(runner.context, step);
+  await labelForAllure(runner, step);
   const result = await runner.run(step.index, (s) => createStepContext(runner.context, s, ctx));
   const outcomes = result.status === 'skipped' ? [] : result.outcomes;
   for (const artifact of outcomes.flatMap((outcome) => outcome.artifacts ?? [])) {
@@ -85,8 +85,10 @@ function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext): S
   };
 }
 
-async function labelForAllure(job: JobContext, step: StepPlan): Promise<void> {
-  await applyAllureMetadata(describeStepForAllure(job.run.plan.configPath, job.job.name, step));
+/** Labels, and the parameters the step's definition names for it (the Flow file, the bucket, the load). */
+async function labelForAllure(runner: JobRunner, step: StepPlan): Promise<void> {
+  const parameters = runner.definitionOf(step).parameters?.(step.params) ?? [];
+  await applyAllureMetadata(describeStepForAllure(runner.context.run.plan.configPath, runner.job.name, step, parameters));
 }
 
 function createJobContext(job: JobPlan, run: RunContext, payload: SuitePayload): JobContext {

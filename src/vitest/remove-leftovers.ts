@@ -1,4 +1,4 @@
-import type { DaemonAddress } from '../config/plan';
+import type { DaemonAddress } from '../config/addresses';
 import { createDaemonClient } from '../daemon/create-daemon-client';
 import { isStressError } from '../errors';
 

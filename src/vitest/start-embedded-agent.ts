@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createAgent } from '../agent/create-agent';
-import type { DaemonAddress } from '../config/plan';
+import type { DaemonAddress } from '../config/addresses';
 
 export interface EmbeddedAgent {
   address: DaemonAddress;

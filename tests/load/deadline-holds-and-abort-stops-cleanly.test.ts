@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/config/plan';
+import type { LoadStepParams } from '../../src/load/load-params';
 import { runLoad, type RunLoadOptions } from '../../src/load/run-load';
 import { loadParams } from './support/load-params';
 import { startReferenceTarget, type ReferenceTarget } from './support/reference-target';

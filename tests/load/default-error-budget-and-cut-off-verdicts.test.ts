@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/config/plan';
+import type { LoadStepParams } from '../../src/load/load-params';
 import { judgeLoadStep } from '../../src/load/judge-load-step';
 import type { LoadResult } from '../../src/load/load-result';
 import { runLoad } from '../../src/load/run-load';

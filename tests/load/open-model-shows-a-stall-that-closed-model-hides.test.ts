@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/config/plan';
+import type { LoadStepParams } from '../../src/load/load-params';
 import { runLoad } from '../../src/load/run-load';
 import type { LoadResult } from '../../src/load/load-result';
 import { loadParams } from './support/load-params';

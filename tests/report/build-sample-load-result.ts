@@ -1,6 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { LoadStepParams } from '../../src/config/plan';
+import type { LoadStepParams } from '../../src/load/load-params';
 import type { LatencySummary, SecondSample, LoadResult, ThresholdOutcome } from '../../src/load/load-result';
 import { evaluateThresholds } from '../../src/load/thresholds';
 
