@@ -5,7 +5,11 @@ import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, protocolOfCli
 import { resolveCallPaths } from '../config/kwargs-paths';
 import { namedCall } from '../config/named-call';
 import type { StepInJob, StepProblemReport } from '../config/step-schema-definition';
+import { checkTable } from '../checks/create-check';
+import { inputTable } from '../inputs/create-input';
+import { kwargsSchemaOf } from '../kwargs/kwargs-schema';
 import type { LoadStepParams } from '../load/load-params';
+import type { JsonObject } from '../protocol/json-value';
 import { thresholdsSchema } from './threshold-keys';
 
 /** Keys shared by index and query (the closed model of the seed, the open model, limits). */
@@ -60,10 +64,27 @@ export function checkLoadKeys(step: Readonly<Record<string, unknown>>, report: S
   if (has('max_violations') && thresholds && typeof thresholds === 'object' && (thresholds as Record<string, unknown>).max_violations !== undefined) {
     report(['max_violations'], 'max_violations is set both here and in thresholds', 'keep one of them');
   }
+  checkBuiltinKwargs(step.inputs, inputTable, 'inputs', report);
+  checkBuiltinKwargs(step.on_always, checkTable, 'on_always', report);
   const client = protocolOfClient(step.client) ?? 'grpc';
   if (has('grpc_mode') && client !== 'grpc') report(['grpc_mode'], `grpc_mode applies to the grpc client, not ${client}`, 'remove grpc_mode or set client: grpc');
   if (has('websocket_framing') && client !== 'websocket') {
     report(['websocket_framing'], `websocket_framing applies to the websocket client, not ${client}`, 'remove websocket_framing or set client: websocket');
+  }
+}
+
+/**
+ * The kwargs of a built-in input or check, against the schema it declares: a typo in a kwarg
+ * is a config problem, not an error once the Flow is up. Other names may be a user's, in
+ * helpers/, found only at run time.
+ */
+function checkBuiltinKwargs(call: unknown, table: Record<string, unknown>, key: 'inputs' | 'on_always', report: StepProblemReport): void {
+  if (call === null || typeof call !== 'object' || Array.isArray(call)) return;
+  const { method, kwargs } = call as { method?: unknown; kwargs?: unknown };
+  if (typeof method !== 'string' || !Object.hasOwn(table, method)) return;
+  if (kwargs !== undefined && (kwargs === null || typeof kwargs !== 'object' || Array.isArray(kwargs))) return;
+  for (const problem of kwargsSchemaOf(table[method])?.check((kwargs ?? {}) as JsonObject) ?? []) {
+    report([key, 'kwargs', problem.key], problem.message, problem.hint);
   }
 }
 
