@@ -5,7 +5,7 @@ import { documentId } from './document-id';
 import { kwarg } from '../kwargs/kwarg';
 import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
 import type { InputContext, InputSource } from './input-source';
-import { createSeededRandom } from './seeded-random';
+import { createSeededRandom } from '../seeded-random';
 
 /**
  * The seed's `random_images`: `num_docs` tensors of 224×224×3 random pixels (0–255), mime

@@ -4,7 +4,7 @@ import { documentId } from './document-id';
 import { kwarg } from '../kwargs/kwarg';
 import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
 import type { InputContext, InputSource } from './input-source';
-import { createSeededRandom, type SeededRandom } from './seeded-random';
+import { createSeededRandom, type SeededRandom } from '../seeded-random';
 
 const WORDS = [
   'first', 'great', 'local', 'small', 'right', 'large', 'young', 'early', 'major', 'clear',
