@@ -6,6 +6,7 @@ import { downloadFromS3 } from './download-from-s3';
 import { indexStep } from './index-step';
 import { notifySlack } from './notify-slack';
 import { queryStep } from './query-step';
+import { saveBaseline } from './save-baseline';
 import { startFlow } from './start-flow';
 import { terminateFlow } from './terminate-flow';
 import { updateWorkspace } from './update-workspace';
@@ -35,4 +36,5 @@ export const stepTable = defineStepTable({
   upload_to_s3: uploadToS3,
   download_from_s3: downloadFromS3,
   notify_slack: notifySlack,
+  save_baseline: saveBaseline,
 });
