@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, expect, test } from 'vitest';
 import type { LoadStepParams } from '../../src/load/load-params';
 import { judgeLoadStep } from '../../src/load/judge-load-step';
@@ -11,28 +10,30 @@ import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support
 let target: ReferenceTarget | undefined;
 afterEach(() => target?.stop());
 
-async function run(flowYaml: string, params: Partial<LoadStepParams>, during?: (target: ReferenceTarget) => Promise<void>): Promise<LoadResult> {
-  target = await startReferenceTarget(flowYaml);
-  const [result] = await Promise.all([
-    runLoad({
-      params: loadParams(params),
-      target: target.target,
-      job: 'verdicts',
-      step: 'index',
-      method: 'index',
-      context: { baseDir: process.cwd(), helpersDir: process.cwd() },
-    }),
-    during?.(target),
-  ]);
-  return result;
+/** `during` gets the target once the phase has run a second (its first progress report). */
+async function run(flowYaml: string, params: Partial<LoadStepParams>, during?: (target: ReferenceTarget) => void): Promise<LoadResult> {
+  const started = await startReferenceTarget(flowYaml);
+  target = started;
+  let isStarted = false;
+  return runLoad({
+    params: loadParams(params),
+    target: started.target,
+    job: 'verdicts',
+    step: 'index',
+    method: 'index',
+    context: { baseDir: process.cwd(), helpersDir: process.cwd() },
+    tuning: { progressIntervalS: 1 },
+    onProgress: () => {
+      if (isStarted) return;
+      isStarted = true;
+      during?.(started);
+    },
+  });
 }
 
 test('a step whose target dies mid-phase fails on the default error budget, and its summary shows rate and budget', async () => {
   // Issue 9, item 5: the agent killed mid-phase left 96% errors and a green step.
-  const result = await run(faultFlow('work', '{latency_ms: 2}'), { numClients: 2, executionTimeS: 3 }, async (t) => {
-    await sleep(700);
-    t.kill();
-  });
+  const result = await run(faultFlow('work', '{latency_ms: 2}'), { numClients: 2, executionTimeS: 4 }, (t) => t.kill());
   expect(result.okRequests).toBeGreaterThan(0);
   const rate = result.errors.total / result.requests;
   expect(rate).toBeGreaterThan(0.01);
