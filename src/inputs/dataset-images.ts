@@ -1,7 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import jpeg from 'jpeg-js';
-import pngjs from 'pngjs';
 import { StressError } from '../errors';
 import type { JinaDocument } from '../protocol/document';
 import { createTensor } from '../protocol/tensor';
@@ -37,13 +35,15 @@ export const datasetImages = withKwargs(
         hint: 'Point directory at a folder of PNG or JPEG images.',
       });
     }
+    // The decoders load here, not with the module: config validation reads this file's kwargs.
+    const decoders = { png: (await import('pngjs')).default, jpeg: (await import('jpeg-js')).default };
     const docs: JinaDocument[] = [];
     for (const name of names.slice(0, numDocs ?? names.length)) {
       const file = join(directory, name);
       const mimeType = MIME_TYPES[extname(name).toLowerCase()]!;
       docs.push({
         id: documentId(`dataset_images/${name}`),
-        tensor: decodeImage(await readFile(file), mimeType, file),
+        tensor: decodeImage(decoders, await readFile(file), mimeType, file),
         mimeType,
         tags: { filename: name },
       });
@@ -52,10 +52,15 @@ export const datasetImages = withKwargs(
   },
 );
 
-function decodeImage(bytes: Buffer, mimeType: string, file: string) {
+interface ImageDecoders {
+  png: typeof import('pngjs');
+  jpeg: typeof import('jpeg-js');
+}
+
+function decodeImage(decoders: ImageDecoders, bytes: Buffer, mimeType: string, file: string) {
   let rgba: { width: number; height: number; data: Uint8Array };
   try {
-    rgba = mimeType === 'image/png' ? pngjs.PNG.sync.read(bytes) : jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+    rgba = mimeType === 'image/png' ? decoders.png.PNG.sync.read(bytes) : decoders.jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
   } catch (error) {
     throw new StressError('INPUT', `input dataset_images: cannot decode ${file}: ${(error as Error).message}`, {
       hint: 'Is the file a valid PNG/JPEG?',

@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { SaxesParser } from 'saxes';
 import { StressError } from '../errors';
 import type { JinaDocument } from '../protocol/document';
 import { createCyclingSource } from './cycling-source';
@@ -31,7 +30,9 @@ export const wikipediaDocs = withKwargs(
   },
 );
 
-export function readWikipediaDocs(file: string, limit: number): Promise<JinaDocument[]> {
+export async function readWikipediaDocs(file: string, limit: number): Promise<JinaDocument[]> {
+  // Loaded here, not with the module: config validation reads this file's kwargs.
+  const { SaxesParser } = await import('saxes');
   return new Promise((resolve, reject) => {
     const docs: JinaDocument[] = [];
     const parser = new SaxesParser({ fileName: file, position: true });

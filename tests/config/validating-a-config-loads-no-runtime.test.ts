@@ -5,11 +5,12 @@ import { expect, test } from 'vitest';
 
 // The config side imports every step file (src/steps/step-table.ts): the step's keys live
 // there. Validating must still not load the runtime the steps run with (S3 SDK, gRPC, HDR
-// histograms, the agent's HTTP server): `npx jina-stress validate` and the plugin's global
+// histograms, the agent's HTTP server, the image and XML decoders of the inputs, whose kwargs
+// schemas it reads): `npx jina-stress validate` and the plugin's global
 // setup stay light. Checked in a fresh Node process by which CommonJS packages it loaded.
 
 const repoRoot = resolve(import.meta.dirname, '../..');
-const HEAVY = ['@aws-sdk/client-s3', '@grpc/grpc-js', 'hdr-histogram-js', 'fastify', 'axios', 'ws'];
+const HEAVY = ['@aws-sdk/client-s3', '@grpc/grpc-js', 'hdr-histogram-js', 'fastify', 'axios', 'ws', 'pngjs', 'jpeg-js', 'saxes'];
 
 async function packagesLoadedBy(modules: string[]): Promise<string[]> {
   const script = [
