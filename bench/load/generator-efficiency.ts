@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { LoadStepParams } from '../../src/config/plan';
+import type { LoadStepParams } from '../../src/load/load-params';
 import { encodePostRequest } from '../../src/gateway/post-request-encoding';
 import { runLoad } from '../../src/load/run-load';
 import { runBareClient, type BareRun } from './bare-grpc-client';

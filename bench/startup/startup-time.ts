@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 // to the first step starting and to the first request of the first load step, N times.
 //  - first step: the earliest `start` among the Allure results (allure-vitest stamps it when
 //    the test begins, Date.now() in the worker);
-//  - first request: the first load step's StepReport `startedAt` (summary.json attachment),
+//  - first request: the first load step's LoadResult `startedAt` (summary.json attachment),
 //    the instant the engine released its clients — the closed model sends every client's
 //    first request in that same tick, after the clients connected;
 //  - Vitest's own split (transform, import, setup) from its closing `Duration` line.

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { LoadStepParams } from '../../src/config/plan';
+import type { LoadStepParams } from '../../src/load/load-params';
 import type { GatewayProtocol } from '../../src/gateway/gateway-client';
 import { runLoad } from '../../src/load/run-load';
 

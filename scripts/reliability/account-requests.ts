@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadStepParams } from '../../src/config/plan';
+import type { LoadStepParams } from '../../src/load/load-params';
 import { runLoad } from '../../src/load/run-load';
 import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../src/protocol/grpc-methods';
 import { startReferenceFlow } from '../../src/reference-runtime/start-reference-flow';

@@ -1,10 +1,10 @@
-import type { NamedCall } from '../config/plan';
+import type { NamedCall } from '../config/named-call';
 import { StressError } from '../errors';
 import { helperModuleCandidates, loadHelperModule } from '../inputs/load-helper-module';
 import type { Check, CheckContext, CheckFactory } from './check';
 import { validateImages, validateTexts } from './validate-documents';
 
-/** Built-in validators by the name configs use (`on_always: {method: <name>}`). */
+/** Built-in validators by the name configs use (`on_always: {method: <name>}`); each carries its kwargs schema. */
 export const checkTable = {
   validate_images: validateImages,
   validate_texts: validateTexts,

@@ -1,5 +1,6 @@
-import type { CheckFactory } from './check';
-import { CheckKwargs } from './check-kwargs';
+import { kwarg } from '../kwargs/kwarg';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
+import type { CheckContext } from './check';
 import { checkResponse } from './response-checks';
 
 /**
@@ -8,17 +9,18 @@ import { checkResponse } from './response-checks';
  * `required_tags` (default per validator), `embedding_dim` (check embeddings when set);
  * the seed's `type` and `client` are accepted and ignored.
  */
-function documentValidator(name: string, defaultTags: string[][]): CheckFactory {
-  return async (kwargs) => {
-    const args = new CheckKwargs(name, kwargs);
-    const topK = args.optionalInteger('top_k');
-    const matchCount = args.choice('match_count', ['exact', 'at_least'], 'exact');
-    const requiredTags = args.tagRequirements('required_tags', defaultTags);
-    const embeddingDim = args.optionalInteger('embedding_dim', 1);
-    args.ignore('type', 'client');
-    args.rejectUnknown();
-    return checkResponse({ topK, matchCount, requiredTags, embeddingDim }, (input) => topK ?? input.topK);
-  };
+function documentValidator(name: string, defaultTags: string[][]) {
+  const schema = kwargsSchema({ kind: 'check', name }, {
+    top_k: kwarg.optionalInteger({ min: 0 }),
+    match_count: kwarg.choice(['exact', 'at_least'], 'exact'),
+    required_tags: kwarg.tagRequirements(defaultTags),
+    embedding_dim: kwarg.optionalInteger({ min: 1 }),
+    type: kwarg.ignored(),
+    client: kwarg.ignored(),
+  });
+  return withKwargs(schema, async ({ top_k: topK, match_count: matchCount, required_tags: requiredTags, embedding_dim: embeddingDim }, _context: CheckContext) =>
+    checkResponse({ topK, matchCount, requiredTags, embeddingDim }, (input) => topK ?? input.topK),
+  );
 }
 
 /** Matches carry `tags.filename` (the seed checked it to see the document store answered). */

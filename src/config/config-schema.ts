@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import type { PathContext } from './config-paths';
 import { port, text } from './field-schemas';
-import type { DaemonAddress, GatewayAddress } from './plan';
+import type { DaemonAddress, GatewayAddress } from './addresses';
+import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, toGatewayProtocol } from './gateway-keys';
+import { STEP_KINDS, stepSchemaOf } from './step-kinds';
 import { buildStepSchema } from './step-schema';
 import type { ParsedStep } from './step-schema';
-import { STEP_KINDS, stepSchemas } from './step-schemas';
-import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, toGatewayProtocol } from './steps/load-step';
 
 export const DEFAULT_DAEMON_PORT = 8000;
 
 /** One step of any kind, chosen by its `method`. */
 export function buildStepUnion(context: PathContext): z.ZodType<ParsedStep> {
-  const options = STEP_KINDS.map((kind) => buildStepSchema(stepSchemas[kind] as never, context));
+  const options = STEP_KINDS.map((kind) => buildStepSchema(stepSchemaOf(kind), context));
   // The kinds come from a table, so TypeScript cannot see the tuple discriminatedUnion wants.
   return z.discriminatedUnion('method', options as unknown as [z.ZodObject, ...z.ZodObject[]]) as unknown as z.ZodType<ParsedStep>;
 }

@@ -3,7 +3,7 @@ import { closestMatch, suggestionHint } from './did-you-mean';
 import type { ProblemList } from './problem-list';
 import { descriptionOf, knownKeysOf, schemaAt } from './schema-introspection';
 import { isStepBaseKey } from './step-schema';
-import { isStepKind, STEP_KINDS, stepSchemas } from './step-schemas';
+import { isStepKind, STEP_KINDS, stepSchemaOf } from './step-kinds';
 import type { PathContext } from './config-paths';
 import { valueAtPath } from './yaml-path';
 
@@ -111,7 +111,7 @@ function unknownKeyHint(key: string, known: string[], parent: unknown, context: 
   const match = closestMatch(key, known);
   if (match) return `did you mean "${match}"?`;
   if (isStepKind(method)) {
-    const owners = STEP_KINDS.filter((kind) => kind !== method && Object.hasOwn(stepSchemas[kind].shape(context.pathContext), key));
+    const owners = STEP_KINDS.filter((kind) => kind !== method && Object.hasOwn(stepSchemaOf(kind).schema(context.pathContext), key));
     if (owners.length > 0) return `${key} is a key of ${owners.join(', ')} steps, not ${method}`;
     const own = known.filter((k) => !isStepBaseKey(k));
     return own.length > 0 ? `${method} accepts: ${own.join(', ')} (and method, name, sleep_time)` : `${method} takes no keys besides method, name, sleep_time`;

@@ -1,10 +1,9 @@
-import path from 'node:path';
 import type { PathContext } from './config-paths';
 import type { JobStep } from './job-steps';
 import { stepPath } from './job-steps';
-import { resolveCallPaths } from './kwargs-paths';
 import { checkLifecycle } from './lifecycle-checks';
-import type { DaemonAddress, GatewayAddress, JobPlan, LoadStepParams, StepPlan } from './plan';
+import type { DaemonAddress, GatewayAddress, JobPlan, StepPlan } from './plan';
+import { stepSchemaOf } from './step-kinds';
 import type { ProblemList } from './problem-list';
 import type { SourcePositions } from './source-positions';
 import { assignStepNames } from './step-names';
@@ -28,7 +27,8 @@ export interface JobContext {
 
 /**
  * Checks across a job's steps and, when every step is valid, its JobPlan: names, positions,
- * load steps' gateway (step keys, else the job's) and dataset paths.
+ * and what each kind takes from its job (its `inJob`: a load step's gateway and dataset paths,
+ * which may be files an earlier step `downloads`).
  */
 export function planJob(source: JobSource, context: JobContext): JobPlan | undefined {
   const { name: job, steps } = source;
@@ -48,29 +48,13 @@ export function planJob(source: JobSource, context: JobContext): JobPlan | undef
       sleepTimeS: parsed.sleepTimeS,
       location: { yamlPath: formatYamlPath(at), line: position.line, column: position.column },
     };
-    if (parsed.kind === 'download_from_s3') downloads.push(path.join(parsed.params.localDirectory, parsed.params.key));
-    if (parsed.kind === 'index' || parsed.kind === 'query') {
-      const params = withJobGateway(parsed.params, step.raw, source.gateway);
-      params.inputs = resolveCallPaths(params.inputs, [...at, 'inputs'], downloads, context.paths, context.problems);
-      if (params.onAlways) params.onAlways = resolveCallPaths(params.onAlways, [...at, 'on_always'], downloads, context.paths, context.problems);
-      planned.push({ ...base, kind: parsed.kind, params } as StepPlan);
-    } else {
-      planned.push({ ...base, kind: parsed.kind, params: parsed.params } as StepPlan);
-    }
+    const definition = stepSchemaOf(parsed.kind);
+    const params = definition.inJob
+      ? definition.inJob(parsed.params, { raw: step.raw, gateway: source.gateway, downloads, at, paths: context.paths, problems: context.problems })
+      : parsed.params;
+    downloads.push(...(definition.downloads?.(params) ?? []));
+    planned.push({ ...base, kind: parsed.kind, params } as StepPlan);
   }
   if (planned.length !== steps.length) return undefined;
   return { name: job, daemon: source.daemon, gateway: source.gateway, steps: planned };
-}
-
-/**
- * The gateway a load step sends to: its own gateway_host/gateway_port override the job's
- * gateway key by key (the seed's defaults fill in when the job has none). The job gateway's
- * protocol sets the client when the step names none.
- */
-function withJobGateway(params: LoadStepParams, raw: Readonly<Record<string, unknown>>, gateway: GatewayAddress | undefined): LoadStepParams {
-  const client = raw.client === undefined && gateway?.protocol ? gateway.protocol : params.client;
-  if (!params.gateway) return { ...params, client, gateway: gateway && { ...gateway, protocol: gateway.protocol ?? client } };
-  const host = raw.gateway_host === undefined && gateway ? gateway.host : params.gateway.host;
-  const port = raw.gateway_port === undefined && gateway ? gateway.port : params.gateway.port;
-  return { ...params, client, gateway: { host, port, protocol: client } };
 }

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { candidatePaths, describeUnresolved, resolveConfigPath } from './config-paths';
 import type { PathContext } from './config-paths';
-import type { NamedCall } from './plan';
 import type { ProblemList } from './problem-list';
-import { PATH_KWARGS } from './steps/named-call';
+import { type NamedCall, PATH_KWARGS } from './named-call';
 import type { YamlPathSegment } from './yaml-path';
 
 /** Is `a` the same as, inside, or a parent of `b`? */

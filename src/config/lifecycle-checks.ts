@@ -2,58 +2,50 @@ import type { JobStep } from './job-steps';
 import { stepPath } from './job-steps';
 import type { StepKind } from './plan';
 import type { ProblemList } from './problem-list';
+import { STEP_KINDS, stepSchemaOf } from './step-kinds';
+import type { LifecycleResource, StepSchemaDefinition } from './step-schema-definition';
 
-type Resource = 'workspace' | 'flow';
+type Lifecycle = Pick<StepSchemaDefinition, 'needs' | 'creates' | 'removes'>;
 
-/** What each kind needs to exist before it, and what it creates or removes. */
-const lifecycle = {
-  create_workspace: { creates: 'workspace' },
-  update_workspace: { needs: 'workspace' },
-  delete_workspace: { needs: 'workspace', removes: 'workspace' },
-  start_flow: { needs: 'workspace', creates: 'flow' },
-  terminate_flow: { needs: 'flow', removes: 'flow' },
-  index: { needs: 'flow' },
-  query: { needs: 'flow' },
-  collect_stats: {},
-  upload_to_s3: {},
-  download_from_s3: {},
-  notify_slack: {},
-} satisfies Record<StepKind, { needs?: Resource; creates?: Resource; removes?: Resource }>;
-
-const creator: Record<Resource, StepKind> = { workspace: 'create_workspace', flow: 'start_flow' };
-const remover: Record<Resource, StepKind> = { workspace: 'delete_workspace', flow: 'terminate_flow' };
+/** The kind that creates (removes) a resource, read from the step table. */
+function kindThat(effect: 'creates' | 'removes', resource: LifecycleResource): StepKind {
+  return STEP_KINDS.find((kind) => stepSchemaOf(kind)[effect] === resource) ?? (resource === 'flow' ? 'start_flow' : 'create_workspace');
+}
 
 /**
  * Order of the job's lifecycle steps, as the seed ran them: one workspace and one Flow at a
- * time. Load steps need a Flow started earlier in the job, unless a gateway is configured
- * (on the step, the job, or by JINA_GATEWAY_HOST/PORT).
+ * time, each kind's `needs`, `creates` and `removes` from the step table. A step that needs a
+ * gateway (a load step) needs a Flow started earlier in the job, unless a gateway is
+ * configured (on the step, the job, or by JINA_GATEWAY_HOST/PORT).
  */
 export function checkLifecycle(job: string, steps: readonly JobStep[], hasJobGateway: boolean, problems: ProblemList): void {
-  const alive = new Map<Resource, number>();
-  const gone = new Map<Resource, number>();
+  const alive = new Map<LifecycleResource, number>();
+  const gone = new Map<LifecycleResource, number>();
   for (const step of steps) {
     // With no known or likely kind, what the job holds from here on is unknown and any
     // finding would be a guess.
     const method = step.method ?? step.likelyMethod;
     if (!method) return;
-    const rule: { needs?: Resource; creates?: Resource; removes?: Resource } = lifecycle[method];
+    const rule: Lifecycle = stepSchemaOf(method);
     if (!step.method) {
       applyEffects(rule, step.index, alive, gone);
       continue;
     }
     const at = stepPath(job, step.index, 'method');
-    const { needs, creates, removes } = rule;
-    const hasGateway = hasJobGateway || !step.parsed || ('gateway' in step.parsed.params && step.parsed.params.gateway !== undefined);
-    const isLoad = step.method === 'index' || step.method === 'query';
-    if (needs && !alive.has(needs) && !(isLoad && hasGateway)) {
-      const removed = gone.get(needs);
-      const noun = needs === 'flow' ? 'Flow' : 'workspace';
-      const state = removed === undefined ? `no ${creator[needs]} before it` : `the ${noun} was removed by steps[${removed}] (${remover[needs]})`;
-      const hint = isLoad
-        ? 'add a start_flow step before it, or set gateway_host/gateway_port on the step or gateway: {host, port} on the job'
-        : `add a ${creator[needs]} step before it in job "${job}"`;
-      problems.add(at, `${step.method} needs a ${needs === 'flow' ? 'running Flow' : 'workspace'}: ${state}`, { hint });
+    const hasGateway = hasJobGateway || !step.parsed || hasOwnGateway(step.parsed.params);
+    for (const need of rule.needs) {
+      const resource: LifecycleResource = need === 'gateway' ? 'flow' : need;
+      if (alive.has(resource) || (need === 'gateway' && hasGateway)) continue;
+      const removed = gone.get(resource);
+      const noun = resource === 'flow' ? 'Flow' : 'workspace';
+      const state = removed === undefined ? `no ${kindThat('creates', resource)} before it` : `the ${noun} was removed by steps[${removed}] (${kindThat('removes', resource)})`;
+      const hint =
+        need === 'gateway'
+          ? `add a ${kindThat('creates', 'flow')} step before it, or set gateway_host/gateway_port on the step or gateway: {host, port} on the job`
+          : `add a ${kindThat('creates', resource)} step before it in job "${job}"`;
+      problems.add(at, `${step.method} needs a ${resource === 'flow' ? 'running Flow' : 'workspace'}: ${state}`, { hint });
     }
+    const { creates, removes } = rule;
     if (creates && alive.has(creates)) {
       const hint = creates === 'flow' ? 'add terminate_flow before it' : 'use update_workspace to upload more files';
       problems.add(at, `a ${creates === 'flow' ? 'Flow' : 'workspace'} is already ${creates === 'flow' ? 'running' : 'open'} (from steps[${alive.get(creates)}])`, { hint });
@@ -65,7 +57,12 @@ export function checkLifecycle(job: string, steps: readonly JobStep[], hasJobGat
   }
 }
 
-function applyEffects(rule: { creates?: Resource; removes?: Resource }, index: number, alive: Map<Resource, number>, gone: Map<Resource, number>): void {
+/** A load step's own gateway_host/gateway_port (its params carry them as `gateway`). */
+function hasOwnGateway(params: unknown): boolean {
+  return params !== null && typeof params === 'object' && (params as { gateway?: unknown }).gateway !== undefined;
+}
+
+function applyEffects(rule: Lifecycle, index: number, alive: Map<LifecycleResource, number>, gone: Map<LifecycleResource, number>): void {
   if (rule.creates) {
     alive.set(rule.creates, index);
     gone.delete(rule.creates);

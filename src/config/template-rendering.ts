@@ -5,7 +5,6 @@ import { StressError } from '../errors';
 import { readInstancesFile } from './instances-file';
 import { decodeTemplateText, renderTemplateText, scanTemplate } from './mustache-template';
 import type { TemplateView } from './mustache-template';
-import type { StartFlowParams, WorkspaceStepParams } from './plan';
 
 /** What a step renders its files with. */
 export interface TemplateSource {
@@ -80,11 +79,11 @@ export async function renderTemplateFiles(files: readonly string[], source: Temp
   );
 }
 
-export function renderWorkspaceFiles(params: WorkspaceStepParams, outDir: string): Promise<string[]> {
+export function renderWorkspaceFiles(params: TemplateSource & { files: readonly string[] }, outDir: string): Promise<string[]> {
   return renderTemplateFiles(params.files, params, outDir);
 }
 
-export async function renderFlowFile(params: StartFlowParams, outDir: string): Promise<string> {
+export async function renderFlowFile(params: TemplateSource & { file: string }, outDir: string): Promise<string> {
   const [rendered] = await renderTemplateFiles([params.file], params, outDir);
   return rendered as string;
 }

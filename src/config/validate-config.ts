@@ -14,10 +14,10 @@ import type { Problem } from './problem';
 import { compareProblems } from './problem';
 import { ProblemList } from './problem-list';
 import { stepPath } from './job-steps';
-import { isStepKind, STEP_KINDS, stepSchemas } from './step-schemas';
+import { isStepKind, STEP_KINDS, stepSchemaOf } from './step-kinds';
 import { closestMatch } from './did-you-mean';
 import type { StepKind } from './plan';
-import { DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT } from './steps/load-step';
+import { DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT } from './gateway-keys';
 import { parseYamlDocument } from './yaml-document';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -90,7 +90,7 @@ function planJobs(data: unknown, parsed: ConfigOutput | undefined, context: Plan
       const written = typeof raw === 'string' ? raw : step.method;
       const likelyMethod = method ? undefined : (closestMatch(String(written ?? ''), STEP_KINDS) as StepKind | undefined);
       if (method) {
-        stepSchemas[method].check?.(step, (at, message, hint) => context.problems.add(stepPath(name, index, ...at), message, { hint }));
+        stepSchemaOf(method).check?.(step, (at, message, hint) => context.problems.add(stepPath(name, index, ...at), message, { hint }));
       }
       const result = method ? stepSchema.safeParse(raw, { error: configErrorMessage }) : undefined;
       return { index, raw: step, method, likelyMethod, parsed: result?.success ? result.data : undefined };

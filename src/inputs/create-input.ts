@@ -1,4 +1,4 @@
-import type { NamedCall } from '../config/plan';
+import type { NamedCall } from '../config/named-call';
 import { StressError } from '../errors';
 import { datasetImages } from './dataset-images';
 import type { InputContext, InputFactory, InputSource } from './input-source';
@@ -8,7 +8,7 @@ import { randomImages } from './random-images';
 import { randomTexts } from './random-texts';
 import { wikipediaDocs } from './wikipedia-docs';
 
-/** Built-in data ingesters by the name configs use (`inputs: {method: <name>}`). */
+/** Built-in data ingesters by the name configs use (`inputs: {method: <name>}`); each carries its kwargs schema. */
 export const inputTable = {
   random_images: randomImages,
   random_texts: randomTexts,

@@ -1,14 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import jpeg from 'jpeg-js';
-import pngjs from 'pngjs';
 import { StressError } from '../errors';
 import type { JinaDocument } from '../protocol/document';
 import { createTensor } from '../protocol/tensor';
 import { createCyclingSource } from './cycling-source';
 import { documentId } from './document-id';
-import { InputKwargs } from './input-kwargs';
-import type { InputFactory } from './input-source';
+import { kwarg } from '../kwargs/kwarg';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
+import type { InputContext, InputSource } from './input-source';
 import { resolveInputPath } from './resolve-input-path';
 
 const MIME_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };
@@ -19,38 +18,49 @@ const MIME_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image
  * H×W×3 uint8 tensor (alpha dropped), with the mime type and `tags.filename`. Ids derive
  * from the file name, so every client and run sends the same ids for the same file.
  */
-export const datasetImages: InputFactory = async (kwargs, context) => {
-  const args = new InputKwargs('dataset_images', kwargs);
-  const path = args.firstString(['directory', 'dataset_path']);
-  const numDocs = args.optionalInteger('num_docs', 1);
-  args.rejectUnknown();
-  if (path === undefined) throw args.invalid('directory', undefined, 'a folder of PNG/JPEG images');
+export const datasetImages = withKwargs(
+  kwargsSchema(
+    { kind: 'input', name: 'dataset_images' },
+    { directory: kwarg.string(), dataset_path: kwarg.string(), num_docs: kwarg.optionalInteger({ min: 1 }) },
+    (args, report) => {
+      if (args.directory === undefined && args.dataset_path === undefined) report('directory', 'a folder of PNG/JPEG images');
+    },
+  ),
+  async ({ directory: given, dataset_path, num_docs: numDocs }, context: InputContext): Promise<InputSource> => {
+    const path = (given ?? dataset_path) as string;
+    const directory = resolveInputPath(path, context, 'dataset_images');
+    const names = (await readdir(directory)).filter((name) => MIME_TYPES[extname(name).toLowerCase()]).sort();
+    if (names.length === 0) {
+      throw new StressError('INPUT', `input dataset_images: no .png/.jpg/.jpeg file in ${directory}`, {
+        hint: 'Point directory at a folder of PNG or JPEG images.',
+      });
+    }
+    // The decoders load here, not with the module: config validation reads this file's kwargs.
+    const decoders = { png: (await import('pngjs')).default, jpeg: (await import('jpeg-js')).default };
+    const docs: JinaDocument[] = [];
+    for (const name of names.slice(0, numDocs ?? names.length)) {
+      const file = join(directory, name);
+      const mimeType = MIME_TYPES[extname(name).toLowerCase()]!;
+      docs.push({
+        id: documentId(`dataset_images/${name}`),
+        tensor: decodeImage(decoders, await readFile(file), mimeType, file),
+        mimeType,
+        tags: { filename: name },
+      });
+    }
+    return createCyclingSource('dataset_images', docs);
+  },
+);
 
-  const directory = resolveInputPath(path, context, 'dataset_images');
-  const names = (await readdir(directory)).filter((name) => MIME_TYPES[extname(name).toLowerCase()]).sort();
-  if (names.length === 0) {
-    throw new StressError('INPUT', `input dataset_images: no .png/.jpg/.jpeg file in ${directory}`, {
-      hint: 'Point directory at a folder of PNG or JPEG images.',
-    });
-  }
-  const docs: JinaDocument[] = [];
-  for (const name of names.slice(0, numDocs ?? names.length)) {
-    const file = join(directory, name);
-    const mimeType = MIME_TYPES[extname(name).toLowerCase()]!;
-    docs.push({
-      id: documentId(`dataset_images/${name}`),
-      tensor: decodeImage(await readFile(file), mimeType, file),
-      mimeType,
-      tags: { filename: name },
-    });
-  }
-  return createCyclingSource('dataset_images', docs);
-};
+interface ImageDecoders {
+  png: typeof import('pngjs');
+  jpeg: typeof import('jpeg-js');
+}
 
-function decodeImage(bytes: Buffer, mimeType: string, file: string) {
+function decodeImage(decoders: ImageDecoders, bytes: Buffer, mimeType: string, file: string) {
   let rgba: { width: number; height: number; data: Uint8Array };
   try {
-    rgba = mimeType === 'image/png' ? pngjs.PNG.sync.read(bytes) : jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+    rgba = mimeType === 'image/png' ? decoders.png.PNG.sync.read(bytes) : decoders.jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
   } catch (error) {
     throw new StressError('INPUT', `input dataset_images: cannot decode ${file}: ${(error as Error).message}`, {
       hint: 'Is the file a valid PNG/JPEG?',

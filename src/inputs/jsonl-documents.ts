@@ -6,8 +6,9 @@ import type { JsonObject } from '../protocol/json-value';
 import { createTensor, isNumpyDtype, tensorFromNested, type NumpyDtype } from '../protocol/tensor';
 import { createCyclingSource } from './cycling-source';
 import { documentId } from './document-id';
-import { InputKwargs } from './input-kwargs';
-import type { InputFactory } from './input-source';
+import { kwarg } from '../kwargs/kwarg';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
+import type { InputContext, InputSource } from './input-source';
 import { resolveInputPath } from './resolve-input-path';
 
 const KEYS = ['id', 'text', 'tags', 'tensor', 'embedding', 'uri', 'mime_type', 'mimeType'];
@@ -21,29 +22,33 @@ const DTYPE_NAMES: Record<string, NumpyDtype> = {
  * float64) or `{dtype: float32, shape: [...], data: [...]}`. Blank lines are skipped; a bad
  * line is an INPUT error naming file:line. Reads only as far as `num_docs`.
  */
-export const jsonlDocuments: InputFactory = async (kwargs, context) => {
-  const args = new InputKwargs('jsonl', kwargs);
-  const path = args.firstString(['file', 'dataset_path']);
-  const numDocs = args.optionalInteger('num_docs', 1);
-  args.rejectUnknown();
-  if (path === undefined) throw args.invalid('file', undefined, 'a .jsonl file');
-  const file = resolveInputPath(path, context, 'jsonl');
+export const jsonlDocuments = withKwargs(
+  kwargsSchema(
+    { kind: 'input', name: 'jsonl' },
+    { file: kwarg.string(), dataset_path: kwarg.string(), num_docs: kwarg.optionalInteger({ min: 1 }) },
+    (args, report) => {
+      if (args.file === undefined && args.dataset_path === undefined) report('file', 'a .jsonl file');
+    },
+  ),
+  async ({ file: given, dataset_path, num_docs: numDocs }, context: InputContext): Promise<InputSource> => {
+    const file = resolveInputPath((given ?? dataset_path) as string, context, 'jsonl');
 
-  const docs: JinaDocument[] = [];
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let lineNumber = 0;
-  try {
-    for await (const line of lines) {
-      lineNumber++;
-      if (line.trim() === '') continue;
-      docs.push(parseLine(line, `${file}:${lineNumber}`));
-      if (numDocs !== undefined && docs.length >= numDocs) break;
+    const docs: JinaDocument[] = [];
+    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+    let lineNumber = 0;
+    try {
+      for await (const line of lines) {
+        lineNumber++;
+        if (line.trim() === '') continue;
+        docs.push(parseLine(line, `${file}:${lineNumber}`));
+        if (numDocs !== undefined && docs.length >= numDocs) break;
+      }
+    } finally {
+      lines.close();
     }
-  } finally {
-    lines.close();
-  }
-  return createCyclingSource('jsonl', docs);
-};
+    return createCyclingSource('jsonl', docs);
+  },
+);
 
 function parseLine(line: string, where: string): JinaDocument {
   let value: unknown;

@@ -2,9 +2,10 @@ import type { JinaDocument } from '../protocol/document';
 import { createTensor } from '../protocol/tensor';
 import { createCyclingSource } from './cycling-source';
 import { documentId } from './document-id';
-import { InputKwargs } from './input-kwargs';
-import type { InputFactory } from './input-source';
-import { createSeededRandom } from './seeded-random';
+import { kwarg } from '../kwargs/kwarg';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
+import type { InputContext, InputSource } from './input-source';
+import { createSeededRandom } from '../seeded-random';
 
 /**
  * The seed's `random_images`: `num_docs` tensors of 224×224×3 random pixels (0–255), mime
@@ -12,13 +13,14 @@ import { createSeededRandom } from './seeded-random';
  * document) or `float32` (the same values, 600 KB); `shape` overrides the size. Pixels come
  * from a PRNG seeded by `seed` and the client index: reproducible, different per client.
  */
-export const randomImages: InputFactory = async (kwargs, context) => {
-  const args = new InputKwargs('random_images', kwargs);
-  const numDocs = args.integer('num_docs', 100, 1);
-  const dtype = args.choice('dtype', ['uint8', 'float32'], 'uint8');
-  const shape = args.integerList('shape', [224, 224, 3]);
-  const seed = args.integer('seed', 0);
-  args.rejectUnknown();
+export const randomImages = withKwargs(
+  kwargsSchema({ kind: 'input', name: 'random_images' }, {
+    num_docs: kwarg.integer({ min: 1, default: 100 }),
+    dtype: kwarg.choice(['uint8', 'float32'], 'uint8'),
+    shape: kwarg.integerList([224, 224, 3]),
+    seed: kwarg.integer({ min: 0, default: 0 }),
+  }),
+  async ({ num_docs: numDocs, dtype, shape, seed }, context: InputContext): Promise<InputSource> => {
 
   const random = createSeededRandom(`random_images/${seed}/${context.clientIndex}`);
   const size = shape.reduce((product, dimension) => product * dimension, 1);
@@ -36,4 +38,5 @@ export const randomImages: InputFactory = async (kwargs, context) => {
     });
   }
   return createCyclingSource('random_images', docs);
-};
+  },
+);

@@ -1,9 +1,10 @@
 import type { JinaDocument } from '../protocol/document';
 import { createCyclingSource } from './cycling-source';
 import { documentId } from './document-id';
-import { InputKwargs } from './input-kwargs';
-import type { InputFactory } from './input-source';
-import { createSeededRandom, type SeededRandom } from './seeded-random';
+import { kwarg } from '../kwargs/kwarg';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
+import type { InputContext, InputSource } from './input-source';
+import { createSeededRandom, type SeededRandom } from '../seeded-random';
 
 const WORDS = [
   'first', 'great', 'local', 'small', 'right', 'large', 'young', 'early', 'major', 'clear',
@@ -30,12 +31,13 @@ function sentence(random: SeededRandom): string {
  * with '. ' (1–20 words each), `tags.filename = "filename <n>"`. With `chunks: true` each
  * sentence is also a chunk document, for Flows that traverse chunks.
  */
-export const randomTexts: InputFactory = async (kwargs, context) => {
-  const args = new InputKwargs('random_texts', kwargs);
-  const numDocs = args.integer('num_docs', 100, 1);
-  const withChunks = args.boolean('chunks', false);
-  const seed = args.integer('seed', 0);
-  args.rejectUnknown();
+export const randomTexts = withKwargs(
+  kwargsSchema({ kind: 'input', name: 'random_texts' }, {
+    num_docs: kwarg.integer({ min: 1, default: 100 }),
+    chunks: kwarg.boolean(false),
+    seed: kwarg.integer({ min: 0, default: 0 }),
+  }),
+  async ({ num_docs: numDocs, chunks: withChunks, seed }, context: InputContext): Promise<InputSource> => {
 
   const random = createSeededRandom(`random_texts/${seed}/${context.clientIndex}`);
   const docs: JinaDocument[] = [];
@@ -51,4 +53,5 @@ export const randomTexts: InputFactory = async (kwargs, context) => {
     docs.push(doc);
   }
   return createCyclingSource('random_texts', docs);
-};
+  },
+);

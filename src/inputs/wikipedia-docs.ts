@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { SaxesParser } from 'saxes';
 import { StressError } from '../errors';
 import type { JinaDocument } from '../protocol/document';
 import { createCyclingSource } from './cycling-source';
 import { documentId } from './document-id';
-import { InputKwargs } from './input-kwargs';
-import type { InputFactory } from './input-source';
+import { kwarg } from '../kwargs/kwarg';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
+import type { InputContext, InputSource } from './input-source';
 import { resolveInputPath } from './resolve-input-path';
 
 const FIELDS = new Set(['title', 'abstract', 'url']);
@@ -16,17 +16,23 @@ const FIELDS = new Set(['title', 'abstract', 'url']);
  * read only as far as `num_docs` (default 100). Text = the abstract, `tags.title` = the
  * title without the "Wikipedia: " prefix, uri = the url.
  */
-export const wikipediaDocs: InputFactory = async (kwargs, context) => {
-  const args = new InputKwargs('wikipedia_docs', kwargs);
-  const path = args.firstString(['file', 'dataset_path']);
-  const numDocs = args.integer('num_docs', 100, 1);
-  args.rejectUnknown();
-  if (path === undefined) throw args.invalid('file', undefined, 'a Wikipedia abstract XML file');
-  const file = resolveInputPath(path, context, 'wikipedia_docs');
-  return createCyclingSource('wikipedia_docs', await readWikipediaDocs(file, numDocs));
-};
+export const wikipediaDocs = withKwargs(
+  kwargsSchema(
+    { kind: 'input', name: 'wikipedia_docs' },
+    { file: kwarg.string(), dataset_path: kwarg.string(), num_docs: kwarg.integer({ min: 1, default: 100 }) },
+    (args, report) => {
+      if (args.file === undefined && args.dataset_path === undefined) report('file', 'a Wikipedia abstract XML file');
+    },
+  ),
+  async ({ file: given, dataset_path, num_docs: numDocs }, context: InputContext): Promise<InputSource> => {
+    const file = resolveInputPath((given ?? dataset_path) as string, context, 'wikipedia_docs');
+    return createCyclingSource('wikipedia_docs', await readWikipediaDocs(file, numDocs));
+  },
+);
 
-export function readWikipediaDocs(file: string, limit: number): Promise<JinaDocument[]> {
+export async function readWikipediaDocs(file: string, limit: number): Promise<JinaDocument[]> {
+  // Loaded here, not with the module: config validation reads this file's kwargs.
+  const { SaxesParser } = await import('saxes');
   return new Promise((resolve, reject) => {
     const docs: JinaDocument[] = [];
     const parser = new SaxesParser({ fileName: file, position: true });

@@ -1,6 +1,6 @@
-import type { LoadStepParams } from '../config/plan';
+import type { LoadStepParams } from './load-params';
 import type { GatewayTarget } from '../gateway/gateway-client';
-import type { ExecutorSummary, StepReport } from '../report/step-report';
+import type { ExecutorSummary, LoadResult } from './load-result';
 import { encodeHistogram, summarizeLatency } from './histogram';
 import type { MergedLoad } from './load-merger';
 import { evaluateThresholds } from './thresholds';
@@ -12,15 +12,16 @@ export interface ReportFrame {
   params: LoadStepParams;
   target: GatewayTarget;
   startEpochMs: number;
-  stoppedBy: NonNullable<StepReport['stoppedBy']>;
+  stoppedBy: NonNullable<LoadResult['stoppedBy']>;
   stopDetail?: string;
   generatorCpuMs: number;
   workers: number;
   lagToleranceMs: number;
+  timeToReadyS?: number;
 }
 
-/** The StepReport of a finished (or stopped) phase, thresholds evaluated. */
-export function buildStepReport(frame: ReportFrame, merged: MergedLoad): StepReport {
+/** The LoadResult of a finished (or stopped) phase, thresholds evaluated. */
+export function buildStepReport(frame: ReportFrame, merged: MergedLoad): LoadResult {
   const wallTimeS = Math.max(0, merged.endedAtEpochMs - frame.startEpochMs) / 1000;
   const perSecond = (count: number): number => (wallTimeS > 0 ? count / wallTimeS : 0);
   const executorTotalUs = [...merged.executors.values()].reduce((total, executor) => total + executor.sum.sumUs, 0);
@@ -40,7 +41,7 @@ export function buildStepReport(frame: ReportFrame, merged: MergedLoad): StepRep
   for (const [name, { histogram }] of merged.executors) executorHistograms[name] = encodeHistogram(histogram);
   const arrival = frame.params.arrival;
 
-  const report: StepReport = {
+  const report: LoadResult = {
     job: frame.job,
     step: frame.step,
     method: frame.method,
@@ -83,6 +84,7 @@ export function buildStepReport(frame: ReportFrame, merged: MergedLoad): StepRep
       docsPerRequest: encodeHistogram(merged.docsPerRequest),
     },
     thresholds: [],
+    ...(frame.timeToReadyS !== undefined ? { timeToReadyS: frame.timeToReadyS } : {}),
   };
   report.thresholds = evaluateThresholds(report, frame.params.thresholds);
   return report;

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import type { LoadShard, ShardLane } from './load-shard';
+import type { ModelShard, ShardLane } from './model-shard';
 
 /**
  * The seed's model: every client sends, waits, records, repeats. With `prefetch` > 1 a client
  * runs that many such loops on its one connection. No request starts at or after the
  * deadline; whatever is in flight then gets the shard's grace and is cut off after it.
  */
-export async function runClosedModel(shard: LoadShard): Promise<void> {
+export async function runClosedModel(shard: ModelShard): Promise<void> {
   const loops: Array<Promise<void>> = [];
   for (const lane of shard.lanes) {
     for (let slot = 0; slot < shard.spec.params.prefetch; slot++) {
@@ -16,6 +16,6 @@ export async function runClosedModel(shard: LoadShard): Promise<void> {
   await shard.settle(Promise.all(loops).then(() => undefined));
 }
 
-async function loop(shard: LoadShard, lane: ShardLane): Promise<void> {
+async function loop(shard: ModelShard, lane: ShardLane): Promise<void> {
   while (!shard.isStopping && performance.now() < shard.deadlineMs) await shard.send(lane);
 }

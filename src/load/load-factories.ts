@@ -1,5 +1,5 @@
 import type { Check, CheckContext } from '../checks/check';
-import type { NamedCall } from '../config/plan';
+import type { NamedCall } from '../config/named-call';
 import { StressError } from '../errors';
 import type { GatewayClientFactory } from '../gateway/gateway-client';
 import type { InputContext, InputSource } from '../inputs/input-source';

@@ -1,4 +1,4 @@
-import type { ErrorCounts, SecondSample, ViolationSample } from '../report/step-report';
+import type { ErrorCounts, SecondSample, ViolationSample } from './load-result';
 import { addEncodedHistogram, createHistogram, type Histogram } from './histogram';
 import type { ExecutorSum, SecondSnapshot, ShardLag, ShardSnapshot } from './shard-snapshot';
 import { emptyErrorCounts } from './shard-snapshot';

@@ -1,7 +1,7 @@
 import type { Violation } from '../checks/check';
 import type { PostResult } from '../gateway/gateway-client';
 import { STATUS_ERROR, type Route } from '../protocol/data-request';
-import type { ErrorCounts, ViolationSample } from '../report/step-report';
+import type { ErrorCounts, ViolationSample } from './load-result';
 import { createHistogram, encodeHistogram, type Histogram } from './histogram';
 import { createRouteTimings, readRouteTimings } from './route-timings';
 import type { ExecutorSum, SecondSnapshot, ShardSnapshot } from './shard-snapshot';

@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Check, Violation } from '../checks/check';
 import { isStressError, StressError } from '../errors';
-import type { GatewayClient, PostRequest, PostResult } from '../gateway/gateway-client';
+import type { PostRequest, PostResult } from '../gateway/gateway-client';
 import { encodeRequestParameters } from '../gateway/post-request-encoding';
-import type { InputSource } from '../inputs/input-source';
 import type { DocarrayVersion } from '../protocol/document';
 import type { JsonObject } from '../protocol/json-value';
 import { runClosedModel } from './closed-model';
@@ -12,17 +11,10 @@ import { RequestIds } from './request-ids';
 import { initHistograms } from './histogram';
 import type { LoadFactories } from './load-factories';
 import { LoadRecorder } from './load-recorder';
+import type { ModelShard, ShardLane } from './model-shard';
 import { runOpenModel } from './open-model';
 import type { SecondSnapshot, ShardLag, ShardSnapshot, StopReason } from './shard-snapshot';
 import type { ShardSpec } from './shard-spec';
-
-/** One client of a shard with its own input (inputs differ per client index). */
-export interface ShardLane {
-  clientIndex: number;
-  client: GatewayClient;
-  input: InputSource;
-  inFlight: number;
-}
 
 const closeTimeoutMs = 2000;
 
@@ -31,7 +23,7 @@ const closeTimeoutMs = 2000;
  * models (closed-model.ts, open-model.ts) decide when to `send`; the shard does the rest.
  * Times are on this thread's `performance.now()` clock.
  */
-export class LoadShard {
+export class LoadShard implements ModelShard {
   readonly spec: ShardSpec;
   readonly lanes: ShardLane[];
   startMs = 0;

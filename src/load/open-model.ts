@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import type { ArrivalModel } from '../config/plan';
+import type { ArrivalModel } from './load-params';
 import { ArrivalSchedule } from './arrival-schedule';
-import type { LoadShard, ShardLane } from './load-shard';
+import type { ModelShard, ShardLane } from './model-shard';
 import type { ShardLag } from './shard-snapshot';
 
 /**
@@ -17,7 +17,7 @@ import type { ShardLag } from './shard-snapshot';
  * (a busy event loop) counts as late, and a request refused by the in-flight cap counts as
  * dropped; both fail the step unless `allow_lag`.
  */
-export async function runOpenModel(shard: LoadShard, arrival: ArrivalModel): Promise<void> {
+export async function runOpenModel(shard: ModelShard, arrival: ArrivalModel): Promise<void> {
   const schedule = new ArrivalSchedule(arrival);
   const { shardIndex, shardCount, lagToleranceMs, maxInFlight } = shard.spec;
   const lag: ShardLag = { lateStarts: 0, maxLagMs: 0, dropped: 0 };

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { LoadStepParams } from '../config/plan';
+import type { LoadStepParams } from './load-params';
 import { StressError } from '../errors';
 import type { GatewayTarget } from '../gateway/gateway-client';
-import type { StepReport } from '../report/step-report';
+import type { LoadResult } from './load-result';
 import { ArrivalSchedule } from './arrival-schedule';
 import { buildStepReport } from './build-step-report';
 import { initHistograms } from './histogram';
@@ -35,6 +35,8 @@ export interface RunLoadOptions extends Partial<LoadFactories> {
   step: string;
   method: 'index' | 'query';
   context: LoadContext;
+  /** Seconds the loaded Flow took to become ready, when the job started it (goes into the result). */
+  timeToReadyS?: number;
   /** Stops the phase; the partial report comes back with `stoppedBy: 'signal'`. */
   signal?: AbortSignal;
   onProgress?(progress: LoadProgress): void;
@@ -54,11 +56,11 @@ const workerStartMarginMs = 5;
 
 /**
  * Runs one load phase (closed model, or open when `params.arrival` is set) against a gateway
- * and returns its StepReport with thresholds evaluated. It never throws for what the target
+ * and returns its LoadResult with thresholds evaluated. It never throws for what the target
  * does (errors are counted); it throws StressError when the phase cannot start (clients
  * cannot connect, inputs or checks cannot be built) or the engine itself fails.
  */
-export async function runLoad(options: RunLoadOptions): Promise<StepReport> {
+export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
   await initHistograms();
   const { params, signal } = options;
   const tuning = options.tuning ?? {};
@@ -131,6 +133,7 @@ export async function runLoad(options: RunLoadOptions): Promise<StepReport> {
           generatorCpuMs: (cpu.user + cpu.system) / 1000,
           workers,
           lagToleranceMs,
+          ...(options.timeToReadyS !== undefined ? { timeToReadyS: options.timeToReadyS } : {}),
         },
         merged,
       );

@@ -1,4 +1,4 @@
-import type { LoadStepParams } from '../config/plan';
+import type { LoadStepParams } from './load-params';
 import type { GatewayTarget } from '../gateway/gateway-client';
 import type { LatencyLimit } from './thresholds';
 

@@ -1,4 +1,4 @@
-import type { Thresholds } from '../config/plan';
+import type { Thresholds } from './load-params';
 import type { LatencyLimit } from './thresholds';
 
 /** Running totals over all shards, as merged second by second. */

@@ -1,5 +1,5 @@
-import type { Thresholds } from '../config/plan';
-import type { StepReport, ThresholdOutcome } from '../report/step-report';
+import type { Thresholds } from './load-params';
+import type { LoadResult, ThresholdOutcome } from './load-result';
 
 /** A latency threshold as the shards watch it: its name, percentile and limit. */
 export interface LatencyLimit {
@@ -38,11 +38,31 @@ const atLeast = (name: string, limit: number, measured: number): ThresholdOutcom
 });
 
 /**
- * Every configured threshold against the report, plus `schedule_lag` for an open-model phase
- * (late or dropped starts fail the step unless `allowLag`). Latency percentiles are of the
- * successful requests; `error_rate` is errors over completed requests.
+ * The share of completed requests a load step may fail before it fails: `thresholds.error_rate`
+ * when set, else 1% (k6's canonical `http_req_failed: rate<0.01`). Without it a phase with 96%
+ * errors passed as long as one request succeeded.
  */
-export function evaluateThresholds(report: StepReport, thresholds: Thresholds): ThresholdOutcome[] {
+export const DEFAULT_ERROR_BUDGET = 0.01;
+
+/** `error_rate`: errors over completed requests (cut-off requests are neither), against the budget. */
+export function errorBudgetOutcome(report: Pick<LoadResult, 'requests' | 'errors' | 'config'>): ThresholdOutcome {
+  const limit = report.config.thresholds.errorRate ?? DEFAULT_ERROR_BUDGET;
+  const measured = report.requests > 0 ? report.errors.total / report.requests : 0;
+  return {
+    name: 'error_rate',
+    limit,
+    measured,
+    passed: measured <= limit,
+    ...(report.config.thresholds.errorRate === undefined ? { note: 'the default error budget; set thresholds.error_rate to change it' } : {}),
+  };
+}
+
+/**
+ * Every configured threshold against the report, the error budget (always), plus
+ * `schedule_lag` for an open-model phase (late or dropped starts fail the step unless
+ * `allowLag`). Latency percentiles are of the successful requests.
+ */
+export function evaluateThresholds(report: LoadResult, thresholds: Thresholds): ThresholdOutcome[] {
   const outcomes: ThresholdOutcome[] = [];
   for (const limit of latencyLimits(thresholds)) {
     if (limit.executor === undefined) {
@@ -66,9 +86,7 @@ export function evaluateThresholds(report: StepReport, thresholds: Thresholds): 
     }
     outcomes.push(atMost(limit.name, limit.limitMs, limit.tailShare === 0.05 ? executor.p95Ms : executor.p99Ms));
   }
-  if (thresholds.errorRate !== undefined) {
-    outcomes.push(atMost('error_rate', thresholds.errorRate, report.requests > 0 ? report.errors.total / report.requests : 0));
-  }
+  outcomes.push(errorBudgetOutcome({ requests: report.requests, errors: report.errors, config: { ...report.config, thresholds } }));
   if (thresholds.minDocsPerSec !== undefined) outcomes.push(atLeast('min_docs_per_sec', thresholds.minDocsPerSec, report.docsPerSec));
   if (thresholds.minQps !== undefined) outcomes.push(atLeast('min_qps', thresholds.minQps, report.qps));
   if (thresholds.maxViolations !== undefined) outcomes.push(atMost('max_violations', thresholds.maxViolations, report.violations.count));

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { LoadStepParams } from '../config/plan';
+import type { LoadStepParams } from './load-params';
 import { ArrivalSchedule } from './arrival-schedule';
 
 /**

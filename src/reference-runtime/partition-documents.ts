@@ -1,4 +1,4 @@
-import { hashString } from '../inputs/seeded-random';
+import { hashString } from '../seeded-random';
 import type { JinaDocument } from '../protocol/document';
 
 /** The shard that owns a document id: stable across runs and across Flows of a workspace. */

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import type { ArrivalModel, LoadStepParams, StepPlan } from '../config/plan';
-import type { StepReport } from './step-report';
+import type { ArrivalModel, LoadStepParams } from '../load/load-params';
+import type { LoadResult } from '../load/load-result';
 
 export interface AllureLabel {
   name: 'parentSuite' | 'suite' | 'feature' | 'story' | 'tag';
@@ -41,31 +41,6 @@ export function describeLoadParameters(params: LoadStepParams): AllureParameter[
   return parameters;
 }
 
-/** What identifies a non-load step's work, e.g. the flow file or the bucket. */
-function describeOtherParameters(step: StepPlan): AllureParameter[] {
-  switch (step.kind) {
-    case 'create_workspace':
-    case 'update_workspace':
-      return [{ name: 'files', value: step.params.files.map((file) => basename(file)).join(', ') }];
-    case 'start_flow':
-      return [{ name: 'file', value: basename(step.params.file) }];
-    case 'upload_to_s3':
-      return [
-        { name: 'bucket', value: step.params.bucket },
-        { name: 'directory', value: step.params.directory },
-      ];
-    case 'download_from_s3':
-      return [
-        { name: 'bucket', value: step.params.bucket },
-        { name: 'key', value: step.params.key },
-      ];
-    case 'collect_stats':
-      return [{ name: 'slack', value: String(step.params.slack) }];
-    default:
-      return [];
-  }
-}
-
 function labelsFor(configPath: string, job: string, kind: string, name: string, withSuites: boolean): AllureLabel[] {
   const labels: AllureLabel[] = [
     ...(withSuites
@@ -87,13 +62,12 @@ function labelsFor(configPath: string, job: string, kind: string, name: string, 
  * allure-vitest labels those from the describe path, and labels can only be added, so a second
  * copy would show twice on the test page.
  */
-export function describeStepForAllure(configPath: string, job: string, step: StepPlan): AllureMetadata {
-  const parameters = step.kind === 'index' || step.kind === 'query' ? describeLoadParameters(step.params) : describeOtherParameters(step);
+export function describeStepForAllure(configPath: string, job: string, step: { kind: string; name: string }, parameters: AllureParameter[]): AllureMetadata {
   return { labels: labelsFor(configPath, job, step.kind, step.name, false), parameters };
 }
 
 /** The same for a finished load step, from its report alone, parent suite and suite included. */
-export function describeReportForAllure(configPath: string, report: StepReport): AllureMetadata {
+export function describeReportForAllure(configPath: string, report: LoadResult): AllureMetadata {
   return {
     labels: labelsFor(configPath, report.job, report.method, report.step, true),
     parameters: describeLoadParameters(report.config),

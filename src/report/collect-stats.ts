@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type GithubSummaryResult, appendGithubStepSummary } from './github-step-summary';
 import { renderStatsMarkdown, renderStatsText } from './render-stats';
-import type { StepReport } from './step-report';
+import type { LoadResult } from '../load/load-result';
 import { type StatsTable, buildStatsTable } from './stats-table';
 
 export interface CollectStatsOptions {
@@ -26,7 +26,7 @@ export interface CollectedStats {
  * Markdown to the GitHub job summary when running in Actions. The step then logs `text`,
  * attaches `markdown`, and hands `table` to Slack when asked.
  */
-export async function collectStats(reports: readonly StepReport[], options: CollectStatsOptions): Promise<CollectedStats> {
+export async function collectStats(reports: readonly LoadResult[], options: CollectStatsOptions): Promise<CollectedStats> {
   const table = buildStatsTable(reports);
   const markdown = renderStatsMarkdown(table, options.title);
   const text = renderStatsText(table, options.title);

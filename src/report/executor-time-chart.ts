@@ -12,7 +12,7 @@ import {
 } from './chart-frame';
 import { chartedSeries } from './charted-series';
 import { downsampleSeries } from './downsample-series';
-import type { StepReport } from './step-report';
+import type { LoadResult } from '../load/load-result';
 
 const WIDTH = 900;
 const HEIGHT = 340;
@@ -20,7 +20,7 @@ const LEFT = 70;
 const RIGHT = 24;
 
 /** Executor names in the step's order (summary first, then any seen only in the series). */
-export function executorNamesOf(report: StepReport): string[] {
+export function executorNamesOf(report: LoadResult): string[] {
   const names = report.executors.map((executor) => executor.executor);
   for (const sample of report.series) {
     for (const name of Object.keys(sample.executorMeanMs)) if (!names.includes(name)) names.push(name);
@@ -35,7 +35,7 @@ type Row = { second: number } & Record<string, number>;
  * executors, and each band shows who spent it. Names come from the response routes, so a Flow
  * with other executors gets other bands.
  */
-export function renderExecutorTimeChart(report: StepReport): string {
+export function renderExecutorTimeChart(report: LoadResult): string {
   const charted = chartedSeries(report);
   const { samples, bucketS } = downsampleSeries(charted);
   const per = bucketS > 1 ? `per ${bucketS} s` : 'per second';

@@ -1,5 +1,5 @@
-import { StressError, type StressErrorCode, isStressError } from '../errors';
-import type { StepReport } from './step-report';
+import { type StressErrorCode, isStressError } from '../errors';
+import { CHECK_VIOLATION_PREFIX, THRESHOLD_BREACH_PREFIX } from '../load/judge-load-step';
 
 /**
  * How failed steps are sorted in the Allure report. The Allure 3 HTML report reads categories
@@ -15,10 +15,6 @@ export interface FailureCategory {
   codes: readonly StressErrorCode[];
   messagePatterns: readonly RegExp[];
 }
-
-/** The prefixes this module's message builders start with; category patterns key on them. */
-export const THRESHOLD_BREACH_PREFIX = 'Threshold breached';
-export const CHECK_VIOLATION_PREFIX = 'Check violated';
 
 export const failureCategories = [
   {
@@ -100,59 +96,4 @@ export function asTestFailure(error: unknown): Error {
   const failure = new Error(failureMessage(error), { cause: error });
   if (isStressError(error) && PRODUCT_FAILURE_CODES.includes(error.code)) failure.name = 'AssertionError';
   return failure;
-}
-
-function formatMeasure(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(Math.abs(value) < 1 ? 4 : 1);
-}
-
-/** `Threshold breached in job/step: p99_ms measured 812.4, limit 500; …` or undefined. */
-export function describeThresholdBreaches(report: StepReport): string | undefined {
-  const breaches = report.thresholds.filter((outcome) => !outcome.passed);
-  if (breaches.length === 0) return undefined;
-  const parts = breaches.map((outcome) => {
-    const measured = `${outcome.name} measured ${formatMeasure(outcome.measured)}, limit ${formatMeasure(outcome.limit)}`;
-    return outcome.note ? `${measured} (${outcome.note})` : measured;
-  });
-  return `${THRESHOLD_BREACH_PREFIX} in ${report.job}/${report.step}: ${parts.join('; ')}`;
-}
-
-/** `Check violated in job/step: 12 responses (first: …)` or undefined. */
-export function describeCheckViolations(report: StepReport, checkName?: string, tolerated = 0): string | undefined {
-  if (report.violations.count === 0) return undefined;
-  const by = checkName ? ` by ${checkName}` : '';
-  const allowance = tolerated > 0 ? `, ${tolerated} tolerated` : '';
-  const first = report.violations.samples[0];
-  const sample = first ? ` (first: request ${first.requestId}: ${first.message})` : '';
-  return `${CHECK_VIOLATION_PREFIX} in ${report.job}/${report.step}: ${report.violations.count} responses${by}${allowance}${sample}`;
-}
-
-/**
- * The error a load step should fail with after its phase, or undefined when it passed.
- * Threshold breaches win over check violations (the threshold is what the user asked about);
- * both are in the message when both happened.
- */
-export function loadStepFailure(report: StepReport): StressError | undefined {
-  const thresholds = describeThresholdBreaches(report);
-  // With a `max_violations` threshold the threshold outcome judges violations; without one,
-  // the step's `max_violations` tolerance does (default 0: the seed asserted on every response).
-  const judgedByThreshold = report.config.thresholds.maxViolations !== undefined;
-  const tolerated = report.config.maxViolations ?? 0;
-  const checks =
-    judgedByThreshold || report.violations.count <= tolerated
-      ? undefined
-      : describeCheckViolations(report, report.config.onAlways?.method, tolerated);
-  if (thresholds) {
-    return new StressError('THRESHOLD', checks ? `${thresholds}. ${checks}` : thresholds, {
-      hint: 'See the step attachments (charts, percentiles) for where the time went.',
-      details: { breaches: report.thresholds.filter((outcome) => !outcome.passed) },
-    });
-  }
-  if (checks) {
-    return new StressError('CHECK', checks, {
-      hint: 'The response validator rejected responses; the summary attachment lists samples.',
-      details: { violations: report.violations },
-    });
-  }
-  return undefined;
 }

@@ -1,16 +1,20 @@
-import type { StepReport } from './step-report';
+import type { LoadResult } from '../load/load-result';
+import { errorBudgetOutcome } from '../load/thresholds';
 import { formatMs } from './stats-table';
 
 const count = (value: number): string => value.toLocaleString('en-US');
 const rate = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+const percent = (share: number): string => `${(share * 100).toLocaleString('en-US', { maximumFractionDigits: 2 })}%`;
 
 /**
  * One console line per load step: what a user scans first after a run (the reporter prefixes
  * the step's name). Executor times are means, as in the stats table. A phase that did not run
- * to its end says so: its numbers are partial.
+ * to its end says so: its numbers are partial. The error rate always stands beside the error
+ * budget it is judged against.
  */
-export function formatStepSummary(report: StepReport): string {
-  const errors = report.errors.total > 0 ? `, ${count(report.errors.total)} errors` : '';
+export function formatStepSummary(report: LoadResult): string {
+  const budget = errorBudgetOutcome(report);
+  const errors = `, ${count(report.errors.total)} errors (${percent(budget.measured)}, budget ${percent(budget.limit)})`;
   const violations = report.violations.count > 0 ? `, ${count(report.violations.count)} violations` : '';
   // Sent but unanswered when the phase ended: not in `requests`, so said apart.
   const cutOff = report.cutOff ? `, ${count(report.cutOff)} cut off in flight at the end` : '';

@@ -2,7 +2,7 @@ import { renderExecutorTimeChart } from './executor-time-chart';
 import { renderStepPercentiles } from './percentile-distribution';
 import { redactDeep } from './redact-secrets';
 import { renderSeriesCsv } from './series-csv';
-import type { StepReport } from './step-report';
+import type { LoadResult } from '../load/load-result';
 import { renderThroughputLatencyChart } from './throughput-latency-chart';
 
 export interface ReportAttachment {
@@ -11,14 +11,14 @@ export interface ReportAttachment {
   body: string;
 }
 
-/** Matches StepContext.attach, declared here so report/ does not depend on steps/. */
+/** An attach function such as attachToAllure: name, content type, body. */
 export type AttachFunction = (name: string, contentType: string, body: string | Uint8Array) => Promise<void>;
 
 /**
  * Everything a load step attaches, in the order a reader wants it: the charts first (what
  * happened at a glance), then the numbers behind them.
  */
-export function buildLoadAttachments(report: StepReport): ReportAttachment[] {
+export function buildLoadAttachments(report: LoadResult): ReportAttachment[] {
   return [
     { name: 'throughput and latency', contentType: 'image/svg+xml', body: renderThroughputLatencyChart(report) },
     { name: 'time per executor', contentType: 'image/svg+xml', body: renderExecutorTimeChart(report) },
@@ -29,7 +29,7 @@ export function buildLoadAttachments(report: StepReport): ReportAttachment[] {
 }
 
 /** Attach every load-step artifact through the step's `attach` (one line in a step file). */
-export async function attachLoadReport(attach: AttachFunction, report: StepReport): Promise<void> {
+export async function attachLoadReport(attach: AttachFunction, report: LoadResult): Promise<void> {
   for (const attachment of buildLoadAttachments(report)) {
     await attach(attachment.name, attachment.contentType, attachment.body);
   }

@@ -1,5 +1,5 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import type { StepReport } from './step-report';
+import type { LoadResult } from '../load/load-result';
 
 /** Histograms are recorded in microseconds; the report speaks milliseconds. */
 const MICROSECONDS_PER_MS = 1000;
@@ -24,7 +24,7 @@ export function renderPercentileDistribution(encodedHistogram: string, unitScale
  * Every histogram of a step in one text attachment: round trip, gateway, each executor (ms),
  * then documents per response when recorded, each under a `# <what> (<unit>)` heading.
  */
-export function renderStepPercentiles(report: StepReport): string {
+export function renderStepPercentiles(report: LoadResult): string {
   const sections: Array<[string, string, number]> = [['round trip (ms)', report.histograms.roundTrip, MICROSECONDS_PER_MS]];
   if (report.histograms.gateway) sections.push(['gateway, whole in-gateway time (ms)', report.histograms.gateway, MICROSECONDS_PER_MS]);
   for (const [executor, encoded] of Object.entries(report.histograms.executors)) {

@@ -1,5 +1,5 @@
 import { executorNamesOf } from './executor-time-chart';
-import type { StepReport } from './step-report';
+import type { LoadResult } from '../load/load-result';
 
 /** RFC 4180 quoting: only when the field needs it. */
 function csvField(value: string | number): string {
@@ -16,7 +16,7 @@ function formatNumber(value: number): string {
  * The per-second series as CSV: one row per elapsed second, one `<executor>_mean_ms` column per
  * executor seen in the step (named from the routes).
  */
-export function renderSeriesCsv(report: StepReport): string {
+export function renderSeriesCsv(report: LoadResult): string {
   const executors = executorNamesOf(report);
   const header = ['second', 'requests', 'docs', 'errors', 'p50_ms', 'p99_ms', ...executors.map((name) => `${name}_mean_ms`)];
   const rows = report.series.map((sample) => [

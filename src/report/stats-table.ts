@@ -1,15 +1,15 @@
-import { loadStepFailure } from './failure-categories';
-import type { StepReport } from './step-report';
+import { judgeLoadStep } from '../load/judge-load-step';
+import type { LoadResult } from '../load/load-result';
 
 /** One load step, as a row of the run's stats table. Times in ms unless named. */
 export interface StatsRow {
   job: string;
   task: string;
-  method: StepReport['method'];
+  method: LoadResult['method'];
   client: string;
   numClients: number;
   /** `closed`, or `open` for arrival-rate steps (whose #clients is the in-flight cap). */
-  model: StepReport['model'];
+  model: LoadResult['model'];
   wallTimeS: number;
   requests: number;
   docs: number;
@@ -39,8 +39,9 @@ export interface StatsTable {
   isMultiJob: boolean;
 }
 
-export function buildStatsRow(report: StepReport): StatsRow {
-  const failure = loadStepFailure(report);
+export function buildStatsRow(report: LoadResult): StatsRow {
+  const verdict = judgeLoadStep(report);
+  const failure = verdict.status === 'failed' ? verdict.failure : undefined;
   return {
     job: report.job,
     task: report.step,
@@ -69,7 +70,7 @@ export function buildStatsRow(report: StepReport): StatsRow {
  * The run's stats table: one row per load step, in run order, with a column per executor that
  * any step's responses named (the seed hard-coded its executors; a Flow decides here).
  */
-export function buildStatsTable(reports: readonly StepReport[]): StatsTable {
+export function buildStatsTable(reports: readonly LoadResult[]): StatsTable {
   const rows = reports.map(buildStatsRow);
   const executors: string[] = [];
   for (const row of rows) for (const name of Object.keys(row.executorMeanMs)) if (!executors.includes(name)) executors.push(name);

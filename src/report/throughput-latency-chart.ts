@@ -13,7 +13,7 @@ import {
 } from './chart-frame';
 import { chartedSeries } from './charted-series';
 import { downsampleSeries } from './downsample-series';
-import type { SecondSample, StepReport } from './step-report';
+import type { SecondSample, LoadResult } from '../load/load-result';
 
 const WIDTH = 900;
 const HEIGHT = 450;
@@ -26,7 +26,7 @@ const P99_COLOR = colorAt(1);
 const LIMIT_COLOR = '#c0392b';
 
 /** The p99 limit to draw, from the step's threshold outcomes (`p99_ms` or `p99Ms`). */
-function p99Limit(report: StepReport): number | undefined {
+function p99Limit(report: LoadResult): number | undefined {
   const outcome = report.thresholds.find((threshold) => threshold.name.toLowerCase().replace(/[^a-z0-9]/g, '') === 'p99ms');
   return outcome?.limit;
 }
@@ -36,7 +36,7 @@ function p99Limit(report: StepReport): number | undefined {
  * top, p50 and p99 round-trip latency below, with the p99 threshold when one is set. Seconds
  * with no successful request have no latency point: the line breaks instead of dropping to 0.
  */
-export function renderThroughputLatencyChart(report: StepReport): string {
+export function renderThroughputLatencyChart(report: LoadResult): string {
   const charted = chartedSeries(report);
   const { samples: series, bucketS } = downsampleSeries(charted);
   const buckets = bucketS > 1 ? ` (${bucketS} s buckets)` : '';

@@ -1,13 +1,13 @@
 import { redactSecrets } from '../report/redact-secrets';
 import { renderStatsText } from '../report/render-stats';
-import type { StepReport } from '../report/step-report';
+import type { LoadResult } from '../load/load-result';
 import { buildStatsTable } from '../report/stats-table';
 
 /** What a run tells Slack. Plain data: the step builds it from the RunContext. */
 export interface SlackNotice {
   title: string;
   /** The run's load-step reports (for the table and threshold breaches). */
-  reports: readonly StepReport[];
+  reports: readonly LoadResult[];
   /** Steps that failed so far (any kind), as the suite recorded them. */
   failures: ReadonlyArray<{ job: string; step: string; message: string }>;
   /** Where the uploaded report lives (see UploadResult.links). */

@@ -1,24 +1,33 @@
-import { collectStats as writeStats } from '../report/collect-stats';
-import { notifySlack, slackFailure } from '../sinks/slack-webhook';
+import { flag } from '../config/field-schemas';
+import { defineStep } from './define-step';
 import { slackNoticeOf } from './slack-notice';
-import type { StepDefinition } from './step-definition';
 
 /** The seed's stats table across the run's load steps; `slack: true` also sends it. */
-export const collectStats: StepDefinition<'collect_stats'> = {
+export const collectStats = defineStep({
   kind: 'collect_stats',
-  role: 'work',
+  description: "A table of the run's load steps so far: docs/s, QPS, percentiles, time per executor.",
+  schema: () => ({
+    slack: flag('Also post the table to Slack (webhook from $STRESS_TEST_SLACK_WEBHOOK).').default(false),
+  }),
+  toParams: ({ slack }) => ({ slack }),
   needs: [],
+  role: 'report',
+  parameters: (params) => [{ name: 'slack', value: String(params.slack) }],
   timeoutMs: () => 60_000,
   async run(context, params) {
     const { run } = context.job;
-    const stats = await writeStats(run.reports, { reportsDir: run.reportsDir });
-    context.log(`stats of ${run.reports.length} load step(s) written to ${stats.files.markdown}\n${stats.text}`);
-    await context.attach('stats.md', 'text/markdown', stats.markdown);
-    await context.attach('stats.txt', 'text/plain', stats.text);
-    if (!params.slack) return;
+    const { collectStats: writeStats } = await import('../report/collect-stats');
+    const stats = await writeStats(run.results.reports, { reportsDir: run.reportsDir });
+    context.log(`stats of ${run.results.reports.length} load step(s) written to ${stats.files.markdown}\n${stats.text}`);
+    const artifacts = [
+      { name: 'stats.md', contentType: 'text/markdown', body: stats.markdown },
+      { name: 'stats.txt', contentType: 'text/plain', body: stats.text },
+    ];
+    if (!params.slack) return { artifacts };
+    const { notifySlack, slackFailure } = await import('../sinks/slack-webhook');
     const result = await notifySlack(slackNoticeOf(run, undefined), { reportsDir: run.reportsDir, signal: context.signal });
     context.log(result.status === 'skipped' ? `Slack skipped: ${result.reason}` : `Slack: ${result.status}`);
     const failure = slackFailure(result);
-    if (failure) throw failure;
+    return failure ? { artifacts, failure } : { artifacts };
   },
-};
+});

@@ -1,10 +1,18 @@
-import type { StepDefinition } from './step-definition';
+import { basename } from 'node:path';
+import { defineStep } from './define-step';
 import { prepareWorkspaceUploads } from './upload-files';
+import { toWorkspaceParams, workspaceKeys } from './workspace-keys';
 
-export const createWorkspace: StepDefinition<'create_workspace'> = {
+/** The seed's first step: a new workspace on the daemon with the (rendered) files. */
+export const createWorkspace = defineStep({
   kind: 'create_workspace',
-  role: 'setup',
+  description: 'Create a workspace on the daemon and upload the (rendered) files.',
+  schema: (context) => workspaceKeys(context, { requireFiles: false }),
+  toParams: toWorkspaceParams,
   needs: [],
+  creates: 'workspace',
+  role: 'setup',
+  parameters: (params) => [{ name: 'files', value: params.files.map((file) => basename(file)).join(', ') }],
   timeoutMs: () => 120_000,
   async run(context, params) {
     const files = await prepareWorkspaceUploads(context.job, context.step.name, params);
@@ -12,5 +20,6 @@ export const createWorkspace: StepDefinition<'create_workspace'> = {
     context.job.workspaceId = id;
     context.job.created.workspaces.add(id);
     context.log(`workspace ${id} created with ${files.length} file(s): ${files.map((f) => f.name).join(', ')}`);
+    return {};
   },
-};
+});

@@ -1,11 +1,17 @@
-import type { StepDefinition } from './step-definition';
+import { defineStep } from './define-step';
 import { removeOrThrow } from './remove-resource';
 import { forget } from './terminate-job-resources';
 
-export const deleteWorkspace: StepDefinition<'delete_workspace'> = {
+export const deleteWorkspace = defineStep({
   kind: 'delete_workspace',
+  description: "Delete the job's workspace from the daemon.",
+  schema: () => ({}),
+  toParams: () => ({}),
+  needs: ['workspace'],
+  removes: 'workspace',
   role: 'teardown',
-  needs: [],
+  // Selected alone with -t it deletes what the job holds; it creates nothing to delete it.
+  prerequisites: [],
   timeoutMs: () => 120_000,
   async run(context) {
     const { job } = context;
@@ -13,7 +19,7 @@ export const deleteWorkspace: StepDefinition<'delete_workspace'> = {
     if (!workspaceId) {
       // After a failure before create_workspace there is nothing to delete: not an error.
       context.log('no workspace to delete in this job');
-      return;
+      return {};
     }
     // A workspace's flows go with it; stopped first so they persist, and forgotten so
     // teardown does not try twice. One already gone (a 404) is done.
@@ -24,5 +30,6 @@ export const deleteWorkspace: StepDefinition<'delete_workspace'> = {
     const outcome = await removeOrThrow(job.daemon, { kind: 'workspace', id: workspaceId });
     forget(job, { kind: 'workspace', id: workspaceId });
     context.log(outcome === 'removed' ? `workspace ${workspaceId} deleted` : `workspace ${workspaceId} was already gone from the daemon`);
+    return {};
   },
-};
+});

@@ -1,43 +1,65 @@
 import type { StepPlan } from '../config/plan';
-import type { StepNeed } from './step-definition';
+import type { LifecycleNeed } from '../config/step-schema-definition';
+import { stepTable } from './step-table';
+
+/** A step before the selected one that wrote data into the workspace, and the Flow it wrote through. */
+interface DataWriter {
+  index: number;
+  flow: number | undefined;
+}
 
 /**
- * The lifecycle steps before `index` that provide what it needs, replayed the way the job
- * would have run them: the create_workspace (and later update_workspace steps) whose
- * workspace is still alive at `index`, and the start_flow whose flow is still running.
- * Returned in job order.
+ * The steps before `index` that a step selected alone must run first, in job order: the
+ * lifecycle steps providing its `needs` (the create_workspace, and later update_workspace
+ * steps, whose workspace is still alive at `index`; the start_flow whose Flow is still
+ * running), replayed the way the job would have run them. A step that reads data
+ * (`readsData`: a query) also gets the steps that wrote data into that workspace before it
+ * (its index steps), each with the Flow it wrote through and the terminate_flow that ended
+ * that Flow before `index`, so the workspace holds what the job would have put there.
  */
-export function findPrerequisites(steps: readonly StepPlan[], index: number, needs: readonly StepNeed[]): number[] {
+export function findPrerequisites(steps: readonly StepPlan[], index: number, needs: readonly LifecycleNeed[], readsData = false): number[] {
   let workspace: number[] = [];
   let flow: number | undefined;
+  let writers: DataWriter[] = [];
+  const flowEnds = new Map<number, number>();
   for (const step of steps.slice(0, index)) {
-    switch (step.kind) {
-      case 'create_workspace':
-        workspace = [step.index];
-        flow = undefined;
-        break;
-      case 'update_workspace':
-        workspace.push(step.index);
-        break;
-      case 'delete_workspace':
-        workspace = [];
-        flow = undefined;
-        break;
-      case 'start_flow':
-        flow = step.index;
-        break;
-      case 'terminate_flow':
-        flow = undefined;
-        break;
-      default:
-        break;
+    const definition = stepTable[step.kind];
+    if (definition.creates === 'workspace') {
+      workspace = [step.index];
+      flow = undefined;
+      writers = [];
+    } else if (definition.removes === 'workspace') {
+      workspace = [];
+      flow = undefined;
+      writers = [];
+    } else if (definition.creates === 'flow') {
+      flow = step.index;
+    } else if (definition.removes === 'flow') {
+      if (flow !== undefined) flowEnds.set(flow, step.index);
+      flow = undefined;
+    } else if (definition.role === 'setup' && definition.needs.includes('workspace')) {
+      // update_workspace: more files in the same workspace.
+      workspace.push(step.index);
     }
+    if ('data' in definition && definition.data === 'writes') writers.push({ index: step.index, flow });
   }
+  const needsFlow = needs.includes('flow') || needs.includes('gateway');
   const wanted = new Set<number>();
   // A flow lives in a workspace: needing the flow means needing its workspace too.
-  if (needs.includes('workspace') || (needs.includes('flow') && flow !== undefined)) {
+  if (needs.includes('workspace') || (needsFlow && flow !== undefined)) {
     for (const i of workspace) wanted.add(i);
   }
-  if (needs.includes('flow') && flow !== undefined) wanted.add(flow);
+  if (needsFlow && flow !== undefined) wanted.add(flow);
+  if (readsData && workspace.length > 0) {
+    for (const writer of writers) {
+      for (const i of workspace) wanted.add(i);
+      wanted.add(writer.index);
+      if (writer.flow !== undefined) {
+        wanted.add(writer.flow);
+        const end = flowEnds.get(writer.flow);
+        if (end !== undefined) wanted.add(end);
+      }
+    }
+  }
   return [...wanted].sort((a, b) => a - b);
 }

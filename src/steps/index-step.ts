@@ -1,11 +1,20 @@
-import { runLoadStep } from './run-load-step';
-import type { StepDefinition } from './step-definition';
-import { loadStepTimeoutMs } from './load-step-timeout';
+import { describeLoadParameters } from '../report/allure-metadata';
+import { defineStep } from './define-step';
+import { checkLoadKeys, loadKeys, loadStepInJob, loadStepTimeoutMs, toLoadParams } from './load-step-keys';
 
-export const indexStep: StepDefinition<'index'> = {
+/** The seed's `index`: documents sent to the Flow by many clients for execution_time seconds. */
+export const indexStep = defineStep({
   kind: 'index',
+  description: 'Send documents to the Flow for execution_time seconds (closed model) or on a schedule (open model).',
+  schema: loadKeys,
+  check: checkLoadKeys,
+  toParams: (input) => toLoadParams(input, '/index'),
+  inJob: loadStepInJob,
+  needs: ['gateway'],
   role: 'work',
-  needs: ['flow'],
+  data: 'writes',
+  parameters: describeLoadParameters,
   timeoutMs: loadStepTimeoutMs,
-  run: (context, params) => runLoadStep(context, 'index', params),
-};
+  // The load engine (gRPC, HDR histograms, charts) loads when a load step runs, not with the config.
+  run: async (context, params) => (await import('./run-load-step')).runLoadStep(context, 'index', params),
+});

@@ -1,14 +1,20 @@
 import { StressError, isStressError } from '../errors';
-import type { StepPlan } from '../config/plan';
+import type { JobPlan, StepPlan } from '../config/plan';
+import { ROLES_RUN_AFTER_FAILURE, type StepDefinition } from './define-step';
 import { findPrerequisites } from './find-prerequisites';
 import type { JobContext } from './job-context';
-import type { StepContext, StepDefinition } from './step-definition';
-import { stepRegistry } from './step-registry';
+import type { StepContext } from './step-context';
+import type { StepOutcome } from './step-outcome';
+import { stepTable } from './step-table';
 import { terminateJobResources } from './terminate-job-resources';
 
-export type StepOutcome =
-  | { status: 'passed'; prerequisites: string[] }
-  | { status: 'failed'; error: Error; prerequisites: string[] }
+/**
+ * How a selected step went. `outcomes` are what it (and the prerequisites run for it, first)
+ * produced, in run order; they are already collected into the run's results.
+ */
+export type StepResult =
+  | { status: 'passed'; prerequisites: string[]; outcomes: StepOutcome[] }
+  | { status: 'failed'; error: Error; prerequisites: string[]; outcomes: StepOutcome[] }
   | { status: 'skipped'; reason: string };
 
 /** Builds the StepContext for a step; the suite supplies one wired to Vitest and Allure. */
@@ -16,9 +22,10 @@ export type StepContextFactory = (step: StepPlan) => StepContext;
 
 /**
  * Runs the steps of one job in order, whatever subset Vitest selected. It owns the rules the
- * user sees: a failed step skips the rest of the job except teardown steps; a step selected
- * alone first runs the lifecycle steps it needs; everything the job created is removed at the
- * end even after a failure.
+ * user sees: a failed step skips the rest of the job except report and teardown steps; a step
+ * selected alone first runs the steps it needs (lifecycle, and the steps writing the data it
+ * reads); everything the job created is removed at the end even after a failure. It collects
+ * what each step returns into the run's results.
  */
 export class JobRunner {
   private readonly executed = new Set<number>();
@@ -26,31 +33,34 @@ export class JobRunner {
 
   constructor(
     readonly context: JobContext,
-    private readonly registry: typeof stepRegistry = stepRegistry,
+    readonly job: JobPlan,
   ) {}
 
   get steps(): readonly StepPlan[] {
-    return this.context.job.steps;
+    return this.job.steps;
   }
 
   definitionOf(step: StepPlan): StepDefinition {
-    const definition = (this.registry as Partial<Record<string, StepDefinition>>)[step.kind];
-    if (!definition) throw new StressError('INTERNAL', `step "${step.kind}" is not in the step registry`);
-    return definition;
+    return stepTable[step.kind] as unknown as StepDefinition;
   }
 
   /** Upper bound for the step's test timeout: its own, its sleep, and its prerequisites'. */
   timeoutMs(index: number): number {
     const step = this.stepAt(index);
     const own = this.ownTimeoutMs(step);
-    const before = findPrerequisites(this.steps, index, this.definitionOf(step).needs);
-    return before.reduce((sum, i) => sum + this.ownTimeoutMs(this.stepAt(i)), own);
+    return this.prerequisitesOf(index).reduce((sum, i) => sum + this.ownTimeoutMs(this.stepAt(i)), own);
   }
 
-  async run(index: number, createContext: StepContextFactory): Promise<StepOutcome> {
+  /** What a step selected alone runs first (find-prerequisites.ts), from its definition. */
+  prerequisitesOf(index: number): number[] {
+    const definition = this.definitionOf(this.stepAt(index));
+    return findPrerequisites(this.steps, index, definition.prerequisites ?? definition.needs, definition.data === 'reads');
+  }
+
+  async run(index: number, createContext: StepContextFactory): Promise<StepResult> {
     const step = this.stepAt(index);
     const definition = this.definitionOf(step);
-    if (this.failure && definition.role !== 'teardown') {
+    if (this.failure && !ROLES_RUN_AFTER_FAILURE.includes(definition.role)) {
       return {
         status: 'skipped',
         reason: `skipped because step "${this.failure.step}" failed earlier in job "${this.context.job.name}": ${this.failure.message}`,
@@ -58,26 +68,30 @@ export class JobRunner {
     }
     const stepContext = createContext(step);
     const prerequisites: string[] = [];
+    const outcomes: StepOutcome[] = [];
     try {
-      for (const i of findPrerequisites(this.steps, index, definition.needs)) {
+      for (const i of this.prerequisitesOf(index)) {
         if (this.executed.has(i)) continue;
         const before = this.stepAt(i);
         prerequisites.push(before.name);
-        stepContext.log(`running prerequisite "${before.name}" first (step ${i + 1}, not selected by the test filter)`);
-        await this.execute(before, createContext(before), stepContext.signal).catch((error: unknown) => {
-          throw new StressError('STEP_PREREQUISITE', `prerequisite "${before.name}" failed: ${messageOf(error)}`, {
-            cause: error,
+        const why = this.definitionOf(before).data === 'writes' ? `; "${step.name}" reads the data it writes` : '';
+        stepContext.log(`running prerequisite "${before.name}" first (step ${i + 1}, not selected by the test filter${why})`);
+        const failure = await this.execute(before, createContext(before), stepContext.signal, outcomes).catch((error: unknown) => error);
+        if (failure !== undefined) {
+          throw new StressError('STEP_PREREQUISITE', `prerequisite "${before.name}" failed: ${messageOf(failure)}`, {
+            cause: failure,
             hint: 'the step needs it; fix the prerequisite or run the whole job',
           });
-        });
+        }
       }
-      await this.execute(step, stepContext, stepContext.signal);
-      return { status: 'passed', prerequisites };
+      const failure = await this.execute(step, stepContext, stepContext.signal, outcomes);
+      if (failure !== undefined) throw failure;
+      return { status: 'passed', prerequisites, outcomes };
     } catch (error) {
       const asError = error instanceof Error ? error : new Error(String(error));
       this.failure ??= { step: step.name, message: firstLine(messageOf(error)) };
-      this.context.run.failures.push({ job: this.context.job.name, step: step.name, message: messageOf(error) });
-      return { status: 'failed', error: asError, prerequisites };
+      this.context.run.results.addFailure({ job: this.context.job.name, step: step.name, message: messageOf(error) });
+      return { status: 'failed', error: asError, prerequisites, outcomes };
     }
   }
 
@@ -86,13 +100,21 @@ export class JobRunner {
     return terminateJobResources(this.context);
   }
 
-  private async execute(step: StepPlan, context: StepContext, signal: AbortSignal): Promise<void> {
+  /**
+   * Runs one step and collects its outcome (into `outcomes` and the run's results). Returns
+   * the step's own verdict on what it produced when that is a failure; throws when the step
+   * produced nothing.
+   */
+  private async execute(step: StepPlan, context: StepContext, signal: AbortSignal, outcomes: StepOutcome[]): Promise<Error | undefined> {
     this.executed.add(step.index);
     if (step.sleepTimeS > 0) {
       context.log(`sleeping ${step.sleepTimeS}s before "${step.name}" (sleep_time)`);
       await sleep(step.sleepTimeS * 1000, signal);
     }
-    await this.definitionOf(step).run(context, step.params as never);
+    const outcome = await this.definitionOf(step).run(context, step.params as never);
+    outcomes.push(outcome);
+    this.context.run.results.add(outcome);
+    return outcome.failure;
   }
 
   private ownTimeoutMs(step: StepPlan): number {

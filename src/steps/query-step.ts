@@ -1,11 +1,23 @@
-import { runLoadStep } from './run-load-step';
-import type { StepDefinition } from './step-definition';
-import { loadStepTimeoutMs } from './load-step-timeout';
+import { positiveInteger } from '../config/field-schemas';
+import { describeLoadParameters } from '../report/allure-metadata';
+import { defineStep } from './define-step';
+import { checkLoadKeys, loadKeys, loadStepInJob, loadStepTimeoutMs, toLoadParams } from './load-step-keys';
 
-export const queryStep: StepDefinition<'query'> = {
+/** The seed's `query`: searches against what the index steps before it stored. */
+export const queryStep = defineStep({
   kind: 'query',
+  description: 'Query the Flow for execution_time seconds (closed model) or on a schedule (open model).',
+  schema: () => ({
+    ...loadKeys(),
+    top_k: positiveInteger('Matches per query document, sent as parameters.top_k (default 10).').default(10),
+  }),
+  check: checkLoadKeys,
+  toParams: ({ top_k, ...input }) => ({ ...toLoadParams(input, '/search'), topK: top_k }),
+  inJob: loadStepInJob,
+  needs: ['gateway'],
   role: 'work',
-  needs: ['flow'],
+  data: 'reads',
+  parameters: describeLoadParameters,
   timeoutMs: loadStepTimeoutMs,
-  run: (context, params) => runLoadStep(context, 'query', params),
-};
+  run: async (context, params) => (await import('./run-load-step')).runLoadStep(context, 'query', params),
+});

@@ -1,4 +1,5 @@
-import type { GatewayAddress, LoadStepParams } from '../config/plan';
+import type { GatewayAddress } from '../config/addresses';
+import type { LoadStepParams } from '../load/load-params';
 import { StressError } from '../errors';
 import type { GatewayTarget } from '../gateway/gateway-client';
 import type { JobContext } from './job-context';
@@ -15,7 +16,7 @@ const SEED_GATEWAY_PORT = 23456;
 export function resolveGatewayTarget(job: JobContext, params: LoadStepParams): Omit<GatewayTarget, 'docarray'> {
   const explicit: GatewayAddress | undefined = params.gateway ?? job.gateway;
   if (explicit) return { host: explicit.host, port: explicit.port, protocol: params.client };
-  const flow = job.flowGateway;
+  const flow = job.flow?.gateway;
   if (flow) {
     const served = flow.ports.find((entry) => entry.protocol === params.client);
     if (!served) {

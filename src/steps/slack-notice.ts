@@ -6,9 +6,9 @@ export function slackNoticeOf(run: RunContext, title: string | undefined): Slack
   const configName = basename(run.plan.configPath);
   return {
     title: title ?? `jina-stress: ${configName}`,
-    reports: run.reports,
-    failures: run.failures,
-    links: run.links,
+    reports: run.results.reports,
+    failures: run.results.failures,
+    links: run.results.links,
     runId: run.runId,
     configName,
   };

@@ -1,11 +1,50 @@
+import { basename } from 'node:path';
+import { existingPath } from '../config/config-paths';
+import { environment, seconds, text } from '../config/field-schemas';
+import { findDefaultInstancesFile } from '../config/instances-file';
 import { StressError } from '../errors';
-import type { StepDefinition } from './step-definition';
+import { defineStep } from './define-step';
 import { prepareFlowUpload } from './upload-files';
+import { checkTemplates } from './workspace-keys';
 
-export const startFlow: StepDefinition<'start_flow'> = {
+const DEFAULT_TIMEOUT_READY_S = 120;
+
+export interface StartFlowParams {
+  file: string;
+  environment: Record<string, string>;
+  /** Runtime the agent should use: `reference` (no Python) or `process` (real Jina). */
+  runtime?: string;
+  /** Seconds to wait for the Flow's gateway to answer. */
+  timeoutReadyS: number;
+  /** Absolute path of instances.yaml for rendering `file`, as for workspace files. */
+  instancesFile?: string;
+}
+
+export const startFlow = defineStep({
   kind: 'start_flow',
-  role: 'setup',
+  description: "Start a Flow from a YAML file in the job's workspace and wait until its gateway answers.",
+  schema: (context) => ({
+    file: existingPath(context, 'file', 'The Flow YAML, rendered with {{ VAR }} before it is sent.'),
+    environment: environment('Values for {{ VAR }} in the Flow YAML.').default({}),
+    runtime: text('Agent runtime for the Flow: `reference` (no Python) or `process` (real Jina).').optional(),
+    timeout_ready: seconds(`Seconds to wait for the gateway to answer (default ${DEFAULT_TIMEOUT_READY_S}).`).default(DEFAULT_TIMEOUT_READY_S),
+    instances: existingPath(context, 'file', 'instances.yaml for the template (default: next to the config, if any).').optional(),
+  }),
+  toParams: (input, report, context): StartFlowParams => {
+    const instancesFile = input.instances ?? findDefaultInstancesFile(context);
+    checkTemplates([{ file: input.file, at: ['file'] }], input.environment, instancesFile, report);
+    return {
+      file: input.file,
+      environment: input.environment,
+      ...(input.runtime ? { runtime: input.runtime } : {}),
+      timeoutReadyS: input.timeout_ready,
+      ...(instancesFile ? { instancesFile } : {}),
+    };
+  },
   needs: ['workspace'],
+  creates: 'flow',
+  role: 'setup',
+  parameters: (params) => [{ name: 'file', value: basename(params.file) }],
   timeoutMs: (params) => params.timeoutReadyS * 1000 + 30_000,
   async run(context, params) {
     const { job } = context;
@@ -22,14 +61,14 @@ export const startFlow: StepDefinition<'start_flow'> = {
       ...(params.runtime ? { runtime: params.runtime } : {}),
     });
     job.created.flows.add(flowId);
-    job.flowId = flowId;
     const info = await job.daemon.getFlow(flowId);
-    job.flowGateway = info.gateway;
-    job.timeToReadyS = info.timeToReadyS ?? (performance.now() - startedAt) / 1000;
+    const timeToReadyS = info.timeToReadyS ?? (performance.now() - startedAt) / 1000;
+    job.flow = { id: flowId, ...(info.gateway ? { gateway: info.gateway } : {}), timeToReadyS };
     const where = info.gateway
       ? info.gateway.ports.map((p) => `${p.protocol}://${info.gateway?.host}:${p.port}`).join(', ')
       : 'gateway address unknown';
-    context.log(`flow ${flowId} (${info.runtime}) ready in ${job.timeToReadyS.toFixed(2)}s at ${where}`);
-    await context.attach('time-to-ready', 'application/json', JSON.stringify({ flowId, timeToReadyS: job.timeToReadyS, gateway: info.gateway }, null, 2));
+    context.log(`flow ${flowId} (${info.runtime}) ready in ${timeToReadyS.toFixed(2)}s at ${where}`);
+    const readiness = JSON.stringify({ flowId, timeToReadyS, gateway: info.gateway }, null, 2);
+    return { artifacts: [{ name: 'time-to-ready', contentType: 'application/json', body: readiness }] };
   },
-};
+});

@@ -1,21 +1,26 @@
-import type { StepDefinition } from './step-definition';
+import { defineStep } from './define-step';
 import { removeOrThrow } from './remove-resource';
 import { forget } from './terminate-job-resources';
 
-export const terminateFlow: StepDefinition<'terminate_flow'> = {
+export const terminateFlow = defineStep({
   kind: 'terminate_flow',
-  role: 'teardown',
+  description: "Terminate the job's running Flow (its workspace stays).",
+  schema: () => ({}),
+  toParams: () => ({}),
   needs: ['flow'],
+  removes: 'flow',
+  role: 'teardown',
   timeoutMs: () => 60_000,
   async run(context) {
     const { job } = context;
-    const flowId = job.flowId;
+    const flowId = job.flow?.id;
     if (!flowId) {
       context.log('no flow to terminate in this job');
-      return;
+      return {};
     }
     const outcome = await removeOrThrow(job.daemon, { kind: 'flow', id: flowId });
     forget(job, { kind: 'flow', id: flowId });
     context.log(outcome === 'removed' ? `flow ${flowId} terminated` : `flow ${flowId} was already gone from the daemon`);
+    return {};
   },
-};
+});

@@ -28,10 +28,7 @@ export async function terminateJobResources(context: JobContext): Promise<string
 export function forget(context: JobContext, resource: DaemonResource): void {
   if (resource.kind === 'flow') {
     context.created.flows.delete(resource.id);
-    if (context.flowId === resource.id) {
-      context.flowId = undefined;
-      context.flowGateway = undefined;
-    }
+    if (context.flow?.id === resource.id) context.flow = undefined;
     return;
   }
   context.created.workspaces.delete(resource.id);

@@ -1,12 +1,18 @@
+import { basename } from 'node:path';
 import { StressError } from '../errors';
-import type { StepDefinition } from './step-definition';
+import { defineStep } from './define-step';
 import { prepareWorkspaceUploads } from './upload-files';
+import { toWorkspaceParams, workspaceKeys } from './workspace-keys';
 
 /** The seed's update: upload more files into the job's workspace (same id, files overwritten). */
-export const updateWorkspace: StepDefinition<'update_workspace'> = {
+export const updateWorkspace = defineStep({
   kind: 'update_workspace',
-  role: 'setup',
+  description: "Upload more (rendered) files to the job's workspace.",
+  schema: (context) => workspaceKeys(context, { requireFiles: true }),
+  toParams: toWorkspaceParams,
   needs: ['workspace'],
+  role: 'setup',
+  parameters: (params) => [{ name: 'files', value: params.files.map((file) => basename(file)).join(', ') }],
   timeoutMs: () => 120_000,
   async run(context, params) {
     const workspaceId = context.job.workspaceId;
@@ -18,5 +24,6 @@ export const updateWorkspace: StepDefinition<'update_workspace'> = {
     const files = await prepareWorkspaceUploads(context.job, context.step.name, params);
     await context.job.daemon.createWorkspace(files, workspaceId);
     context.log(`workspace ${workspaceId} updated with ${files.length} file(s): ${files.map((f) => f.name).join(', ')}`);
+    return {};
   },
-};
+});

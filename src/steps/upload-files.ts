@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { StartFlowParams, WorkspaceStepParams } from '../config/plan';
 import { decodeTemplateText } from '../config/mustache-template';
-import { MAX_TEMPLATE_BYTES, renderFlowFile, renderWorkspaceFiles } from '../config/template-rendering';
+import { MAX_TEMPLATE_BYTES, renderFlowFile, renderWorkspaceFiles, type TemplateSource } from '../config/template-rendering';
 import type { UploadFile } from '../daemon/daemon-api';
 import { redactSecrets } from '../report/redact-secrets';
 import type { JobContext } from './job-context';
@@ -31,13 +30,13 @@ function privateDir(job: JobContext, stepName: string): string {
 }
 
 /** Workspace files after `{{ VAR }}` rendering, named for upload by their base name (the seed's way). */
-export async function prepareWorkspaceUploads(job: JobContext, stepName: string, params: WorkspaceStepParams): Promise<UploadFile[]> {
+export async function prepareWorkspaceUploads(job: JobContext, stepName: string, params: TemplateSource & { files: readonly string[] }): Promise<UploadFile[]> {
   const rendered = await renderWorkspaceFiles(params, privateDir(job, stepName));
   await writeMaskedCopies(rendered, maskedDir(job, stepName), job.run.knownSecrets);
   return rendered.map((path) => ({ path, name: basename(path) }));
 }
 
-export async function prepareFlowUpload(job: JobContext, stepName: string, params: StartFlowParams): Promise<UploadFile> {
+export async function prepareFlowUpload(job: JobContext, stepName: string, params: TemplateSource & { file: string }): Promise<UploadFile> {
   const path = await renderFlowFile(params, privateDir(job, stepName));
   await writeMaskedCopies([path], maskedDir(job, stepName), job.run.knownSecrets);
   return { path, name: basename(path) };

@@ -3,9 +3,11 @@ import { afterAll, describe, test, type TestContext } from 'vitest';
 import type { JobPlan, StepPlan } from '../config/plan';
 import { createDaemonClient } from '../daemon/create-daemon-client';
 import { StressError } from '../errors';
-import type { DeferredUpload, JobContext, RunContext } from '../steps/job-context';
+import type { JobContext, RunContext } from '../steps/job-context';
 import { JobRunner } from '../steps/job-runner';
-import type { StepContext } from '../steps/step-definition';
+import { RunResults } from '../steps/run-results';
+import type { StepContext } from '../steps/step-context';
+import type { DeferredUpload } from '../steps/step-outcome';
 import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata';
 import { describeStepForAllure } from '../report/allure-metadata';
 import { asTestFailure } from '../report/failure-categories';
@@ -32,10 +34,7 @@ export function buildSuites(payload: SuitePayload): void {
     plan: payload.plan,
     runId: payload.runId,
     reportsDir: payload.reportsDir,
-    reports: [],
-    failures: [],
-    links: [],
-    deferredUploads: [],
+    results: new RunResults(),
     knownSecrets: knownSecretsOf(payload.plan),
   };
   const interrupt = watchRunInterrupt();
@@ -48,7 +47,7 @@ export function buildSuites(payload: SuitePayload): void {
 
 function describeJob(job: JobPlan, run: RunContext, payload: SuitePayload, interrupt: RunInterrupt): void {
   describe(job.name, () => {
-    const runner = new JobRunner(createJobContext(job, run, payload));
+    const runner = new JobRunner(createJobContext(job, run, payload), job);
     for (const step of job.steps) {
       test(step.name, (ctx) => runStepTest(runner, step, ctx, interrupt), runner.timeoutMs(step.index));
     }
@@ -66,33 +65,35 @@ function describeJob(job: JobPlan, run: RunContext, payload: SuitePayload, inter
 
 async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext, interrupt: RunInterrupt): Promise<void> {
   const { run } = runner.context;
-  await labelForAllure(runner.context, step);
+  await labelForAllure(runner, step);
   if (interrupt.signal.aborted && runner.definitionOf(step).role !== 'teardown') {
     const reason = `skipped because ${(interrupt.signal.reason as Error).message}`;
     await ctx.annotate(reason, 'skipped');
     ctx.skip(reason);
   }
-  const reportsBefore = run.reports.length;
-  const uploadsBefore = run.deferredUploads.length;
-  const signal = AbortSignal.any([ctx.signal, interrupt.signal]);
-  const wasInterrupted = interrupt.signal.aborted;
-  const outcome = await runner.run(step.index, (s) => createStepContext(runner.context, s, ctx, signal));
-  const meta = ctx.task.meta as StepTaskMeta;
   // Everything that leaves the worker (meta, annotations, attachments, the thrown error) is
   // redacted here: an executor's error may echo a credential the Flow was given.
   const redact = (text: string) => redactSecrets(text, run.knownSecrets);
+  const signal = AbortSignal.any([ctx.signal, interrupt.signal]);
+  const wasInterrupted = interrupt.signal.aborted;
+  const result = await runner.run(step.index, (s) => createStepContext(runner.context, s, ctx, signal));
+  const outcomes = result.status === 'skipped' ? [] : result.outcomes;
+  for (const artifact of outcomes.flatMap((outcome) => outcome.artifacts ?? [])) {
+    await attachToAllure(artifact.name, artifact.contentType, typeof artifact.body === 'string' ? redact(artifact.body) : artifact.body);
+  }
+  const meta = ctx.task.meta as StepTaskMeta;
   meta.jinaStress = {
     kind: step.kind,
-    summaries: run.reports.slice(reportsBefore).map((report) => redact(formatStepSummary(report))),
-    deferredUploads: run.deferredUploads.slice(uploadsBefore),
+    summaries: outcomes.flatMap((outcome) => (outcome.report ? [redact(formatStepSummary(outcome.report))] : [])),
+    deferredUploads: outcomes.flatMap((outcome) => outcome.deferredUploads ?? []),
     ...(!wasInterrupted && interrupt.signal.aborted ? { interrupted: true } : {}),
   };
-  if (outcome.status === 'skipped') {
+  if (result.status === 'skipped') {
     // ctx.skip's note is lost in Allure; the annotation keeps the reason visible there too.
-    await ctx.annotate(redact(outcome.reason), 'skipped');
-    ctx.skip(redact(outcome.reason));
+    await ctx.annotate(redact(result.reason), 'skipped');
+    ctx.skip(redact(result.reason));
   }
-  if (outcome.status === 'failed') throw asTestFailure(redactError(outcome.error, run.knownSecrets));
+  if (result.status === 'failed') throw asTestFailure(redactError(result.error, run.knownSecrets));
 }
 
 function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext, signal: AbortSignal): StepContext {
@@ -103,12 +104,13 @@ function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext, si
     signal,
     log: (message) => void ctx.annotate(redact(message), 'log'),
     progress: (message) => void ctx.annotate(redact(message), 'progress'),
-    attach: (name, contentType, body) => attachToAllure(name, contentType, typeof body === 'string' ? redact(body) : body),
   };
 }
 
-async function labelForAllure(job: JobContext, step: StepPlan): Promise<void> {
-  await applyAllureMetadata(describeStepForAllure(job.run.plan.configPath, job.job.name, step));
+/** Labels, and the parameters the step's definition names for it (the Flow file, the bucket, the load). */
+async function labelForAllure(runner: JobRunner, step: StepPlan): Promise<void> {
+  const parameters = runner.definitionOf(step).parameters?.(step.params) ?? [];
+  await applyAllureMetadata(describeStepForAllure(runner.context.run.plan.configPath, runner.job.name, step, parameters));
 }
 
 function createJobContext(job: JobPlan, run: RunContext, payload: SuitePayload): JobContext {

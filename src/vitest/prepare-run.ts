@@ -3,9 +3,9 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadPlan } from '../config/load-plan';
-import type { DaemonAddress, Plan } from '../config/plan';
+import type { Plan } from '../config/plan';
+import type { DaemonAddress } from '../config/addresses';
 import { StressError, isStressError } from '../errors';
-import { stepRegistry } from '../steps/step-registry';
 import { OPTIONS_ENV, type ResolvedOptions } from './plugin-options';
 import { selectSteps } from './select-steps';
 import { startEmbeddedAgent } from './start-embedded-agent';
@@ -25,7 +25,6 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
   let plan: Plan;
   try {
     plan = loadPlan(options.configPath);
-    assertStepsAvailable(plan);
     const selected = selectSteps(plan, project.config.testNamePattern);
     if (project.config.testNamePattern) {
       console.log(`jina-stress: ${selected.length} step(s) selected by ${String(project.config.testNamePattern)}`);
@@ -86,19 +85,6 @@ function readOptions(): ResolvedOptions {
     });
   }
   return JSON.parse(raw) as ResolvedOptions;
-}
-
-function assertStepsAvailable(plan: Plan): void {
-  const missing = plan.jobs.flatMap((job) =>
-    job.steps
-      .filter((step) => !(step.kind in stepRegistry))
-      .map((step) => `${plan.configPath}:${step.location.line}:${step.location.column}  ${step.location.yamlPath}  step "${step.kind}" is not available in this version`),
-  );
-  if (missing.length > 0) {
-    throw new StressError('CONFIG_INVALID', `${missing.length} step(s) cannot run:\n${missing.join('\n')}`, {
-      hint: `available steps: ${Object.keys(stepRegistry).join(', ')}`,
-    });
-  }
 }
 
 /** The seed's env vars: JinaD at JINA_GATEWAY_HOST:JINA_GATEWAY_PORT (port default 8000). */

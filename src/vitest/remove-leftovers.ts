@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import type { DaemonAddress } from '../config/plan';
+import type { DaemonAddress } from '../config/addresses';
 import { createDaemonClient } from '../daemon/create-daemon-client';
 import { isStressError } from '../errors';
 import { describeErrorRedacted } from '../report/redact-secrets';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
-import type { DeferredUpload } from '../steps/job-context';
+import type { DeferredUpload } from '../steps/step-outcome';
 import type { StepTaskMeta } from './build-suites';
 
 /**

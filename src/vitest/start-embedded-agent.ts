@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createAgent } from '../agent/create-agent';
 import { flowRuntimes } from '../agent/flow-runtimes';
-import type { DaemonAddress, Plan } from '../config/plan';
+import type { DaemonAddress } from '../config/addresses';
+import type { Plan } from '../config/plan';
 
 export interface EmbeddedAgent {
   /** Token included: the embedded agent always has one (see below). */

@@ -1,4 +1,5 @@
-import type { DaemonAddress, Plan } from '../config/plan';
+import type { Plan } from '../config/plan';
+import type { DaemonAddress } from '../config/addresses';
 
 /** What global setup hands the suite worker (plain JSON via provide/inject). */
 export interface SuitePayload {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { configJsonSchema, configJsonSchemaText } from '../../src/config/config-json-schema';
-import { STEP_KINDS } from '../../src/config/step-schemas';
+import { STEP_KINDS } from '../../src/config/step-kinds';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -73,7 +73,7 @@ describe('large files', () => {
 describe('renderFlowFile', () => {
   test("renders start_flow's file with its environment", async () => {
     const file = put('query.yml', 'port: {{ PORT }}\n');
-    const rendered = await renderFlowFile({ file, environment: { PORT: '5555' }, timeoutReadyS: 1 }, path.join(base, 'rendered-3'));
+    const rendered = await renderFlowFile({ file, environment: { PORT: '5555' } }, path.join(base, 'rendered-3'));
     expect(readFileSync(rendered, 'utf8')).toBe('port: 5555\n');
   });
 });

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 import { copyFile, readFile, readdir } from 'node:fs/promises';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
@@ -9,10 +7,10 @@ import { type Browser, chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StepReport } from '../../src/report/step-report';
+import type { LoadResult } from '../../src/load/load-result';
 import { createS3Client } from '../../src/sinks/s3-connection';
-import type { SlackMessage } from '../../src/sinks/slack-message';
 import { serveDirectory } from '../report/serve-directory';
+import { type SlackPost, startSlackReceiver } from '../sinks/start-slack-receiver';
 import { type RunningS3rver, startS3rver } from '../sinks/start-s3rver';
 import { skipOrFail } from '../support/skip-or-fail';
 import { createStressProject, statesOf, type StressProject, type StressRun } from '../vitest/support/stress-project';
@@ -54,27 +52,6 @@ async function localConfigWithSinks(): Promise<string> {
       - method: notify_slack
         title: local.yaml end to end
 `;
-}
-
-interface SlackPost {
-  path: string;
-  body: SlackMessage;
-}
-
-/** A stand-in for hooks.slack.com on loopback: records each post, answers `ok`. */
-async function startSlackReceiver(): Promise<{ url: string; posts: SlackPost[]; close: () => Promise<void> }> {
-  const posts: SlackPost[] = [];
-  const server: Server = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    request.on('end', () => {
-      posts.push({ path: request.url ?? '', body: JSON.parse(text) as SlackMessage });
-      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}${WEBHOOK_PATH}`, posts, close: () => new Promise((done) => server.close(() => done())) };
 }
 
 interface AllureAttachment {
@@ -128,7 +105,7 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
   };
 
   beforeAll(async () => {
-    [s3, slack] = await Promise.all([startS3rver([BUCKET]), startSlackReceiver()]);
+    [s3, slack] = await Promise.all([startS3rver([BUCKET]), startSlackReceiver(WEBHOOK_PATH)]);
     project = await createStressProject(await localConfigWithSinks());
     const { accessKeyId = '', secretAccessKey = '' } = s3.connection.credentials ?? {};
     run = await project.run([], {
@@ -177,7 +154,7 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
 
   it('leaves Allure attachments for each load step that open and parse', async () => {
     for (const step of ['index', 'query'] as const) {
-      const summary = JSON.parse(await readAttachment(step, 'summary.json')) as StepReport;
+      const summary = JSON.parse(await readAttachment(step, 'summary.json')) as LoadResult;
       expect(summary).toMatchObject({ job: JOB, step, method: step, model: 'closed', stoppedBy: 'deadline', errors: { total: 0 }, violations: { count: 0 } });
       expect(summary.config).toMatchObject({ client: 'grpc', numClients: 4, requestSize: 10, executionTimeS: LOAD_SECONDS });
       expect(summary.requests).toBeGreaterThan(0);

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/config/plan';
+import type { LoadStepParams } from '../../src/load/load-params';
 import { createGatewayClient } from '../../src/gateway/gateway-clients';
 import type { GatewayClientFactory } from '../../src/gateway/gateway-client';
+import type { LoadResult } from '../../src/load/load-result';
 import { runLoad, type RunLoadOptions } from '../../src/load/run-load';
-import type { StepReport } from '../../src/report/step-report';
 import { loadParams } from './support/load-params';
 import { startReferenceTarget, type ReferenceTarget } from './support/reference-target';
 import { watchTimerLag } from './support/timer-lag';
@@ -38,7 +38,7 @@ const run = (params: Partial<LoadStepParams>, extra: Partial<RunLoadOptions> = {
   });
 
 /** Epoch ms at which the phase's clock stopped. */
-const endedAtMs = (report: StepReport) => Date.parse(report.startedAt) + report.wallTimeS * 1000;
+const endedAtMs = (report: LoadResult) => Date.parse(report.startedAt) + report.wallTimeS * 1000;
 
 // Deadlines are judged against this process's own timer lateness, measured during the phase:
 // the engine's timers share its event loop, so on a loaded machine they can be no more

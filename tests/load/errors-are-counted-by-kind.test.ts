@@ -1,8 +1,8 @@
 import { afterEach, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/config/plan';
+import type { LoadStepParams } from '../../src/load/load-params';
+import type { LoadResult } from '../../src/load/load-result';
 import { runLoad, type RunLoadOptions } from '../../src/load/run-load';
 import type { LoadProgress } from '../../src/load/load-merger';
-import type { StepReport } from '../../src/report/step-report';
 import { loadParams } from './support/load-params';
 import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
 import { watchTimerLag } from './support/timer-lag';
@@ -14,7 +14,7 @@ async function run(
   flowYaml: string,
   params: Partial<LoadStepParams>,
   extra: Pick<RunLoadOptions, 'onProgress' | 'tuning'> = {},
-): Promise<StepReport> {
+): Promise<LoadResult> {
   target = await startReferenceTarget(flowYaml);
   return runLoad({
     params: loadParams(params),

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { runLoad } from '../../src/load/run-load';
-import type { StepReport } from '../../src/report/step-report';
+import type { LoadResult } from '../../src/load/load-result';
 import { measureBareRoundTrips, percentile } from './support/bare-round-trips';
 import { loadParams } from './support/load-params';
 import { faultFlow, startInProcessTarget } from './support/reference-target';
@@ -33,7 +33,7 @@ async function timerDurationsDuring<T>(during: Promise<T>): Promise<{ value: T; 
 }
 
 interface Round {
-  report: StepReport;
+  report: LoadResult;
   sleptMs: number[];
   bareMs: number[];
 }

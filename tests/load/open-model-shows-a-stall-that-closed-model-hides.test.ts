@@ -1,8 +1,8 @@
 import { afterEach, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/config/plan';
+import type { LoadStepParams } from '../../src/load/load-params';
 import { decodeHistogram, initHistograms } from '../../src/load/histogram';
 import { runLoad } from '../../src/load/run-load';
-import type { StepReport } from '../../src/report/step-report';
+import type { LoadResult } from '../../src/load/load-result';
 import { loadParams } from './support/load-params';
 import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
 
@@ -18,7 +18,7 @@ const stallMs = 1000;
  * Round trips of the report longer than `ms`, from its histogram (ranks searched by
  * percentile: the histogram keeps counts per bucket, not a count above a value).
  */
-async function countAbove(report: StepReport, ms: number): Promise<number> {
+async function countAbove(report: LoadResult, ms: number): Promise<number> {
   await initHistograms();
   const histogram = decodeHistogram(report.histograms.roundTrip);
   try {
@@ -37,7 +37,7 @@ async function countAbove(report: StepReport, ms: number): Promise<number> {
 }
 
 /** A 4 s phase against a 10 ms executor whose whole process freezes for 1 s at t = 1.5 s. */
-async function runThroughStall(params: Partial<LoadStepParams>): Promise<StepReport> {
+async function runThroughStall(params: Partial<LoadStepParams>): Promise<LoadResult> {
   const running = await startReferenceTarget(faultFlow('work', '{latency_ms: 10}').replace('uses: FaultExecutor', 'uses: FaultExecutor, replicas: 8'));
   targets.push(running);
   const [report] = await Promise.all([

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/config/plan';
+import type { LoadStepParams } from '../../src/load/load-params';
 import type { LoadProgress } from '../../src/load/load-merger';
 import { runLoad, type RunLoadOptions } from '../../src/load/run-load';
 import { renderThresholdTable } from '../../src/load/thresholds';

@@ -7,7 +7,7 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StepReport } from '../../src/report/step-report';
+import type { LoadResult } from '../../src/load/load-result';
 import { runAllureFixture, runReportScript } from './run-allure-fixture';
 import { serveDirectory } from './serve-directory';
 import { skipOrFail } from '../support/skip-or-fail';
@@ -110,7 +110,7 @@ describe('Allure results and the HTML report', () => {
 
     const byName = new Map(attachmentsOf(index).map((attachment) => [attachment.name, attachment]));
     const read = (name: string) => readFile(join(resultsDir, byName.get(name)?.source ?? 'missing'), 'utf8');
-    const summary = JSON.parse(await read('summary.json')) as StepReport;
+    const summary = JSON.parse(await read('summary.json')) as LoadResult;
     expect(summary.executors.map((executor) => executor.executor)).toEqual(['encoder', 'indexer']);
     expect((await read('per-second.csv')).split('\n')[0]).toBe('second,requests,docs,errors,p50_ms,p99_ms,encoder_mean_ms,indexer_mean_ms');
     expect(await read('latency percentiles (HDR, ms)')).toContain('Percentile TotalCount');

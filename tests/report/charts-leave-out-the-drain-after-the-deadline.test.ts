@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { renderThroughputLatencyChart } from '../../src/report/throughput-latency-chart';
 import { renderSeriesCsv } from '../../src/report/series-csv';
-import { buildSampleStepReport } from './build-sample-step-report';
+import { buildSampleLoadResult } from './build-sample-load-result';
 
 describe('charts of a closed phase', () => {
   // A 12 s phase plus the second in which the requests in flight at the deadline finished.
-  const base = buildSampleStepReport({ seconds: 12 });
+  const base = buildSampleLoadResult({ seconds: 12 });
   const last = base.series.at(-1);
   const report = { ...base, series: [...base.series, { ...last!, second: 12, requests: 2, docs: 20 }] };
 

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectStats } from '../../src/report/collect-stats';
 import { renderStatsText } from '../../src/report/render-stats';
-import type { StepReport } from '../../src/report/step-report';
+import type { LoadResult } from '../../src/load/load-result';
 import { buildStatsTable, formatMs } from '../../src/report/stats-table';
-import { buildSampleStepReport } from './build-sample-step-report';
+import { buildSampleLoadResult } from './build-sample-load-result';
 
-function sampleRun(): StepReport[] {
-  const index = buildSampleStepReport({ method: 'index', step: 'index images', numClients: 5, seed: 1 });
-  const query = buildSampleStepReport({
+function sampleRun(): LoadResult[] {
+  const index = buildSampleLoadResult({ method: 'index', step: 'index images', numClients: 5, seed: 1 });
+  const query = buildSampleLoadResult({
     method: 'query',
     step: 'query images',
     client: 'websocket',
@@ -18,7 +18,7 @@ function sampleRun(): StepReport[] {
     executors: [{ name: 'encoder', medianMs: 6 }, { name: 'indexer', medianMs: 14 }, { name: 'ranker', medianMs: 3 }],
   });
   query.thresholds = [{ name: 'p99_ms', limit: 10, measured: query.latency.p99Ms, passed: false }];
-  const texts = buildSampleStepReport({ job: 'texts-job', step: 'index | texts', seed: 3, executors: [{ name: 'text_encoder', medianMs: 4 }], errorEvery: 50 });
+  const texts = buildSampleLoadResult({ job: 'texts-job', step: 'index | texts', seed: 3, executors: [{ name: 'text_encoder', medianMs: 4 }], errorEvery: 50 });
   return [index, query, texts];
 }
 

@@ -2,8 +2,9 @@ import { type CategoryMatchingData, matchCategory, normalizeCategoriesConfig } f
 import { describe, expect, it } from 'vitest';
 import allureConfig from '../../allurerc';
 import { StressError } from '../../src/errors';
-import { failureMessage, loadStepFailure } from '../../src/report/failure-categories';
-import { buildSampleStepReport } from './build-sample-step-report';
+import { loadStepFailure } from '../../src/load/judge-load-step';
+import { failureMessage } from '../../src/report/failure-categories';
+import { buildSampleLoadResult } from './build-sample-load-result';
 
 /** Allure's own matching, fed the categories from allurerc.ts, as the HTML report does it. */
 function allureCategoryOf(message: string, status: 'failed' | 'broken' = 'failed'): string | undefined {
@@ -14,7 +15,7 @@ function allureCategoryOf(message: string, status: 'failed' | 'broken' = 'failed
 
 describe('failure categories in allurerc', () => {
   it('a threshold breach from a real report lands in "Threshold breaches", raw or formatted', () => {
-    const report = buildSampleStepReport({ thresholds: [{ name: 'p99_ms', limit: 20, measured: 61.3, passed: false }] });
+    const report = buildSampleLoadResult({ thresholds: [{ name: 'p99_ms', limit: 20, measured: 61.3, passed: false }] });
     const error = loadStepFailure(report);
     expect(error?.code).toBe('THRESHOLD');
     expect(error?.message).toBe('Threshold breached in images-stress-test/index: p99_ms measured 61.3, limit 20');
@@ -23,7 +24,7 @@ describe('failure categories in allurerc', () => {
   });
 
   it('a breach with a note (an executor that never answered) carries the note', () => {
-    const report = buildSampleStepReport({
+    const report = buildSampleLoadResult({
       thresholds: [{ name: 'executor.ranker.p99_ms', limit: 5, measured: 0, passed: false, note: 'executor "ranker" never appeared in the response routes' }],
     });
     expect(loadStepFailure(report)?.message).toBe(
@@ -32,7 +33,7 @@ describe('failure categories in allurerc', () => {
   });
 
   it('violations within the step\'s max_violations pass; one more fails and says what was tolerated', () => {
-    const base = buildSampleStepReport();
+    const base = buildSampleLoadResult();
     const samples = [{ requestId: 'ab12', message: 'doc 4 has no embedding' }];
     expect(loadStepFailure({ ...base, config: { ...base.config, maxViolations: 3 }, violations: { count: 3, samples } })).toBeUndefined();
     expect(loadStepFailure({ ...base, config: { ...base.config, maxViolations: 3 }, violations: { count: 4, samples } })?.message).toBe(
@@ -41,7 +42,7 @@ describe('failure categories in allurerc', () => {
   });
 
   it('check violations land in "Check violations"', () => {
-    const base = buildSampleStepReport();
+    const base = buildSampleLoadResult();
     const report = { ...base, violations: { count: 3, samples: [{ requestId: 'ab12', message: 'doc 4 has no embedding' }] } };
     const error = loadStepFailure(report);
     expect(error?.message).toBe('Check violated in images-stress-test/index: 3 responses (first: request ab12: doc 4 has no embedding)');
@@ -49,7 +50,7 @@ describe('failure categories in allurerc', () => {
   });
 
   it('a max_violations threshold judges violations instead of failing on the first', () => {
-    const base = buildSampleStepReport();
+    const base = buildSampleLoadResult();
     const report = {
       ...base,
       config: { ...base.config, thresholds: { maxViolations: 5 } },

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { formatStepSummary } from '../../src/report/format-step-summary';
 import { renderStatsMarkdown } from '../../src/report/render-stats';
 import { buildStatsTable, statsColumns } from '../../src/report/stats-table';
-import { buildSampleStepReport } from './build-sample-step-report';
+import { buildSampleLoadResult } from './build-sample-load-result';
 
 describe('time to ready of the Flow a load step ran against', () => {
   it('is a stats column, with – for steps against a gateway nobody started', () => {
-    const started = buildSampleStepReport({ step: 'index', seed: 1 });
+    const started = buildSampleLoadResult({ step: 'index', seed: 1 });
     started.timeToReadyS = 2.4321;
-    const external = buildSampleStepReport({ step: 'query', seed: 2 });
+    const external = buildSampleLoadResult({ step: 'query', seed: 2 });
     const table = buildStatsTable([started, external]);
     expect(table.rows.map((row) => row.flowReadyS)).toEqual([2.4321, undefined]);
     const markdown = renderStatsMarkdown(table);
@@ -21,9 +21,9 @@ describe('time to ready of the Flow a load step ran against', () => {
   });
 
   it('is absent when no step knows it, and dropped from the compact table', () => {
-    const table = buildStatsTable([buildSampleStepReport({ seed: 3 })]);
+    const table = buildStatsTable([buildSampleLoadResult({ seed: 3 })]);
     expect(statsColumns(table).map((column) => column.header)).not.toContain('Flow ready (s)');
-    const report = buildSampleStepReport({ seed: 4 });
+    const report = buildSampleLoadResult({ seed: 4 });
     report.timeToReadyS = 1;
     const withReady = buildStatsTable([report]);
     expect(statsColumns(withReady).map((column) => column.header)).toContain('Flow ready (s)');
@@ -31,7 +31,7 @@ describe('time to ready of the Flow a load step ran against', () => {
   });
 
   it('ends the step summary line', () => {
-    const report = buildSampleStepReport({ seed: 5 });
+    const report = buildSampleLoadResult({ seed: 5 });
     expect(formatStepSummary(report)).not.toContain('flow ready');
     report.timeToReadyS = 3.06;
     expect(formatStepSummary(report)).toMatch(/; flow ready in 3\.1s$/);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { formatStepSummary } from '../../src/report/format-step-summary';
 import { formatMs } from '../../src/report/stats-table';
-import { buildSampleStepReport } from './build-sample-step-report';
+import { buildSampleLoadResult } from './build-sample-load-result';
 
 describe('formatStepSummary', () => {
   it('puts counts, rates, percentiles and executor means of the report on one line', () => {
-    const report = buildSampleStepReport({ errorEvery: 100 });
+    const report = buildSampleLoadResult({ errorEvery: 100 });
     const line = formatStepSummary(report);
     expect(line).not.toContain('\n');
     expect(line).toContain(`${report.requests} req, ${report.docs.toLocaleString('en-US')} docs in 12.0s`);
@@ -14,12 +14,12 @@ describe('formatStepSummary', () => {
   });
 
   it('marks a phase that was cut short as partial', () => {
-    const report = { ...buildSampleStepReport(), stoppedBy: 'signal' as const };
+    const report = { ...buildSampleLoadResult(), stoppedBy: 'signal' as const };
     expect(formatStepSummary(report)).toMatch(/ \[partial: stopped by signal\]$/);
   });
 
   it('counts requests still in flight at the end apart from answered ones', () => {
-    const report = { ...buildSampleStepReport(), cutOff: 4 };
+    const report = { ...buildSampleLoadResult(), cutOff: 4 };
     expect(formatStepSummary(report)).toMatch(new RegExp(`^${report.requests} req, .*, 4 cut off in flight at the end; mean `));
     expect(formatStepSummary({ ...report, cutOff: 0 })).not.toContain('cut off');
   });

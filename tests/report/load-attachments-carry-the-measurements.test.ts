@@ -1,8 +1,8 @@
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
 import { buildLoadAttachments } from '../../src/report/load-attachments';
-import type { StepReport } from '../../src/report/step-report';
-import { buildSampleStepReport } from './build-sample-step-report';
+import type { LoadResult } from '../../src/load/load-result';
+import { buildSampleLoadResult } from './build-sample-load-result';
 
 interface SvgElement {
   name: string;
@@ -26,17 +26,17 @@ function pathNumbers(d: string): number[] {
   return (d.match(/-?[\d.]+(?:e-?\d+)?|NaN|Infinity/g) ?? []).map(Number);
 }
 
-const attachmentNamed = (report: StepReport, name: string): string => {
+const attachmentNamed = (report: LoadResult, name: string): string => {
   const found = buildLoadAttachments(report).find((attachment) => attachment.name === name);
   if (!found) throw new Error(`no attachment ${name}`);
   return found.body;
 };
 
 describe('load step attachments', () => {
-  const report = buildSampleStepReport({ executors: [{ name: 'clip_encoder', medianMs: 7 }, { name: 'faiss_indexer', medianMs: 11 }, { name: 'ranker', medianMs: 2 }], errorEvery: 97 });
+  const report = buildSampleLoadResult({ executors: [{ name: 'clip_encoder', medianMs: 7 }, { name: 'faiss_indexer', medianMs: 11 }, { name: 'ranker', medianMs: 2 }], errorEvery: 97 });
 
-  it('summary.json round-trips the StepReport, histograms included', () => {
-    const parsed = JSON.parse(attachmentNamed(report, 'summary.json')) as StepReport;
+  it('summary.json round-trips the LoadResult, histograms included', () => {
+    const parsed = JSON.parse(attachmentNamed(report, 'summary.json')) as LoadResult;
     expect(parsed).toEqual(report);
   });
 
@@ -50,8 +50,10 @@ describe('load step attachments', () => {
 
   it('the HDR percentile distribution agrees with the summary percentiles', () => {
     const text = attachmentNamed(report, 'latency percentiles (HDR, ms)');
-    expect(text.match(/^# /gm)).toHaveLength(1 + 1 + 3);
+    // Round trip, gateway, three executors, documents per response.
+    expect(text.match(/^# /gm)).toHaveLength(1 + 1 + 3 + 1);
     expect(text).toContain('# executor faiss_indexer (ms)');
+    expect(text).toContain('# documents per response (count)');
     const roundTrip = text.split('# gateway')[0] as string;
     const median = roundTrip
       .split('\n')
@@ -77,7 +79,7 @@ describe('load step attachments', () => {
   });
 
   it('draws the p99 threshold line when the step has one', () => {
-    const limited = buildSampleStepReport({ thresholds: [{ name: 'p99_ms', limit: 40, measured: 61.2, passed: false }] });
+    const limited = buildSampleLoadResult({ thresholds: [{ name: 'p99_ms', limit: 40, measured: 61.2, passed: false }] });
     const elements = parseSvg(attachmentNamed(limited, 'throughput and latency'));
     expect(elements.some((element) => element.attributes.class === 'p99-limit')).toBe(true);
   });
@@ -90,7 +92,7 @@ describe('load step attachments', () => {
   });
 
   it('says so instead of drawing when a step recorded nothing', () => {
-    const empty: StepReport = { ...report, series: [], executors: [] };
+    const empty: LoadResult = { ...report, series: [], executors: [] };
     const svg = attachmentNamed(empty, 'time per executor');
     expect(svg).toContain('no executor routes in the responses');
     expect(parseSvg(svg).some((element) => element.attributes.class === 'executor-band')).toBe(false);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { downsampleSeries } from '../../src/report/downsample-series';
 import { buildLoadAttachments } from '../../src/report/load-attachments';
-import { buildSampleStepReport } from './build-sample-step-report';
+import { buildSampleLoadResult } from './build-sample-load-result';
 
 describe('charts of long phases', () => {
-  const report = buildSampleStepReport({ seconds: 2000, requestsPerSecond: 5 });
+  const report = buildSampleLoadResult({ seconds: 2000, requestsPerSecond: 5 });
   const spiky = { ...report, series: report.series.map((sample) => (sample.second === 1234 ? { ...sample, p99Ms: 999 } : sample)) };
 
   it('buckets seconds so there are at most ~800 points, keeping totals and the worst p99', () => {
@@ -25,7 +25,7 @@ describe('charts of long phases', () => {
   });
 
   it('short phases keep every second', () => {
-    const short = buildSampleStepReport({ seconds: 30 });
+    const short = buildSampleLoadResult({ seconds: 30 });
     expect(downsampleSeries(short.series)).toEqual({ samples: short.series, bucketS: 1 });
   });
 });

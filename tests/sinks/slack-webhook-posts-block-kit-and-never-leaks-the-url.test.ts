@@ -8,7 +8,7 @@ import { collectStats } from '../../src/report/collect-stats';
 import { describeErrorRedacted } from '../../src/report/redact-secrets';
 import type { SlackMessage } from '../../src/sinks/slack-message';
 import { notifySlack, postSlackMessage, slackFailure } from '../../src/sinks/slack-webhook';
-import { buildSampleStepReport } from '../report/build-sample-step-report';
+import { buildSampleLoadResult } from '../report/build-sample-load-result';
 
 interface Received {
   path: string;
@@ -36,8 +36,8 @@ async function startReceiver(answer: { status: number; body: string }): Promise<
 const SECRET_PATH = '/services/T0SECRET1/B0SECRET2/s3cr3tW3bh00kT0k3nValue';
 
 function sampleNotice(links: Array<{ label: string; url: string }> = []) {
-  const index = buildSampleStepReport({ step: 'index', seed: 4 });
-  const query = buildSampleStepReport({ method: 'query', step: 'query', seed: 5 });
+  const index = buildSampleLoadResult({ step: 'index', seed: 4 });
+  const query = buildSampleLoadResult({ method: 'query', step: 'query', seed: 5 });
   query.thresholds = [{ name: 'p99_ms', limit: 20, measured: query.latency.p99Ms, passed: false }];
   return {
     title: 'images stress test',

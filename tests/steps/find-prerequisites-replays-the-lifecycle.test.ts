@@ -50,4 +50,22 @@ describe('findPrerequisites', () => {
   test('a step with an external gateway (no start_flow) needs nothing', () => {
     expect(findPrerequisites(plan('query'), 0, ['flow'])).toEqual([]);
   });
+
+  test('a query that reads data also gets the index before it, with the flow it indexed through and that flow\'s end', () => {
+    expect(findPrerequisites(seed, 5, ['gateway'], true)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  test('an index on the query\'s own flow comes without a terminate', () => {
+    const steps = plan('create_workspace', 'start_flow', 'index', 'query');
+    expect(findPrerequisites(steps, 3, ['gateway'], true)).toEqual([0, 1, 2]);
+  });
+
+  test('data written into an earlier, deleted workspace is not the query\'s', () => {
+    const steps = plan('create_workspace', 'start_flow', 'index', 'terminate_flow', 'delete_workspace', 'create_workspace', 'start_flow', 'query');
+    expect(findPrerequisites(steps, 7, ['gateway'], true)).toEqual([5, 6]);
+  });
+
+  test('without a workspace (an external gateway) there is no data to replay', () => {
+    expect(findPrerequisites(plan('index', 'query'), 1, ['gateway'], true)).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hasLiveMember } from '../../src/agent/process-group';
-import type { StepReport } from '../../src/report/step-report';
+import type { LoadResult } from '../../src/load/load-result';
 import { startExternalAgent, type ExternalAgent } from './support/external-agent';
 import { referenceFlow } from './support/flow-paths';
 import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project';
@@ -76,13 +76,13 @@ async function runAndInterrupt(signal: NodeJS.Signals, whom: 'group' | 'npx only
   return { run, stopMs: Date.now() - interruptedAt!, loadMs: interruptedAt! - loadStartedAt!, pgid };
 }
 
-async function summaryAttachments(): Promise<StepReport[]> {
+async function summaryAttachments(): Promise<LoadResult[]> {
   const dir = join(project.reportsDir, 'allure-results');
-  const reports: StepReport[] = [];
+  const reports: LoadResult[] = [];
   for (const name of await readdir(dir)) {
     if (!name.endsWith('-attachment.json')) continue;
-    const body = JSON.parse(await readFile(join(dir, name), 'utf8')) as Partial<StepReport>;
-    if (body.step === 'index' && body.series) reports.push(body as StepReport);
+    const body = JSON.parse(await readFile(join(dir, name), 'utf8')) as Partial<LoadResult>;
+    if (body.step === 'index' && body.series) reports.push(body as LoadResult);
   }
   return reports;
 }

@@ -37,7 +37,7 @@ afterAll(async () => {
   await agent?.close();
 });
 
-test('a step selected alone gets its workspace and the flow running at its place, and says so', async () => {
+test('a step selected alone gets its workspace, the flow running at its place and the index steps it reads, and says so', async () => {
   const run = await project.run(['-t', 'query']);
   expect(run.exitCode, run.output).toBe(0);
   expect(statesOf(run)).toEqual({
@@ -52,8 +52,13 @@ test('a step selected alone gets its workspace and the flow running at its place
   });
   expect(run.output).toContain('running prerequisite "create_workspace" first (step 1');
   expect(run.output).toContain('running prerequisite "start_flow #2" first (step 5');
-  // The index flow is not a prerequisite of the query: it was never started.
-  expect(run.output).not.toContain('running prerequisite "start_flow" first');
+  // Issue 18: the query reads what the index step stored, so that runs too, through its own
+  // Flow, which is terminated before the query's Flow starts, as in the whole job.
+  expect(run.output).toContain('running prerequisite "start_flow" first (step 2');
+  expect(run.output).toContain('running prerequisite "index" first (step 3, not selected by the test filter; "query" reads the data it writes)');
+  expect(run.output).toContain('running prerequisite "terminate_flow" first (step 4');
+  const order = ['"create_workspace" first', '"start_flow" first', '"index" first', '"terminate_flow" first', '"start_flow #2" first'].map((text) => run.output.indexOf(text));
+  expect(order).toEqual([...order].sort((a, b) => a - b));
   expect(run.output).toContain('1 step(s) selected by /query/');
   // The skipped teardown steps did not run, so the job's cleanup removed what it created.
   expect(await agent.holdings()).toEqual({ flows: [], workspaces: [] });

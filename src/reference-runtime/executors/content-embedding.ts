@@ -1,4 +1,4 @@
-import { hashString } from '../../inputs/seeded-random';
+import { hashString } from '../../seeded-random';
 import type { JinaDocument, Tensor } from '../../protocol/document';
 import { tensorValues } from '../../protocol/tensor';
 

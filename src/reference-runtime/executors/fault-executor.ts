@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSeededRandom } from '../../inputs/seeded-random';
+import { createSeededRandom } from '../../seeded-random';
 import { ExecutorOptions } from './executor-options';
 import { parseLatency } from './latency-distribution';
 import { DEFAULT_ENDPOINT, ExecutorException, ExecutorUnavailable, type ExecutorKind } from './simulated-executor';

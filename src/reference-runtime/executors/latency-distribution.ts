@@ -1,5 +1,5 @@
 import { StressError } from '../../errors';
-import type { SeededRandom } from '../../inputs/seeded-random';
+import type { SeededRandom } from '../../seeded-random';
 import type { JsonValue } from '../../protocol/json-value';
 import { isPlainObject } from '../flow-issues';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { StepReport } from '../../../src/report/step-report';
+import type { LoadResult } from '../../../src/load/load-result';
 import { skipOrFail } from '../../support/skip-or-fail';
 import { statesOf } from '../../vitest/support/stress-project';
 import { jinaEnvironment, processesInWorkspaces, reportOf, runRealJinaConfig, type DocarrayMajor, type RealJinaRun } from './real-jina-run';
@@ -66,7 +66,7 @@ export function describeRealJinaRun(docarray: DocarrayMajor, configFile: string)
 
     test.for(protocols)('%s: executor times are named from the real Flow\'s routes', (protocol, context) => {
       const { reports } = theRun(context);
-      const names = (report: StepReport) => report.executors.map((executor) => executor.executor);
+      const names = (report: LoadResult) => report.executors.map((executor) => executor.executor);
       if (!hasRoutes(docarray, protocol)) {
         expect(names(reportOf(reports, protocol, 'index'))).toEqual([]);
         return;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { StepReport } from '../../../src/report/step-report';
+import type { LoadResult } from '../../../src/load/load-result';
 import { createStressProject, type StressProject, type StressRun } from '../../vitest/support/stress-project';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
@@ -23,8 +23,8 @@ export function jinaEnvironment(docarray: DocarrayMajor): { status: 'ready'; pyt
 export interface RealJinaRun {
   project: StressProject;
   run: StressRun;
-  /** Every load step's StepReport, read back from its Allure `summary.json` attachment. */
-  reports: StepReport[];
+  /** Every load step's LoadResult, read back from its Allure `summary.json` attachment. */
+  reports: LoadResult[];
   statsMarkdown: string;
   /** Workspace ids the run's log named (each Flow's processes run in that folder). */
   workspaceIds: string[];
@@ -99,9 +99,9 @@ export function processesInWorkspaces(workspaceIds: readonly string[]): number[]
   return pids;
 }
 
-async function readStepReports(resultsDir: string): Promise<StepReport[]> {
+async function readStepReports(resultsDir: string): Promise<LoadResult[]> {
   const files = await readdir(resultsDir).catch(() => [] as string[]);
-  const reports: StepReport[] = [];
+  const reports: LoadResult[] = [];
   for (const file of files.filter((name) => name.endsWith('-result.json'))) {
     const result = JSON.parse(await readFile(join(resultsDir, file), 'utf8'));
     // allure-js 3 records each attachment as a step holding it.
@@ -110,13 +110,13 @@ async function readStepReports(resultsDir: string): Promise<StepReport[]> {
       ...result.steps.flatMap((step: { attachments: unknown[] }) => step.attachments),
     ];
     const summary = attachments.find((attachment) => attachment.name === 'summary.json');
-    if (summary) reports.push(JSON.parse(await readFile(join(resultsDir, summary.source), 'utf8')) as StepReport);
+    if (summary) reports.push(JSON.parse(await readFile(join(resultsDir, summary.source), 'utf8')) as LoadResult);
   }
   return reports;
 }
 
 /** The report of `job › step`; fails loudly when the run did not leave it. */
-export function reportOf(reports: readonly StepReport[], job: string, step: string): StepReport {
+export function reportOf(reports: readonly LoadResult[], job: string, step: string): LoadResult {
   const report = reports.find((candidate) => candidate.job === job && candidate.step === step);
   if (!report) throw new Error(`no summary.json for ${job} › ${step}; have: ${reports.map((r) => `${r.job} › ${r.step}`).join(', ')}`);
   return report;

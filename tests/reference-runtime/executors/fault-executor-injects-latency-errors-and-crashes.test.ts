@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom } from '../../../src/inputs/seeded-random';
+import { createSeededRandom } from '../../../src/seeded-random';
 import { faultExecutor } from '../../../src/reference-runtime/executors/fault-executor';
 import { parseLatency } from '../../../src/reference-runtime/executors/latency-distribution';
 import { ExecutorException, ExecutorUnavailable, type ExecutorSetup } from '../../../src/reference-runtime/executors/simulated-executor';

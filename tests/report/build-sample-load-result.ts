@@ -1,10 +1,12 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { LoadStepParams } from '../../src/config/plan';
-import type { LatencySummary, SecondSample, StepReport, ThresholdOutcome } from '../../src/report/step-report';
+import type { LoadStepParams } from '../../src/load/load-params';
+import type { LatencySummary, SecondSample, LoadResult, ThresholdOutcome } from '../../src/load/load-result';
+import { evaluateThresholds } from '../../src/load/thresholds';
 
 /**
- * A StepReport built the way the load engine builds one: simulated requests whose per-executor
+ * A complete LoadResult (every required field, thresholds evaluated by the engine's own
+ * evaluateThresholds) built the way the load engine builds one: simulated requests whose per-executor
  * and round-trip times are drawn from log-normal distributions (seeded, so tests are stable),
  * recorded into real hdr-histogram-js histograms in microseconds, summarised from them.
  */
@@ -26,6 +28,7 @@ export interface SampleOptions {
   executors?: SampleExecutor[];
   /** Every n-th request fails with a connection error (0 = none). */
   errorEvery?: number;
+  /** Threshold outcomes as given; default: the engine's evaluation of the step's (empty) thresholds. */
   thresholds?: ThresholdOutcome[];
   seed?: number;
 }
@@ -65,7 +68,7 @@ function summarise(histogram: Histogram): LatencySummary {
   };
 }
 
-export function buildSampleStepReport(options: SampleOptions = {}): StepReport {
+export function buildSampleLoadResult(options: SampleOptions = {}): LoadResult {
   const random = seededRandom(options.seed ?? 7);
   const method = options.method ?? 'index';
   const seconds = options.seconds ?? 12;
@@ -76,6 +79,7 @@ export function buildSampleStepReport(options: SampleOptions = {}): StepReport {
     { name: 'indexer', medianMs: method === 'query' ? 14 : 9 },
   ];
   const roundTrip = newHistogram();
+  const docsPerRequest = newHistogram();
   const gateway = newHistogram();
   const executorHistograms = new Map(executors.map((executor) => [executor.name, newHistogram()]));
   const series: SecondSample[] = [];
@@ -105,6 +109,7 @@ export function buildSampleStepReport(options: SampleOptions = {}): StepReport {
       const gatewayMs = executorSumMs + logNormalMs(random, 0.8);
       const totalMs = gatewayMs + logNormalMs(random, 1.5);
       gateway.recordValue(microseconds(gatewayMs));
+      docsPerRequest.recordValue(requestSize);
       roundTrip.recordValue(microseconds(totalMs));
       secondHistogram.recordValue(microseconds(totalMs));
     }
@@ -139,7 +144,7 @@ export function buildSampleStepReport(options: SampleOptions = {}): StepReport {
     maxViolations: 0,
     abortOnFail: false,
   };
-  return {
+  const result: LoadResult = {
     job: options.job ?? 'images-stress-test',
     step: options.step ?? method,
     method,
@@ -148,7 +153,10 @@ export function buildSampleStepReport(options: SampleOptions = {}): StepReport {
     gateway: { host: '127.0.0.1', port: 23456, protocol: config.client },
     startedAt: '2026-11-20T10:00:00.000Z',
     wallTimeS,
+    stoppedBy: 'deadline',
     requests,
+    okRequests: succeededTotal,
+    cutOff: 0,
     docs: succeededTotal * requestSize,
     docsPerSec: (succeededTotal * requestSize) / wallTimeS,
     qps: requests / wallTimeS,
@@ -169,12 +177,17 @@ export function buildSampleStepReport(options: SampleOptions = {}): StepReport {
     errors: { total: errors, connection: errors, timeout: 0, protocol: 0, statusByExecutor: {} },
     violations: { count: 0, samples: [] },
     generatorCpuMs: seconds * 180,
+    generatorBusyMs: seconds * 150,
+    workers: 0,
     series,
     histograms: {
       roundTrip: hdr.encodeIntoCompressedBase64(roundTrip),
       executors: Object.fromEntries([...executorHistograms].map(([name, h]) => [name, hdr.encodeIntoCompressedBase64(h)])),
       gateway: hdr.encodeIntoCompressedBase64(gateway),
+      docsPerRequest: hdr.encodeIntoCompressedBase64(docsPerRequest),
     },
-    thresholds: options.thresholds ?? [],
+    thresholds: [],
   };
+  result.thresholds = options.thresholds ?? evaluateThresholds(result, config.thresholds);
+  return result;
 }

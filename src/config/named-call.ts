@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { jsonObject, text } from '../field-schemas';
+import type { JsonObject } from '../protocol/json-value';
+import { jsonObject, text } from './field-schemas';
+
+/** `inputs` / `on_always` in the Plan: a data ingester or a check by name, with its kwargs. */
+export interface NamedCall {
+  method: string;
+  kwargs: JsonObject;
+}
 
 /** `inputs` / `on_always`: a registered ingester or check by name, with its kwargs. */
 export function namedCall(description: string, methodDescription: string) {

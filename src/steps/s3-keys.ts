@@ -1,10 +1,18 @@
-import { flag, text } from '../field-schemas';
-import type { S3Options } from '../plan';
+import { flag, text } from '../config/field-schemas';
+
+/** Where an S3 step's bucket is: the keys every S3 step shares. */
+export interface S3Options {
+  bucket: string;
+  endpoint?: string;
+  region?: string;
+  forcePathStyle?: boolean;
+}
 
 /** The seed's bucket, kept as the default so its configs run unchanged. */
 export const DEFAULT_BUCKET = 'e2e-distributed-stress-tests';
 
-export function s3Shape() {
+/** The keys every S3 step shares. */
+export function s3Keys() {
   return {
     bucket: text(`S3 bucket (default ${DEFAULT_BUCKET}).`).default(DEFAULT_BUCKET),
     endpoint: text('Endpoint URL of an S3-compatible store (default: AWS).').optional(),
@@ -15,4 +23,13 @@ export function s3Shape() {
 
 export function toS3Options(input: { bucket: string; endpoint?: string; region?: string; force_path_style?: boolean }): S3Options {
   return { bucket: input.bucket, endpoint: input.endpoint, region: input.region, forcePathStyle: input.force_path_style };
+}
+
+/** The SDK connection options an S3 step names (only those it set). */
+export function s3ConnectionOf(options: S3Options): { endpoint?: string; region?: string; forcePathStyle?: boolean } {
+  return {
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.forcePathStyle !== undefined ? { forcePathStyle: options.forcePathStyle } : {}),
+  };
 }

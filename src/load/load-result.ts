@@ -1,8 +1,10 @@
-import type { LoadStepParams } from '../config/plan';
+import type { LoadStepParams } from './load-params';
 
 /**
- * What a load step leaves behind. Plain JSON: it crosses from the Vitest worker to the main
- * process as task meta, and is written as the summary attachment. Times in ms unless named.
+ * What a load phase measured: the load engine builds it, the step judges it
+ * (judge-load-step.ts), report/ renders it. Plain JSON: it crosses from the Vitest worker to
+ * the main process as task meta, and is written as the summary attachment. Times in ms
+ * unless named.
  */
 export interface LatencySummary {
   count: number;
@@ -84,7 +86,7 @@ export interface ScheduleLag {
   planned?: number;
 }
 
-export interface StepReport {
+export interface LoadResult {
   job: string;
   step: string;
   method: 'index' | 'query';
@@ -96,16 +98,16 @@ export interface StepReport {
   /**
    * Why the phase ended: its deadline (closed) or schedule (open), the abort signal, or an
    * `abort_on_fail` threshold that was already certainly breached (`stopDetail` says which).
-   * Anything but `deadline` means the numbers are partial. (The fields added with the load
-   * engine are optional only so hand-built reports in tests stay valid; the engine sets them.)
+   * Anything but `deadline` means the numbers are partial.
    */
-  stoppedBy?: 'deadline' | 'signal' | 'threshold';
+  stoppedBy: 'deadline' | 'signal' | 'threshold';
   stopDetail?: string;
   /** Completed requests, failed ones included (QPS counts these). */
   requests: number;
-  okRequests?: number;
+  /** Completed without an error: `requests - errors.total`. */
+  okRequests: number;
   /** Requests still in flight when the phase was cut; neither successes nor errors. */
-  cutOff?: number;
+  cutOff: number;
   docs: number;
   docsPerSec: number;
   qps: number;
@@ -127,13 +129,16 @@ export interface StepReport {
    */
   generatorCpuMs: number;
   /** Event-loop active time summed over the generator's threads: a per-thread CPU proxy. */
-  generatorBusyMs?: number;
+  generatorBusyMs: number;
   /** Worker threads the clients ran in (0: the calling thread). */
-  workers?: number;
+  workers: number;
   series: SecondSample[];
   /** hdr-histogram-js compressed base64 snapshots, in microseconds. */
-  histograms: { roundTrip: string; executors: Record<string, string>; gateway?: string; docsPerRequest?: string };
+  histograms: { roundTrip: string; executors: Record<string, string>; gateway?: string; docsPerRequest: string };
   thresholds: ThresholdOutcome[];
-  /** Seconds from start_flow to the first successful request, when known. */
+  /**
+   * Seconds from start_flow to the Flow's first successful dry_run, for the Flow this phase
+   * loaded; absent when the job did not start it (a configured gateway).
+   */
   timeToReadyS?: number;
 }

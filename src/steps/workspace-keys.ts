@@ -1,15 +1,23 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { existingPath } from '../config-paths';
-import type { PathContext } from '../config-paths';
-import { environment } from '../field-schemas';
-import { findDefaultInstancesFile } from '../instances-file';
-import type { WorkspaceStepParams } from '../plan';
-import type { StepProblemReport } from '../step-schema';
-import { buildTemplateView, findTemplateProblems } from '../template-rendering';
+import { existingPath } from '../config/config-paths';
+import type { PathContext } from '../config/config-paths';
+import { environment } from '../config/field-schemas';
+import { findDefaultInstancesFile } from '../config/instances-file';
+import type { StepProblemReport } from '../config/step-schema-definition';
+import { buildTemplateView, findTemplateProblems } from '../config/template-rendering';
+
+/** The params of create_workspace and update_workspace. */
+export interface WorkspaceStepParams {
+  /** Absolute paths of the files to upload (after resolution). */
+  files: string[];
+  environment: Record<string, string>;
+  /** Absolute path of instances.yaml, when given or found next to the config. */
+  instancesFile?: string;
+}
 
 /** Keys shared by create_workspace and update_workspace. */
-export function workspaceShape(context: PathContext, options: { requireFiles: boolean }) {
+export function workspaceKeys(context: PathContext, options: { requireFiles: boolean }) {
   const file = existingPath(context, 'file', 'A file to upload (Flow/executor YAML, Python module), rendered with {{ VAR }} first.');
   const files = z.array(file, { error: 'expected a list of file paths' });
   return {

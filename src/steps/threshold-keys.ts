@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { nonNegativeInteger, positiveNumber, ratio, text } from '../field-schemas';
-import type { Thresholds } from '../plan';
+import { nonNegativeInteger, positiveNumber, ratio, text } from '../config/field-schemas';
+import type { Thresholds } from '../load/load-params';
 
 const executorThresholds = z
   .strictObject({
@@ -9,13 +9,13 @@ const executorThresholds = z
   }, { error: 'expected a mapping with p95_ms and/or p99_ms' })
   .transform(({ p95_ms, p99_ms }) => ({ p95Ms: p95_ms, p99Ms: p99_ms }));
 
-/** Limits that fail a load step. */
+/** `thresholds:` of a load step: limits that fail it. */
 export const thresholdsSchema = z
   .strictObject(
     {
       p95_ms: positiveNumber('Fail when the client round trip p95 exceeds this many milliseconds.').optional(),
       p99_ms: positiveNumber('Fail when the client round trip p99 exceeds this many milliseconds.').optional(),
-      error_rate: ratio('Fail when more than this fraction of requests fail (0.01 = 1%).').optional(),
+      error_rate: ratio('The error budget: fail when more than this fraction of completed requests fail (default 0.01 = 1%; 0 allows none).').optional(),
       min_docs_per_sec: positiveNumber('Fail when fewer documents per second were processed.').optional(),
       min_qps: positiveNumber('Fail when fewer requests per second completed.').optional(),
       max_violations: nonNegativeInteger('Fail when the on_always check reports more violations than this.').optional(),

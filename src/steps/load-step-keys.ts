@@ -1,27 +1,19 @@
 import { z } from 'zod';
-import type { GatewayProtocol } from '../../gateway/gateway-client';
-import { gatewayProtocolNames, type GatewayProtocolName } from '../../gateway/protocol-names';
-import { flag, jsonObject, nonNegativeInteger, oneOf, port, positiveInteger, positiveNumber, seconds, text } from '../field-schemas';
-import type { LoadStepParams } from '../plan';
-import type { StepProblemReport } from '../step-schema';
-import { namedCall } from './named-call';
-import { thresholdsSchema } from './thresholds';
-
-/** The seed's spellings and ours (the gateway's one table), to the protocol name the gateway clients use. */
-const CLIENT_NAMES = Object.keys(gatewayProtocolNames) as [GatewayProtocolName, ...GatewayProtocolName[]];
-
-/** The seed's gateway defaults, used when a step names only one of gateway_host/gateway_port. */
-export const DEFAULT_GATEWAY_HOST = 'localhost';
-export const DEFAULT_GATEWAY_PORT = 23_456;
-
-export function toGatewayProtocol(client: GatewayProtocolName): GatewayProtocol {
-  return gatewayProtocolNames[client];
-}
-
-export const clientSchema = oneOf(CLIENT_NAMES, 'Gateway protocol: grpc, websocket (the seed wrote websockets) or http.');
+import type { GatewayAddress } from '../config/addresses';
+import { flag, jsonObject, nonNegativeInteger, oneOf, port, positiveInteger, positiveNumber, seconds, text } from '../config/field-schemas';
+import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, protocolOfClient, toGatewayProtocol } from '../config/gateway-keys';
+import { resolveCallPaths } from '../config/kwargs-paths';
+import { namedCall } from '../config/named-call';
+import type { StepInJob, StepProblemReport } from '../config/step-schema-definition';
+import { checkTable } from '../checks/create-check';
+import { inputTable } from '../inputs/create-input';
+import { kwargsSchemaOf } from '../kwargs/kwargs-schema';
+import type { LoadStepParams } from '../load/load-params';
+import type { JsonObject } from '../protocol/json-value';
+import { thresholdsSchema } from './threshold-keys';
 
 /** Keys shared by index and query (the closed model of the seed, the open model, limits). */
-export function loadShape() {
+export function loadKeys() {
   return {
     client: clientSchema.default('grpc'),
     num_clients: positiveInteger('Concurrent clients of the closed model (default 1).').default(1),
@@ -58,7 +50,7 @@ export function loadShape() {
 const OPEN_MODEL_KEYS = ['ramp_to', 'duration', 'max_in_flight', 'allow_lag'] as const;
 
 /** Presence rules between keys, checked on the step as written. */
-export function checkLoadStep(step: Readonly<Record<string, unknown>>, report: StepProblemReport): void {
+export function checkLoadKeys(step: Readonly<Record<string, unknown>>, report: StepProblemReport): void {
   const has = (key: string) => step[key] !== undefined;
   if (!has('arrival_rate')) {
     for (const key of OPEN_MODEL_KEYS.filter(has)) {
@@ -72,14 +64,31 @@ export function checkLoadStep(step: Readonly<Record<string, unknown>>, report: S
   if (has('max_violations') && thresholds && typeof thresholds === 'object' && (thresholds as Record<string, unknown>).max_violations !== undefined) {
     report(['max_violations'], 'max_violations is set both here and in thresholds', 'keep one of them');
   }
-  const client = typeof step.client === 'string' && Object.hasOwn(gatewayProtocolNames, step.client) ? gatewayProtocolNames[step.client as GatewayProtocolName] : 'grpc';
+  checkBuiltinKwargs(step.inputs, inputTable, 'inputs', report);
+  checkBuiltinKwargs(step.on_always, checkTable, 'on_always', report);
+  const client = protocolOfClient(step.client) ?? 'grpc';
   if (has('grpc_mode') && client !== 'grpc') report(['grpc_mode'], `grpc_mode applies to the grpc client, not ${client}`, 'remove grpc_mode or set client: grpc');
   if (has('websocket_framing') && client !== 'websocket') {
     report(['websocket_framing'], `websocket_framing applies to the websocket client, not ${client}`, 'remove websocket_framing or set client: websocket');
   }
 }
 
-type LoadInput = z.output<z.ZodObject<ReturnType<typeof loadShape>>>;
+/**
+ * The kwargs of a built-in input or check, against the schema it declares: a typo in a kwarg
+ * is a config problem, not an error once the Flow is up. Other names may be a user's, in
+ * helpers/, found only at run time.
+ */
+function checkBuiltinKwargs(call: unknown, table: Record<string, unknown>, key: 'inputs' | 'on_always', report: StepProblemReport): void {
+  if (call === null || typeof call !== 'object' || Array.isArray(call)) return;
+  const { method, kwargs } = call as { method?: unknown; kwargs?: unknown };
+  if (typeof method !== 'string' || !Object.hasOwn(table, method)) return;
+  if (kwargs !== undefined && (kwargs === null || typeof kwargs !== 'object' || Array.isArray(kwargs))) return;
+  for (const problem of kwargsSchemaOf(table[method])?.check((kwargs ?? {}) as JsonObject) ?? []) {
+    report([key, 'kwargs', problem.key], problem.message, problem.hint);
+  }
+}
+
+type LoadInput = z.output<z.ZodObject<ReturnType<typeof loadKeys>>>;
 
 export function toLoadParams(input: LoadInput, defaultEndpoint: string): LoadStepParams {
   const protocol = toGatewayProtocol(input.client);
@@ -117,4 +126,37 @@ export function toLoadParams(input: LoadInput, defaultEndpoint: string): LoadSte
     maxViolations: input.max_violations ?? input.thresholds.maxViolations ?? 0,
     abortOnFail: input.abort_on_fail,
   };
+}
+
+/**
+ * The step in its job: its gateway (the step's gateway_host/gateway_port override the job's
+ * gateway key by key; the job gateway's protocol sets the client when the step names none),
+ * and the path kwargs of `inputs` / `on_always` resolved (a file an earlier download_from_s3
+ * writes counts).
+ */
+export function loadStepInJob(params: LoadStepParams, job: StepInJob): LoadStepParams {
+  const withGateway = withJobGateway(params, job.raw, job.gateway);
+  const at = [...job.at];
+  return {
+    ...withGateway,
+    inputs: resolveCallPaths(withGateway.inputs, [...at, 'inputs'], job.downloads, job.paths, job.problems),
+    ...(withGateway.onAlways ? { onAlways: resolveCallPaths(withGateway.onAlways, [...at, 'on_always'], job.downloads, job.paths, job.problems) } : {}),
+  };
+}
+
+function withJobGateway(params: LoadStepParams, raw: Readonly<Record<string, unknown>>, gateway: GatewayAddress | undefined): LoadStepParams {
+  const client = raw.client === undefined && gateway?.protocol ? gateway.protocol : params.client;
+  if (!params.gateway) return { ...params, client, gateway: gateway && { ...gateway, protocol: gateway.protocol ?? client } };
+  const host = raw.gateway_host === undefined && gateway ? gateway.host : params.gateway.host;
+  const port = raw.gateway_port === undefined && gateway ? gateway.port : params.gateway.port;
+  return { ...params, client, gateway: { host, port, protocol: client } };
+}
+
+/**
+ * The phase's own length plus room to connect, drain in-flight requests and attach reports.
+ * Vitest aborts the step's signal at this point, and the engine stops cleanly on it.
+ */
+export function loadStepTimeoutMs(params: LoadStepParams): number {
+  const phaseS = params.arrival ? params.arrival.durationS : params.executionTimeS;
+  return (phaseS + 60) * 1000 + params.requestTimeoutMs;
 }

@@ -1,8 +1,0 @@
-import { defineStepSchema } from '../step-schema';
-
-export const deleteWorkspaceStep = defineStepSchema({
-  kind: 'delete_workspace',
-  description: "Delete the job's workspace from the daemon.",
-  shape: () => ({}),
-  toParams: () => ({}),
-});

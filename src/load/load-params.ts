@@ -1,0 +1,55 @@
+import type { GatewayAddress } from '../config/addresses';
+import type { NamedCall } from '../config/named-call';
+import type { GatewayProtocol } from '../gateway/gateway-client';
+import type { DocarrayVersion } from '../protocol/document';
+import type { JsonObject } from '../protocol/json-value';
+
+/** Limits that fail a load step (`thresholds:`); judged by judge-load-step.ts. */
+export interface Thresholds {
+  p95Ms?: number;
+  p99Ms?: number;
+  /** The error budget; DEFAULT_ERROR_BUDGET when absent. */
+  errorRate?: number;
+  minDocsPerSec?: number;
+  minQps?: number;
+  maxViolations?: number;
+  executor?: Record<string, { p95Ms?: number; p99Ms?: number }>;
+}
+
+export interface ArrivalModel {
+  /** Requests per second at the start. */
+  arrivalRate: number;
+  /** Requests per second at the end of `durationS` (linear ramp). */
+  rampTo?: number;
+  durationS: number;
+  maxInFlight?: number;
+  /** Allow the generator to fall behind its schedule without failing the step. */
+  allowLag: boolean;
+}
+
+/** One load phase as the engine runs it: the params of an `index` or `query` step. */
+export interface LoadStepParams {
+  client: GatewayProtocol;
+  numClients: number;
+  requestSize: number;
+  executionTimeS: number;
+  /** Query only; sent as `parameters.top_k` (and `limit`). */
+  topK?: number;
+  endpoint: string;
+  parameters: JsonObject;
+  targetExecutor?: string;
+  docarray?: DocarrayVersion;
+  inputs: NamedCall;
+  onAlways?: NamedCall;
+  gateway?: GatewayAddress;
+  prefetch: number;
+  grpcMode: 'stream' | 'unary';
+  websocketFraming: 'bytes' | 'json';
+  requestTimeoutMs: number;
+  /** Absent: closed model (num_clients × execution_time). */
+  arrival?: ArrivalModel;
+  workers?: number;
+  thresholds: Thresholds;
+  maxViolations: number;
+  abortOnFail: boolean;
+}

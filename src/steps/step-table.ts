@@ -1,0 +1,40 @@
+import { collectStats } from './collect-stats';
+import { createWorkspace } from './create-workspace';
+import type { StepDefinition } from './define-step';
+import { deleteWorkspace } from './delete-workspace';
+import { downloadFromS3 } from './download-from-s3';
+import { indexStep } from './index-step';
+import { notifySlack } from './notify-slack';
+import { queryStep } from './query-step';
+import { saveBaseline } from './save-baseline';
+import { startFlow } from './start-flow';
+import { terminateFlow } from './terminate-flow';
+import { updateWorkspace } from './update-workspace';
+import { uploadToS3 } from './upload-to-s3';
+
+/** Checks that each entry is a step definition whose kind is its key (keys and params vary by kind). */
+type AnyStepDefinition<K extends string> = StepDefinition<K, any, any>;
+function defineStepTable<T extends { [K in keyof T]: AnyStepDefinition<K & string> }>(table: T): T {
+  return table;
+}
+
+/**
+ * Every step kind: a config's `method` names one. The config schema, the JSON Schema, the
+ * StepPlan type, the lifecycle checks and the runner all derive from this table, so a new kind
+ * is its own file (`src/steps/<kind>.ts`, defineStep) and one line here. The order is the JSON
+ * Schema's.
+ */
+export const stepTable = defineStepTable({
+  create_workspace: createWorkspace,
+  update_workspace: updateWorkspace,
+  delete_workspace: deleteWorkspace,
+  start_flow: startFlow,
+  terminate_flow: terminateFlow,
+  index: indexStep,
+  query: queryStep,
+  collect_stats: collectStats,
+  upload_to_s3: uploadToS3,
+  download_from_s3: downloadFromS3,
+  notify_slack: notifySlack,
+  save_baseline: saveBaseline,
+});
