@@ -13,6 +13,8 @@ export interface GeneratorRun {
   cpuS: number;
   p50Ms: number;
   p99Ms: number;
+  /** Check violations (our side with --check). */
+  violations?: number;
 }
 
 /** Round-trip times of a bare client, kept flat (a bare client must stay cheap). */

@@ -10,7 +10,7 @@ import { printRun } from './generator-run';
 // pre-encoded once, no check so responses' documents stay undecoded), on the calling thread
 // (workers: 0) so the pinned core is the whole generator. CPU and p50/p99 are the StepReport's.
 // Usage: npx tsx bench/peers/our-load.ts --port P [--protocol grpc] [--grpc-mode stream]
-//        [--docarray v1] [--clients 16] [--request-size 1] [--input random_texts] [--seconds 5]
+//        [--docarray v1] [--clients 16] [--request-size 1] [--input random_texts] [--seconds 5] [--check validate_images]
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     'num-docs': { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '5' },
     'request-bytes': { type: 'string', default: '0' },
+    /** An on_always check by name (e.g. validate_images): responses' documents are then decoded. */
+    check: { type: 'string' },
   },
 });
 
@@ -36,6 +38,7 @@ const params: LoadStepParams = {
   endpoint: '/index',
   parameters: {},
   inputs,
+  ...(values.check ? { onAlways: { method: values.check, kwargs: {} } } : {}),
   prefetch: 1,
   grpcMode: values['grpc-mode'] as 'stream' | 'unary',
   websocketFraming: 'bytes',
@@ -62,4 +65,5 @@ printRun({
   cpuS: report.generatorCpuMs / 1000,
   p50Ms: report.latency.p50Ms,
   p99Ms: report.latency.p99Ms,
+  ...(report.violations.count > 0 ? { violations: report.violations.count } : {}),
 });
