@@ -145,6 +145,16 @@ const scenarios: Scenario[] = [
     runOurs: ours({ protocol: 'http', clients, 'request-size': 1 }),
   },
   {
+    // Not a peer users pick: the bound for any client on node:http, ours included.
+    name: 'http-node',
+    peer: 'bare node:http',
+    target: 'http',
+    rate: 'requests',
+    runPeer: ({ port }) =>
+      runGenerator('node', tsxArgs('bare-http-load.ts', ['--port', String(port), '--body', httpBody, '--clients', String(clients), '--seconds', String(seconds)])),
+    runOurs: ours({ protocol: 'http', clients, 'request-size': 1 }),
+  },
+  {
     name: 'websocket',
     peer: 'bare ws',
     target: 'websocket',
