@@ -28,6 +28,12 @@ const benches = {
     smoke: ['--seconds', '0.5', '--rounds', '1', '--only', 'http,websocket'],
     needs: 'the Go toolchain for the gRPC scenarios (ghz and the echo target are built from the Go module proxy)',
   },
+  'default-job': {
+    summary: "where the default job's round trip goes: client and target CPU per request, reference Flow vs Go echo",
+    script: 'bench/peers/default-job.ts',
+    defaults: ['--seconds', '5', '--rounds', '2'],
+    needs: 'the Go toolchain (the echo target is built from the Go module proxy)',
+  },
   'generator-efficiency': {
     summary: 'the whole load pipeline against a bare grpc-js stream client, same echo server',
     script: 'bench/load/generator-efficiency.ts',

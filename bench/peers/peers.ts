@@ -120,6 +120,15 @@ const scenarios: Scenario[] = [
     runOurs: ours({ 'grpc-mode': 'unary', clients, 'request-size': 100, 'request-bytes': payloads.text100.length }),
   },
   {
+    // Not a peer users pick: the bound for any gRPC unary client on node:http2, ours included.
+    name: 'unary-node',
+    peer: 'bare node:http2',
+    target: 'echo',
+    rate: 'requests',
+    runPeer: bare('bare-http2-unary-load.ts', payloads.text1.path, clients),
+    runOurs: ours({ 'grpc-mode': 'unary', clients, 'request-size': 1, 'request-bytes': payloads.text1.length }),
+  },
+  {
     name: 'stream-1',
     peer: 'bare grpc-js',
     target: 'echo',

@@ -15,7 +15,7 @@ function npmRunBench(...args: string[]): { status: number | null; stdout: string
 test('npm run bench lists every benchmark with its command', () => {
   const { status, stdout } = npmRunBench();
   expect(status).toBe(0);
-  for (const name of ['peers', 'generator-efficiency', 'client-costs', 'record-cost', 'memory-flat', 'startup', 'codec', 'vs-jina-client']) {
+  for (const name of ['peers', 'default-job', 'generator-efficiency', 'client-costs', 'record-cost', 'memory-flat', 'startup', 'codec', 'vs-jina-client']) {
     expect(stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
   }
   expect(stdout).toContain('npx tsx bench/peers/peers.ts --seconds 5 --rounds 3');
@@ -24,7 +24,7 @@ test('npm run bench lists every benchmark with its command', () => {
 test('an unknown bench name is refused with the known names', () => {
   const { status, stderr } = npmRunBench('no-such-bench');
   expect(status).toBe(2);
-  expect(stderr).toContain('unknown bench "no-such-bench"; known: peers, generator-efficiency');
+  expect(stderr).toContain('unknown bench "no-such-bench"; known: peers, default-job, generator-efficiency');
 });
 
 test('peers smoke run: autocannon and bare ws beside ours on the reference gateway, one table of ratios', { timeout: 150_000 }, () => {
