@@ -1,4 +1,6 @@
 import http2 from 'node:http2';
+import net from 'node:net';
+import tls from 'node:tls';
 import type { GatewayTarget } from './gateway-client';
 
 /**
@@ -34,8 +36,18 @@ class Connection implements GrpcConnection {
   error: Error | undefined;
   users = 0;
 
-  constructor(readonly authority: string) {
-    const session = http2.connect(authority, sessionOptions);
+  constructor(
+    readonly authority: string,
+    target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>,
+  ) {
+    // TCP_NODELAY, as grpc-js sets it: without it a call's HEADERS and DATA frames, written
+    // apart, waited on Nagle's algorithm for the peer's ACK (unary round trips of ~10 ms
+    // instead of ~1 ms at 16 clients on loopback).
+    const createConnection = (): net.Socket =>
+      target.tls
+        ? tls.connect({ host: target.host, port: target.port, servername: net.isIP(target.host) ? undefined : target.host, ALPNProtocols: ['h2'] }).setNoDelay(true)
+        : net.connect({ host: target.host, port: target.port, noDelay: true });
+    const session = http2.connect(authority, { ...sessionOptions, createConnection });
     this.session = session;
     this.connected = new Promise<void>((resolve, reject) => {
       session.once('connect', () => {
@@ -73,7 +85,7 @@ export class GrpcSessionHolder {
   private readonly authority: string;
 
   constructor(
-    target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>,
+    private readonly target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>,
     private readonly isShared: boolean,
   ) {
     const host = target.host.includes(':') ? `[${target.host}]` : target.host;
@@ -91,7 +103,7 @@ export class GrpcSessionHolder {
     this.release();
     let connection = this.isShared ? sharedConnections.get(this.authority) : undefined;
     if (!connection?.isUsable) {
-      connection = new Connection(this.authority);
+      connection = new Connection(this.authority, this.target);
       if (this.isShared) sharedConnections.set(this.authority, connection);
     }
     connection.users++;
