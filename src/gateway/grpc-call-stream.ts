@@ -1,10 +1,15 @@
-import * as grpc from '@grpc/grpc-js';
+import http2 from 'node:http2';
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { decodeDataRequest, type DecodeOptions } from '../protocol/codec';
 import type { DataRequest } from '../protocol/data-request';
 import type { DocarrayVersion } from '../protocol/document';
 import { jinaGrpcMethods } from '../protocol/grpc-methods';
 import { isRequestIdOnly, peekRequestId } from '../protocol/request-id';
 import type { PostResult } from './gateway-client';
+import { GrpcMessageReader } from './grpc-message-reader';
+import { grpcRequestHeaders } from './grpc-request-headers';
+import type { GrpcConnection } from './grpc-session';
+import { grpcStatusName, statusFromClosedStream, statusFromHeaders, type GrpcStatus } from './grpc-status';
 import {
   connectionErrorResult,
   deploymentInDescription,
@@ -35,8 +40,7 @@ export interface CallStreamOptions {
   onBroken(stream: CallStream): void;
 }
 
-const passBytes = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-const keepBuffer = (buffer: Buffer): Buffer => buffer;
+const callHeaders = grpcRequestHeaders(jinaGrpcMethods.call);
 
 /**
  * One `/jina.JinaRPC/Call` bidirectional stream. Requests are written as they come; responses
@@ -52,24 +56,62 @@ const keepBuffer = (buffer: Buffer): Buffer => buffer;
  * Timeouts share one timer per stream, armed for the oldest request's deadline: every request
  * has the same timeout, so the map's insertion order is deadline order. A timer per request
  * (set, then cleared on the answer) was a visible share of the load generator's profile.
+ *
+ * The stream is an HTTP/2 stream written directly on node:http2 (requests are gRPC
+ * length-prefixed messages, framed by the encoder in the same buffer): grpc-js's duplex call
+ * cost twice a bare client's CPU per message in the load generator (bench/peers).
  */
 export class CallStream {
   private readonly pending = new Map<string, Pending>();
-  private readonly call: grpc.ClientDuplexStream<Uint8Array, Buffer>;
+  private readonly call: http2.ClientHttp2Stream;
+  private readonly reader: GrpcMessageReader;
   private timer: NodeJS.Timeout | undefined;
+  private httpStatus: number | undefined;
+  private status: GrpcStatus | undefined;
+  private streamError: Error | undefined;
   isBroken = false;
 
   constructor(
-    client: grpc.Client,
+    private readonly connection: GrpcConnection,
     private readonly options: CallStreamOptions,
   ) {
-    this.call = client.makeBidiStreamRequest(jinaGrpcMethods.call, passBytes, keepBuffer);
-    this.call.on('data', (buffer: Buffer) => this.receive(buffer));
-    this.call.on('error', (error: grpc.ServiceError) => {
-      this.fail(error.details || error.message, grpc.status[error.code] ?? String(error.code));
+    this.reader = new GrpcMessageReader((message) => this.receive(message));
+    const call = connection.session.request(callHeaders, { endStream: false });
+    this.call = call;
+    call.on('response', (headers) => {
+      this.httpStatus = headers[':status'];
+      this.status ??= statusFromHeaders(headers);
     });
-    // The server ended the stream cleanly while we still wait: those answers will not come.
-    this.call.on('end', () => this.fail('gRPC stream ended by the server before all responses arrived', 'STREAM_ENDED'));
+    call.on('data', (chunk: Buffer) => {
+      try {
+        this.reader.push(chunk);
+      } catch (error) {
+        this.fail((error as Error).message, 'INTERNAL');
+        call.close(http2.constants.NGHTTP2_CANCEL);
+      }
+    });
+    call.on('trailers', (trailers) => {
+      this.status ??= statusFromHeaders(trailers);
+    });
+    call.on('error', (error: Error) => {
+      this.streamError ??= error;
+    });
+    // The server ended its side (after its last message and the trailers): the call is over,
+    // though our side is still open; 'close' covers resets and dropped connections.
+    call.on('end', () => {
+      this.onClose();
+      if (!call.destroyed) call.close();
+    });
+    call.on('close', () => this.onClose());
+  }
+
+  /** The stream is over: an OK status with answers still due means they will not come. */
+  private onClose(): void {
+    if (this.isBroken && this.pending.size === 0) return;
+    const connectionError = this.connection.error ?? (this.connection.session.destroyed ? this.streamError : undefined);
+    const status = this.status ?? statusFromClosedStream(this.call.rstCode ?? http2.constants.NGHTTP2_NO_ERROR, this.httpStatus, connectionError);
+    if (status.code === grpcStatus.OK) this.fail('gRPC stream ended by the server before all responses arrived', 'STREAM_ENDED');
+    else this.fail(status.details || grpcStatusName(status.code), grpcStatusName(status.code));
   }
 
   get inFlight(): number {
@@ -158,11 +200,10 @@ export class CallStream {
     }
   }
 
-  /** Half-closes the stream; requests still in flight fail as `connection-error`. */
+  /** Ends the stream; requests still in flight fail as `connection-error`. */
   close(): void {
     this.fail('gRPC client closed', 'CLIENT_CLOSED');
-    this.call.end();
-    this.call.cancel();
+    if (!this.call.destroyed) this.call.close(http2.constants.NGHTTP2_CANCEL);
   }
 }
 

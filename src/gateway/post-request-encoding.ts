@@ -38,11 +38,15 @@ export function encodePostRequest(request: PostRequest, requestId: string, docar
 export class PostRequestEncoder {
   private template: ClientRequestTemplate | undefined;
 
-  constructor(private readonly docarray: DocarrayVersion) {}
+  /** `grpcFramed`: each request comes with gRPC's 5-byte message prefix (the gRPC client's streams). */
+  constructor(
+    private readonly docarray: DocarrayVersion,
+    private readonly grpcFramed = false,
+  ) {}
 
   encode(request: PostRequest, requestId: string): Buffer {
     const docs = request.encodedDocs ?? encodeDocuments(request.docs, this.docarray);
-    return this.templateFor(request).write(requestId, docs);
+    return this.templateFor(request).write(requestId, docs, this.grpcFramed);
   }
 
   private templateFor(request: PostRequest): ClientRequestTemplate {

@@ -74,7 +74,12 @@ export class ClientRequestTemplate {
     this.fixed = fixed;
   }
 
-  write(requestId: string, docs: readonly Uint8Array[]): Buffer {
+  /**
+   * The request's bytes; with `grpcFramed`, preceded by gRPC's 5-byte message prefix
+   * (uncompressed, big-endian length) in the same buffer, ready for an HTTP/2 DATA frame
+   * without another copy.
+   */
+  write(requestId: string, docs: readonly Uint8Array[], grpcFramed = false): Buffer {
     const idBytes = Buffer.byteLength(requestId);
     const headerLength = fieldLength(idBytes) + this.headerTailLength;
     let listLength = 0;
@@ -83,8 +88,13 @@ export class ClientRequestTemplate {
     const fixed = this.fixed;
     const total = 1 + varintLength(headerLength) + fieldLength(idBytes) + fixed.byteLength + fieldLength(contentLength);
 
-    const out = allocate(total);
-    let at = writeKey(out, 0, headerTag, headerLength);
+    const prefix = grpcFramed ? 5 : 0;
+    const out = allocate(prefix + total);
+    if (grpcFramed) {
+      out[0] = 0;
+      out.writeUInt32BE(total, 1);
+    }
+    let at = writeKey(out, prefix, headerTag, headerLength);
     at = writeKey(out, at, requestIdTag, idBytes);
     at += out.write(requestId, at, idBytes, 'utf8');
     out.set(fixed, at);

@@ -30,10 +30,10 @@ afterAll(async () => {
   await gateway.close();
 });
 
-async function connectionsOpenedBy(count: number, sharedConnection: boolean): Promise<number> {
+async function connectionsOpenedBy(count: number, sharedConnection: boolean, grpcMode: 'stream' | 'unary' = 'stream'): Promise<number> {
   const before = accepted.length;
   const clients: GatewayClient[] = Array.from({ length: count }, () =>
-    createGrpcClient({ target: { host: '127.0.0.1', port: relayPort, protocol: 'grpc', docarray: 'v1' }, sharedConnection }),
+    createGrpcClient({ target: { host: '127.0.0.1', port: relayPort, protocol: 'grpc', docarray: 'v1' }, sharedConnection, grpcMode }),
   );
   for (const client of clients) await client.connect();
   const results = await Promise.all(clients.map((client, i) => client.post({ endpoint: '/index', docs: [{ id: `d${i}` }] })));
@@ -48,4 +48,18 @@ test('each gRPC client has its own connection, like separate Jina clients', asyn
 
 test('with sharedConnection, the clients of a thread share one', async () => {
   expect(await connectionsOpenedBy(3, true)).toBe(1);
+});
+
+test('unary calls keep to the same layout: a connection per client, or one shared', async () => {
+  expect(await connectionsOpenedBy(3, false, 'unary')).toBe(3);
+  expect(await connectionsOpenedBy(3, true, 'unary')).toBe(1);
+});
+
+test('control calls (dry_run, _status) work beside the data connection', async () => {
+  const client = createGrpcClient({ target: { host: '127.0.0.1', port: relayPort, protocol: 'grpc', docarray: 'v1' } });
+  await client.connect();
+  expect(await client.dryRun()).toEqual({ status: 'ready' });
+  expect((await client.info()).jina).toMatchObject({ jina: '3.34.0' });
+  expect((await client.post({ endpoint: '/index', docs: [{ id: 'x' }] })).status).toBe('ok');
+  await client.close();
 });
