@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { LoadStepParams, NamedCall } from '../../src/config/plan';
+import type { NamedCall } from '../../src/config/named-call';
+import type { LoadStepParams } from '../../src/load/load-params';
 import type { GatewayProtocol } from '../../src/gateway/gateway-client';
 import { runLoad } from '../../src/load/run-load';
 import type { DocarrayVersion } from '../../src/protocol/document';
@@ -8,7 +9,7 @@ import { printRun } from './generator-run';
 // Our side of bench/peers, in a process of its own: the load engine exactly as a load step
 // runs it (closed model, the default factories: real client, built-in input, documents
 // pre-encoded once, no check so responses' documents stay undecoded), on the calling thread
-// (workers: 0) so the pinned core is the whole generator. CPU and p50/p99 are the StepReport's.
+// (workers: 0) so the pinned core is the whole generator. CPU and p50/p99 are the LoadResult's.
 // Usage: npx tsx bench/peers/our-load.ts --port P [--protocol grpc] [--grpc-mode stream]
 //        [--docarray v1] [--clients 16] [--request-size 1] [--input random_texts] [--seconds 5] [--check validate_images]
 
