@@ -1,6 +1,6 @@
 // Types only: importing a value from 'allure' runs its CLI.
 import type { AllureConfig } from 'allure';
-import { allureCategories } from './src/report/failure-categories';
+import { allureCategories } from './src/report/failure-categories.ts';
 
 /**
  * Allure 3 config for `npm run report` (and `npx allure generate`). Allure loads this file with

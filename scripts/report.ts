@@ -6,7 +6,7 @@
  *   npm run report -- --results dir --output dir
  */
 import { parseArgs } from 'node:util';
-import { generateAllureHtml } from '../src/report/allure-html-report';
+import { generateAllureHtml } from '../src/report/allure-html-report.ts';
 
 const { values } = parseArgs({
   options: {

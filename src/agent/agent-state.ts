@@ -1,6 +1,6 @@
-import type { ResolvedAgentOptions } from './agent-options';
-import type { FlowStore } from './flow-store';
-import type { WorkspaceStore } from './workspace-store';
+import type { ResolvedAgentOptions } from './agent-options.ts';
+import type { FlowStore } from './flow-store.ts';
+import type { WorkspaceStore } from './workspace-store.ts';
 
 /** What the routes share: one per agent. */
 export interface AgentState {

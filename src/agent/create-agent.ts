@@ -1,18 +1,18 @@
 import { rm } from 'node:fs/promises';
 import fastifyMultipart from '@fastify/multipart';
 import Fastify from 'fastify';
-import { StressError } from '../errors';
-import { toErrorReply } from './agent-http-error';
-import { resolveAgentOptions, type AgentOptions } from './agent-options';
-import type { AgentState } from './agent-state';
-import { requireBearerToken } from './bearer-token';
-import type { FlowRuntime } from './flow-runtime';
-import { defaultFlowRuntime, flowRuntimes } from './flow-runtimes';
-import { registerFlowRoutes } from './flow-routes';
-import { FlowStore } from './flow-store';
-import { registerStatusRoutes } from './status-routes';
-import { registerWorkspaceRoutes } from './workspace-routes';
-import { WorkspaceStore } from './workspace-store';
+import { StressError } from '../errors.ts';
+import { toErrorReply } from './agent-http-error.ts';
+import { resolveAgentOptions, type AgentOptions } from './agent-options.ts';
+import type { AgentState } from './agent-state.ts';
+import { requireBearerToken } from './bearer-token.ts';
+import type { FlowRuntime } from './flow-runtime.ts';
+import { defaultFlowRuntime, flowRuntimes } from './flow-runtimes.ts';
+import { registerFlowRoutes } from './flow-routes.ts';
+import { FlowStore } from './flow-store.ts';
+import { registerStatusRoutes } from './status-routes.ts';
+import { registerWorkspaceRoutes } from './workspace-routes.ts';
+import { WorkspaceStore } from './workspace-store.ts';
 
 export interface AgentAddress {
   host: string;

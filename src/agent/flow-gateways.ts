@@ -1,6 +1,6 @@
 import { CORE_SCHEMA, defineMappingTag, defineScalarTag, defineSequenceTag, load, mergeTag } from 'js-yaml';
-import { StressError } from '../errors';
-import type { GatewayProtocol } from '../gateway/gateway-client';
+import { StressError } from '../errors.ts';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
 
 export interface FlowGatewayPort {
   protocol: GatewayProtocol;

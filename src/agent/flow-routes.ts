@@ -1,12 +1,12 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { agentHttpError } from './agent-http-error';
-import type { AgentState } from './agent-state';
-import { allocateGatewayPorts } from './flow-port-allocation';
-import type { FlowRecord } from './flow-store';
-import { readUpload } from './read-upload';
-import { sendJson } from './send-json';
+import { agentHttpError } from './agent-http-error.ts';
+import type { AgentState } from './agent-state.ts';
+import { allocateGatewayPorts } from './flow-port-allocation.ts';
+import type { FlowRecord } from './flow-store.ts';
+import { readUpload } from './read-upload.ts';
+import { sendJson } from './send-json.ts';
 
 const maxFlowYamlBytes = 1024 * 1024;
 

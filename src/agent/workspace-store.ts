@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { agentHttpError } from './agent-http-error';
-import type { StagedFile } from './read-upload';
+import { agentHttpError } from './agent-http-error.ts';
+import type { StagedFile } from './read-upload.ts';
 
 export interface Workspace {
   id: string;

@@ -1,5 +1,5 @@
-import { StressError } from '../errors';
-import type { JsonObject, JsonValue } from '../protocol/json-value';
+import { StressError } from '../errors.ts';
+import type { JsonObject, JsonValue } from '../protocol/json-value.ts';
 
 /**
  * Typed reads of a check's kwargs; unknown kwargs are CHECK errors raised when the check is

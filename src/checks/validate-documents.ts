@@ -1,6 +1,6 @@
-import type { CheckFactory } from './check';
-import { CheckKwargs } from './check-kwargs';
-import { checkResponse } from './response-checks';
+import type { CheckFactory } from './check.ts';
+import { CheckKwargs } from './check-kwargs.ts';
+import { checkResponse } from './response-checks.ts';
 
 /**
  * Builds the seed's `validate_images` / `validate_texts`. kwargs: `top_k` (default: the

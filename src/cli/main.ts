@@ -1,4 +1,4 @@
-import { isStressError } from '../errors';
+import { isStressError } from '../errors.ts';
 
 /** A subcommand: parses its own argv, returns the process exit code. */
 export type Command = {
@@ -10,11 +10,11 @@ export type Command = {
 const commands = {
   validate: {
     summary: 'validate a config: every problem at once, nothing contacted',
-    run: async (argv) => (await import('./validate-command')).validateCommand(argv),
+    run: async (argv) => (await import('./validate-command.ts')).validateCommand(argv),
   },
   agent: {
     summary: 'run the JinaD-compatible agent (workspaces, flows)',
-    run: async (argv) => (await import('./agent-command')).agentCommand(argv),
+    run: async (argv) => (await import('./agent-command.ts')).agentCommand(argv),
   },
 } satisfies Record<string, Command>;
 

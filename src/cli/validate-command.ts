@@ -1,9 +1,9 @@
-import { isStressError } from '../errors';
-import { readConfigFile } from '../config/load-plan';
-import type { Plan } from '../config/plan';
-import { countProblems, displayPath, formatProblems } from '../config/problem';
-import { validateConfigText } from '../config/validate-config';
-import type { Env } from '../config/validate-config';
+import { isStressError } from '../errors.ts';
+import { readConfigFile } from '../config/load-plan.ts';
+import type { Plan } from '../config/plan.ts';
+import { countProblems, displayPath, formatProblems } from '../config/problem.ts';
+import { validateConfigText } from '../config/validate-config.ts';
+import type { Env } from '../config/validate-config.ts';
 import path from 'node:path';
 
 /** Where the command reads and writes; tests pass their own to run it in-process. */

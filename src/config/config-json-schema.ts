@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { buildConfigSchema, EXTENSION_KEY_PATTERN } from './config-schema';
+import { buildConfigSchema, EXTENSION_KEY_PATTERN } from './config-schema.ts';
 
 /**
  * The JSON Schema of a config (for editors), generated from the very zod schemas that

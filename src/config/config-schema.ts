@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { PathContext } from './config-paths';
-import { port, text } from './field-schemas';
-import type { DaemonAddress, GatewayAddress } from './plan';
-import { buildStepSchema } from './step-schema';
-import type { ParsedStep } from './step-schema';
-import { STEP_KINDS, stepSchemas } from './step-schemas';
-import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, toGatewayProtocol } from './steps/load-step';
+import type { PathContext } from './config-paths.ts';
+import { port, text } from './field-schemas.ts';
+import type { DaemonAddress, GatewayAddress } from './plan.ts';
+import { buildStepSchema } from './step-schema.ts';
+import type { ParsedStep } from './step-schema.ts';
+import { STEP_KINDS, stepSchemas } from './step-schemas.ts';
+import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, toGatewayProtocol } from './steps/load-step.ts';
 
 export const DEFAULT_DAEMON_PORT = 8000;
 

@@ -1,14 +1,14 @@
 import path from 'node:path';
-import type { PathContext } from './config-paths';
-import type { JobStep } from './job-steps';
-import { stepPath } from './job-steps';
-import { resolveCallPaths } from './kwargs-paths';
-import { checkLifecycle } from './lifecycle-checks';
-import type { DaemonAddress, GatewayAddress, JobPlan, LoadStepParams, StepPlan } from './plan';
-import type { ProblemList } from './problem-list';
-import type { SourcePositions } from './source-positions';
-import { assignStepNames } from './step-names';
-import { formatYamlPath } from './yaml-path';
+import type { PathContext } from './config-paths.ts';
+import type { JobStep } from './job-steps.ts';
+import { stepPath } from './job-steps.ts';
+import { resolveCallPaths } from './kwargs-paths.ts';
+import { checkLifecycle } from './lifecycle-checks.ts';
+import type { DaemonAddress, GatewayAddress, JobPlan, LoadStepParams, StepPlan } from './plan.ts';
+import type { ProblemList } from './problem-list.ts';
+import type { SourcePositions } from './source-positions.ts';
+import { assignStepNames } from './step-names.ts';
+import { formatYamlPath } from './yaml-path.ts';
 
 export interface JobSource {
   name: string;

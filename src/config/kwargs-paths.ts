@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { candidatePaths, describeUnresolved, resolveConfigPath } from './config-paths';
-import type { PathContext } from './config-paths';
-import type { NamedCall } from './plan';
-import type { ProblemList } from './problem-list';
-import { PATH_KWARGS } from './steps/named-call';
-import type { YamlPathSegment } from './yaml-path';
+import { candidatePaths, describeUnresolved, resolveConfigPath } from './config-paths.ts';
+import type { PathContext } from './config-paths.ts';
+import type { NamedCall } from './plan.ts';
+import type { ProblemList } from './problem-list.ts';
+import { PATH_KWARGS } from './steps/named-call.ts';
+import type { YamlPathSegment } from './yaml-path.ts';
 
 /** Is `a` the same as, inside, or a parent of `b`? */
 function overlaps(a: string, b: string): boolean {

@@ -1,7 +1,7 @@
-import type { JobStep } from './job-steps';
-import { stepPath } from './job-steps';
-import type { StepKind } from './plan';
-import type { ProblemList } from './problem-list';
+import type { JobStep } from './job-steps.ts';
+import { stepPath } from './job-steps.ts';
+import type { StepKind } from './plan.ts';
+import type { ProblemList } from './problem-list.ts';
 
 type Resource = 'workspace' | 'flow';
 

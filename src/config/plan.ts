@@ -1,6 +1,6 @@
-import type { GatewayProtocol } from '../gateway/gateway-client';
-import type { DocarrayVersion } from '../protocol/document';
-import type { JsonObject, JsonValue } from '../protocol/json-value';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import type { JsonObject, JsonValue } from '../protocol/json-value.ts';
 
 /**
  * The validated, immutable result of loading a config. Plain JSON (it crosses from Vitest's

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { StepKind, StepParamsOf } from './plan';
-import type { PathContext } from './config-paths';
-import { seconds, text } from './field-schemas';
-import type { YamlPathSegment } from './yaml-path';
+import type { StepKind, StepParamsOf } from './plan.ts';
+import type { PathContext } from './config-paths.ts';
+import { seconds, text } from './field-schemas.ts';
+import type { YamlPathSegment } from './yaml-path.ts';
 
 /** Reports a problem at a path relative to the step. */
 export type StepProblemReport = (path: readonly YamlPathSegment[], message: string, hint?: string) => void;

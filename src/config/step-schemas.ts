@@ -1,17 +1,17 @@
 import type { z } from 'zod';
-import type { StepKind } from './plan';
-import type { StepSchemaDefinition } from './step-schema';
-import { collectStatsStep } from './steps/collect-stats';
-import { createWorkspaceStep } from './steps/create-workspace';
-import { deleteWorkspaceStep } from './steps/delete-workspace';
-import { downloadFromS3Step } from './steps/download-from-s3';
-import { indexStep } from './steps/index-step';
-import { notifySlackStep } from './steps/notify-slack';
-import { queryStep } from './steps/query-step';
-import { startFlowStep } from './steps/start-flow';
-import { terminateFlowStep } from './steps/terminate-flow';
-import { updateWorkspaceStep } from './steps/update-workspace';
-import { uploadToS3Step } from './steps/upload-to-s3';
+import type { StepKind } from './plan.ts';
+import type { StepSchemaDefinition } from './step-schema.ts';
+import { collectStatsStep } from './steps/collect-stats.ts';
+import { createWorkspaceStep } from './steps/create-workspace.ts';
+import { deleteWorkspaceStep } from './steps/delete-workspace.ts';
+import { downloadFromS3Step } from './steps/download-from-s3.ts';
+import { indexStep } from './steps/index-step.ts';
+import { notifySlackStep } from './steps/notify-slack.ts';
+import { queryStep } from './steps/query-step.ts';
+import { startFlowStep } from './steps/start-flow.ts';
+import { terminateFlowStep } from './steps/terminate-flow.ts';
+import { updateWorkspaceStep } from './steps/update-workspace.ts';
+import { uploadToS3Step } from './steps/upload-to-s3.ts';
 
 /** Every step kind's YAML schema. A new kind is one file in steps/ and one line here. */
 export const stepSchemas = {

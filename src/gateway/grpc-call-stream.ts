@@ -1,10 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
-import { decodeDataRequest, type DecodeOptions } from '../protocol/codec';
-import type { DataRequest } from '../protocol/data-request';
-import type { DocarrayVersion } from '../protocol/document';
-import { jinaGrpcMethods } from '../protocol/grpc-methods';
-import { isRequestIdOnly, peekRequestId } from '../protocol/request-id';
-import type { PostResult } from './gateway-client';
+import { decodeDataRequest, type DecodeOptions } from '../protocol/codec.ts';
+import type { DataRequest } from '../protocol/data-request.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import { jinaGrpcMethods } from '../protocol/grpc-methods.ts';
+import { isRequestIdOnly, peekRequestId } from '../protocol/request-id.ts';
+import type { PostResult } from './gateway-client.ts';
 import {
   connectionErrorResult,
   deploymentInDescription,
@@ -12,7 +12,7 @@ import {
   protocolErrorResult,
   resultFromResponse,
   timeoutResult,
-} from './post-result';
+} from './post-result.ts';
 
 interface Pending {
   sentAtMs: number;

@@ -1,5 +1,5 @@
-import { StressError } from '../errors';
-import type { JsonObject, JsonValue } from '../protocol/json-value';
+import { StressError } from '../errors.ts';
+import type { JsonObject, JsonValue } from '../protocol/json-value.ts';
 
 /**
  * Typed reads of an input's kwargs. Unknown kwargs are errors (a typo must not silently fall

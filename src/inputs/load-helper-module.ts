@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { StressError } from '../errors';
+import { StressError } from '../errors.ts';
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
 

@@ -1,10 +1,10 @@
-import type { JinaDocument } from '../protocol/document';
-import { createTensor } from '../protocol/tensor';
-import { createCyclingSource } from './cycling-source';
-import { documentId } from './document-id';
-import { InputKwargs } from './input-kwargs';
-import type { InputFactory } from './input-source';
-import { createSeededRandom } from './seeded-random';
+import type { JinaDocument } from '../protocol/document.ts';
+import { createTensor } from '../protocol/tensor.ts';
+import { createCyclingSource } from './cycling-source.ts';
+import { documentId } from './document-id.ts';
+import { InputKwargs } from './input-kwargs.ts';
+import type { InputFactory } from './input-source.ts';
+import { createSeededRandom } from './seeded-random.ts';
 
 /**
  * The seed's `random_images`: `num_docs` tensors of 224×224×3 random pixels (0–255), mime

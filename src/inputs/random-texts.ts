@@ -1,9 +1,9 @@
-import type { JinaDocument } from '../protocol/document';
-import { createCyclingSource } from './cycling-source';
-import { documentId } from './document-id';
-import { InputKwargs } from './input-kwargs';
-import type { InputFactory } from './input-source';
-import { createSeededRandom, type SeededRandom } from './seeded-random';
+import type { JinaDocument } from '../protocol/document.ts';
+import { createCyclingSource } from './cycling-source.ts';
+import { documentId } from './document-id.ts';
+import { InputKwargs } from './input-kwargs.ts';
+import type { InputFactory } from './input-source.ts';
+import { createSeededRandom, type SeededRandom } from './seeded-random.ts';
 
 const WORDS = [
   'first', 'great', 'local', 'small', 'right', 'large', 'young', 'early', 'major', 'clear',

@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
-import { StressError } from '../errors';
-import type { JinaDocument } from '../protocol/document';
-import { createCyclingSource } from './cycling-source';
-import { documentId } from './document-id';
-import { InputKwargs } from './input-kwargs';
-import type { InputFactory } from './input-source';
-import { resolveInputPath } from './resolve-input-path';
+import { StressError } from '../errors.ts';
+import type { JinaDocument } from '../protocol/document.ts';
+import { createCyclingSource } from './cycling-source.ts';
+import { documentId } from './document-id.ts';
+import { InputKwargs } from './input-kwargs.ts';
+import type { InputFactory } from './input-source.ts';
+import { resolveInputPath } from './resolve-input-path.ts';
 
 const FIELDS = new Set(['title', 'abstract', 'url']);
 

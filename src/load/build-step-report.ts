@@ -1,9 +1,9 @@
-import type { LoadStepParams } from '../config/plan';
-import type { GatewayTarget } from '../gateway/gateway-client';
-import type { ExecutorSummary, StepReport } from '../report/step-report';
-import { encodeHistogram, summarizeLatency } from './histogram';
-import type { MergedLoad } from './load-merger';
-import { evaluateThresholds } from './thresholds';
+import type { LoadStepParams } from '../config/plan.ts';
+import type { GatewayTarget } from '../gateway/gateway-client.ts';
+import type { ExecutorSummary, StepReport } from '../report/step-report.ts';
+import { encodeHistogram, summarizeLatency } from './histogram.ts';
+import type { MergedLoad } from './load-merger.ts';
+import { evaluateThresholds } from './thresholds.ts';
 
 export interface ReportFrame {
   job: string;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { LoadShard, ShardLane } from './load-shard';
+import type { LoadShard, ShardLane } from './load-shard.ts';
 
 /**
  * The seed's model: every client sends, waits, records, repeats. With `prefetch` > 1 a client

@@ -1,6 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from '../report/step-report';
+import type { LatencySummary } from '../report/step-report.ts';
 
 export type { Histogram };
 

@@ -1,8 +1,8 @@
-import type { Check, CheckContext } from '../checks/check';
-import type { NamedCall } from '../config/plan';
-import { StressError } from '../errors';
-import type { GatewayClientFactory } from '../gateway/gateway-client';
-import type { InputContext, InputSource } from '../inputs/input-source';
+import type { Check, CheckContext } from '../checks/check.ts';
+import type { NamedCall } from '../config/plan.ts';
+import { StressError } from '../errors.ts';
+import type { GatewayClientFactory } from '../gateway/gateway-client.ts';
+import type { InputContext, InputSource } from '../inputs/input-source.ts';
 
 /** How a shard builds its clients, inputs and checks. */
 export interface LoadFactories {

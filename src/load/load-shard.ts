@@ -1,20 +1,20 @@
 import { performance } from 'node:perf_hooks';
-import type { Check, Violation } from '../checks/check';
-import { isStressError, StressError } from '../errors';
-import type { GatewayClient, PostRequest, PostResult } from '../gateway/gateway-client';
-import { encodeRequestParameters } from '../gateway/post-request-encoding';
-import type { InputSource } from '../inputs/input-source';
-import type { DocarrayVersion } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
-import { runClosedModel } from './closed-model';
-import { EncodedDocumentCache, sendsProtobuf } from './encoded-document-cache';
-import { RequestIds } from './request-ids';
-import { initHistograms } from './histogram';
-import type { LoadFactories } from './load-factories';
-import { LoadRecorder } from './load-recorder';
-import { runOpenModel } from './open-model';
-import type { SecondSnapshot, ShardLag, ShardSnapshot, StopReason } from './shard-snapshot';
-import type { ShardSpec } from './shard-spec';
+import type { Check, Violation } from '../checks/check.ts';
+import { isStressError, StressError } from '../errors.ts';
+import type { GatewayClient, PostRequest, PostResult } from '../gateway/gateway-client.ts';
+import { encodeRequestParameters } from '../gateway/post-request-encoding.ts';
+import type { InputSource } from '../inputs/input-source.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
+import { runClosedModel } from './closed-model.ts';
+import { EncodedDocumentCache, sendsProtobuf } from './encoded-document-cache.ts';
+import { RequestIds } from './request-ids.ts';
+import { initHistograms } from './histogram.ts';
+import type { LoadFactories } from './load-factories.ts';
+import { LoadRecorder } from './load-recorder.ts';
+import { runOpenModel } from './open-model.ts';
+import type { SecondSnapshot, ShardLag, ShardSnapshot, StopReason } from './shard-snapshot.ts';
+import type { ShardSpec } from './shard-spec.ts';
 
 /** One client of a shard with its own input (inputs differ per client index). */
 export interface ShardLane {

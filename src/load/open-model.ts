@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { ArrivalModel } from '../config/plan';
-import { ArrivalSchedule } from './arrival-schedule';
-import type { LoadShard, ShardLane } from './load-shard';
-import type { ShardLag } from './shard-snapshot';
+import type { ArrivalModel } from '../config/plan.ts';
+import { ArrivalSchedule } from './arrival-schedule.ts';
+import type { LoadShard, ShardLane } from './load-shard.ts';
+import type { ShardLag } from './shard-snapshot.ts';
 
 /**
  * Requests start on the arrival schedule, whatever the target does: a stalled target makes

@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { tsxApiUrl } from '../tsx-api-url';
-import { StressError, type StressErrorCode } from '../errors';
-import { importLoadFactories, type LoadFactories } from './load-factories';
-import { hostShard, serializeError } from './shard-host';
-import type { SecondSnapshot, SerializedError, ShardCommand, ShardEvent, ShardSnapshot } from './shard-snapshot';
-import type { ShardSpec } from './shard-spec';
+import { tsxApiUrl } from '../tsx-api-url.ts';
+import { StressError, type StressErrorCode } from '../errors.ts';
+import { importLoadFactories, type LoadFactories } from './load-factories.ts';
+import { hostShard, serializeError } from './shard-host.ts';
+import type { SecondSnapshot, SerializedError, ShardCommand, ShardEvent, ShardSnapshot } from './shard-snapshot.ts';
+import type { ShardSpec } from './shard-spec.ts';
 
 /** The main thread's side of one shard, wherever it runs. */
 export interface ShardHandle {

@@ -1,4 +1,4 @@
-import type { ErrorCounts, ViolationSample } from '../report/step-report';
+import type { ErrorCounts, ViolationSample } from '../report/step-report.ts';
 
 /**
  * What a shard (the clients of one thread) reports. Plain JSON, because a shard may run in a

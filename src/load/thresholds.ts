@@ -1,5 +1,5 @@
-import type { Thresholds } from '../config/plan';
-import type { StepReport, ThresholdOutcome } from '../report/step-report';
+import type { Thresholds } from '../config/plan.ts';
+import type { StepReport, ThresholdOutcome } from '../report/step-report.ts';
 
 /** A latency threshold as the shards watch it: its name, percentile and limit. */
 export interface LatencyLimit {

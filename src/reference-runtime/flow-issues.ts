@@ -1,4 +1,4 @@
-import { StressError } from '../errors';
+import { StressError } from '../errors.ts';
 
 /**
  * Problems found while reading a Flow YAML, collected so the user sees every one at once

@@ -1,6 +1,6 @@
 import { CORE_SCHEMA, defineMappingTag, load, mergeTag, YAMLException } from 'js-yaml';
-import { StressError } from '../errors';
-import { FlowIssues, isPlainObject, joinPath } from './flow-issues';
+import { StressError } from '../errors.ts';
+import { FlowIssues, isPlainObject, joinPath } from './flow-issues.ts';
 
 /**
  * Jina's YAML (JAML) marks a mapping's class with a local tag: `!Flow`, `!NumpyIndexer`.

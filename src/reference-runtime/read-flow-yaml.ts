@@ -1,9 +1,9 @@
-import type { GatewayProtocol } from '../gateway/gateway-client';
-import type { DocarrayVersion } from '../protocol/document';
-import { FlowIssues, isPlainObject, joinPath } from './flow-issues';
-import type { FlowSpec, GatewayListener } from './flow-spec';
-import { parseYamlDocument, resolveEnvironment } from './flow-yaml-document';
-import { readExecutorEntries } from './read-executor-entries';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import { FlowIssues, isPlainObject, joinPath } from './flow-issues.ts';
+import type { FlowSpec, GatewayListener } from './flow-spec.ts';
+import { parseYamlDocument, resolveEnvironment } from './flow-yaml-document.ts';
+import { readExecutorEntries } from './read-executor-entries.ts';
 
 /** Environment variable choosing the gateway's docarray format when the YAML does not. */
 export const DOCARRAY_ENVIRONMENT_VARIABLE = 'JINA_STRESS_DOCARRAY';

@@ -1,10 +1,10 @@
-import type { DryRunResult, GatewayInfo } from '../gateway/gateway-client';
-import type { DataRequest } from '../protocol/data-request';
-import { Deployment } from './deployment';
-import type { FlowSpec } from './flow-spec';
-import { buildTopology, type FlowTopology } from './flow-topology';
-import { withLegacyDocumentDefaults } from './legacy-document-defaults';
-import { routeRequest, type FlowOutcome } from './route-request';
+import type { DryRunResult, GatewayInfo } from '../gateway/gateway-client.ts';
+import type { DataRequest } from '../protocol/data-request.ts';
+import { Deployment } from './deployment.ts';
+import type { FlowSpec } from './flow-spec.ts';
+import { buildTopology, type FlowTopology } from './flow-topology.ts';
+import { withLegacyDocumentDefaults } from './legacy-document-defaults.ts';
+import { routeRequest, type FlowOutcome } from './route-request.ts';
 
 /** Reported as `jina` by `/status`: the wire version it mimics, marked as not being Jina. */
 export const REFERENCE_JINA_VERSION = '3.34.0+reference';

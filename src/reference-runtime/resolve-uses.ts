@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { JsonObject } from '../protocol/json-value';
-import { describeExecutors, executorClassName, isKnownExecutor } from './executors/executor-table';
-import { FlowIssues, isPlainObject } from './flow-issues';
-import { parseYamlDocument, resolveEnvironment } from './flow-yaml-document';
+import type { JsonObject } from '../protocol/json-value.ts';
+import { describeExecutors, executorClassName, isKnownExecutor } from './executors/executor-table.ts';
+import { FlowIssues, isPlainObject } from './flow-issues.ts';
+import { parseYamlDocument, resolveEnvironment } from './flow-yaml-document.ts';
 
 export interface ResolvedUses {
   className: string;

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import type { ArrivalModel, LoadStepParams, StepPlan } from '../config/plan';
-import type { StepReport } from './step-report';
+import type { ArrivalModel, LoadStepParams, StepPlan } from '../config/plan.ts';
+import type { StepReport } from './step-report.ts';
 
 export interface AllureLabel {
   name: 'parentSuite' | 'suite' | 'feature' | 'story' | 'tag';

@@ -1,4 +1,4 @@
-import type { SecondSample, StepReport } from './step-report';
+import type { SecondSample, StepReport } from './step-report.ts';
 
 /**
  * The seconds a chart plots: those of the phase itself. Requests still in flight at the

@@ -9,10 +9,10 @@ import {
   renderLeftAxis,
   renderLegend,
   renderSvgDocument,
-} from './chart-frame';
-import { chartedSeries } from './charted-series';
-import { downsampleSeries } from './downsample-series';
-import type { StepReport } from './step-report';
+} from './chart-frame.ts';
+import { chartedSeries } from './charted-series.ts';
+import { downsampleSeries } from './downsample-series.ts';
+import type { StepReport } from './step-report.ts';
 
 const WIDTH = 900;
 const HEIGHT = 340;

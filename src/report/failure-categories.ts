@@ -1,5 +1,5 @@
-import { StressError, type StressErrorCode, isStressError } from '../errors';
-import type { StepReport } from './step-report';
+import { StressError, type StressErrorCode, isStressError } from '../errors.ts';
+import type { StepReport } from './step-report.ts';
 
 /**
  * How failed steps are sorted in the Allure report. The Allure 3 HTML report reads categories

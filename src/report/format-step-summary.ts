@@ -1,5 +1,5 @@
-import type { StepReport } from './step-report';
-import { formatMs } from './stats-table';
+import type { StepReport } from './step-report.ts';
+import { formatMs } from './stats-table.ts';
 
 const count = (value: number): string => value.toLocaleString('en-US');
 const rate = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });

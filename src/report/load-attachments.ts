@@ -1,9 +1,9 @@
-import { renderExecutorTimeChart } from './executor-time-chart';
-import { renderStepPercentiles } from './percentile-distribution';
-import { redactDeep } from './redact-secrets';
-import { renderSeriesCsv } from './series-csv';
-import type { StepReport } from './step-report';
-import { renderThroughputLatencyChart } from './throughput-latency-chart';
+import { renderExecutorTimeChart } from './executor-time-chart.ts';
+import { renderStepPercentiles } from './percentile-distribution.ts';
+import { redactDeep } from './redact-secrets.ts';
+import { renderSeriesCsv } from './series-csv.ts';
+import type { StepReport } from './step-report.ts';
+import { renderThroughputLatencyChart } from './throughput-latency-chart.ts';
 
 export interface ReportAttachment {
   name: string;

@@ -1,5 +1,5 @@
-import { executorNamesOf } from './executor-time-chart';
-import type { StepReport } from './step-report';
+import { executorNamesOf } from './executor-time-chart.ts';
+import type { StepReport } from './step-report.ts';
 
 /** RFC 4180 quoting: only when the field needs it. */
 function csvField(value: string | number): string {

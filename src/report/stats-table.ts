@@ -1,5 +1,5 @@
-import { loadStepFailure } from './failure-categories';
-import type { StepReport } from './step-report';
+import { loadStepFailure } from './failure-categories.ts';
+import type { StepReport } from './step-report.ts';
 
 /** One load step, as a row of the run's stats table. Times in ms unless named. */
 export interface StatsRow {

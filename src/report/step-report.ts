@@ -1,4 +1,4 @@
-import type { LoadStepParams } from '../config/plan';
+import type { LoadStepParams } from '../config/plan.ts';
 
 /**
  * What a load step leaves behind. Plain JSON: it crosses from the Vitest worker to the main

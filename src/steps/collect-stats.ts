@@ -1,7 +1,7 @@
-import { collectStats as writeStats } from '../report/collect-stats';
-import { notifySlack, slackFailure } from '../sinks/slack-webhook';
-import { slackNoticeOf } from './slack-notice';
-import type { StepDefinition } from './step-definition';
+import { collectStats as writeStats } from '../report/collect-stats.ts';
+import { notifySlack, slackFailure } from '../sinks/slack-webhook.ts';
+import { slackNoticeOf } from './slack-notice.ts';
+import type { StepDefinition } from './step-definition.ts';
 
 /** The seed's stats table across the run's load steps; `slack: true` also sends it. */
 export const collectStats: StepDefinition<'collect_stats'> = {

@@ -1,5 +1,5 @@
-import type { StepDefinition } from './step-definition';
-import { prepareWorkspaceUploads } from './upload-files';
+import type { StepDefinition } from './step-definition.ts';
+import { prepareWorkspaceUploads } from './upload-files.ts';
 
 export const createWorkspace: StepDefinition<'create_workspace'> = {
   kind: 'create_workspace',

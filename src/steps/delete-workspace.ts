@@ -1,4 +1,4 @@
-import type { StepDefinition } from './step-definition';
+import type { StepDefinition } from './step-definition.ts';
 
 export const deleteWorkspace: StepDefinition<'delete_workspace'> = {
   kind: 'delete_workspace',

@@ -1,5 +1,5 @@
-import { downloadFailure, downloadFromS3 as download } from '../sinks/s3-download';
-import type { StepDefinition } from './step-definition';
+import { downloadFailure, downloadFromS3 as download } from '../sinks/s3-download.ts';
+import type { StepDefinition } from './step-definition.ts';
 
 export const downloadFromS3: StepDefinition<'download_from_s3'> = {
   kind: 'download_from_s3',

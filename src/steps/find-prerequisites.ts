@@ -1,5 +1,5 @@
-import type { StepPlan } from '../config/plan';
-import type { StepNeed } from './step-definition';
+import type { StepPlan } from '../config/plan.ts';
+import type { StepNeed } from './step-definition.ts';
 
 /**
  * The lifecycle steps before `index` that provide what it needs, replayed the way the job

@@ -1,6 +1,6 @@
-import type { DaemonAddress, GatewayAddress, JobPlan, Plan } from '../config/plan';
-import type { DaemonApi, FlowGateway } from '../daemon/daemon-api';
-import type { StepReport } from '../report/step-report';
+import type { DaemonAddress, GatewayAddress, JobPlan, Plan } from '../config/plan.ts';
+import type { DaemonApi, FlowGateway } from '../daemon/daemon-api.ts';
+import type { StepReport } from '../report/step-report.ts';
 
 /**
  * An upload the plugin finishes after the run: the Allure results (written only when the run

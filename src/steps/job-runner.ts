@@ -1,10 +1,10 @@
-import { StressError, isStressError } from '../errors';
-import type { StepPlan } from '../config/plan';
-import { findPrerequisites } from './find-prerequisites';
-import type { JobContext } from './job-context';
-import type { StepContext, StepDefinition } from './step-definition';
-import { stepRegistry } from './step-registry';
-import { terminateJobResources } from './terminate-job-resources';
+import { StressError, isStressError } from '../errors.ts';
+import type { StepPlan } from '../config/plan.ts';
+import { findPrerequisites } from './find-prerequisites.ts';
+import type { JobContext } from './job-context.ts';
+import type { StepContext, StepDefinition } from './step-definition.ts';
+import { stepRegistry } from './step-registry.ts';
+import { terminateJobResources } from './terminate-job-resources.ts';
 
 export type StepOutcome =
   | { status: 'passed'; prerequisites: string[] }

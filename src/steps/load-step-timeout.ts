@@ -1,4 +1,4 @@
-import type { LoadStepParams } from '../config/plan';
+import type { LoadStepParams } from '../config/plan.ts';
 
 /**
  * The phase's own length plus room to connect, drain in-flight requests and attach reports.

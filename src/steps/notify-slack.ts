@@ -1,6 +1,6 @@
-import { notifySlack as sendToSlack, slackFailure } from '../sinks/slack-webhook';
-import { slackNoticeOf } from './slack-notice';
-import type { StepDefinition } from './step-definition';
+import { notifySlack as sendToSlack, slackFailure } from '../sinks/slack-webhook.ts';
+import { slackNoticeOf } from './slack-notice.ts';
+import type { StepDefinition } from './step-definition.ts';
 
 export const notifySlack: StepDefinition<'notify_slack'> = {
   kind: 'notify_slack',

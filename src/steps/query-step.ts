@@ -1,6 +1,6 @@
-import { runLoadStep } from './run-load-step';
-import type { StepDefinition } from './step-definition';
-import { loadStepTimeoutMs } from './load-step-timeout';
+import { runLoadStep } from './run-load-step.ts';
+import type { StepDefinition } from './step-definition.ts';
+import { loadStepTimeoutMs } from './load-step-timeout.ts';
 
 export const queryStep: StepDefinition<'query'> = {
   kind: 'query',

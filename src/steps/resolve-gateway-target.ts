@@ -1,7 +1,7 @@
-import type { GatewayAddress, LoadStepParams } from '../config/plan';
-import { StressError } from '../errors';
-import type { GatewayTarget } from '../gateway/gateway-client';
-import type { JobContext } from './job-context';
+import type { GatewayAddress, LoadStepParams } from '../config/plan.ts';
+import { StressError } from '../errors.ts';
+import type { GatewayTarget } from '../gateway/gateway-client.ts';
+import type { JobContext } from './job-context.ts';
 
 /** The seed's gateway defaults: localhost and JINA_GATEWAY_PORT_EXPOSE, else 23456. */
 const SEED_GATEWAY_HOST = 'localhost';

@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
-import type { LoadStepParams } from '../config/plan';
-import { StressError } from '../errors';
-import { runLoad } from '../load/run-load';
-import { loadStepFailure } from '../report/failure-categories';
-import { attachLoadReport } from '../report/load-attachments';
-import { formatStepSummary } from '../report/format-step-summary';
-import type { ErrorCounts } from '../report/step-report';
-import { chooseDocarray, probeGateway } from './probe-gateway';
-import { recordEnvironment } from './record-environment';
-import { resolveGatewayTarget } from './resolve-gateway-target';
-import type { StepContext } from './step-definition';
+import type { LoadStepParams } from '../config/plan.ts';
+import { StressError } from '../errors.ts';
+import { runLoad } from '../load/run-load.ts';
+import { loadStepFailure } from '../report/failure-categories.ts';
+import { attachLoadReport } from '../report/load-attachments.ts';
+import { formatStepSummary } from '../report/format-step-summary.ts';
+import type { ErrorCounts } from '../report/step-report.ts';
+import { chooseDocarray, probeGateway } from './probe-gateway.ts';
+import { recordEnvironment } from './record-environment.ts';
+import { resolveGatewayTarget } from './resolve-gateway-target.ts';
+import type { StepContext } from './step-definition.ts';
 
 /**
  * The body of `index` and `query`: find the gateway, run the phase, keep the report, then

@@ -1,6 +1,6 @@
-import { StressError } from '../errors';
-import type { StepDefinition } from './step-definition';
-import { prepareFlowUpload } from './upload-files';
+import { StressError } from '../errors.ts';
+import type { StepDefinition } from './step-definition.ts';
+import { prepareFlowUpload } from './upload-files.ts';
 
 export const startFlow: StepDefinition<'start_flow'> = {
   kind: 'start_flow',

@@ -1,5 +1,5 @@
-import type { StepKind, StepParamsOf, StepPlan } from '../config/plan';
-import type { JobContext } from './job-context';
+import type { StepKind, StepParamsOf, StepPlan } from '../config/plan.ts';
+import type { JobContext } from './job-context.ts';
 
 export type AttachmentBody = string | Uint8Array;
 

@@ -1,16 +1,16 @@
-import type { StepKind } from '../config/plan';
-import { collectStats } from './collect-stats';
-import { downloadFromS3 } from './download-from-s3';
-import { notifySlack } from './notify-slack';
-import { uploadToS3 } from './upload-to-s3';
-import { createWorkspace } from './create-workspace';
-import { deleteWorkspace } from './delete-workspace';
-import { indexStep } from './index-step';
-import { queryStep } from './query-step';
-import { startFlow } from './start-flow';
-import type { StepDefinition } from './step-definition';
-import { terminateFlow } from './terminate-flow';
-import { updateWorkspace } from './update-workspace';
+import type { StepKind } from '../config/plan.ts';
+import { collectStats } from './collect-stats.ts';
+import { downloadFromS3 } from './download-from-s3.ts';
+import { notifySlack } from './notify-slack.ts';
+import { uploadToS3 } from './upload-to-s3.ts';
+import { createWorkspace } from './create-workspace.ts';
+import { deleteWorkspace } from './delete-workspace.ts';
+import { indexStep } from './index-step.ts';
+import { queryStep } from './query-step.ts';
+import { startFlow } from './start-flow.ts';
+import type { StepDefinition } from './step-definition.ts';
+import { terminateFlow } from './terminate-flow.ts';
+import { updateWorkspace } from './update-workspace.ts';
 
 /** Every step kind that works in this version; a config naming another is rejected up front. */
 export const stepRegistry = {

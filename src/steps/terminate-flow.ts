@@ -1,4 +1,4 @@
-import type { StepDefinition } from './step-definition';
+import type { StepDefinition } from './step-definition.ts';
 
 export const terminateFlow: StepDefinition<'terminate_flow'> = {
   kind: 'terminate_flow',

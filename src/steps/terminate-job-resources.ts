@@ -1,4 +1,4 @@
-import type { JobContext } from './job-context';
+import type { JobContext } from './job-context.ts';
 
 /**
  * Removes every flow and workspace the job created and has not removed itself. Each removal

@@ -1,6 +1,6 @@
-import { StressError } from '../errors';
-import type { StepDefinition } from './step-definition';
-import { prepareWorkspaceUploads } from './upload-files';
+import { StressError } from '../errors.ts';
+import type { StepDefinition } from './step-definition.ts';
+import { prepareWorkspaceUploads } from './upload-files.ts';
 
 /** The seed's update: upload more files into the job's workspace (same id, files overwritten). */
 export const updateWorkspace: StepDefinition<'update_workspace'> = {

@@ -1,8 +1,8 @@
 import { basename, join } from 'node:path';
-import type { StartFlowParams, WorkspaceStepParams } from '../config/plan';
-import { renderFlowFile, renderWorkspaceFiles } from '../config/template-rendering';
-import type { UploadFile } from '../daemon/daemon-api';
-import type { JobContext } from './job-context';
+import type { StartFlowParams, WorkspaceStepParams } from '../config/plan.ts';
+import { renderFlowFile, renderWorkspaceFiles } from '../config/template-rendering.ts';
+import type { UploadFile } from '../daemon/daemon-api.ts';
+import type { JobContext } from './job-context.ts';
 
 /** Rendered copies live under reports/rendered/<run>/<job>/<step>: inspectable, originals untouched. */
 function renderDir(job: JobContext, stepName: string): string {

@@ -1,9 +1,9 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { UploadToS3Params } from '../config/plan';
-import { objectUrl, resolveKeyPrefix, type S3Connection } from '../sinks/s3-connection';
-import { uploadDirectory, uploadFailure } from '../sinks/s3-upload';
-import type { DeferredUpload } from './job-context';
-import type { StepDefinition } from './step-definition';
+import type { UploadToS3Params } from '../config/plan.ts';
+import { objectUrl, resolveKeyPrefix, type S3Connection } from '../sinks/s3-connection.ts';
+import { uploadDirectory, uploadFailure } from '../sinks/s3-upload.ts';
+import type { DeferredUpload } from './job-context.ts';
+import type { StepDefinition } from './step-definition.ts';
 
 /**
  * Uploads the folder now. Allure writes its results only when the whole run has ended, so

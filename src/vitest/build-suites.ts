@@ -1,17 +1,17 @@
 import { basename } from 'node:path';
 import { afterAll, describe, test, type TestContext } from 'vitest';
-import type { JobPlan, StepPlan } from '../config/plan';
-import { createDaemonClient } from '../daemon/create-daemon-client';
-import { StressError } from '../errors';
-import type { DeferredUpload, JobContext, RunContext } from '../steps/job-context';
-import { JobRunner } from '../steps/job-runner';
-import type { StepContext } from '../steps/step-definition';
-import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata';
-import { describeStepForAllure } from '../report/allure-metadata';
-import { asTestFailure } from '../report/failure-categories';
-import { formatStepSummary } from '../report/format-step-summary';
-import { installInterruptCleanup } from './install-interrupt-cleanup';
-import type { SuitePayload } from './suite-payload';
+import type { JobPlan, StepPlan } from '../config/plan.ts';
+import { createDaemonClient } from '../daemon/create-daemon-client.ts';
+import { StressError } from '../errors.ts';
+import type { DeferredUpload, JobContext, RunContext } from '../steps/job-context.ts';
+import { JobRunner } from '../steps/job-runner.ts';
+import type { StepContext } from '../steps/step-definition.ts';
+import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata.ts';
+import { describeStepForAllure } from '../report/allure-metadata.ts';
+import { asTestFailure } from '../report/failure-categories.ts';
+import { formatStepSummary } from '../report/format-step-summary.ts';
+import { installInterruptCleanup } from './install-interrupt-cleanup.ts';
+import type { SuitePayload } from './suite-payload.ts';
 
 /** Meta keys set on each test for the project's reporter (read in the main process). */
 export interface StepTaskMeta {

@@ -10,6 +10,6 @@ import type { TestProject } from 'vitest/node';
  * on-disk transform cache). bench/startup/startup-time.ts measures it.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const { prepareRun } = (await tsImport('./prepare-run.ts', import.meta.url)) as typeof import('./prepare-run');
+  const { prepareRun } = (await tsImport('./prepare-run.ts', import.meta.url)) as typeof import('./prepare-run.ts');
   return prepareRun(project);
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { tsxApiUrl } from '../tsx-api-url';
-import type { JobRunner } from '../steps/job-runner';
-import type { LeftoverResources } from './remove-leftovers';
+import { tsxApiUrl } from '../tsx-api-url.ts';
+import type { JobRunner } from '../steps/job-runner.ts';
+import type { LeftoverResources } from './remove-leftovers.ts';
 
 /**
  * On SIGINT/SIGTERM in the suite worker, hand what every job created and has not removed to

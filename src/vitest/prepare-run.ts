@@ -1,15 +1,15 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { loadPlan } from '../config/load-plan';
-import type { DaemonAddress, Plan } from '../config/plan';
-import { StressError, isStressError } from '../errors';
-import { stepRegistry } from '../steps/step-registry';
-import { OPTIONS_ENV, type ResolvedOptions } from './plugin-options';
-import { selectSteps } from './select-steps';
-import { startEmbeddedAgent } from './start-embedded-agent';
-import type { SuitePayload } from './suite-payload';
-import { createRunId } from './create-run-id';
+import { loadPlan } from '../config/load-plan.ts';
+import type { DaemonAddress, Plan } from '../config/plan.ts';
+import { StressError, isStressError } from '../errors.ts';
+import { stepRegistry } from '../steps/step-registry.ts';
+import { OPTIONS_ENV, type ResolvedOptions } from './plugin-options.ts';
+import { selectSteps } from './select-steps.ts';
+import { startEmbeddedAgent } from './start-embedded-agent.ts';
+import type { SuitePayload } from './suite-payload.ts';
+import { createRunId } from './create-run-id.ts';
 
 /**
  * Runs once in Vitest's main process before any step (global-setup.ts loads it): validates

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
-import type { StepTaskMeta } from './build-suites';
+import type { StepTaskMeta } from './build-suites.ts';
 
 interface Annotation {
   type: string;

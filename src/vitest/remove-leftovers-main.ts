@@ -3,7 +3,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
-import { removeLeftovers, type LeftoverResources } from './remove-leftovers';
+import { removeLeftovers, type LeftoverResources } from './remove-leftovers.ts';
 
 const reportsDir = process.env.JINA_STRESS_REPORTS_DIR ?? 'reports';
 const leftovers = JSON.parse(await text(process.stdin)) as LeftoverResources[];

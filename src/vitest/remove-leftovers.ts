@@ -1,6 +1,6 @@
-import type { DaemonAddress } from '../config/plan';
-import { createDaemonClient } from '../daemon/create-daemon-client';
-import { isStressError } from '../errors';
+import type { DaemonAddress } from '../config/plan.ts';
+import { createDaemonClient } from '../daemon/create-daemon-client.ts';
+import { isStressError } from '../errors.ts';
 
 /** What one job left on its daemon when the run was interrupted. */
 export interface LeftoverResources {

@@ -2,8 +2,8 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { createAgent } from '../agent/create-agent';
-import type { DaemonAddress } from '../config/plan';
+import { createAgent } from '../agent/create-agent.ts';
+import type { DaemonAddress } from '../config/plan.ts';
 
 export interface EmbeddedAgent {
   address: DaemonAddress;

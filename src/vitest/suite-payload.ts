@@ -1,4 +1,4 @@
-import type { DaemonAddress, Plan } from '../config/plan';
+import type { DaemonAddress, Plan } from '../config/plan.ts';
 
 /** What global setup hands the suite worker (plain JSON via provide/inject). */
 export interface SuitePayload {

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { createAgent, type Agent, type AgentAddress } from '../../src/agent/create-agent';
-import type { AgentOptions } from '../../src/agent/agent-options';
-import { multipartBody, type MultipartPart } from './multipart-body';
+import { createAgent, type Agent, type AgentAddress } from '../../src/agent/create-agent.ts';
+import type { AgentOptions } from '../../src/agent/agent-options.ts';
+import { multipartBody, type MultipartPart } from './multipart-body.ts';
 
 export const fixtureProgram = fileURLToPath(new URL('../../fixtures/agent/listen-on-flow-port.mjs', import.meta.url));
 

@@ -9,13 +9,13 @@ import { type Browser, chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StepReport } from '../../src/report/step-report';
-import { createS3Client } from '../../src/sinks/s3-connection';
-import type { SlackMessage } from '../../src/sinks/slack-message';
-import { serveDirectory } from '../report/serve-directory';
-import { type RunningS3rver, startS3rver } from '../sinks/start-s3rver';
-import { skipOrFail } from '../support/skip-or-fail';
-import { createStressProject, statesOf, type StressProject, type StressRun } from '../vitest/support/stress-project';
+import type { StepReport } from '../../src/report/step-report.ts';
+import { createS3Client } from '../../src/sinks/s3-connection.ts';
+import type { SlackMessage } from '../../src/sinks/slack-message.ts';
+import { serveDirectory } from '../report/serve-directory.ts';
+import { type RunningS3rver, startS3rver } from '../sinks/start-s3rver.ts';
+import { skipOrFail } from '../support/skip-or-fail.ts';
+import { createStressProject, statesOf, type StressProject, type StressRun } from '../vitest/support/stress-project.ts';
 
 // The end-to-end show: the shipped configs/local.yaml, run by the real plugin in a
 // user-style project, with upload_to_s3 and notify_slack appended. They reach the local

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/config/plan';
-import { runLoad, type RunLoadOptions } from '../../src/load/run-load';
-import { loadParams } from './support/load-params';
-import { startReferenceTarget, type ReferenceTarget } from './support/reference-target';
+import type { LoadStepParams } from '../../src/config/plan.ts';
+import { runLoad, type RunLoadOptions } from '../../src/load/run-load.ts';
+import { loadParams } from './support/load-params.ts';
+import { startReferenceTarget, type ReferenceTarget } from './support/reference-target.ts';
 
 let target: ReferenceTarget;
 

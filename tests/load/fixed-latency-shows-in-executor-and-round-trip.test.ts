@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { runLoad } from '../../src/load/run-load';
-import { loadParams } from './support/load-params';
-import { faultFlow, startInProcessTarget } from './support/reference-target';
+import { runLoad } from '../../src/load/run-load.ts';
+import { loadParams } from './support/load-params.ts';
+import { faultFlow, startInProcessTarget } from './support/reference-target.ts';
 
 let target: Awaited<ReturnType<typeof startInProcessTarget>>;
 

@@ -1,9 +1,9 @@
 import { afterEach, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/config/plan';
-import { runLoad } from '../../src/load/run-load';
-import type { StepReport } from '../../src/report/step-report';
-import { loadParams } from './support/load-params';
-import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
+import type { LoadStepParams } from '../../src/config/plan.ts';
+import { runLoad } from '../../src/load/run-load.ts';
+import type { StepReport } from '../../src/report/step-report.ts';
+import { loadParams } from './support/load-params.ts';
+import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target.ts';
 
 // A test may start several targets (one per model): stop every one, not only the last.
 const targets: ReferenceTarget[] = [];

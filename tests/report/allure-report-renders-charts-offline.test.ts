@@ -7,10 +7,10 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StepReport } from '../../src/report/step-report';
-import { runAllureFixture, runReportScript } from './run-allure-fixture';
-import { serveDirectory } from './serve-directory';
-import { skipOrFail } from '../support/skip-or-fail';
+import type { StepReport } from '../../src/report/step-report.ts';
+import { runAllureFixture, runReportScript } from './run-allure-fixture.ts';
+import { serveDirectory } from './serve-directory.ts';
+import { skipOrFail } from '../support/skip-or-fail.ts';
 
 const CHROMIUM = process.env.JINA_STRESS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_MISSING = `${CHROMIUM} not found: the browser checks need Debian's chromium (apt-get install -y chromium)`;

@@ -1,7 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { LoadStepParams } from '../../src/config/plan';
-import type { LatencySummary, SecondSample, StepReport, ThresholdOutcome } from '../../src/report/step-report';
+import type { LoadStepParams } from '../../src/config/plan.ts';
+import type { LatencySummary, SecondSample, StepReport, ThresholdOutcome } from '../../src/report/step-report.ts';
 
 /**
  * A StepReport built the way the load engine builds one: simulated requests whose per-executor

@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectStats } from '../../src/report/collect-stats';
-import { renderStatsText } from '../../src/report/render-stats';
-import type { StepReport } from '../../src/report/step-report';
-import { buildStatsTable, formatMs } from '../../src/report/stats-table';
-import { buildSampleStepReport } from './build-sample-step-report';
+import { collectStats } from '../../src/report/collect-stats.ts';
+import { renderStatsText } from '../../src/report/render-stats.ts';
+import type { StepReport } from '../../src/report/step-report.ts';
+import { buildStatsTable, formatMs } from '../../src/report/stats-table.ts';
+import { buildSampleStepReport } from './build-sample-step-report.ts';
 
 function sampleRun(): StepReport[] {
   const index = buildSampleStepReport({ method: 'index', step: 'index images', numClients: 5, seed: 1 });

@@ -1,9 +1,9 @@
 import { type CategoryMatchingData, matchCategory, normalizeCategoriesConfig } from '@allurereport/core-api';
 import { describe, expect, it } from 'vitest';
-import allureConfig from '../../allurerc';
-import { StressError } from '../../src/errors';
-import { failureMessage, loadStepFailure } from '../../src/report/failure-categories';
-import { buildSampleStepReport } from './build-sample-step-report';
+import allureConfig from '../../allurerc.ts';
+import { StressError } from '../../src/errors.ts';
+import { failureMessage, loadStepFailure } from '../../src/report/failure-categories.ts';
+import { buildSampleStepReport } from './build-sample-step-report.ts';
 
 /** Allure's own matching, fed the categories from allurerc.ts, as the HTML report does it. */
 function allureCategoryOf(message: string, status: 'failed' | 'broken' = 'failed'): string | undefined {

@@ -1,8 +1,8 @@
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
-import { buildLoadAttachments } from '../../src/report/load-attachments';
-import type { StepReport } from '../../src/report/step-report';
-import { buildSampleStepReport } from './build-sample-step-report';
+import { buildLoadAttachments } from '../../src/report/load-attachments.ts';
+import type { StepReport } from '../../src/report/step-report.ts';
+import { buildSampleStepReport } from './build-sample-step-report.ts';
 
 interface SvgElement {
   name: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { downsampleSeries } from '../../src/report/downsample-series';
-import { buildLoadAttachments } from '../../src/report/load-attachments';
-import { buildSampleStepReport } from './build-sample-step-report';
+import { downsampleSeries } from '../../src/report/downsample-series.ts';
+import { buildLoadAttachments } from '../../src/report/load-attachments.ts';
+import { buildSampleStepReport } from './build-sample-step-report.ts';
 
 describe('charts of long phases', () => {
   const report = buildSampleStepReport({ seconds: 2000, requestsPerSecond: 5 });

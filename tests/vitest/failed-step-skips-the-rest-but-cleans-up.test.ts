@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startExternalAgent, type ExternalAgent } from './support/external-agent';
-import { referenceFlow } from './support/flow-paths';
-import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project';
+import { startExternalAgent, type ExternalAgent } from './support/external-agent.ts';
+import { referenceFlow } from './support/flow-paths.ts';
+import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project.ts';
 
 // Two jobs on a daemon the config names. In both the index step fails its threshold. The first
 // job has its own teardown steps, which still run; the second has none, and the job's cleanup

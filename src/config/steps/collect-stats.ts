@@ -1,5 +1,5 @@
-import { flag } from '../field-schemas';
-import { defineStepSchema } from '../step-schema';
+import { flag } from '../field-schemas.ts';
+import { defineStepSchema } from '../step-schema.ts';
 
 export const collectStatsStep = defineStepSchema({
   kind: 'collect_stats',

@@ -1,4 +1,4 @@
-import { defineStepSchema } from '../step-schema';
+import { defineStepSchema } from '../step-schema.ts';
 
 export const deleteWorkspaceStep = defineStepSchema({
   kind: 'delete_workspace',

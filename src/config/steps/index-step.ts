@@ -1,5 +1,5 @@
-import { defineStepSchema } from '../step-schema';
-import { checkLoadStep, loadShape, toLoadParams } from './load-step';
+import { defineStepSchema } from '../step-schema.ts';
+import { checkLoadStep, loadShape, toLoadParams } from './load-step.ts';
 
 export const indexStep = defineStepSchema({
   kind: 'index',

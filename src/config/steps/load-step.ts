@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { GatewayProtocol } from '../../gateway/gateway-client';
-import { flag, jsonObject, nonNegativeInteger, oneOf, port, positiveInteger, positiveNumber, seconds, text } from '../field-schemas';
-import type { LoadStepParams } from '../plan';
-import type { StepProblemReport } from '../step-schema';
-import { namedCall } from './named-call';
-import { thresholdsSchema } from './thresholds';
+import type { GatewayProtocol } from '../../gateway/gateway-client.ts';
+import { flag, jsonObject, nonNegativeInteger, oneOf, port, positiveInteger, positiveNumber, seconds, text } from '../field-schemas.ts';
+import type { LoadStepParams } from '../plan.ts';
+import type { StepProblemReport } from '../step-schema.ts';
+import { namedCall } from './named-call.ts';
+import { thresholdsSchema } from './thresholds.ts';
 
 /** The seed's spellings and ours, to the one protocol name the gateway clients use. */
 const CLIENTS = { grpc: 'grpc', websockets: 'websocket', websocket: 'websocket', http: 'http' } as const satisfies Record<string, GatewayProtocol>;

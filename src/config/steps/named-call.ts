@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jsonObject, text } from '../field-schemas';
+import { jsonObject, text } from '../field-schemas.ts';
 
 /** `inputs` / `on_always`: a registered ingester or check by name, with its kwargs. */
 export function namedCall(description: string, methodDescription: string) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { text } from '../field-schemas';
-import { defineStepSchema } from '../step-schema';
+import { text } from '../field-schemas.ts';
+import { defineStepSchema } from '../step-schema.ts';
 
 const DEFAULT_WEBHOOK_ENV = 'STRESS_TEST_SLACK_WEBHOOK';
 

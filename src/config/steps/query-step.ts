@@ -1,6 +1,6 @@
-import { positiveInteger } from '../field-schemas';
-import { defineStepSchema } from '../step-schema';
-import { checkLoadStep, loadShape, toLoadParams } from './load-step';
+import { positiveInteger } from '../field-schemas.ts';
+import { defineStepSchema } from '../step-schema.ts';
+import { checkLoadStep, loadShape, toLoadParams } from './load-step.ts';
 
 export const queryStep = defineStepSchema({
   kind: 'query',

@@ -1,5 +1,5 @@
-import { flag, text } from '../field-schemas';
-import type { S3Options } from '../plan';
+import { flag, text } from '../field-schemas.ts';
+import type { S3Options } from '../plan.ts';
 
 /** The seed's bucket, kept as the default so its configs run unchanged. */
 export const DEFAULT_BUCKET = 'e2e-distributed-stress-tests';

@@ -1,8 +1,8 @@
-import { existingPath } from '../config-paths';
-import { environment, seconds, text } from '../field-schemas';
-import { findDefaultInstancesFile } from '../instances-file';
-import { defineStepSchema } from '../step-schema';
-import { checkTemplates } from './workspace-step';
+import { existingPath } from '../config-paths.ts';
+import { environment, seconds, text } from '../field-schemas.ts';
+import { findDefaultInstancesFile } from '../instances-file.ts';
+import { defineStepSchema } from '../step-schema.ts';
+import { checkTemplates } from './workspace-step.ts';
 
 const DEFAULT_TIMEOUT_READY_S = 120;
 

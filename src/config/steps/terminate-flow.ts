@@ -1,4 +1,4 @@
-import { defineStepSchema } from '../step-schema';
+import { defineStepSchema } from '../step-schema.ts';
 
 export const terminateFlowStep = defineStepSchema({
   kind: 'terminate_flow',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { nonNegativeInteger, positiveNumber, ratio, text } from '../field-schemas';
-import type { Thresholds } from '../plan';
+import { nonNegativeInteger, positiveNumber, ratio, text } from '../field-schemas.ts';
+import type { Thresholds } from '../plan.ts';
 
 const executorThresholds = z
   .strictObject({

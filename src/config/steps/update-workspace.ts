@@ -1,5 +1,5 @@
-import { defineStepSchema } from '../step-schema';
-import { toWorkspaceParams, workspaceShape } from './workspace-step';
+import { defineStepSchema } from '../step-schema.ts';
+import { toWorkspaceParams, workspaceShape } from './workspace-step.ts';
 
 export const updateWorkspaceStep = defineStepSchema({
   kind: 'update_workspace',

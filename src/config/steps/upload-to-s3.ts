@@ -1,7 +1,7 @@
-import { runtimePath } from '../config-paths';
-import { text } from '../field-schemas';
-import { defineStepSchema } from '../step-schema';
-import { s3Shape, toS3Options } from './s3-options';
+import { runtimePath } from '../config-paths.ts';
+import { text } from '../field-schemas.ts';
+import { defineStepSchema } from '../step-schema.ts';
+import { s3Shape, toS3Options } from './s3-options.ts';
 
 export const uploadToS3Step = defineStepSchema({
   kind: 'upload_to_s3',

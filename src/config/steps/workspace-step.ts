@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { existingPath } from '../config-paths';
-import type { PathContext } from '../config-paths';
-import { environment } from '../field-schemas';
-import { findDefaultInstancesFile } from '../instances-file';
-import type { WorkspaceStepParams } from '../plan';
-import type { StepProblemReport } from '../step-schema';
-import { buildTemplateView, findTemplateProblems } from '../template-rendering';
+import { existingPath } from '../config-paths.ts';
+import type { PathContext } from '../config-paths.ts';
+import { environment } from '../field-schemas.ts';
+import { findDefaultInstancesFile } from '../instances-file.ts';
+import type { WorkspaceStepParams } from '../plan.ts';
+import type { StepProblemReport } from '../step-schema.ts';
+import { buildTemplateView, findTemplateProblems } from '../template-rendering.ts';
 
 /** Keys shared by create_workspace and update_workspace. */
 export function workspaceShape(context: PathContext, options: { requireFiles: boolean }) {

@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import type { JsonValue } from '../../protocol/json-value';
-import type { ExecutorOptions } from './executor-options';
-import type { ExecutorSetup } from './simulated-executor';
+import type { JsonValue } from '../../protocol/json-value.ts';
+import type { ExecutorOptions } from './executor-options.ts';
+import type { ExecutorSetup } from './simulated-executor.ts';
 
 /**
  * Where a stateful executor keeps its shard files: `<workspace>/<deployment>/`, with

@@ -1,10 +1,10 @@
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Tensor } from '../../protocol/document';
-import { createTensor } from '../../protocol/tensor';
-import { shardOf } from '../partition-documents';
-import { ExecutorException } from './simulated-executor';
-import { storedFromJson, storedToJson, type StoredDocument } from './stored-document';
+import type { Tensor } from '../../protocol/document.ts';
+import { createTensor } from '../../protocol/tensor.ts';
+import { shardOf } from '../partition-documents.ts';
+import { ExecutorException } from './simulated-executor.ts';
+import { storedFromJson, storedToJson, type StoredDocument } from './stored-document.ts';
 
 export interface ScoredRecord {
   stored: StoredDocument;

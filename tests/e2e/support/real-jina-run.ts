@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { StepReport } from '../../../src/report/step-report';
-import { createStressProject, type StressProject, type StressRun } from '../../vitest/support/stress-project';
+import type { StepReport } from '../../../src/report/step-report.ts';
+import { createStressProject, type StressProject, type StressRun } from '../../vitest/support/stress-project.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 

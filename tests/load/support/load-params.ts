@@ -1,4 +1,4 @@
-import type { LoadStepParams } from '../../../src/config/plan';
+import type { LoadStepParams } from '../../../src/config/plan.ts';
 
 /** LoadStepParams as the config loader produces them for a small grpc step, with overrides. */
 export function loadParams(overrides: Partial<LoadStepParams> = {}): LoadStepParams {
