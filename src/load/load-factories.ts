@@ -1,6 +1,7 @@
 import type { Check, CheckContext } from '../checks/check.ts';
 import type { NamedCall } from '../config/plan.ts';
 import { StressError } from '../errors.ts';
+import { siblingModuleUrl } from '../sibling-module-url.ts';
 import type { GatewayClientFactory } from '../gateway/gateway-client.ts';
 import type { InputContext, InputSource } from '../inputs/input-source.ts';
 
@@ -12,7 +13,7 @@ export interface LoadFactories {
 }
 
 /** The real tables (src/gateway, src/inputs, src/checks). */
-export const defaultFactoriesModule = new URL('./default-load-factories.ts', import.meta.url).href;
+export const defaultFactoriesModule = siblingModuleUrl('./default-load-factories.ts', import.meta.url);
 
 /**
  * Loads `loadFactories` from a module. Worker threads cannot receive functions, so every

@@ -3,7 +3,7 @@ import type { StepReport } from './step-report.ts';
 
 /**
  * How failed steps are sorted in the Allure report. The Allure 3 HTML report reads categories
- * from `allurerc.ts` (which imports `allureCategories` from here), matching on the failure
+ * from `allure-report-config.ts` (which imports `allureCategories` from here), matching on the failure
  * message. A step failure matches when its message starts with `[CODE]` (what
  * `failureMessage` produces for a StressError) or with one of the `messagePatterns` (what
  * libraries and Vitest say on their own: `ECONNREFUSED`, `Test timed out in 30000ms`).

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { isCompiledModule, siblingModuleUrl } from '../sibling-module-url.ts';
 import { tsxApiUrl } from '../tsx-api-url.ts';
 import type { JobRunner } from '../steps/job-runner.ts';
 import type { LeftoverResources } from './remove-leftovers.ts';
@@ -34,9 +35,10 @@ export function installInterruptCleanup(runners: readonly JobRunner[], reportsDi
 }
 
 function startRemover(leftovers: LeftoverResources[], reportsDir: string): number | undefined {
-  const tsx = tsxApiUrl();
-  const remover = new URL('./remove-leftovers-main.ts', import.meta.url).href;
-  const script = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(remover)});`;
+  const remover = siblingModuleUrl('./remove-leftovers-main.ts', import.meta.url);
+  // The sources need tsx's loader; the compiled package's remover is plain JavaScript.
+  const register = isCompiledModule(import.meta.url) ? '' : `import { register } from ${JSON.stringify(tsxApiUrl())}; register(); `;
+  const script = `${register}await import(${JSON.stringify(remover)});`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { siblingModuleUrl } from '../sibling-module-url.ts';
 import type { Plugin } from 'vite';
 import { DEFAULT_CONFIG, OPTIONS_ENV, type JinaStressOptions, type ResolvedOptions } from './plugin-options.ts';
 
-const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+// Paths as in the sources; from the compiled package they name the compiled .js files.
+const here = (relative: string) => fileURLToPath(siblingModuleUrl(relative, import.meta.url));
 
 /**
  * The Vitest plugin: `defineConfig({ plugins: [jinaStress({ config: 'stress.yaml' })] })`.
@@ -26,7 +28,7 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
       process.env[OPTIONS_ENV] = JSON.stringify(resolved);
       return {
         test: {
-          include: [here('../../suites/stress.test.ts')],
+          include: [here('../suites/stress.test.ts')],
           // The suite file lives in the package, which sits in node_modules in a user's repo.
           exclude: [],
           globalSetup: [here('./global-setup.ts')],
