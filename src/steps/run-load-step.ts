@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { LoadStepParams } from '../config/plan.ts';
 import { StressError } from '../errors.ts';
+import { createCpuMeter, formatLoadProgress } from '../load/format-load-progress.ts';
 import { runLoad } from '../load/run-load.ts';
 import { loadStepFailure } from '../report/failure-categories.ts';
 import { attachLoadReport } from '../report/load-attachments.ts';
@@ -25,6 +26,8 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   await recordEnvironment(job, address, probe);
   const target = { ...address, docarray };
   context.log(`${method}: ${params.arrival ? 'open' : 'closed'} model against ${target.protocol}://${target.host}:${target.port}`);
+  const plannedS = params.arrival?.durationS ?? params.executionTimeS;
+  const cpuPercent = createCpuMeter();
   const report = await runLoad({
     params,
     target,
@@ -33,10 +36,8 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
     method,
     context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers') },
     signal: context.signal,
-    onProgress: (p) =>
-      context.progress(
-        `${p.elapsedS.toFixed(0)}s: ${p.qps.toFixed(1)} QPS, ${p.docsPerSec.toFixed(1)} docs/s, p99 ${p.p99Ms.toFixed(1)} ms, ${p.errors} errors`,
-      ),
+    onProgress: (p) => context.progress(formatLoadProgress(p, { plannedS, cpuPercent: cpuPercent() })),
+    ...(context.progressIntervalS === undefined ? {} : { tuning: { progressIntervalS: context.progressIntervalS } }),
   });
   if (job.timeToReadyS !== undefined) report.timeToReadyS = job.timeToReadyS;
   job.run.reports.push(report);

@@ -16,6 +16,8 @@ export interface StepContext {
   log(message: string): void;
   /** Live progress for long steps (shown by the project's reporter). */
   progress(message: string): void;
+  /** Seconds between progress calls of a load phase (default: the engine's). */
+  progressIntervalS?: number;
   attach(name: string, contentType: string, body: AttachmentBody): Promise<void>;
 }
 

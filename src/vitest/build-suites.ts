@@ -11,6 +11,7 @@ import { describeStepForAllure } from '../report/allure-metadata.ts';
 import { asTestFailure } from '../report/failure-categories.ts';
 import { formatStepSummary } from '../report/format-step-summary.ts';
 import { installInterruptCleanup } from './install-interrupt-cleanup.ts';
+import { readResolvedOptions } from './plugin-options.ts';
 import type { SuitePayload } from './suite-payload.ts';
 
 /** Meta keys set on each test for the project's reporter (read in the main process). */
@@ -75,6 +76,10 @@ async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext):
   if (outcome.status === 'failed') throw asTestFailure(outcome.error);
 }
 
+// Decided by the plugin in the main process, where the terminal is (a live status line wants
+// an update a second; a CI log the configured interval).
+const progressMode = readResolvedOptions()?.progress;
+
 function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext): StepContext {
   return {
     job,
@@ -82,6 +87,7 @@ function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext): S
     signal: ctx.signal,
     log: (message) => void ctx.annotate(message, 'log'),
     progress: (message) => void ctx.annotate(message, 'progress'),
+    ...(progressMode ? { progressIntervalS: progressMode.live ? 1 : progressMode.intervalS } : {}),
     attach: attachToAllure,
   };
 }

@@ -4,8 +4,9 @@ import type { TestProject } from 'vitest/node';
 import { loadPlan } from '../config/load-plan.ts';
 import type { DaemonAddress, Plan } from '../config/plan.ts';
 import { StressError, isStressError } from '../errors.ts';
+import { exitCodeOf, requestExitCode } from '../exit-codes.ts';
 import { stepRegistry } from '../steps/step-registry.ts';
-import { OPTIONS_ENV, type ResolvedOptions } from './plugin-options.ts';
+import { readResolvedOptions, type ResolvedOptions } from './plugin-options.ts';
 import { selectSteps } from './select-steps.ts';
 import { startEmbeddedAgent } from './start-embedded-agent.ts';
 import type { SuitePayload } from './suite-payload.ts';
@@ -30,6 +31,7 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
     // Vitest prints thrown errors with a stack; a config problem list reads better bare.
     if (isStressError(error)) {
       console.error(`\n${error.format()}\n`);
+      requestExitCode(exitCodeOf(error.code));
       throw new Error(`jina-stress: ${error.code} — see the message above`);
     }
     throw error;
@@ -57,13 +59,13 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
 }
 
 function readOptions(): ResolvedOptions {
-  const raw = process.env[OPTIONS_ENV];
-  if (!raw) {
+  const options = readResolvedOptions();
+  if (!options) {
     throw new StressError('INTERNAL', 'jina-stress global setup ran without the plugin', {
       hint: 'add jinaStress() to the plugins of vitest.config.ts',
     });
   }
-  return JSON.parse(raw) as ResolvedOptions;
+  return options;
 }
 
 function assertStepsAvailable(plan: Plan): void {

@@ -23,15 +23,29 @@ export interface StepRecord {
 export interface ProgressReporterOptions {
   /** Where `steps.json` goes; absent: not written. */
   reportsDir?: string;
+  /**
+   * A terminal: each running step's latest progress is a status line redrawn in place.
+   * Otherwise (CI, a pipe) every progress update is a plain line.
+   */
+  live?: boolean;
 }
+
+// Cursor up n rows, then erase to the end of the screen.
+const eraseRowsAbove = (rows: number) => (rows > 0 ? `\x1b[${rows}A\x1b[0J` : '');
 
 /**
  * Prints what steps say while they run (progress of load phases, lifecycle notes) and, at the
  * end, one summary per step; writes the same as `steps.json`. Workers have no TTY, so progress
  * travels as test annotations and is printed here, in the main process, via Vitest's logger.
+ * In a terminal the progress of each running step is one status line, redrawn in place; in
+ * CI each update is a line of its own (the step sends them at the configured interval).
  */
 export default class ProgressReporter implements Reporter {
   private vitest: Vitest | undefined;
+  /** Live mode: the latest progress line of each running step, by test id. */
+  private readonly statusLines = new Map<string, string>();
+  /** Live mode: rows the status block occupies on screen now. */
+  private drawnRows = 0;
 
   constructor(private readonly options: ProgressReporterOptions = {}) {}
 
@@ -41,11 +55,37 @@ export default class ProgressReporter implements Reporter {
 
   onTestCaseAnnotate(testCase: TestCase, annotation: Annotation): void {
     if (!['progress', 'log', 'skipped'].includes(annotation.type)) return;
-    const where = `${jobOf(testCase)} › ${testCase.name}`;
-    this.vitest?.logger.log(`  ${annotation.type === 'progress' ? '⏱' : '·'} [${where}] ${annotation.message}`);
+    const line = `  ${annotation.type === 'progress' ? '⏱' : '·'} [${jobOf(testCase)} › ${testCase.name}] ${annotation.message}`;
+    if (!this.options.live) {
+      this.vitest?.logger.log(line);
+    } else if (annotation.type === 'progress') {
+      this.statusLines.set(testCase.id, line);
+      this.redraw();
+    } else {
+      this.redraw(line);
+    }
+  }
+
+  onTestCaseResult(testCase: TestCase): void {
+    if (this.statusLines.delete(testCase.id)) this.redraw();
+  }
+
+  /** Erases the status block, prints `above` (a line that stays), draws the block again. */
+  private redraw(above?: string): void {
+    const output = this.vitest?.logger.outputStream;
+    if (!output) return;
+    const columns = Math.max(20, (output as { columns?: number }).columns ?? 80);
+    // One row per line, or the cursor-up count would be wrong: cut to the terminal width.
+    const block = [...this.statusLines.values()].map((line) => (line.length >= columns ? `${line.slice(0, columns - 2)}…` : line));
+    output.write(`${eraseRowsAbove(this.drawnRows)}${above === undefined ? '' : `${above}\n`}${block.map((line) => `${line}\n`).join('')}`);
+    this.drawnRows = block.length;
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    if (this.statusLines.size > 0) {
+      this.statusLines.clear();
+      this.redraw();
+    }
     const records = modules.flatMap((module) => [...module.children.allTests()].map(recordOf));
     if (records.length === 0) return;
     const lines = records.flatMap((record) => [
