@@ -70,3 +70,6 @@ export default defineConfig({
 });
 `,
 };
+
+/** Vitest config files init will not write beside. */
+export const VITEST_CONFIG_NAMES = ['vitest.config.ts', 'vitest.config.mts', 'vitest.config.cts', 'vitest.config.js', 'vitest.config.mjs', 'vitest.config.cjs'];

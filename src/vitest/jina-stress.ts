@@ -91,7 +91,7 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
         const requested = requestedExitCode();
         if (requested !== undefined && process.exitCode === EXIT_CODES.failed) process.exitCode = requested;
       });
-      if (project.isRootProject() && options.warnUnrunTests !== false) {
+      if (isRootConfig(project) && options.warnUnrunTests !== false) {
         const unrun = findUnrunTestFiles(project.config.root).filter((file) => resolve(project.config.root, file) !== here('../suites/stress.test.ts'));
         if (unrun.length > 0) {
           vitest.logger.warn(
@@ -102,4 +102,16 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
       }
     },
   } as Plugin;
+}
+
+/**
+ * Whether the plugin sits in the root config rather than a `projects` entry. Vitest resolves
+ * project entries before its root project exists, and then says so by throwing.
+ */
+function isRootConfig(project: TestProject): boolean {
+  try {
+    return project.isRootProject();
+  } catch {
+    return false;
+  }
 }
