@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { EXIT_CODES } from '../exit-codes.ts';
 import { generateAllureHtml } from '../report/allure-html-report.ts';
 
-const USAGE = `usage: jina-stress report [results-dir] [--output dir] [--single-file] [--name title]
+const USAGE = `usage: jina-stress report [results-dir | --results dir] [--output dir] [--single-file] [--name title]
 
 Turns Allure results (default reports/allure-results, written by npx vitest run) into the
 offline HTML report: reports/allure-report/, or with --single-file one self-contained
@@ -15,6 +15,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       options: {
+        results: { type: 'string' },
         output: { type: 'string' },
         'single-file': { type: 'boolean', default: false },
         name: { type: 'string' },
@@ -32,13 +33,13 @@ export async function reportCommand(argv: string[]): Promise<number> {
     console.log(USAGE);
     return EXIT_CODES.ok;
   }
-  if (positionals.length > 1) {
+  if (positionals.length > 1 || (positionals.length === 1 && values.results)) {
     console.error(USAGE);
     return EXIT_CODES.invalid;
   }
   const singleFile = values['single-file'] ?? false;
   const result = await generateAllureHtml({
-    resultsDir: positionals[0] ?? 'reports/allure-results',
+    resultsDir: positionals[0] ?? values.results ?? 'reports/allure-results',
     outputDir: values.output ?? (singleFile ? 'reports/allure-report-single' : 'reports/allure-report'),
     singleFile,
     ...(values.name ? { reportName: values.name } : {}),

@@ -1,4 +1,5 @@
 import { StressError, type StressErrorCode, isStressError } from '../errors.ts';
+import { renderThresholdTable } from '../load/thresholds.ts';
 import type { StepReport } from './step-report.ts';
 
 /**
@@ -92,12 +93,14 @@ const PRODUCT_FAILURE_CODES: readonly StressErrorCode[] = ['THRESHOLD', 'CHECK']
 
 /**
  * What the suite should throw when a step fails: the message is `failureMessage(error)` (so
- * the categories match), the original error is the `cause`. Threshold breaches and check
+ * the categories match) and, for thresholds, the table of every outcome, the original error is the `cause`. Threshold breaches and check
  * violations are named `AssertionError`, which Allure (and allure-vitest) report as "failed";
  * everything else stays "broken" (infrastructure, not the target's behaviour).
  */
 export function asTestFailure(error: unknown): Error {
-  const failure = new Error(failureMessage(error), { cause: error });
+  // A threshold failure shows every outcome as a table under its summary (console, JUnit).
+  const table = isStressError(error) && typeof error.details?.table === 'string' ? `\n\n${error.details.table}` : '';
+  const failure = new Error(`${failureMessage(error)}${table}`, { cause: error });
   if (isStressError(error) && PRODUCT_FAILURE_CODES.includes(error.code)) failure.name = 'AssertionError';
   return failure;
 }
@@ -145,7 +148,7 @@ export function loadStepFailure(report: StepReport): StressError | undefined {
   if (thresholds) {
     return new StressError('THRESHOLD', checks ? `${thresholds}. ${checks}` : thresholds, {
       hint: 'See the step attachments (charts, percentiles) for where the time went.',
-      details: { breaches: report.thresholds.filter((outcome) => !outcome.passed) },
+      details: { breaches: report.thresholds.filter((outcome) => !outcome.passed), table: renderThresholdTable(report.thresholds) },
     });
   }
   if (checks) {

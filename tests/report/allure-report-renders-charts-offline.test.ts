@@ -140,7 +140,8 @@ describe('Allure results and the HTML report', () => {
 
   it('a missing results folder is reported, not a crash', async () => {
     const run = await runReportScript(['--results', join(dir, 'nothing-here'), '--output', join(dir, 'none')]);
-    expect(run.exitCode).toBe(1);
+    // 2: the input is missing (the CLI's exit codes), not a failed run.
+    expect(run.exitCode).toBe(2);
     expect(run.output).toContain('No Allure results in');
   }, 60_000);
 
