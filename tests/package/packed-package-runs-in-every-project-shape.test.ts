@@ -49,6 +49,8 @@ describe('the packed package in a fresh project: npx vitest run writes the stats
     });
     const run = await runCommand('npx', ['vitest', 'run'], dir);
     expect(run.output).not.toContain('ERR_REQUIRE_ASYNC_MODULE');
+    // The highest vitest of the peer range (the lowest: vitest-peer-range-runs-at-its-lowest-version).
+    expect(run.output).toContain(`RUN  v${packed.latest.vitest}`);
     expect(run.exitCode, run.output).toBe(0);
     // The suite file ran from the installed package, compiled.
     expect(run.output).toContain('node_modules/jina-stress/dist/suites/stress.test.js');

@@ -5,19 +5,18 @@ import { ESM_VITEST_CONFIG, packageJson, SEARCH_FLOW_YML, SHORT_STRESS_YAML } fr
 
 const packed = inject('packedInstall');
 
-test.each([
-  ['lowest', packed.lowest],
-  ['highest', packed.latest],
-])('the %s vitest of the peer range (%o) runs the stress suite', async (label, install) => {
+// The highest (the repo's own vitest) runs every other packed-install test.
+test.each([['lowest', packed.lowest]])('the %s vitest of the peer range (%o) runs the stress suite', async (label, install) => {
   const dir = await projectFrom(install.dir, join(packed.workDir, `peer-${label}`), {
     'package.json': packageJson('module'),
     'vitest.config.ts': ESM_VITEST_CONFIG,
-    'stress.yaml': SHORT_STRESS_YAML,
+    // Named by STRESS_CONFIG, which wins over the plugin's config option (stress.yaml, absent).
+    'ci.yaml': SHORT_STRESS_YAML,
     'flows/search.yml': SEARCH_FLOW_YML,
   });
   const version = await runCommand('npx', ['vitest', '--version'], dir);
   expect(version.output).toContain(`vitest/${install.vitest}`);
-  const run = await runCommand('npx', ['vitest', 'run'], dir);
+  const run = await runCommand('npx', ['vitest', 'run'], dir, { STRESS_CONFIG: 'ci.yaml' });
   expect(run.exitCode, run.output).toBe(0);
   const rows = await readStatsRows(dir);
   expect(rows.map((row) => [row.task, row.passed])).toEqual([['index', true], ['query', true]]);
