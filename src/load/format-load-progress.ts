@@ -12,8 +12,11 @@ export interface ProgressClock {
  * CI log: `4s/10s (6s left): 1,745.9 QPS, 17,459 docs/s, p99 5.7 ms, 0 errors, CPU 85%`.
  */
 export function formatLoadProgress(progress: LoadProgress, clock: ProgressClock): string {
+  const planned = Math.round(clock.plannedS);
   const elapsed = Math.round(progress.elapsedS);
   const left = Math.max(0, Math.round(clock.plannedS - progress.elapsedS));
+  // Past the deadline only answers to requests already sent arrive (the drain).
+  const clockText = elapsed > planned ? `${planned}s/${planned}s (finishing)` : `${elapsed}s/${planned}s (${left}s left)`;
   const number = (value: number, digits: number) =>
     value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   const parts = [
@@ -23,7 +26,7 @@ export function formatLoadProgress(progress: LoadProgress, clock: ProgressClock)
     `${number(progress.errors, 0)} errors`,
     ...(clock.cpuPercent === undefined ? [] : [`generator CPU ${number(clock.cpuPercent, 0)}%`]),
   ];
-  return `${elapsed}s/${Math.round(clock.plannedS)}s (${left}s left): ${parts.join(', ')}`;
+  return `${clockText}: ${parts.join(', ')}`;
 }
 
 /** CPU of this process (all its threads) between calls, in % of one core. */

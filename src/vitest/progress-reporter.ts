@@ -74,7 +74,9 @@ export default class ProgressReporter implements Reporter {
   private redraw(above?: string): void {
     const output = this.vitest?.logger.outputStream;
     if (!output) return;
-    const columns = Math.max(20, (output as { columns?: number }).columns ?? 80);
+    // A terminal that does not say its width (columns 0) gets a generous guess.
+    const reported = (output as { columns?: number }).columns ?? 0;
+    const columns = reported > 0 ? Math.max(20, reported) : 160;
     // One row per line, or the cursor-up count would be wrong: cut to the terminal width.
     const block = [...this.statusLines.values()].map((line) => (line.length >= columns ? `${line.slice(0, columns - 2)}…` : line));
     output.write(`${eraseRowsAbove(this.drawnRows)}${above === undefined ? '' : `${above}\n`}${block.map((line) => `${line}\n`).join('')}`);
