@@ -32,7 +32,7 @@ describe('the seed config shape (DESIGN.md "Config")', () => {
     expect(plan.configHash).toBe(createHash('sha256').update(text).digest('hex').slice(0, 12));
     expect(plan.configPath).toBe(configPath);
     expect(plan.configDir).toBe(examples);
-    expect(steps[2]?.location).toEqual({ yamlPath: 'jobs.images-stress-test.steps[2]', line: 11, column: 9 });
+    expect(steps[2]?.location).toEqual({ yamlPath: 'jobs.images-stress-test.steps[2]', line: 12, column: 9 });
   });
 
   test('files become absolute paths in the config folder; environment values become strings', () => {

@@ -43,7 +43,9 @@ const SCREENSHOT_COPY = process.env.E2E_LOCAL_SCREENSHOT ?? join(tmpdir(), 'jina
 /** configs/local.yaml with absolute flow paths (it runs from a temp folder) and the sinks. */
 async function localConfigWithSinks(): Promise<string> {
   const shipped = await readFile(join(repoRoot, 'configs/local.yaml'), 'utf8');
-  const adapted = shipped.replaceAll('../fixtures/flows/reference', join(repoRoot, 'fixtures/flows/reference'));
+  const adapted = shipped
+    .replaceAll('../fixtures/flows/reference', join(repoRoot, 'fixtures/flows/reference'))
+    .replace('$schema=../schema/', `$schema=${join(repoRoot, 'schema')}/`);
   expect(adapted, 'configs/local.yaml changed shape: update this test').not.toContain('../');
   expect(adapted.match(new RegExp(`execution_time: ${LOAD_SECONDS}\\n`, 'g'))).toHaveLength(2);
   return `${adapted.trimEnd()}
