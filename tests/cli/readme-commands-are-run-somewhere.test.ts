@@ -40,6 +40,11 @@ const WHERE_EACH_COMMAND_RUNS: Record<string, RunBy[]> = {
   ],
   'STRESS_CONFIG=configs/my.yaml npx vitest run': [{ file: 'tests/package/vitest-peer-range-runs-at-its-lowest-version.test.ts', contains: "{ STRESS_CONFIG: 'ci.yaml' }" }],
   'npm test': [{ file: '.ci/run', contains: 'npm test --' }],
+  // npm test (in .ci/run) runs this project among the others.
+  'npx vitest run --config vitest.tests.config.ts --project package': [
+    { file: 'package.json', contains: '"test": "vitest run --config vitest.tests.config.ts"' },
+    { file: 'vitest.tests.config.ts', contains: "name: 'package'" },
+  ],
   'npx vitest run -t "query"': [{ file: 'tests/vitest/test-filter-runs-prerequisites-first.test.ts', contains: "project.run(['-t', 'query'])" }],
   'npx jina-stress validate configs/my.yaml': [{ file: 'tests/cli/validate-works-from-any-directory.test.ts', contains: "[bin, 'validate', ...args]" }],
   'npx jina-stress report': [
