@@ -4,7 +4,9 @@
 
 /** Paths of src/ folders a folder may import from: `^src/(a|b)/` plus single files. */
 const within = (folders, files = []) => [`^src/(${folders.join('|')})/`, ...files.map((file) => `^src/${file.replace(/\./g, '\\.')}$`)];
-const shared = ['errors.ts', 'seeded-random.ts'];
+// Leaf modules every folder may use: the error type and its exit codes, seeded randomness, and
+// the URL of a sibling module (source .ts or compiled .js).
+const shared = ['errors.ts', 'exit-codes.ts', 'seeded-random.ts', 'sibling-module-url.ts'];
 
 /** One rule per folder: it may import only from itself and the folders listed (everything else in src/ is forbidden). */
 const direction = (folder, allowed, comment, files = []) => ({
@@ -28,14 +30,14 @@ module.exports = {
       name: 'only-config-parses-yaml',
       comment: 'Only src/config parses YAML (one loader, one variable syntax, problems with line and column).',
       severity: 'error',
-      from: { path: '^(src|suites|helpers)/', pathNot: '^src/config/' },
+      from: { path: '^(src|helpers)/', pathNot: '^src/config/' },
       to: { path: 'node_modules/js-yaml/' },
     },
     {
       name: 'vitest-and-allure-only-at-the-edges',
-      comment: 'Only src/vitest, suites/ and src/report import Vitest or Allure; everything else is plain TypeScript, testable without a stress run.',
+      comment: 'Only src/vitest, src/suites and src/report import Vitest or Allure; everything else is plain TypeScript, testable without a stress run.',
       severity: 'error',
-      from: { path: '^(src|helpers)/', pathNot: '^(src/vitest|src/report|suites)/' },
+      from: { path: '^(src|helpers)/', pathNot: '^(src/vitest|src/report|src/suites)/' },
       to: { path: 'node_modules/(vitest|@vitest|allure-vitest|allure-js-commons|@allurereport|allure)/' },
     },
     {
@@ -70,7 +72,7 @@ module.exports = {
     direction('reference-runtime', ['gateway', 'protocol', 'config'], 'serves Flows; it reads Flow YAML through config.'),
     direction('agent', ['reference-runtime', 'gateway', 'protocol', 'config', 'daemon'], 'is the daemon: workspaces, Flows and their runtimes.'),
     direction('steps', ['config', 'daemon', 'gateway', 'load', 'inputs', 'checks', 'kwargs', 'report', 'sinks', 'protocol'], 'runs step kinds.'),
-    direction('cli', ['config', 'agent', 'steps'], 'is the command line: validate and agent.'),
+    direction('cli', ['config', 'agent', 'steps', 'report'], 'is the command line: init, validate, report and agent.'),
     direction('vitest', ['config', 'steps', 'report', 'daemon', 'agent', 'sinks', 'load', 'gateway'], 'is the Vitest plugin, the suite builder and its reporters.', ['tsx-api-url.ts']),
   ],
   options: {

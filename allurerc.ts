@@ -1,27 +1,3 @@
-// Types only: importing a value from 'allure' runs its CLI.
-import type { AllureConfig } from 'allure';
-import { allureCategories } from './src/report/failure-categories';
-
-/**
- * Allure 3 config for `npm run report` (and `npx allure generate`). Allure loads this file with
- * jiti, so it can import the project's TypeScript: the categories here are the same objects the
- * failure messages are tested against. `ALLURE_SINGLE_FILE=1` makes one self-contained
- * index.html (attachments inlined) for uploading or mailing.
- */
-const config: AllureConfig = {
-  name: process.env.ALLURE_REPORT_NAME ?? 'jina-stress',
-  output: './reports/allure-report',
-  resultsDir: './reports/allure-results',
-  categories: { rules: allureCategories() },
-  plugins: {
-    awesome: {
-      options: {
-        singleFile: process.env.ALLURE_SINGLE_FILE === '1',
-        reportLanguage: 'en',
-        groupBy: ['parentSuite', 'suite', 'subSuite'],
-      },
-    },
-  },
-};
-
-export default config;
+// For `npx allure generate` / `npx allure open` in this repository; the config itself lives
+// in src/report so that the published package carries it.
+export { default } from './src/report/allure-report-config.ts';

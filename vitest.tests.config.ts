@@ -7,6 +7,12 @@ import { defineConfig } from 'vitest/config';
 // one file at a time on a quiet machine, because they assert on milliseconds (a 20 ms executor
 // at 20–21 ms) that two cores shared with other test files cannot promise.
 const timingTests = ['tests/load/**/*.test.ts'];
+// The packed-install tests share one `npm pack` and two installs made by their project's
+// global setup (tests/package/support/pack-global-setup.ts), which runs only when one of
+// them is selected. They run last, on their own: each starts whole stress runs, and beside
+// them the framework's tests with tight deadlines (a 150 ms answer within a 200 ms timeout)
+// missed them on two cores.
+const packageTests = ['tests/package/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -18,7 +24,18 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'framework', include: ['tests/**/*.test.ts'], exclude: timingTests, maxWorkers: 2, sequence: { groupOrder: 0 } },
+        test: { name: 'framework', include: ['tests/**/*.test.ts'], exclude: [...timingTests, ...packageTests], maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'package',
+          include: packageTests,
+          globalSetup: ['tests/package/support/pack-global-setup.ts'],
+          testTimeout: 180_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 2 },
+        },
       },
       {
         extends: true,

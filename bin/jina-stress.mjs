@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// The CLI is TypeScript; tsx's loader lets it run from the package without a build step.
-import { register } from 'tsx/esm/api';
+// The `jina-stress` command. From the published package: the compiled CLI in dist/. From a
+// checkout of the repository (src/ is there; the package does not ship it): the TypeScript
+// sources through tsx, so contributors need no build.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const sources = new URL('../src/cli/main.ts', import.meta.url);
+const start = existsSync(sources)
+  ? import('tsx/esm/api').then(({ register }) => {
+      register();
+      return import(sources.href);
+    })
+  : import('../dist/cli/main.js');
+start.then(async ({ main }) => {
+  process.exitCode = await main(process.argv.slice(2));
+});

@@ -3,7 +3,7 @@
  * the export `min_top_score` here when no built-in has that name. In your own project import
  * defineCheck from 'jina-stress'; this repository imports it from source.
  */
-import { defineCheck } from '../src/checks/define-check';
+import { defineCheck } from '../src/checks/define-check.ts';
 
 /** On queries: every document's best match scores at least `min` (cosine similarity). */
 export const min_top_score = defineCheck(async (kwargs) => {

@@ -3,8 +3,8 @@
  * finds the export `numbered_texts` here when no built-in has that name. In your own project
  * import defineInput from 'jina-stress'; this repository imports it from source.
  */
-import type { JinaDocument } from '../src/protocol/document';
-import { defineInput } from '../src/inputs/define-input';
+import type { JinaDocument } from '../src/protocol/document.ts';
+import { defineInput } from '../src/inputs/define-input.ts';
 
 const TOPICS = ['shoes', 'lamps', 'coffee', 'bicycles', 'tea', 'maps'];
 

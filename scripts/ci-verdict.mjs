@@ -1,4 +1,4 @@
-// Prints `N passed, N failed, N skipped` from Vitest's JSON report; exits non-zero when no
+// Prints `N skipped`, then last the plain line `N passed, N failed`, from Vitest's JSON report; exits non-zero when no
 // test passed or any failed, so a run that executed nothing is never green. A test file that
 // failed to load has no test results of its own: it counts as one failure. Names after the
 // report's path are static checks that failed (typecheck, boundaries); each counts as one.
@@ -23,5 +23,6 @@ const brokenFiles = (report.testResults ?? []).filter(
 for (const check of failedChecks) console.log(`${check}: FAILED (see its section above)`);
 const failed = (report.numFailedTests ?? 0) + brokenFiles + failedChecks.length;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`${skipped} skipped`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(passed === 0 || failed > 0 ? 1 : 0);

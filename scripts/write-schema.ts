@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configJsonSchemaText } from '../src/config/config-json-schema';
+import { configJsonSchemaText } from '../src/config/config-json-schema.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const target = path.join(root, 'schema', 'jina-stress.schema.json');

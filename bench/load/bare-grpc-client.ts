@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../src/protocol/grpc-methods';
+import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../src/protocol/grpc-methods.ts';
 
 export interface BareRun {
   messages: number;

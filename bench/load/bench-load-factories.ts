@@ -1,6 +1,6 @@
-import { createGrpcClient } from '../../src/gateway/grpc-client';
-import type { LoadFactories } from '../../src/load/load-factories';
-import type { JinaDocument } from '../../src/protocol/document';
+import { createGrpcClient } from '../../src/gateway/grpc-client.ts';
+import type { LoadFactories } from '../../src/load/load-factories.ts';
+import type { JinaDocument } from '../../src/protocol/document.ts';
 
 /**
  * Factories for the benchmarks: the real gRPC client and a finite, cycling input of text

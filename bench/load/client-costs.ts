@@ -4,10 +4,10 @@
 // client's path), and a full response decode against one that skips the documents
 // (`decodeDocs: false`, the load engine's choice without a check). CPU µs per call.
 // Usage: npx tsx bench/load/client-costs.ts
-import { encodePostRequest, encodeRequestParameters, newRequestId, PostRequestEncoder } from '../../src/gateway/post-request-encoding';
-import { decodeDataRequest, encodeDataRequestWithEncodedDocs, encodeDocuments } from '../../src/protocol/codec';
-import { isRequestIdOnly, peekRequestId } from '../../src/protocol/request-id';
-import { loadFactories } from './bench-load-factories';
+import { encodePostRequest, encodeRequestParameters, newRequestId, PostRequestEncoder } from '../../src/gateway/post-request-encoding.ts';
+import { decodeDataRequest, encodeDataRequestWithEncodedDocs, encodeDocuments } from '../../src/protocol/codec.ts';
+import { isRequestIdOnly, peekRequestId } from '../../src/protocol/request-id.ts';
+import { loadFactories } from './bench-load-factories.ts';
 
 const input = await loadFactories.createInput({ method: 'b', kwargs: { num_docs: 1000 } }, { baseDir: '', helpersDir: '', clientIndex: 0 });
 const requestId = 'abcdefabcdefabcdefabcdefabcdef12';

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../src/protocol/grpc-methods';
+import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../src/protocol/grpc-methods.ts';
 
 // A bare grpc-js server for `/jina.JinaRPC/Call` that answers every message with itself:
 // the cheapest possible gateway, so the generator is what the benchmark measures. Run in its

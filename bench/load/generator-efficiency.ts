@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { LoadStepParams } from '../../src/load/load-params';
-import { encodePostRequest } from '../../src/gateway/post-request-encoding';
-import { runLoad } from '../../src/load/run-load';
-import { runBareClient, type BareRun } from './bare-grpc-client';
-import { loadFactories } from './bench-load-factories';
+import type { LoadStepParams } from '../../src/load/load-params.ts';
+import { encodePostRequest } from '../../src/gateway/post-request-encoding.ts';
+import { runLoad } from '../../src/load/run-load.ts';
+import { runBareClient, type BareRun } from './bare-grpc-client.ts';
+import { loadFactories } from './bench-load-factories.ts';
 
 // Generator efficiency: our whole pipeline (input → encode → send → decode → record) against
 // a bare grpc-js client streaming the same pre-encoded bytes, both at the same concurrency,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { runLoad } from '../../src/load/run-load';
+import { runLoad } from '../../src/load/run-load.ts';
 
 // Memory of a long max-rate phase: closed model, 16 clients, prefetch 4, in-process, against
 // the echo server in another process. Prints RSS and heap every `--every` seconds and the

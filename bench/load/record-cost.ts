@@ -1,8 +1,8 @@
 import * as hdr from 'hdr-histogram-js';
 import { parseArgs } from 'node:util';
-import type { PostResult } from '../../src/gateway/gateway-client';
-import { initHistograms } from '../../src/load/histogram';
-import { LoadRecorder } from '../../src/load/load-recorder';
+import type { PostResult } from '../../src/gateway/gateway-client.ts';
+import { initHistograms } from '../../src/load/histogram.ts';
+import { LoadRecorder } from '../../src/load/load-recorder.ts';
 
 // Cost of recording: ns per histogram sample for each hdr-histogram-js variant (why the
 // engine uses wasm), and ns per request for the engine's whole LoadRecorder.record of an ok

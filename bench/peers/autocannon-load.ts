@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { printRun } from './generator-run';
+import { printRun } from './generator-run.ts';
 
 // autocannon as a user would run it against a gateway's HTTP `/post` (`autocannon -c N -d S
 // -m POST -H content-type=application/json -b @body`), through its own API in a process of its

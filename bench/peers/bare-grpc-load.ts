@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
-import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../src/protocol/grpc-methods';
-import { LatencySamples, printRun } from './generator-run';
+import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../src/protocol/grpc-methods.ts';
+import { LatencySamples, printRun } from './generator-run.ts';
 
 // The bare grpc-js baseline of bench/peers, in its own process: `--clients` channels, each on
 // its own HTTP/2 connection (as our clients are by default), one `/jina.JinaRPC/Call` stream

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { LatencySamples, printRun } from './generator-run';
+import { LatencySamples, printRun } from './generator-run.ts';
 
 // A bare node:http client (bench/peers' bound for any Node HTTP/1.1 client built on
 // node:http, as ours is): `--clients` keep-alive sockets, each re-posting the same JSON body

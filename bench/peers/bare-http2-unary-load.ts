@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import { parseArgs } from 'node:util';
-import { LatencySamples, printRun } from './generator-run';
+import { LatencySamples, printRun } from './generator-run.ts';
 
 // A bare gRPC unary client on node:http2 (bench/peers' bound for any Node gRPC unary client,
 // ours included): `--clients` HTTP/2 connections, each sending `process_single_data` with the

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { LatencySamples, printRun } from './generator-run';
+import { LatencySamples, printRun } from './generator-run.ts';
 
 // The bare `ws` baseline of bench/peers, in its own process: `--clients` sockets to the
 // gateway, `bytes` framing (the header Jina reads), each re-sending the same DataRequest bytes

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { encodePostRequest } from '../../src/gateway/post-request-encoding';
-import { randomImages } from '../../src/inputs/random-images';
-import type { GeneratorRun } from './generator-run';
-import { preparePeers } from './prepare-peers';
+import { encodePostRequest } from '../../src/gateway/post-request-encoding.ts';
+import { randomImages } from '../../src/inputs/random-images.ts';
+import type { GeneratorRun } from './generator-run.ts';
+import { preparePeers } from './prepare-peers.ts';
 
 // Where the default job's round trip goes (configs/local.yaml's index step: random_images,
 // 150 KB a document, 10 per request, 4 clients, validate_images on every answer, docarray v2,

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import type { NamedCall } from '../../src/config/named-call';
-import type { LoadStepParams } from '../../src/load/load-params';
-import type { GatewayProtocol } from '../../src/gateway/gateway-client';
-import { runLoad } from '../../src/load/run-load';
-import type { DocarrayVersion } from '../../src/protocol/document';
-import { printRun } from './generator-run';
+import type { NamedCall } from '../../src/config/named-call.ts';
+import type { LoadStepParams } from '../../src/load/load-params.ts';
+import type { GatewayProtocol } from '../../src/gateway/gateway-client.ts';
+import { runLoad } from '../../src/load/run-load.ts';
+import type { DocarrayVersion } from '../../src/protocol/document.ts';
+import { printRun } from './generator-run.ts';
 
 // Our side of bench/peers, in a process of its own: the load engine exactly as a load step
 // runs it (closed model, the default factories: real client, built-in input, documents

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { httpPost } from '../../src/gateway/http-request-body';
-import { encodePostRequest } from '../../src/gateway/post-request-encoding';
-import { randomImages } from '../../src/inputs/random-images';
-import { randomTexts } from '../../src/inputs/random-texts';
-import type { GeneratorRun } from './generator-run';
-import { preparePeers, type Peers } from './prepare-peers';
+import { httpPost } from '../../src/gateway/http-request-body.ts';
+import { encodePostRequest } from '../../src/gateway/post-request-encoding.ts';
+import { randomImages } from '../../src/inputs/random-images.ts';
+import { randomTexts } from '../../src/inputs/random-texts.ts';
+import type { GeneratorRun } from './generator-run.ts';
+import { preparePeers, type Peers } from './prepare-peers.ts';
 
 // jina-stress beside the tools users would pick instead, on the same target, one generator
 // core: ghz (gRPC unary), a bare grpc-js stream client, autocannon (HTTP), a bare `ws` client,

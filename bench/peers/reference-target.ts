@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startReferenceFlow } from '../../src/reference-runtime/start-reference-flow';
+import { startReferenceFlow } from '../../src/reference-runtime/start-reference-flow.ts';
 
 // The HTTP / WebSocket target of bench/peers: the reference runtime's gateway (the one a
 // default run loads) with a single pass-through executor, docarray v1, in a process of its own

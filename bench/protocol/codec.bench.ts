@@ -1,9 +1,9 @@
 import { bench, describe } from 'vitest';
-import { decodeDataRequest, encodeDataRequest, encodeDataRequestWithEncodedDocs, encodeDocuments } from '../../src/protocol/codec';
-import type { DataRequest } from '../../src/protocol/data-request';
-import { dataRequestFromJson, dataRequestToJson } from '../../src/protocol/data-request-json';
-import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document';
-import { createTensor } from '../../src/protocol/tensor';
+import { decodeDataRequest, encodeDataRequest, encodeDataRequestWithEncodedDocs, encodeDocuments } from '../../src/protocol/codec.ts';
+import type { DataRequest } from '../../src/protocol/data-request.ts';
+import { dataRequestFromJson, dataRequestToJson } from '../../src/protocol/data-request-json.ts';
+import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document.ts';
+import { createTensor } from '../../src/protocol/tensor.ts';
 
 // A 100-document request shaped like the seed's text workload: text, tags, a 128-d float32
 // embedding per document (about 60 KB on the wire).

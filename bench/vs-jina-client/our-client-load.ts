@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import type { LoadStepParams } from '../../src/load/load-params';
-import type { GatewayProtocol } from '../../src/gateway/gateway-client';
-import { runLoad } from '../../src/load/run-load';
+import type { LoadStepParams } from '../../src/load/load-params.ts';
+import type { GatewayProtocol } from '../../src/gateway/gateway-client.ts';
+import { runLoad } from '../../src/load/run-load.ts';
 
 // Our side of bench/vs-jina-client, in a process of its own so its CPU is ours alone: the
 // load engine (src/load runLoad, closed model, default factories: the real client, the

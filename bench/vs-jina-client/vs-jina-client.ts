@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createAgent } from '../../src/agent/create-agent';
-import { createDaemonClient } from '../../src/daemon/create-daemon-client';
+import { createAgent } from '../../src/agent/create-agent.ts';
+import { createDaemonClient } from '../../src/daemon/create-daemon-client.ts';
 
 // The same real Flow (encoder x2 -> indexer x2 shards, configs/jina-e2e/flows/index.yml, started
 // by our agent's process runtime) loaded in turn by Jina's own Python client (`--clients`

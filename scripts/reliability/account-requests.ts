@@ -2,10 +2,10 @@ import * as grpc from '@grpc/grpc-js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoadStepParams } from '../../src/load/load-params';
-import { runLoad } from '../../src/load/run-load';
-import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../src/protocol/grpc-methods';
-import { startReferenceFlow } from '../../src/reference-runtime/start-reference-flow';
+import type { LoadStepParams } from '../../src/load/load-params.ts';
+import { runLoad } from '../../src/load/run-load.ts';
+import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../src/protocol/grpc-methods.ts';
+import { startReferenceFlow } from '../../src/reference-runtime/start-reference-flow.ts';
 
 export interface Accounting {
   scenario: string;

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { accountRequests } from './account-requests';
+import { accountRequests } from './account-requests.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 

@@ -1,4 +1,4 @@
-import { StressError, isStressError, type StressErrorCode } from '../errors';
+import { StressError, isStressError, type StressErrorCode } from '../errors.ts';
 
 /** What the agent answers with on failure: FastAPI's shape, so JinaD clients read it too. */
 export interface ErrorReply {

@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { currentBootId, readProcessStat } from './process-identity';
+import { currentBootId, readProcessStat } from './process-identity.ts';
 
 /** The ledger's file name, in the workspace root (workspace ids cannot start with a dot). */
 export const AGENT_LEDGER_FILE = '.jina-stress-agent.json';

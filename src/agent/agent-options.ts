@@ -1,8 +1,8 @@
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { StressError } from '../errors';
-import { defaultFlowRuntime } from './flow-runtimes';
+import { StressError } from '../errors.ts';
+import { defaultFlowRuntime } from './flow-runtimes.ts';
 
 /** Upload limits, in bytes and parts; a request past any of them gets 413. */
 export interface UploadLimits {

@@ -1,9 +1,9 @@
-import type { AgentLedger } from './agent-ledger';
-import type { ResolvedAgentOptions } from './agent-options';
-import type { FlowStore } from './flow-store';
-import type { KeyedLock } from './keyed-lock';
-import type { RunLeases } from './run-leases';
-import type { WorkspaceStore } from './workspace-store';
+import type { AgentLedger } from './agent-ledger.ts';
+import type { ResolvedAgentOptions } from './agent-options.ts';
+import type { FlowStore } from './flow-store.ts';
+import type { KeyedLock } from './keyed-lock.ts';
+import type { RunLeases } from './run-leases.ts';
+import type { WorkspaceStore } from './workspace-store.ts';
 
 /** What the routes share: one per agent. */
 export interface AgentState {

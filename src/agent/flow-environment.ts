@@ -1,5 +1,5 @@
-import { variableNames } from '../config/flow-yaml-variables';
-import { agentHttpError } from './agent-http-error';
+import { variableNames } from '../config/flow-yaml-variables.ts';
+import { agentHttpError } from './agent-http-error.ts';
 
 /**
  * Variables a request may never set, whatever else allows them: they decide which code a

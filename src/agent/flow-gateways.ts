@@ -1,8 +1,8 @@
-import { parseFlowYaml } from '../config/flow-yaml-document';
-import { expandFlowVariables, redactErrorSubstitutions, wholeVariable } from '../config/flow-yaml-variables';
-import { StressError } from '../errors';
-import type { GatewayProtocol } from '../gateway/gateway-client';
-import { toGatewayProtocol } from '../gateway/protocol-names';
+import { parseFlowYaml } from '../config/flow-yaml-document.ts';
+import { expandFlowVariables, redactErrorSubstitutions, wholeVariable } from '../config/flow-yaml-variables.ts';
+import { StressError } from '../errors.ts';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import { toGatewayProtocol } from '../gateway/protocol-names.ts';
 
 export interface FlowGatewayPort {
   protocol: GatewayProtocol;

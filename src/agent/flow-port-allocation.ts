@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { findUnsetPortVariables } from './flow-gateways';
+import { findUnsetPortVariables } from './flow-gateways.ts';
 
 export interface PortAllocation {
   /** The request's environment plus one entry per allocated port. */

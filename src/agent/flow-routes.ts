@@ -1,17 +1,17 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { agentHttpError } from './agent-http-error';
-import type { AgentState } from './agent-state';
-import { buildFlowEnvironment } from './flow-environment';
-import { allocateGatewayPorts } from './flow-port-allocation';
-import { flowRuntimes } from './flow-runtimes';
-import type { FlowRecord } from './flow-store';
-import { readUpload } from './read-upload';
-import { removeWorkspace } from './remove-workspace';
-import { parseRunId } from './run-id';
-import { sendJson } from './send-json';
-import { WorkspaceStore } from './workspace-store';
+import { agentHttpError } from './agent-http-error.ts';
+import type { AgentState } from './agent-state.ts';
+import { buildFlowEnvironment } from './flow-environment.ts';
+import { allocateGatewayPorts } from './flow-port-allocation.ts';
+import { flowRuntimes } from './flow-runtimes.ts';
+import type { FlowRecord } from './flow-store.ts';
+import { readUpload } from './read-upload.ts';
+import { removeWorkspace } from './remove-workspace.ts';
+import { parseRunId } from './run-id.ts';
+import { sendJson } from './send-json.ts';
+import { WorkspaceStore } from './workspace-store.ts';
 
 const maxFlowYamlBytes = 1024 * 1024;
 

@@ -1,4 +1,4 @@
-import type { GatewayProtocol } from '../gateway/gateway-client';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
 
 export interface RuntimeGateway {
   protocol: GatewayProtocol;

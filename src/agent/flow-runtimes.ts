@@ -1,6 +1,6 @@
-import type { FlowRuntimeEntry } from './flow-runtime';
-import { createProcessFlowRuntime } from './process-flow-runtime';
-import { createReferenceFlowRuntime } from './reference-flow-runtime';
+import type { FlowRuntimeEntry } from './flow-runtime.ts';
+import { createProcessFlowRuntime } from './process-flow-runtime.ts';
+import { createReferenceFlowRuntime } from './reference-flow-runtime.ts';
 
 /** Every runtime `POST /flows` can name with its `runtime` form field. */
 export const flowRuntimes = {

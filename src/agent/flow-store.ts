@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { StressError } from '../errors';
-import { agentHttpError } from './agent-http-error';
-import type { FlowRuntime, FlowStartRequest, RunningFlow } from './flow-runtime';
+import { StressError } from '../errors.ts';
+import { agentHttpError } from './agent-http-error.ts';
+import type { FlowRuntime, FlowStartRequest, RunningFlow } from './flow-runtime.ts';
 
 export type FlowState =
   | { status: 'starting'; cancel: AbortController; settled: Promise<unknown> }

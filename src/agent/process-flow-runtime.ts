@@ -1,12 +1,12 @@
 import { once } from 'node:events';
 import { basename, delimiter, relative } from 'node:path';
-import { StressError } from '../errors';
-import { processEnvironment } from './flow-environment';
-import { readFlowGateways } from './flow-gateways';
-import type { FlowRuntime, FlowRuntimeSettings, FlowStartRequest, RunningFlow, RuntimeGateway } from './flow-runtime';
-import { LogTail } from './log-tail';
-import { spawnProcessGroup, type ProcessExit, type ProcessGroup } from './process-group';
-import { acceptsConnections, probeHostFor, waitForGateways } from './readiness-probes';
+import { StressError } from '../errors.ts';
+import { processEnvironment } from './flow-environment.ts';
+import { readFlowGateways } from './flow-gateways.ts';
+import type { FlowRuntime, FlowRuntimeSettings, FlowStartRequest, RunningFlow, RuntimeGateway } from './flow-runtime.ts';
+import { LogTail } from './log-tail.ts';
+import { spawnProcessGroup, type ProcessExit, type ProcessGroup } from './process-group.ts';
+import { acceptsConnections, probeHostFor, waitForGateways } from './readiness-probes.ts';
 
 type StartOutcome =
   | { status: 'ready' }

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
-import { isStressError } from '../errors';
-import { agentHttpError } from './agent-http-error';
-import type { UploadLimits } from './agent-options';
-import { parseUploadName } from './upload-name';
+import { isStressError } from '../errors.ts';
+import { agentHttpError } from './agent-http-error.ts';
+import type { UploadLimits } from './agent-options.ts';
+import { parseUploadName } from './upload-name.ts';
 
 export interface StagedFile {
   /** The multipart field it came in (`files`, `flow`). */

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
-import type { GatewayClient, GatewayProtocol } from '../gateway/gateway-client';
-import { gatewayClients } from '../gateway/gateway-clients';
+import type { GatewayClient, GatewayProtocol } from '../gateway/gateway-client.ts';
+import { gatewayClients } from '../gateway/gateway-clients.ts';
 
 export interface ProbeTarget {
   host: string;

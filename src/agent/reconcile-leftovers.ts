@@ -1,10 +1,10 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StressError } from '../errors';
-import { AGENT_LEDGER_FILE, AgentLedger, type LedgerLease } from './agent-ledger';
-import { currentBootId, isSameProcessGroup, readProcessStat } from './process-identity';
-import { stopProcessGroup } from './process-group';
-import { workspaceIdPattern, type Workspace } from './workspace-store';
+import { StressError } from '../errors.ts';
+import { AGENT_LEDGER_FILE, AgentLedger, type LedgerLease } from './agent-ledger.ts';
+import { currentBootId, isSameProcessGroup, readProcessStat } from './process-identity.ts';
+import { stopProcessGroup } from './process-group.ts';
+import { workspaceIdPattern, type Workspace } from './workspace-store.ts';
 
 export interface Leftovers {
   /** Workspaces of runs whose lease is still running: the run may still be alive and renew it. */

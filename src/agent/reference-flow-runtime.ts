@@ -1,6 +1,6 @@
-import { StressError } from '../errors';
-import type { FlowRuntime, RunningFlow } from './flow-runtime';
-import { LogTail } from './log-tail';
+import { StressError } from '../errors.ts';
+import type { FlowRuntime, RunningFlow } from './flow-runtime.ts';
+import { LogTail } from './log-tail.ts';
 
 const lateStopWaitMs = 10_000;
 
@@ -11,7 +11,7 @@ const lateStopWaitMs = 10_000;
 export function createReferenceFlowRuntime(): FlowRuntime {
   return {
     async start(request) {
-      const { startReferenceFlow } = await import('../reference-runtime/start-reference-flow');
+      const { startReferenceFlow } = await import('../reference-runtime/start-reference-flow.ts');
       const starting = startReferenceFlow({
         flowYaml: request.flowYaml,
         flowPath: request.flowFile,

@@ -1,5 +1,5 @@
-import type { AgentState } from './agent-state';
-import { removeWorkspace, terminateIfPresent } from './remove-workspace';
+import type { AgentState } from './agent-state.ts';
+import { removeWorkspace, terminateIfPresent } from './remove-workspace.ts';
 
 export interface RemovedRun {
   flows: string[];

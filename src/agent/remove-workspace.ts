@@ -1,5 +1,5 @@
-import { isStressError } from '../errors';
-import type { AgentState } from './agent-state';
+import { isStressError } from '../errors.ts';
+import type { AgentState } from './agent-state.ts';
 
 /**
  * Terminates the workspace's Flows (a running Flow may hold files open and must not outlive

@@ -1,4 +1,4 @@
-import { agentHttpError } from './agent-http-error';
+import { agentHttpError } from './agent-http-error.ts';
 
 // Run ids are chosen by clients and end up in a file on disk and in log lines: a small
 // alphabet keeps them from meaning anything to a shell, a path or a terminal.

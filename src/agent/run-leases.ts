@@ -1,4 +1,4 @@
-import type { AgentLedger, LedgerLease } from './agent-ledger';
+import type { AgentLedger, LedgerLease } from './agent-ledger.ts';
 
 export interface RunLease {
   runId: string;

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { agentHttpError } from './agent-http-error';
-import type { AgentState } from './agent-state';
-import { findRunResources, removeRun } from './remove-run';
-import { requireRunId } from './run-id';
-import { MAX_LEASE_TTL_S } from './run-leases';
-import { sendJson } from './send-json';
+import { agentHttpError } from './agent-http-error.ts';
+import type { AgentState } from './agent-state.ts';
+import { findRunResources, removeRun } from './remove-run.ts';
+import { requireRunId } from './run-id.ts';
+import { MAX_LEASE_TTL_S } from './run-leases.ts';
+import { sendJson } from './send-json.ts';
 
 /**
  * Runs: everything created with one `run_id`. A run renews a lease while it is alive; when it

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import type { AgentState } from './agent-state';
-import { sendJson } from './send-json';
+import type { AgentState } from './agent-state.ts';
+import { sendJson } from './send-json.ts';
 
 const packageVersion = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }

@@ -1,4 +1,4 @@
-import { agentHttpError } from './agent-http-error';
+import { agentHttpError } from './agent-http-error.ts';
 
 /**
  * Checks an uploaded file's name and returns it as a relative POSIX path inside the

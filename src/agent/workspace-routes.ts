@@ -1,12 +1,12 @@
 import { rm } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { agentHttpError } from './agent-http-error';
-import type { AgentState } from './agent-state';
-import { readUpload } from './read-upload';
-import { removeWorkspace } from './remove-workspace';
-import { parseRunId } from './run-id';
-import { sendJson } from './send-json';
-import { WorkspaceStore, type Workspace } from './workspace-store';
+import { agentHttpError } from './agent-http-error.ts';
+import type { AgentState } from './agent-state.ts';
+import { readUpload } from './read-upload.ts';
+import { removeWorkspace } from './remove-workspace.ts';
+import { parseRunId } from './run-id.ts';
+import { sendJson } from './send-json.ts';
+import { WorkspaceStore, type Workspace } from './workspace-store.ts';
 
 /** JinaD 1.x `/workspaces`: files on disk, one folder per workspace. */
 export function registerWorkspaceRoutes(app: FastifyInstance, state: AgentState): void {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { agentHttpError } from './agent-http-error';
-import type { AgentLedger } from './agent-ledger';
-import type { StagedFile } from './read-upload';
+import { agentHttpError } from './agent-http-error.ts';
+import type { AgentLedger } from './agent-ledger.ts';
+import type { StagedFile } from './read-upload.ts';
 
 export interface Workspace {
   id: string;

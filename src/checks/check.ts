@@ -1,6 +1,6 @@
-import type { DataRequest } from '../protocol/data-request';
-import type { JinaDocument } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
+import type { DataRequest } from '../protocol/data-request.ts';
+import type { JinaDocument } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
 
 /** One thing wrong with one response. The step turns a count of these into an assertion. */
 export interface Violation {

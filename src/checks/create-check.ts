@@ -1,8 +1,8 @@
-import type { NamedCall } from '../config/named-call';
-import { StressError } from '../errors';
-import { helperModuleCandidates, loadHelperModule } from '../inputs/load-helper-module';
-import type { Check, CheckContext, CheckFactory } from './check';
-import { validateImages, validateTexts } from './validate-documents';
+import type { NamedCall } from '../config/named-call.ts';
+import { StressError } from '../errors.ts';
+import { helperModuleCandidates, loadHelperModule } from '../inputs/load-helper-module.ts';
+import type { Check, CheckContext, CheckFactory } from './check.ts';
+import { validateImages, validateTexts } from './validate-documents.ts';
 
 /** Built-in validators by the name configs use (`on_always: {method: <name>}`); each carries its kwargs schema. */
 export const checkTable = {

@@ -1,4 +1,4 @@
-import type { CheckFactory } from './check';
+import type { CheckFactory } from './check.ts';
 
 /**
  * Declares a user check for `helpers/checks.ts`: export it under the name configs use in

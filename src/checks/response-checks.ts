@@ -1,6 +1,6 @@
-import type { JinaDocument } from '../protocol/document';
-import { STATUS_SUCCESS } from '../protocol/data-request';
-import type { Check, CheckInput, Violation } from './check';
+import type { JinaDocument } from '../protocol/document.ts';
+import { STATUS_SUCCESS } from '../protocol/data-request.ts';
+import type { Check, CheckInput, Violation } from './check.ts';
 
 export interface ResponseExpectations {
   /** Matches per query document; undefined: not checked. */

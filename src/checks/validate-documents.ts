@@ -1,7 +1,7 @@
-import { kwarg } from '../kwargs/kwarg';
-import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
-import type { CheckContext } from './check';
-import { checkResponse } from './response-checks';
+import { kwarg } from '../kwargs/kwarg.ts';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema.ts';
+import type { CheckContext } from './check.ts';
+import { checkResponse } from './response-checks.ts';
 
 /**
  * Builds the seed's `validate_images` / `validate_texts`. kwargs: `top_k` (default: the

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { createAgent } from '../agent/create-agent';
-import { StressError } from '../errors';
+import { createAgent } from '../agent/create-agent.ts';
+import { StressError } from '../errors.ts';
 
 const usage = `usage: jina-stress agent [options]
 

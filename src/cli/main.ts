@@ -1,4 +1,6 @@
-import { isStressError } from '../errors';
+import { readFileSync } from 'node:fs';
+import { isStressError } from '../errors.ts';
+import { EXIT_CODES, exitCodeOf } from '../exit-codes.ts';
 
 /** A subcommand: parses its own argv, returns the process exit code. */
 export type Command = {
@@ -8,36 +10,73 @@ export type Command = {
 
 // Loaded lazily so `validate` never pulls in the agent's server stack and vice versa.
 const commands = {
+  init: {
+    summary: 'write a starter stress.yaml, Flow and vitest.config.ts (never overwrites)',
+    run: async (argv) => (await import('./init-command.ts')).initCommand(argv),
+  },
   validate: {
-    summary: 'validate a config: every problem at once, nothing contacted',
-    run: async (argv) => (await import('./validate-command')).validateCommand(argv),
+    summary: 'validate configs: every problem at once, nothing contacted (--json for machines)',
+    run: async (argv) => (await import('./validate-command.ts')).validateCommand(argv),
+  },
+  report: {
+    summary: 'the offline Allure HTML report from a run\'s results (--single-file for one file)',
+    run: async (argv) => (await import('./report-command.ts')).reportCommand(argv),
   },
   agent: {
-    summary: 'run the JinaD-compatible agent (workspaces, flows)',
-    run: async (argv) => (await import('./agent-command')).agentCommand(argv),
+    summary: 'run the JinaD-compatible agent (workspaces, flows) on a machine under test',
+    run: async (argv) => (await import('./agent-command.ts')).agentCommand(argv),
   },
 } satisfies Record<string, Command>;
 
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return ['usage: jina-stress <command> [options]', '', 'commands:', ...lines].join('\n');
+  return [
+    'usage: jina-stress <command> [options]      (jina-stress <command> --help for its options)',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'examples:',
+    '  npx jina-stress init                          # a starter project in this folder',
+    '  npx jina-stress validate stress.yaml --json   # problems as JSON, for CI or editors',
+    '  npx vitest run                                # run the stress config (jinaStress() plugin)',
+    '  npx jina-stress report --single-file          # reports/allure-results -> one HTML file',
+    '  npx jina-stress agent --host 0.0.0.0 --port 8000   # a daemon on a machine under test',
+    '',
+    'exit codes: 0 ok, 1 a step, threshold or check failed (or the tool failed),',
+    '            2 invalid config or usage',
+    '',
+    '  -v, --version   print the version',
+  ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
+  if (name === '--version' || name === '-v') {
+    console.log(packageVersion());
+    return EXIT_CODES.ok;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
-    return name ? 0 : 1;
+    return EXIT_CODES.ok;
+  }
+  if (!name) {
+    console.error(usage());
+    return EXIT_CODES.invalid;
   }
   const command = (commands as Record<string, Command>)[name];
   if (!command) {
     console.error(`unknown command "${name}"\n\n${usage()}`);
-    return 1;
+    return EXIT_CODES.invalid;
   }
   try {
     return await command.run(rest);
   } catch (error) {
     console.error(isStressError(error) ? error.format() : error);
-    return 1;
+    return isStressError(error) ? exitCodeOf(error.code) : EXIT_CODES.failed;
   }
 }

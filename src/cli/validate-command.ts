@@ -1,10 +1,12 @@
-import { isStressError } from '../errors';
-import { readConfigFile } from '../config/load-plan';
-import type { Plan } from '../config/plan';
-import { countProblems, displayPath, formatProblems } from '../config/problem';
-import { validateConfigText } from '../config/validate-config';
-import type { Env } from '../config/validate-config';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readConfigFile } from '../config/load-plan.ts';
+import type { Plan } from '../config/plan.ts';
+import { compareProblems, countProblems, displayPath, formatProblems, type Problem } from '../config/problem.ts';
+import { validateConfigText } from '../config/validate-config.ts';
+import type { Env } from '../config/validate-config.ts';
+import { isStressError } from '../errors.ts';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.ts';
 
 /** Where the command reads and writes; tests pass their own to run it in-process. */
 export interface ValidateIo {
@@ -15,15 +17,19 @@ export interface ValidateIo {
 }
 
 /** Exit codes: CI tells a broken config from a broken tool. */
-export const EXIT_OK = 0;
-export const EXIT_ERROR = 1;
-export const EXIT_INVALID_CONFIG = 2;
+export const EXIT_OK = EXIT_CODES.ok;
+export const EXIT_ERROR = EXIT_CODES.failed;
+export const EXIT_INVALID_CONFIG = EXIT_CODES.invalid;
 
-const USAGE = `usage: jina-stress validate <config.yaml> [more.yaml ...]
+const USAGE = `usage: jina-stress validate [--json] <config.yaml> [more.yaml ...]
 
 Checks configs completely (types, unknown keys, files they name, step order) and prints
 every problem with its line:column. Contacts nothing.
-Exit: 0 valid, 2 invalid or missing config, 1 other error.`;
+
+  --json   one JSON document on stdout: {"valid", "files": [{"file", "valid", "problems":
+           [{"file", "line", "column", "yamlPath", "message", "found"?, "hint"?}], "jobs"?}]}
+
+Exit: 0 valid, 2 invalid or missing config (or bad usage), 1 other error.`;
 
 const processIo: ValidateIo = {
   cwd: process.cwd(),
@@ -32,41 +38,83 @@ const processIo: ValidateIo = {
   err: (text) => process.stderr.write(`${text}\n`),
 };
 
+/** One config's verdict in `--json` output. */
+export interface ValidationReport {
+  file: string;
+  valid: boolean;
+  problems: Problem[];
+  /** Valid configs: each job's steps by test name. */
+  jobs?: { name: string; steps: { name: string; kind: string }[] }[];
+  /** The tool failed on this file (not a config problem). */
+  error?: string;
+}
+
 export async function validateCommand(argv: string[], io: ValidateIo = processIo): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return EXIT_CODES.invalid;
+  }
+  if (parsed.values.help) {
     io.out(USAGE);
     return EXIT_OK;
   }
-  const unknownOption = argv.find((arg) => arg.startsWith('-'));
-  if (argv.length === 0 || unknownOption) {
-    io.err(unknownOption ? `unknown option ${unknownOption}\n\n${USAGE}` : USAGE);
-    return EXIT_ERROR;
+  if (parsed.positionals.length === 0) {
+    io.err(USAGE);
+    return EXIT_CODES.invalid;
   }
-  let exitCode = EXIT_OK;
-  for (const configPath of argv) exitCode = Math.max(exitCode, validateOne(configPath, io));
+  const results = parsed.positionals.map((configPath) => validateOne(configPath, io));
+  const exitCode = Math.max(...results.map((result) => result.exitCode)) as ExitCode;
+  if (parsed.values.json) {
+    io.out(JSON.stringify({ valid: exitCode === EXIT_OK, files: results.map((result) => result.report) }, null, 2));
+  } else {
+    for (const result of results) for (const line of result.lines) (line.stream === 'out' ? io.out : io.err)(line.text);
+  }
   return exitCode;
 }
 
-function validateOne(configPath: string, io: ValidateIo): number {
-  const shown = displayPath(path.resolve(io.cwd, configPath), io.cwd);
+interface OneResult {
+  exitCode: ExitCode;
+  report: ValidationReport;
+  lines: { stream: 'out' | 'err'; text: string }[];
+}
+
+function validateOne(configPath: string, io: ValidateIo): OneResult {
+  const file = path.resolve(io.cwd, configPath);
+  const shown = displayPath(file, io.cwd);
   try {
     const text = readConfigFile(configPath, io.cwd);
     const validation = validateConfigText(text, { configPath, cwd: io.cwd, env: io.env });
     if (validation.status === 'valid') {
-      io.out(summarize(shown, validation.plan));
-      return EXIT_OK;
+      return {
+        exitCode: EXIT_OK,
+        report: { file, valid: true, problems: [], jobs: jobsOf(validation.plan) },
+        lines: [{ stream: 'out', text: summarize(shown, validation.plan) }],
+      };
     }
-    io.err(formatProblems(validation.problems, io.cwd));
-    io.err(`invalid: ${shown}: ${countProblems(validation.problems.length)}`);
-    return EXIT_INVALID_CONFIG;
+    const problems = [...validation.problems].sort(compareProblems);
+    return {
+      exitCode: EXIT_INVALID_CONFIG,
+      report: { file, valid: false, problems },
+      lines: [
+        { stream: 'err', text: formatProblems(problems, io.cwd) },
+        { stream: 'err', text: `invalid: ${shown}: ${countProblems(problems.length)}` },
+      ],
+    };
   } catch (error) {
     if (isStressError(error, 'CONFIG_NOT_FOUND')) {
-      io.err(error.format());
-      return EXIT_INVALID_CONFIG;
+      const problem: Problem = { file, yamlPath: '', line: 0, column: 0, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+      return { exitCode: EXIT_INVALID_CONFIG, report: { file, valid: false, problems: [problem] }, lines: [{ stream: 'err', text: error.format() }] };
     }
-    io.err(isStressError(error) ? error.format() : `internal error validating ${shown}: ${error instanceof Error ? error.stack : error}`);
-    return EXIT_ERROR;
+    const text = isStressError(error) ? error.format() : `internal error validating ${shown}: ${error instanceof Error ? error.stack : error}`;
+    return { exitCode: EXIT_ERROR, report: { file, valid: false, problems: [], error: text }, lines: [{ stream: 'err', text }] };
   }
+}
+
+function jobsOf(plan: Plan): ValidationReport['jobs'] {
+  return plan.jobs.map((job) => ({ name: job.name, steps: job.steps.map((step) => ({ name: step.name, kind: step.kind })) }));
 }
 
 /** `ok: <file>: N jobs, M steps`, then each job's steps by test name. */

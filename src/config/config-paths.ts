@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { displayPath } from './problem';
+import { displayPath } from './problem.ts';
 
 /** What path fields need to resolve relative paths: the seed's order is config folder, then cwd. */
 export interface PathContext {

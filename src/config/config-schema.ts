@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { PathContext } from './config-paths';
-import { port, text } from './field-schemas';
-import type { DaemonAddress, GatewayAddress } from './addresses';
-import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, toGatewayProtocol } from './gateway-keys';
-import { STEP_KINDS, stepSchemaOf } from './step-kinds';
-import { buildStepSchema } from './step-schema';
-import type { ParsedStep } from './step-schema';
+import type { PathContext } from './config-paths.ts';
+import { port, text } from './field-schemas.ts';
+import type { DaemonAddress, GatewayAddress } from './addresses.ts';
+import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, toGatewayProtocol } from './gateway-keys.ts';
+import { STEP_KINDS, stepSchemaOf } from './step-kinds.ts';
+import { buildStepSchema } from './step-schema.ts';
+import type { ParsedStep } from './step-schema.ts';
 
 export const DEFAULT_DAEMON_PORT = 8000;
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { formatYamlPath, valueAtPath } from './yaml-path';
+import { formatYamlPath, valueAtPath } from './yaml-path.ts';
 
 const NUMBER = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 const BOOLEAN = /^(?:true|false)$/i;

@@ -1,6 +1,6 @@
-import type { ProblemList } from './problem-list';
-import { formatYamlPath } from './yaml-path';
-import type { YamlPathSegment } from './yaml-path';
+import type { ProblemList } from './problem-list.ts';
+import { formatYamlPath } from './yaml-path.ts';
+import type { YamlPathSegment } from './yaml-path.ts';
 
 export interface InterpolatedTree {
   value: unknown;

@@ -1,5 +1,5 @@
 import { CORE_SCHEMA, defineMappingTag, defineScalarTag, defineSequenceTag, load, mergeTag, YAMLException } from 'js-yaml';
-import { StressError } from '../errors';
+import { StressError } from '../errors.ts';
 
 /**
  * Jina's YAML (JAML) marks a mapping's class with a local tag: `!Flow`, `!NumpyIndexer`. Any

@@ -1,4 +1,4 @@
-import { isStressError, StressError } from '../errors';
+import { isStressError, StressError } from '../errors.ts';
 
 /**
  * Environment variables in Flow YAML, as Jina 3.34 expands them (jina/jaml `JAML.expand_dict`):

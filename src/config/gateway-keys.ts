@@ -1,6 +1,6 @@
-import type { GatewayProtocol } from '../gateway/gateway-client';
-import { gatewayProtocolNames, type GatewayProtocolName } from '../gateway/protocol-names';
-import { oneOf } from './field-schemas';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import { gatewayProtocolNames, type GatewayProtocolName } from '../gateway/protocol-names.ts';
+import { oneOf } from './field-schemas.ts';
 
 /** A config `client:` is written as one of the gateway's spellings (its one table), exactly. */
 export type ClientName = GatewayProtocolName;

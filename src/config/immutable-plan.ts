@@ -1,4 +1,4 @@
-import type { Plan } from './plan';
+import type { Plan } from './plan.ts';
 
 /**
  * The Plan as it crosses to Vitest workers: a JSON round trip (so what the workers get is

@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { load } from 'js-yaml';
-import { candidatePaths } from './config-paths';
-import type { PathContext } from './config-paths';
+import { candidatePaths } from './config-paths.ts';
+import type { PathContext } from './config-paths.ts';
 
 export const INSTANCES_FILE_NAME = 'instances.yaml';
 

@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { closestMatch, suggestionHint } from './did-you-mean';
-import type { ProblemList } from './problem-list';
-import { descriptionOf, knownKeysOf, schemaAt } from './schema-introspection';
-import { isStepBaseKey } from './step-schema';
-import { isStepKind, STEP_KINDS, stepSchemaOf } from './step-kinds';
-import type { PathContext } from './config-paths';
-import { valueAtPath } from './yaml-path';
+import { closestMatch, suggestionHint } from './did-you-mean.ts';
+import type { ProblemList } from './problem-list.ts';
+import { descriptionOf, knownKeysOf, schemaAt } from './schema-introspection.ts';
+import { isStepBaseKey } from './step-schema.ts';
+import { isStepKind, STEP_KINDS, stepSchemaOf } from './step-kinds.ts';
+import type { PathContext } from './config-paths.ts';
+import { valueAtPath } from './yaml-path.ts';
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',

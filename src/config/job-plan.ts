@@ -1,13 +1,13 @@
-import type { PathContext } from './config-paths';
-import type { JobStep } from './job-steps';
-import { stepPath } from './job-steps';
-import { checkLifecycle } from './lifecycle-checks';
-import type { DaemonAddress, GatewayAddress, JobPlan, StepPlan } from './plan';
-import { stepSchemaOf } from './step-kinds';
-import type { ProblemList } from './problem-list';
-import type { SourcePositions } from './source-positions';
-import { assignStepNames } from './step-names';
-import { formatYamlPath } from './yaml-path';
+import type { PathContext } from './config-paths.ts';
+import type { JobStep } from './job-steps.ts';
+import { stepPath } from './job-steps.ts';
+import { checkLifecycle } from './lifecycle-checks.ts';
+import type { DaemonAddress, GatewayAddress, JobPlan, StepPlan } from './plan.ts';
+import { stepSchemaOf } from './step-kinds.ts';
+import type { ProblemList } from './problem-list.ts';
+import type { SourcePositions } from './source-positions.ts';
+import { assignStepNames } from './step-names.ts';
+import { formatYamlPath } from './yaml-path.ts';
 
 export interface JobSource {
   name: string;

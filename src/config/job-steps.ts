@@ -1,6 +1,6 @@
-import type { StepKind } from './plan';
-import type { ParsedStep } from './step-schema';
-import type { YamlPathSegment } from './yaml-path';
+import type { StepKind } from './plan.ts';
+import type { ParsedStep } from './step-schema.ts';
+import type { YamlPathSegment } from './yaml-path.ts';
 
 /** One step of a job as the job-level checks see it, valid or not. */
 export interface JobStep {

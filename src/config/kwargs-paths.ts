@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { candidatePaths, describeUnresolved, resolveConfigPath } from './config-paths';
-import type { PathContext } from './config-paths';
-import type { ProblemList } from './problem-list';
-import { type NamedCall, PATH_KWARGS } from './named-call';
-import type { YamlPathSegment } from './yaml-path';
+import { candidatePaths, describeUnresolved, resolveConfigPath } from './config-paths.ts';
+import type { PathContext } from './config-paths.ts';
+import type { ProblemList } from './problem-list.ts';
+import { type NamedCall, PATH_KWARGS } from './named-call.ts';
+import type { YamlPathSegment } from './yaml-path.ts';
 
 /** Is `a` the same as, inside, or a parent of `b`? */
 function overlaps(a: string, b: string): boolean {

@@ -1,9 +1,9 @@
-import type { JobStep } from './job-steps';
-import { stepPath } from './job-steps';
-import type { StepKind } from './plan';
-import type { ProblemList } from './problem-list';
-import { STEP_KINDS, stepSchemaOf } from './step-kinds';
-import type { LifecycleResource, StepSchemaDefinition } from './step-schema-definition';
+import type { JobStep } from './job-steps.ts';
+import { stepPath } from './job-steps.ts';
+import type { StepKind } from './plan.ts';
+import type { ProblemList } from './problem-list.ts';
+import { STEP_KINDS, stepSchemaOf } from './step-kinds.ts';
+import type { LifecycleResource, StepSchemaDefinition } from './step-schema-definition.ts';
 
 type Lifecycle = Pick<StepSchemaDefinition, 'needs' | 'creates' | 'removes'>;
 

@@ -1,11 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { StressError } from '../errors';
-import type { Plan } from './plan';
-import { countProblems, displayPath, formatProblems } from './problem';
-import type { Problem } from './problem';
-import { validateConfigText } from './validate-config';
-import type { Env } from './validate-config';
+import { StressError } from '../errors.ts';
+import type { Plan } from './plan.ts';
+import { countProblems, displayPath, formatProblems } from './problem.ts';
+import type { Problem } from './problem.ts';
+import { validateConfigText } from './validate-config.ts';
+import type { Env } from './validate-config.ts';
 
 export interface LoadPlanOptions {
   /** Default: process.cwd(); relative config paths and messages are relative to it. */

@@ -1,5 +1,5 @@
 import Mustache from 'mustache';
-import { lineIndex } from './source-positions';
+import { lineIndex } from './source-positions.ts';
 
 /** Values for `{{ VAR }}`: the step's environment plus the hosts of instances.yaml. */
 export type TemplateView = Readonly<Record<string, string>>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { JsonObject } from '../protocol/json-value';
-import { jsonObject, text } from './field-schemas';
+import type { JsonObject } from '../protocol/json-value.ts';
+import { jsonObject, text } from './field-schemas.ts';
 
 /** `inputs` / `on_always` in the Plan: a data ingester or a check by name, with its kwargs. */
 export interface NamedCall {

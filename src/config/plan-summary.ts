@@ -1,4 +1,4 @@
-import type { DaemonAddress, GatewayAddress } from './addresses';
+import type { DaemonAddress, GatewayAddress } from './addresses.ts';
 
 /**
  * What a step sees of the Plan: the config it came from. The whole Plan (with every job's

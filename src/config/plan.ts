@@ -1,9 +1,9 @@
-import type { stepTable } from '../steps/step-table';
-import type { JobSummary, PlanSummary } from './plan-summary';
+import type { stepTable } from '../steps/step-table.ts';
+import type { JobSummary, PlanSummary } from './plan-summary.ts';
 
-export type { DaemonAddress, GatewayAddress } from './addresses';
-export type { NamedCall } from './named-call';
-export type { JobSummary, PlanSummary } from './plan-summary';
+export type { DaemonAddress, GatewayAddress } from './addresses.ts';
+export type { NamedCall } from './named-call.ts';
+export type { JobSummary, PlanSummary } from './plan-summary.ts';
 
 /**
  * The validated, immutable result of loading a config. Plain JSON (it crosses from Vitest's

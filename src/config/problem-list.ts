@@ -1,7 +1,7 @@
-import { describeFound } from './problem';
-import type { Problem } from './problem';
-import type { SourcePositions } from './source-positions';
-import { formatYamlPath } from './yaml-path';
+import { describeFound } from './problem.ts';
+import type { Problem } from './problem.ts';
+import type { SourcePositions } from './source-positions.ts';
+import { formatYamlPath } from './yaml-path.ts';
 
 export interface ProblemOptions {
   hint?: string;

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { valueAtPath } from './yaml-path';
+import { valueAtPath } from './yaml-path.ts';
 
 type AnySchema = z.core.$ZodType;
 

@@ -1,7 +1,7 @@
 import { EVENT_ID, getScalarValue, SCALAR_STYLE } from 'js-yaml';
 import type { Event, ScalarEvent } from 'js-yaml';
-import { formatYamlPath } from './yaml-path';
-import type { YamlPathSegment } from './yaml-path';
+import { formatYamlPath } from './yaml-path.ts';
+import type { YamlPathSegment } from './yaml-path.ts';
 
 /** 1-based line and column. */
 export interface SourcePosition {

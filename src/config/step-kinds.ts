@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { stepTable } from '../steps/step-table';
-import type { StepKind } from './plan';
-import type { StepSchemaDefinition } from './step-schema-definition';
+import { stepTable } from '../steps/step-table.ts';
+import type { StepKind } from './plan.ts';
+import type { StepSchemaDefinition } from './step-schema-definition.ts';
 
 /** Every step kind, in the step table's order (the JSON Schema lists them so). */
 export const STEP_KINDS = Object.keys(stepTable) as StepKind[];

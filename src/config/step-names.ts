@@ -1,6 +1,6 @@
-import type { JobStep } from './job-steps';
-import { stepPath } from './job-steps';
-import type { ProblemList } from './problem-list';
+import type { JobStep } from './job-steps.ts';
+import { stepPath } from './job-steps.ts';
+import type { ProblemList } from './problem-list.ts';
 
 /**
  * Test names for a job's steps: the step's `name:`, else its method, numbered from the

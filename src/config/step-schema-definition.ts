@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { GatewayAddress } from './addresses';
-import type { PathContext } from './config-paths';
-import type { ProblemList } from './problem-list';
-import type { YamlPathSegment } from './yaml-path';
+import type { GatewayAddress } from './addresses.ts';
+import type { PathContext } from './config-paths.ts';
+import type { ProblemList } from './problem-list.ts';
+import type { YamlPathSegment } from './yaml-path.ts';
 
 /** Reports a problem at a path relative to the step. */
 export type StepProblemReport = (path: readonly YamlPathSegment[], message: string, hint?: string) => void;

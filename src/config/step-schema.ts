@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { PathContext } from './config-paths';
-import { seconds, text } from './field-schemas';
-import type { StepKind, StepParamsOf } from './plan';
-import type { StepProblemReport, StepSchemaDefinition } from './step-schema-definition';
+import type { PathContext } from './config-paths.ts';
+import { seconds, text } from './field-schemas.ts';
+import type { StepKind, StepParamsOf } from './plan.ts';
+import type { StepProblemReport, StepSchemaDefinition } from './step-schema-definition.ts';
 
 /** A validated step before the job gives it its index, name and position; a union by kind. */
 export type ParsedStep<K extends StepKind = StepKind> = K extends StepKind

@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { StressError } from '../errors';
-import { readInstancesFile } from './instances-file';
-import { decodeTemplateText, renderTemplateText, scanTemplate } from './mustache-template';
-import type { TemplateView } from './mustache-template';
+import { StressError } from '../errors.ts';
+import { readInstancesFile } from './instances-file.ts';
+import { decodeTemplateText, renderTemplateText, scanTemplate } from './mustache-template.ts';
+import type { TemplateView } from './mustache-template.ts';
 
 /** What a step renders its files with. */
 export interface TemplateSource {

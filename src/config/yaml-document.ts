@@ -1,6 +1,6 @@
 import { constructFromEvents, CORE_SCHEMA, mergeTag, parseEvents, YAMLException } from 'js-yaml';
-import type { Problem } from './problem';
-import { SourcePositions } from './source-positions';
+import type { Problem } from './problem.ts';
+import { SourcePositions } from './source-positions.ts';
 
 export type YamlDocument =
   | { status: 'parsed'; value: unknown; positions: SourcePositions }

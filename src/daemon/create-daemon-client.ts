@@ -1,11 +1,11 @@
 import axios from 'axios';
-import type { GatewayProtocol } from '../gateway/gateway-client';
-import { toGatewayProtocol } from '../gateway/protocol-names';
-import type { DaemonApi, FlowGateway, FlowInfo, RunHoldings, StartFlowOptions, UploadFile } from './daemon-api';
-import { daemonAnswerError, parseJson, type DaemonCall } from './daemon-error';
-import { defaultRetryPolicy, type RetryPolicy } from './retry-policy';
-import { sendDaemonRequest, type DaemonRequest } from './send-daemon-request';
-import { buildUploadForm } from './upload-form';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import { toGatewayProtocol } from '../gateway/protocol-names.ts';
+import type { DaemonApi, FlowGateway, FlowInfo, RunHoldings, StartFlowOptions, UploadFile } from './daemon-api.ts';
+import { daemonAnswerError, parseJson, type DaemonCall } from './daemon-error.ts';
+import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
+import { sendDaemonRequest, type DaemonRequest } from './send-daemon-request.ts';
+import { buildUploadForm } from './upload-form.ts';
 
 export interface DaemonClientOptions {
   host: string;

@@ -1,4 +1,4 @@
-import type { GatewayProtocol } from '../gateway/gateway-client';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
 
 /** A file to upload: `path` on disk, `name` as the daemon should store it. */
 export interface UploadFile {

@@ -1,4 +1,4 @@
-import { StressError } from '../errors';
+import { StressError } from '../errors.ts';
 
 /** Where an error happened: `start_flow: POST /flows`. */
 export interface DaemonCall {

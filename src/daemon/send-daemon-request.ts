@@ -1,6 +1,6 @@
 import type { AxiosInstance, AxiosRequestConfig } from 'axios';
-import { daemonHttpError, daemonUnreachableError, type DaemonCall } from './daemon-error';
-import { backoffDelayMs, isRetriable, type AttemptOutcome, type RetryPolicy } from './retry-policy';
+import { daemonHttpError, daemonUnreachableError, type DaemonCall } from './daemon-error.ts';
+import { backoffDelayMs, isRetriable, type AttemptOutcome, type RetryPolicy } from './retry-policy.ts';
 
 export interface DaemonRequest extends DaemonCall {
   /** Called per attempt: a multipart body cannot be sent twice. */

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import FormData from 'form-data';
-import type { UploadFile } from './daemon-api';
+import type { UploadFile } from './daemon-api.ts';
 
 /**
  * A multipart body: each file as a part of `fieldName`, then the form fields. Built anew

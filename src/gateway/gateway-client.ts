@@ -1,6 +1,6 @@
-import type { DataRequest, ExceptionInfo } from '../protocol/data-request';
-import type { DocarrayVersion, JinaDocument } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
+import type { DataRequest, ExceptionInfo } from '../protocol/data-request.ts';
+import type { DocarrayVersion, JinaDocument } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
 
 export type GatewayProtocol = 'grpc' | 'websocket' | 'http';
 

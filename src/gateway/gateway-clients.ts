@@ -1,7 +1,7 @@
-import type { GatewayClient, GatewayClientFactory, GatewayClientOptions, GatewayProtocol } from './gateway-client';
-import { createGrpcClient } from './grpc-client';
-import { createHttpClient } from './http-client';
-import { createWebSocketClient } from './websocket-client';
+import type { GatewayClient, GatewayClientFactory, GatewayClientOptions, GatewayProtocol } from './gateway-client.ts';
+import { createGrpcClient } from './grpc-client.ts';
+import { createHttpClient } from './http-client.ts';
+import { createWebSocketClient } from './websocket-client.ts';
 
 /** One client implementation per gateway protocol. */
 export const gatewayClients = {

@@ -1,15 +1,15 @@
 import http2 from 'node:http2';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { decodeDataRequest, type DecodeOptions } from '../protocol/codec';
-import type { DataRequest } from '../protocol/data-request';
-import type { DocarrayVersion } from '../protocol/document';
-import { jinaGrpcMethods } from '../protocol/grpc-methods';
-import { isRequestIdOnly, peekRequestId } from '../protocol/request-id';
-import type { PostResult } from './gateway-client';
-import { GrpcMessageReader } from './grpc-message-reader';
-import { grpcRequestHeaders } from './grpc-request-headers';
-import type { GrpcConnection } from './grpc-session';
-import { grpcStatusName, statusFromClosedStream, statusFromHeaders, type GrpcStatus } from './grpc-status';
+import { decodeDataRequest, type DecodeOptions } from '../protocol/codec.ts';
+import type { DataRequest } from '../protocol/data-request.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import { jinaGrpcMethods } from '../protocol/grpc-methods.ts';
+import { isRequestIdOnly, peekRequestId } from '../protocol/request-id.ts';
+import type { PostResult } from './gateway-client.ts';
+import { GrpcMessageReader } from './grpc-message-reader.ts';
+import { grpcRequestHeaders } from './grpc-request-headers.ts';
+import type { GrpcConnection } from './grpc-session.ts';
+import { grpcStatusName, statusFromClosedStream, statusFromHeaders, type GrpcStatus } from './grpc-status.ts';
 import {
   connectionErrorResult,
   deploymentInDescription,
@@ -17,7 +17,7 @@ import {
   protocolErrorResult,
   resultFromResponse,
   timeoutResult,
-} from './post-result';
+} from './post-result.ts';
 
 interface Pending {
   sentAtMs: number;

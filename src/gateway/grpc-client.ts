@@ -1,14 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
-import { StressError } from '../errors';
-import { decodeJinaInfo, decodeStatus, emptyMessageBytes, type DecodeOptions } from '../protocol/codec';
-import { STATUS_SUCCESS } from '../protocol/data-request';
-import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../protocol/grpc-methods';
-import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client';
-import { CallStream } from './grpc-call-stream';
-import { GrpcSessionHolder, type GrpcConnection } from './grpc-session';
-import { UnaryCalls } from './grpc-unary-calls';
-import { InFlightLimit } from './in-flight-limit';
-import { newRequestId, PostRequestEncoder } from './post-request-encoding';
+import { StressError } from '../errors.ts';
+import { decodeJinaInfo, decodeStatus, emptyMessageBytes, type DecodeOptions } from '../protocol/codec.ts';
+import { STATUS_SUCCESS } from '../protocol/data-request.ts';
+import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../protocol/grpc-methods.ts';
+import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client.ts';
+import { CallStream } from './grpc-call-stream.ts';
+import { GrpcSessionHolder, type GrpcConnection } from './grpc-session.ts';
+import { UnaryCalls } from './grpc-unary-calls.ts';
+import { InFlightLimit } from './in-flight-limit.ts';
+import { newRequestId, PostRequestEncoder } from './post-request-encoding.ts';
 
 const controlCallTimeoutMs = 10_000;
 const passBytes = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -1,7 +1,7 @@
 import http2 from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
-import type { GatewayTarget } from './gateway-client';
+import type { GatewayTarget } from './gateway-client.ts';
 
 /**
  * Flow-control windows this client announces: how much a gateway may send before we

@@ -1,13 +1,13 @@
 import http2 from 'node:http2';
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { decodeDataRequest, type DecodeOptions } from '../protocol/codec';
-import type { DocarrayVersion } from '../protocol/document';
-import { jinaGrpcMethods } from '../protocol/grpc-methods';
-import type { PostResult } from './gateway-client';
-import { grpcRequestHeaders } from './grpc-request-headers';
-import type { GrpcConnection } from './grpc-session';
-import { grpcStatusName, statusFromClosedStream, statusFromHeaders, type GrpcStatus } from './grpc-status';
-import { connectionErrorResult, errorStatusResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result';
+import { decodeDataRequest, type DecodeOptions } from '../protocol/codec.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import { jinaGrpcMethods } from '../protocol/grpc-methods.ts';
+import type { PostResult } from './gateway-client.ts';
+import { grpcRequestHeaders } from './grpc-request-headers.ts';
+import type { GrpcConnection } from './grpc-session.ts';
+import { grpcStatusName, statusFromClosedStream, statusFromHeaders, type GrpcStatus } from './grpc-status.ts';
+import { connectionErrorResult, errorStatusResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result.ts';
 
 export interface UnaryCallsOptions {
   docarray: DocarrayVersion;

@@ -1,14 +1,14 @@
 import http from 'node:http';
 import https from 'node:https';
-import { StressError } from '../errors';
-import { STATUS_ERROR } from '../protocol/data-request';
-import { dataRequestFromJson } from '../protocol/data-request-json';
-import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client';
-import { httpDryRun, httpInfo } from './http-control-calls';
-import { HttpTimeoutError, requestJson, type HttpJsonResponse } from './http-json-request';
-import { httpPost } from './http-request-body';
-import { InFlightLimit } from './in-flight-limit';
-import { newRequestId } from './post-request-encoding';
+import { StressError } from '../errors.ts';
+import { STATUS_ERROR } from '../protocol/data-request.ts';
+import { dataRequestFromJson } from '../protocol/data-request-json.ts';
+import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client.ts';
+import { httpDryRun, httpInfo } from './http-control-calls.ts';
+import { HttpTimeoutError, requestJson, type HttpJsonResponse } from './http-json-request.ts';
+import { httpPost } from './http-request-body.ts';
+import { InFlightLimit } from './in-flight-limit.ts';
+import { newRequestId } from './post-request-encoding.ts';
 import {
   connectionErrorResult,
   errorStatusResult,
@@ -17,7 +17,7 @@ import {
   resultFromResponse,
   routesUnavailableReason,
   timeoutResult,
-} from './post-result';
+} from './post-result.ts';
 
 /**
  * Statuses Jina's HTTP gateway answers for a failed request (docs/jina-protocols-verified.md

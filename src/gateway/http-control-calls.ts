@@ -1,9 +1,9 @@
 import type http from 'node:http';
-import { StressError } from '../errors';
-import { statusFromJson } from '../protocol/data-request-json';
-import { STATUS_SUCCESS } from '../protocol/data-request';
-import type { DryRunResult, GatewayInfo, GatewayTarget } from './gateway-client';
-import { requestJson } from './http-json-request';
+import { StressError } from '../errors.ts';
+import { statusFromJson } from '../protocol/data-request-json.ts';
+import { STATUS_SUCCESS } from '../protocol/data-request.ts';
+import type { DryRunResult, GatewayInfo, GatewayTarget } from './gateway-client.ts';
+import { requestJson } from './http-json-request.ts';
 
 const controlCallTimeoutMs = 10_000;
 

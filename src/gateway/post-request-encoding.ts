@@ -1,10 +1,10 @@
-import { encodeDocuments } from '../protocol/codec';
-import type { DocarrayVersion } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
-import { ClientRequestTemplate, encodeStruct } from '../protocol/write-client-request';
-import type { PostRequest } from './gateway-client';
+import { encodeDocuments } from '../protocol/codec.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
+import { ClientRequestTemplate, encodeStruct } from '../protocol/write-client-request.ts';
+import type { PostRequest } from './gateway-client.ts';
 
-export { newRequestId } from '../protocol/request-id';
+export { newRequestId } from '../protocol/request-id.ts';
 
 /**
  * The parameters Jina's Python client sends: the caller's as they are, or, when there are

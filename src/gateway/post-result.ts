@@ -1,5 +1,5 @@
-import { STATUS_ERROR, type DataRequest, type ExceptionInfo, type Route } from '../protocol/data-request';
-import type { GatewayTarget, PostError, PostResult, RoundTrip } from './gateway-client';
+import { STATUS_ERROR, type DataRequest, type ExceptionInfo, type Route } from '../protocol/data-request.ts';
+import type { GatewayTarget, PostError, PostResult, RoundTrip } from './gateway-client.ts';
 
 /** Builders of PostResult variants, so every transport reports outcomes the same way. */
 

@@ -1,4 +1,4 @@
-import type { GatewayProtocol } from './gateway-client';
+import type { GatewayProtocol } from './gateway-client.ts';
 
 /**
  * Every spelling of a gateway protocol the project accepts, to the one name the gateway

@@ -1,4 +1,4 @@
-import type { Route } from '../protocol/data-request';
+import type { Route } from '../protocol/data-request.ts';
 
 export interface ExecutorTiming {
   executor: string;

@@ -1,14 +1,14 @@
 import WebSocket from 'ws';
-import { StressError } from '../errors';
-import { decodeDataRequest, type DecodeOptions } from '../protocol/codec';
-import { dataRequestFromJson } from '../protocol/data-request-json';
-import { peekRequestId } from '../protocol/request-id';
-import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client';
-import { httpDryRun, httpInfo } from './http-control-calls';
-import { InFlightLimit } from './in-flight-limit';
-import { newRequestId, PostRequestEncoder } from './post-request-encoding';
-import { connectionErrorResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result';
-import { websocketBytesEndOfInput, websocketJsonEndOfInput, websocketJsonFrame } from './websocket-request-frame';
+import { StressError } from '../errors.ts';
+import { decodeDataRequest, type DecodeOptions } from '../protocol/codec.ts';
+import { dataRequestFromJson } from '../protocol/data-request-json.ts';
+import { peekRequestId } from '../protocol/request-id.ts';
+import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client.ts';
+import { httpDryRun, httpInfo } from './http-control-calls.ts';
+import { InFlightLimit } from './in-flight-limit.ts';
+import { newRequestId, PostRequestEncoder } from './post-request-encoding.ts';
+import { connectionErrorResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result.ts';
+import { websocketBytesEndOfInput, websocketJsonEndOfInput, websocketJsonFrame } from './websocket-request-frame.ts';
 
 interface Pending {
   requestId: string;

@@ -1,8 +1,8 @@
-import { documentToJson } from '../protocol/document-json';
-import type { DocarrayVersion } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
-import type { PostRequest } from './gateway-client';
-import { requestParameters } from './post-request-encoding';
+import { documentToJson } from '../protocol/document-json.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
+import type { PostRequest } from './gateway-client.ts';
+import { requestParameters } from './post-request-encoding.ts';
 
 /**
  * A WebSocket JSON-mode request frame: the HTTP request keys (`data`, `parameters`,

@@ -1,12 +1,12 @@
-import type { NamedCall } from '../config/named-call';
-import { StressError } from '../errors';
-import { datasetImages } from './dataset-images';
-import type { InputContext, InputFactory, InputSource } from './input-source';
-import { jsonlDocuments } from './jsonl-documents';
-import { helperModuleCandidates, loadHelperModule } from './load-helper-module';
-import { randomImages } from './random-images';
-import { randomTexts } from './random-texts';
-import { wikipediaDocs } from './wikipedia-docs';
+import type { NamedCall } from '../config/named-call.ts';
+import { StressError } from '../errors.ts';
+import { datasetImages } from './dataset-images.ts';
+import type { InputContext, InputFactory, InputSource } from './input-source.ts';
+import { jsonlDocuments } from './jsonl-documents.ts';
+import { helperModuleCandidates, loadHelperModule } from './load-helper-module.ts';
+import { randomImages } from './random-images.ts';
+import { randomTexts } from './random-texts.ts';
+import { wikipediaDocs } from './wikipedia-docs.ts';
 
 /** Built-in data ingesters by the name configs use (`inputs: {method: <name>}`); each carries its kwargs schema. */
 export const inputTable = {

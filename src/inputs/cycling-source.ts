@@ -1,6 +1,6 @@
-import { StressError } from '../errors';
-import type { JinaDocument } from '../protocol/document';
-import type { InputSource } from './input-source';
+import { StressError } from '../errors.ts';
+import type { JinaDocument } from '../protocol/document.ts';
+import type { InputSource } from './input-source.ts';
 
 /**
  * An InputSource over a finite list that wraps around, as the seed re-sent its input every

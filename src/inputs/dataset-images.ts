@@ -1,14 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { StressError } from '../errors';
-import type { JinaDocument } from '../protocol/document';
-import { createTensor } from '../protocol/tensor';
-import { createCyclingSource } from './cycling-source';
-import { documentId } from './document-id';
-import { kwarg } from '../kwargs/kwarg';
-import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
-import type { InputContext, InputSource } from './input-source';
-import { resolveInputPath } from './resolve-input-path';
+import { StressError } from '../errors.ts';
+import type { JinaDocument } from '../protocol/document.ts';
+import { createTensor } from '../protocol/tensor.ts';
+import { createCyclingSource } from './cycling-source.ts';
+import { documentId } from './document-id.ts';
+import { kwarg } from '../kwargs/kwarg.ts';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema.ts';
+import type { InputContext, InputSource } from './input-source.ts';
+import { resolveInputPath } from './resolve-input-path.ts';
 
 const MIME_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };
 

@@ -1,4 +1,4 @@
-import type { InputFactory } from './input-source';
+import type { InputFactory } from './input-source.ts';
 
 /**
  * Declares a user input for `helpers/inputs.ts`: export it under the name configs use in

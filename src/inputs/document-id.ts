@@ -1,4 +1,4 @@
-import { createSeededRandom } from '../seeded-random';
+import { createSeededRandom } from '../seeded-random.ts';
 
 /**
  * A 32-hex-digit id (the shape of Jina's uuid hex ids) derived from a key, so generated and

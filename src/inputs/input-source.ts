@@ -1,5 +1,5 @@
-import type { JinaDocument } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
+import type { JinaDocument } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
 
 /**
  * A data ingester. The seed re-sent its (finite) input every round, so a source cycles: it

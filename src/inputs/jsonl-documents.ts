@@ -1,15 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { StressError } from '../errors';
-import type { JinaDocument, Tensor } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
-import { createTensor, isNumpyDtype, tensorFromNested, type NumpyDtype } from '../protocol/tensor';
-import { createCyclingSource } from './cycling-source';
-import { documentId } from './document-id';
-import { kwarg } from '../kwargs/kwarg';
-import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
-import type { InputContext, InputSource } from './input-source';
-import { resolveInputPath } from './resolve-input-path';
+import { StressError } from '../errors.ts';
+import type { JinaDocument, Tensor } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
+import { createTensor, isNumpyDtype, tensorFromNested, type NumpyDtype } from '../protocol/tensor.ts';
+import { createCyclingSource } from './cycling-source.ts';
+import { documentId } from './document-id.ts';
+import { kwarg } from '../kwargs/kwarg.ts';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema.ts';
+import type { InputContext, InputSource } from './input-source.ts';
+import { resolveInputPath } from './resolve-input-path.ts';
 
 const KEYS = ['id', 'text', 'tags', 'tensor', 'embedding', 'uri', 'mime_type', 'mimeType'];
 const DTYPE_NAMES: Record<string, NumpyDtype> = {

@@ -1,11 +1,11 @@
-import type { JinaDocument } from '../protocol/document';
-import { createTensor } from '../protocol/tensor';
-import { createCyclingSource } from './cycling-source';
-import { documentId } from './document-id';
-import { kwarg } from '../kwargs/kwarg';
-import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
-import type { InputContext, InputSource } from './input-source';
-import { createSeededRandom } from '../seeded-random';
+import type { JinaDocument } from '../protocol/document.ts';
+import { createTensor } from '../protocol/tensor.ts';
+import { createCyclingSource } from './cycling-source.ts';
+import { documentId } from './document-id.ts';
+import { kwarg } from '../kwargs/kwarg.ts';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema.ts';
+import type { InputContext, InputSource } from './input-source.ts';
+import { createSeededRandom } from '../seeded-random.ts';
 
 /**
  * The seed's `random_images`: `num_docs` tensors of 224×224×3 random pixels (0–255), mime

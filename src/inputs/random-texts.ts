@@ -1,10 +1,10 @@
-import type { JinaDocument } from '../protocol/document';
-import { createCyclingSource } from './cycling-source';
-import { documentId } from './document-id';
-import { kwarg } from '../kwargs/kwarg';
-import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
-import type { InputContext, InputSource } from './input-source';
-import { createSeededRandom, type SeededRandom } from '../seeded-random';
+import type { JinaDocument } from '../protocol/document.ts';
+import { createCyclingSource } from './cycling-source.ts';
+import { documentId } from './document-id.ts';
+import { kwarg } from '../kwargs/kwarg.ts';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema.ts';
+import type { InputContext, InputSource } from './input-source.ts';
+import { createSeededRandom, type SeededRandom } from '../seeded-random.ts';
 
 const WORDS = [
   'first', 'great', 'local', 'small', 'right', 'large', 'young', 'early', 'major', 'clear',

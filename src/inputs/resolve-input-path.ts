@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { StressError } from '../errors';
-import type { InputContext } from './input-source';
+import { StressError } from '../errors.ts';
+import type { InputContext } from './input-source.ts';
 
 /**
  * A dataset path from kwargs: absolute as is, else against the config's folder, then the

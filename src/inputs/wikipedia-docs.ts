@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
-import { StressError } from '../errors';
-import type { JinaDocument } from '../protocol/document';
-import { createCyclingSource } from './cycling-source';
-import { documentId } from './document-id';
-import { kwarg } from '../kwargs/kwarg';
-import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema';
-import type { InputContext, InputSource } from './input-source';
-import { resolveInputPath } from './resolve-input-path';
+import { StressError } from '../errors.ts';
+import type { JinaDocument } from '../protocol/document.ts';
+import { createCyclingSource } from './cycling-source.ts';
+import { documentId } from './document-id.ts';
+import { kwarg } from '../kwargs/kwarg.ts';
+import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema.ts';
+import type { InputContext, InputSource } from './input-source.ts';
+import { resolveInputPath } from './resolve-input-path.ts';
 
 const FIELDS = new Set(['title', 'abstract', 'url']);
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { closestMatch } from '../config/did-you-mean';
-import { StressError } from '../errors';
-import type { JsonObject } from '../protocol/json-value';
+import { closestMatch } from '../config/did-you-mean.ts';
+import { StressError } from '../errors.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
 
 /** Whose kwargs: an input (`inputs:`) or a check (`on_always:`), by the name configs use. */
 export interface KwargsOwner {

@@ -1,4 +1,4 @@
-import type { ArrivalModel } from './load-params';
+import type { ArrivalModel } from './load-params.ts';
 
 /**
  * When each request of an open-model phase should start: a rate of `arrivalRate` req/s,

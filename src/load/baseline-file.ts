@@ -1,5 +1,5 @@
-import { judgeLoadStep } from './judge-load-step';
-import type { ErrorCounts, ExecutorSummary, LatencySummary, LoadResult, SecondSample, ThresholdOutcome } from './load-result';
+import { judgeLoadStep } from './judge-load-step.ts';
+import type { ErrorCounts, ExecutorSummary, LatencySummary, LoadResult, SecondSample, ThresholdOutcome } from './load-result.ts';
 
 /** The one format of a baseline; a reader refuses other versions rather than guess. */
 export const BASELINE_FORMAT = 'jina-stress-baseline';

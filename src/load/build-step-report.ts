@@ -1,9 +1,9 @@
-import type { LoadStepParams } from './load-params';
-import type { GatewayTarget } from '../gateway/gateway-client';
-import type { ExecutorSummary, LoadResult } from './load-result';
-import { encodeHistogram, summarizeLatency } from './histogram';
-import type { MergedLoad } from './load-merger';
-import { evaluateThresholds } from './thresholds';
+import type { LoadStepParams } from './load-params.ts';
+import type { GatewayTarget } from '../gateway/gateway-client.ts';
+import type { ExecutorSummary, LoadResult } from './load-result.ts';
+import { encodeHistogram, summarizeLatency } from './histogram.ts';
+import type { MergedLoad } from './load-merger.ts';
+import { evaluateThresholds } from './thresholds.ts';
 
 export interface ReportFrame {
   job: string;

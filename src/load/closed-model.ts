@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { ModelShard, ShardLane } from './model-shard';
+import type { ModelShard, ShardLane } from './model-shard.ts';
 
 /**
  * The seed's model: every client sends, waits, records, repeats. With `prefetch` > 1 a client

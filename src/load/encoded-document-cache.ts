@@ -1,7 +1,7 @@
-import type { GatewayTarget } from '../gateway/gateway-client';
-import type { InputSource } from '../inputs/input-source';
-import { encodeDocuments } from '../protocol/codec';
-import type { DocarrayVersion, JinaDocument } from '../protocol/document';
+import type { GatewayTarget } from '../gateway/gateway-client.ts';
+import type { InputSource } from '../inputs/input-source.ts';
+import { encodeDocuments } from '../protocol/codec.ts';
+import type { DocarrayVersion, JinaDocument } from '../protocol/document.ts';
 
 /**
  * Each document of a finite input encoded once, however many times the input cycles: an

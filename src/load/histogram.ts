@@ -1,6 +1,6 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { LatencySummary } from './load-result';
+import type { LatencySummary } from './load-result.ts';
 
 export type { Histogram };
 

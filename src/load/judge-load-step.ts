@@ -1,6 +1,6 @@
-import { StressError } from '../errors';
-import type { ErrorCounts, LoadResult, ThresholdOutcome } from './load-result';
-import { errorBudgetOutcome } from './thresholds';
+import { StressError } from '../errors.ts';
+import type { ErrorCounts, LoadResult, ThresholdOutcome } from './load-result.ts';
+import { errorBudgetOutcome, renderThresholdTable } from './thresholds.ts';
 
 /** The prefixes of the messages built here; Allure's failure categories key on them. */
 export const THRESHOLD_BREACH_PREFIX = 'Threshold breached';
@@ -40,7 +40,7 @@ export function judgeLoadStep(result: LoadResult): LoadVerdict {
     return failed(
       new StressError('THRESHOLD', violations ? `${breaches}. ${violations}` : breaches, {
         hint: 'See the step attachments (charts, percentiles) for where the time went.',
-        details: { breaches: chosen },
+        details: { breaches: chosen, table: renderThresholdTable(thresholds) },
       }),
     );
   }
@@ -57,7 +57,7 @@ export function judgeLoadStep(result: LoadResult): LoadVerdict {
     return failed(
       new StressError('THRESHOLD', describeThresholdBreaches(result, [budget]) as string, {
         hint: 'Every load step fails above its error budget; set thresholds.error_rate on the step to allow more (or less).',
-        details: { breaches: [budget] },
+        details: { breaches: [budget], table: renderThresholdTable(thresholds) },
       }),
     );
   }

@@ -1,8 +1,9 @@
-import type { Check, CheckContext } from '../checks/check';
-import type { NamedCall } from '../config/named-call';
-import { StressError } from '../errors';
-import type { GatewayClientFactory } from '../gateway/gateway-client';
-import type { InputContext, InputSource } from '../inputs/input-source';
+import type { Check, CheckContext } from '../checks/check.ts';
+import type { NamedCall } from '../config/named-call.ts';
+import { StressError } from '../errors.ts';
+import type { GatewayClientFactory } from '../gateway/gateway-client.ts';
+import type { InputContext, InputSource } from '../inputs/input-source.ts';
+import { siblingModuleUrl } from '../sibling-module-url.ts';
 
 /** How a shard builds its clients, inputs and checks. */
 export interface LoadFactories {
@@ -12,7 +13,7 @@ export interface LoadFactories {
 }
 
 /** The real tables (src/gateway, src/inputs, src/checks). */
-export const defaultFactoriesModule = new URL('./default-load-factories.ts', import.meta.url).href;
+export const defaultFactoriesModule = siblingModuleUrl('./default-load-factories.ts', import.meta.url);
 
 /**
  * Loads `loadFactories` from a module. Worker threads cannot receive functions, so every

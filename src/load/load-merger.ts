@@ -1,8 +1,8 @@
-import type { ErrorCounts, SecondSample, ViolationSample } from './load-result';
-import { addEncodedHistogram, createHistogram, type Histogram } from './histogram';
-import type { ExecutorSum, SecondSnapshot, ShardLag, ShardSnapshot } from './shard-snapshot';
-import { emptyErrorCounts } from './shard-snapshot';
-import type { WatchTotals } from './threshold-watch';
+import type { ErrorCounts, SecondSample, ViolationSample } from './load-result.ts';
+import { addEncodedHistogram, createHistogram, type Histogram } from './histogram.ts';
+import type { ExecutorSum, SecondSnapshot, ShardLag, ShardSnapshot } from './shard-snapshot.ts';
+import { emptyErrorCounts } from './shard-snapshot.ts';
+import type { WatchTotals } from './threshold-watch.ts';
 
 /** Live numbers of a running phase; rates and p99 are over the last window. */
 export interface LoadProgress {

@@ -1,8 +1,8 @@
-import type { GatewayAddress } from '../config/addresses';
-import type { NamedCall } from '../config/named-call';
-import type { GatewayProtocol } from '../gateway/gateway-client';
-import type { DocarrayVersion } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
+import type { GatewayAddress } from '../config/addresses.ts';
+import type { NamedCall } from '../config/named-call.ts';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
 
 /** Limits that fail a load step (`thresholds:`); judged by judge-load-step.ts. */
 export interface Thresholds {

@@ -1,12 +1,12 @@
-import type { Violation } from '../checks/check';
-import type { PostResult } from '../gateway/gateway-client';
-import { STATUS_ERROR, type Route } from '../protocol/data-request';
-import type { ErrorCounts, ViolationSample } from './load-result';
-import { createHistogram, encodeHistogram, type Histogram } from './histogram';
-import { createRouteTimings, readRouteTimings } from './route-timings';
-import type { ExecutorSum, SecondSnapshot, ShardSnapshot } from './shard-snapshot';
-import { emptyErrorCounts } from './shard-snapshot';
-import type { LatencyLimit } from './thresholds';
+import type { Violation } from '../checks/check.ts';
+import type { PostResult } from '../gateway/gateway-client.ts';
+import { STATUS_ERROR, type Route } from '../protocol/data-request.ts';
+import type { ErrorCounts, ViolationSample } from './load-result.ts';
+import { createHistogram, encodeHistogram, type Histogram } from './histogram.ts';
+import { createRouteTimings, readRouteTimings } from './route-timings.ts';
+import type { ExecutorSum, SecondSnapshot, ShardSnapshot } from './shard-snapshot.ts';
+import { emptyErrorCounts } from './shard-snapshot.ts';
+import type { LatencyLimit } from './thresholds.ts';
 
 interface ExecutorTrack {
   histogram: Histogram;

@@ -1,4 +1,4 @@
-import type { LoadStepParams } from './load-params';
+import type { LoadStepParams } from './load-params.ts';
 
 /**
  * What a load phase measured: the load engine builds it, the step judges it

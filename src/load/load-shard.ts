@@ -1,20 +1,20 @@
 import { performance } from 'node:perf_hooks';
-import type { Check, Violation } from '../checks/check';
-import { isStressError, StressError } from '../errors';
-import type { PostRequest, PostResult } from '../gateway/gateway-client';
-import { encodeRequestParameters } from '../gateway/post-request-encoding';
-import type { DocarrayVersion } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
-import { runClosedModel } from './closed-model';
-import { EncodedDocumentCache, sendsProtobuf } from './encoded-document-cache';
-import { RequestIds } from './request-ids';
-import { initHistograms } from './histogram';
-import type { LoadFactories } from './load-factories';
-import { LoadRecorder } from './load-recorder';
-import type { ModelShard, ShardLane } from './model-shard';
-import { runOpenModel } from './open-model';
-import type { SecondSnapshot, ShardLag, ShardSnapshot, StopReason } from './shard-snapshot';
-import type { ShardSpec } from './shard-spec';
+import type { Check, Violation } from '../checks/check.ts';
+import { isStressError, StressError } from '../errors.ts';
+import type { PostRequest, PostResult } from '../gateway/gateway-client.ts';
+import { encodeRequestParameters } from '../gateway/post-request-encoding.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
+import { runClosedModel } from './closed-model.ts';
+import { EncodedDocumentCache, sendsProtobuf } from './encoded-document-cache.ts';
+import { RequestIds } from './request-ids.ts';
+import { initHistograms } from './histogram.ts';
+import type { LoadFactories } from './load-factories.ts';
+import { LoadRecorder } from './load-recorder.ts';
+import type { ModelShard, ShardLane } from './model-shard.ts';
+import { runOpenModel } from './open-model.ts';
+import type { SecondSnapshot, ShardLag, ShardSnapshot, StopReason } from './shard-snapshot.ts';
+import type { ShardSpec } from './shard-spec.ts';
 
 const closeTimeoutMs = 2000;
 

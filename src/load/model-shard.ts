@@ -1,7 +1,7 @@
-import type { GatewayClient } from '../gateway/gateway-client';
-import type { InputSource } from '../inputs/input-source';
-import type { ShardLag } from './shard-snapshot';
-import type { ShardSpec } from './shard-spec';
+import type { GatewayClient } from '../gateway/gateway-client.ts';
+import type { InputSource } from '../inputs/input-source.ts';
+import type { ShardLag } from './shard-snapshot.ts';
+import type { ShardSpec } from './shard-spec.ts';
 
 /** One client of a shard with its own input (inputs differ per client index). */
 export interface ShardLane {

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { ArrivalModel } from './load-params';
-import { ArrivalSchedule } from './arrival-schedule';
-import type { ModelShard, ShardLane } from './model-shard';
-import type { ShardLag } from './shard-snapshot';
+import type { ArrivalModel } from './load-params.ts';
+import { ArrivalSchedule } from './arrival-schedule.ts';
+import type { ModelShard, ShardLane } from './model-shard.ts';
+import type { ShardLag } from './shard-snapshot.ts';
 
 /**
  * Requests start on the arrival schedule, whatever the target does: a stalled target makes

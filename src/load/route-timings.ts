@@ -1,4 +1,4 @@
-import type { Route } from '../protocol/data-request';
+import type { Route } from '../protocol/data-request.ts';
 
 /**
  * Where one request's time went, read from its response routes. Reused across requests (the

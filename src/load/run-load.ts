@@ -1,19 +1,19 @@
 import { performance } from 'node:perf_hooks';
-import type { LoadStepParams } from './load-params';
-import { StressError } from '../errors';
-import type { GatewayTarget } from '../gateway/gateway-client';
-import type { LoadResult } from './load-result';
-import { ArrivalSchedule } from './arrival-schedule';
-import { buildStepReport } from './build-step-report';
-import { initHistograms } from './histogram';
-import { defaultFactoriesModule, type LoadFactories } from './load-factories';
-import { LoadMerger, type LoadProgress } from './load-merger';
-import { startShard, type ShardHandle } from './shard-handle';
-import type { StopReason } from './shard-snapshot';
-import type { LoadContext, ShardSpec } from './shard-spec';
-import { findCertainBreach } from './threshold-watch';
-import { latencyLimits } from './thresholds';
-import { resolveWorkerCount } from './worker-count';
+import type { LoadStepParams } from './load-params.ts';
+import { StressError } from '../errors.ts';
+import type { GatewayTarget } from '../gateway/gateway-client.ts';
+import type { LoadResult } from './load-result.ts';
+import { ArrivalSchedule } from './arrival-schedule.ts';
+import { buildStepReport } from './build-step-report.ts';
+import { initHistograms } from './histogram.ts';
+import { defaultFactoriesModule, type LoadFactories } from './load-factories.ts';
+import { LoadMerger, type LoadProgress } from './load-merger.ts';
+import { startShard, type ShardHandle } from './shard-handle.ts';
+import type { StopReason } from './shard-snapshot.ts';
+import type { LoadContext, ShardSpec } from './shard-spec.ts';
+import { findCertainBreach } from './threshold-watch.ts';
+import { latencyLimits } from './thresholds.ts';
+import { resolveWorkerCount } from './worker-count.ts';
 
 export interface LoadTuning {
   /** Seconds between `onProgress` calls (default 5). */

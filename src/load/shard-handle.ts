@@ -1,10 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import { tsxApiUrl } from '../tsx-api-url';
-import { StressError, type StressErrorCode } from '../errors';
-import { importLoadFactories, type LoadFactories } from './load-factories';
-import { hostShard, serializeError } from './shard-host';
-import type { SecondSnapshot, SerializedError, ShardCommand, ShardEvent, ShardSnapshot } from './shard-snapshot';
-import type { ShardSpec } from './shard-spec';
+import { isCompiledModule, siblingModuleUrl } from '../sibling-module-url.ts';
+import { tsxApiUrl } from '../tsx-api-url.ts';
+import { StressError, type StressErrorCode } from '../errors.ts';
+import { importLoadFactories, type LoadFactories } from './load-factories.ts';
+import { hostShard, serializeError } from './shard-host.ts';
+import type { SecondSnapshot, SerializedError, ShardCommand, ShardEvent, ShardSnapshot } from './shard-snapshot.ts';
+import type { ShardSpec } from './shard-spec.ts';
 
 /** The main thread's side of one shard, wherever it runs. */
 export interface ShardHandle {
@@ -34,7 +35,11 @@ export function startShard(spec: ShardSpec, start: ShardStart): ShardHandle {
   }
   const worker = new Worker(workerBootstrap, {
     eval: true,
-    workerData: { spec, tsxApi: tsxApiUrl(), entry: new URL('./load-worker.ts', import.meta.url).href },
+    workerData: {
+      spec,
+      tsxApi: isCompiledModule(import.meta.url) ? undefined : tsxApiUrl(),
+      entry: siblingModuleUrl('./load-worker.ts', import.meta.url),
+    },
   });
   worker.on('message', sink.handle);
   worker.on('error', (error) => sink.handle({ type: 'failed', error: serializeError(error) }));
@@ -50,18 +55,18 @@ export function startShard(spec: ShardSpec, start: ShardStart): ShardHandle {
 }
 
 /**
- * Workers run TypeScript sources, so they register tsx's loader before importing the entry.
+ * From the sources, workers register tsx's loader before importing the entry.
  * `execArgv: ['--import', 'tsx']` is not enough on Node 20: loader hooks given that way do
  * not apply to a worker's own entry module (ERR_UNKNOWN_FILE_EXTENSION), while `register()`
  * called inside the worker does — under Vitest and under plain tsx alike. tsx is resolved
- * from this file, so the cwd does not matter.
+ * from this file, so the cwd does not matter. The compiled package's worker imports its
+ * JavaScript entry as it is (user helpers in TypeScript load through tsImport, see
+ * load-helper-module.ts).
  */
 const workerBootstrap = `
 const { workerData } = require('node:worker_threads');
-import(workerData.tsxApi).then(({ register }) => {
-  register();
-  return import(workerData.entry);
-});
+const registered = workerData.tsxApi ? import(workerData.tsxApi).then(({ register }) => register()) : Promise.resolve();
+registered.then(() => import(workerData.entry));
 `;
 
 function createEventSink(onSecond: (snapshot: SecondSnapshot) => void) {

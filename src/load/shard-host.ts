@@ -1,8 +1,8 @@
-import { isStressError } from '../errors';
-import type { LoadFactories } from './load-factories';
-import { LoadShard } from './load-shard';
-import type { SerializedError, ShardCommand, ShardEvent } from './shard-snapshot';
-import type { ShardSpec } from './shard-spec';
+import { isStressError } from '../errors.ts';
+import type { LoadFactories } from './load-factories.ts';
+import { LoadShard } from './load-shard.ts';
+import type { SerializedError, ShardCommand, ShardEvent } from './shard-snapshot.ts';
+import type { ShardSpec } from './shard-spec.ts';
 
 /**
  * Runs one shard behind a message protocol, the same in the calling thread and in a worker:

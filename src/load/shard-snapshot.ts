@@ -1,4 +1,4 @@
-import type { ErrorCounts, ViolationSample } from './load-result';
+import type { ErrorCounts, ViolationSample } from './load-result.ts';
 
 /**
  * What a shard (the clients of one thread) reports. Plain JSON, because a shard may run in a

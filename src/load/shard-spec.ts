@@ -1,6 +1,6 @@
-import type { LoadStepParams } from './load-params';
-import type { GatewayTarget } from '../gateway/gateway-client';
-import type { LatencyLimit } from './thresholds';
+import type { LoadStepParams } from './load-params.ts';
+import type { GatewayTarget } from '../gateway/gateway-client.ts';
+import type { LatencyLimit } from './thresholds.ts';
 
 /** Where inputs and checks resolve relative paths and user modules. */
 export interface LoadContext {

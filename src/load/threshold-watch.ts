@@ -1,5 +1,5 @@
-import type { Thresholds } from './load-params';
-import type { LatencyLimit } from './thresholds';
+import type { Thresholds } from './load-params.ts';
+import type { LatencyLimit } from './thresholds.ts';
 
 /** Running totals over all shards, as merged second by second. */
 export interface WatchTotals {

@@ -1,5 +1,5 @@
-import type { Thresholds } from './load-params';
-import type { LoadResult, ThresholdOutcome } from './load-result';
+import type { Thresholds } from './load-params.ts';
+import type { LoadResult, ThresholdOutcome } from './load-result.ts';
 
 /** A latency threshold as the shards watch it: its name, percentile and limit. */
 export interface LatencyLimit {

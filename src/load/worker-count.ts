@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import type { LoadStepParams } from './load-params';
-import { ArrivalSchedule } from './arrival-schedule';
+import type { LoadStepParams } from './load-params.ts';
+import { ArrivalSchedule } from './arrival-schedule.ts';
 
 /**
  * Rough cost of one request on a generator thread: a fixed part (send, receive, record) plus

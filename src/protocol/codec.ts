@@ -1,8 +1,8 @@
 import type protobuf from 'protobufjs';
-import { StressError } from '../errors';
-import type { DataRequest, Status } from './data-request';
-import type { DocarrayVersion } from './document';
-import { documentMappings } from './document-message';
+import { StressError } from '../errors.ts';
+import type { DataRequest, Status } from './data-request.ts';
+import type { DocarrayVersion } from './document.ts';
+import { documentMappings } from './document-message.ts';
 import {
   headerFromMessage,
   headerToMessage,
@@ -13,12 +13,12 @@ import {
   type HeaderMessage,
   type RouteMessage,
   type StatusMessage,
-} from './header-message';
-import type { JsonObject } from './json-value';
-import { protoTypes } from './proto-types';
-import { jsonToStruct, structToJson } from './struct';
+} from './header-message.ts';
+import type { JsonObject } from './json-value.ts';
+import { protoTypes } from './proto-types.ts';
+import { jsonToStruct, structToJson } from './struct.ts';
 
-export { encodeDataRequestWithEncodedDocs, encodeDocuments } from './encoded-documents';
+export { encodeDataRequestWithEncodedDocs, encodeDocuments } from './encoded-documents.ts';
 
 /** JinaInfoProto: what `/status` and `JinaInfoRPC/_status` report (string maps). */
 export interface JinaInfo {

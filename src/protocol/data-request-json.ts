@@ -1,11 +1,11 @@
-import { STATUS_ERROR, STATUS_SUCCESS, type DataRequest, type RequestHeader, type Route, type Status } from './data-request';
-import type { DocarrayVersion } from './document';
-import { documentFromJson, documentToJson, notJson, type JsonStyle } from './document-json';
-import type { JsonObject } from './json-value';
-import { isPlainObject } from './struct';
-import { formatRfc3339, parseRfc3339 } from './timestamp';
+import { STATUS_ERROR, STATUS_SUCCESS, type DataRequest, type RequestHeader, type Route, type Status } from './data-request.ts';
+import type { DocarrayVersion } from './document.ts';
+import { documentFromJson, documentToJson, notJson, type JsonStyle } from './document-json.ts';
+import type { JsonObject } from './json-value.ts';
+import { isPlainObject } from './struct.ts';
+import { formatRfc3339, parseRfc3339 } from './timestamp.ts';
 
-export type { JsonStyle } from './document-json';
+export type { JsonStyle } from './document-json.ts';
 
 /**
  * A DataRequest as a Jina gateway writes it in JSON (see JsonStyle): the HTTP response body

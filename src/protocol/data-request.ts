@@ -1,5 +1,5 @@
-import type { JinaDocument } from './document';
-import type { JsonObject } from './json-value';
+import type { JinaDocument } from './document.ts';
+import type { JsonObject } from './json-value.ts';
 
 /** Epoch time in microseconds (Python's datetime resolution; exact in a double until 2255). */
 export type EpochMicros = number;

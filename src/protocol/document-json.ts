@@ -1,9 +1,9 @@
-import { StressError } from '../errors';
-import type { DocarrayVersion, JinaDocument, Tensor } from './document';
-import type { JsonObject, JsonValue } from './json-value';
-import { scoresFromJson } from './document-v2';
-import { isPlainObject } from './struct';
-import { tensorFromNested, tensorToNested } from './tensor';
+import { StressError } from '../errors.ts';
+import type { DocarrayVersion, JinaDocument, Tensor } from './document.ts';
+import type { JsonObject, JsonValue } from './json-value.ts';
+import { scoresFromJson } from './document-v2.ts';
+import { isPlainObject } from './struct.ts';
+import { tensorFromNested, tensorToNested } from './tensor.ts';
 
 /**
  * How a DataRequest looks in JSON (docs/jina-protocols-verified.md §3-4):

@@ -1,6 +1,6 @@
-import type { DocarrayVersion, JinaDocument } from './document';
-import { documentFromV1Message, documentToV1Message, type DecodedDocumentV1 } from './document-v1';
-import { documentFromV2Message, documentToV2Message, type DecodedDocV2 } from './document-v2';
+import type { DocarrayVersion, JinaDocument } from './document.ts';
+import { documentFromV1Message, documentToV1Message, type DecodedDocumentV1 } from './document-v1.ts';
+import { documentFromV2Message, documentToV2Message, type DecodedDocV2 } from './document-v2.ts';
 
 interface DocumentMapping {
   toMessage(doc: JinaDocument, path: string): object;

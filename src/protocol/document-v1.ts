@@ -1,6 +1,6 @@
-import type { JinaDocument, NamedScore } from './document';
-import { jsonToStruct, structToJson, type StructMessage } from './struct';
-import { tensorFromNdArray, tensorToDense, type DecodedNdArray, type DenseMessage } from './tensor-message';
+import type { JinaDocument, NamedScore } from './document.ts';
+import { jsonToStruct, structToJson, type StructMessage } from './struct.ts';
+import { tensorFromNdArray, tensorToDense, type DecodedNdArray, type DenseMessage } from './tensor-message.ts';
 
 /**
  * JinaDocument ↔ docarray v1 DocumentProto (field numbers: docs/jina-protocols.md §1.9).

@@ -1,9 +1,9 @@
-import { StressError } from '../errors';
-import type { JinaDocument, NamedScore } from './document';
-import type { JsonObject, JsonValue } from './json-value';
-import { isPlainObject, unrepresentable } from './struct';
-import { tensorToNested } from './tensor';
-import { tensorFromNdArray, tensorToDense, type DecodedNdArray, type DenseMessage } from './tensor-message';
+import { StressError } from '../errors.ts';
+import type { JinaDocument, NamedScore } from './document.ts';
+import type { JsonObject, JsonValue } from './json-value.ts';
+import { isPlainObject, unrepresentable } from './struct.ts';
+import { tensorToNested } from './tensor.ts';
+import { tensorFromNdArray, tensorToDense, type DecodedNdArray, type DenseMessage } from './tensor-message.ts';
 
 /**
  * JinaDocument ↔ docarray v2 DocProto, with the field names of docarray's LegacyDocument

@@ -1,4 +1,4 @@
-import type { JsonObject } from './json-value';
+import type { JsonObject } from './json-value.ts';
 
 /**
  * A dense n-dimensional array as Jina/docarray carry it: raw C-order bytes plus numpy's

@@ -1,10 +1,10 @@
-import type { RequestHeader, Route } from './data-request';
-import type { DocarrayVersion, JinaDocument } from './document';
-import { documentMappings } from './document-message';
-import { headerToMessage, routeToMessage } from './header-message';
-import type { JsonObject } from './json-value';
-import { protoTypes } from './proto-types';
-import { jsonToStruct } from './struct';
+import type { RequestHeader, Route } from './data-request.ts';
+import type { DocarrayVersion, JinaDocument } from './document.ts';
+import { documentMappings } from './document-message.ts';
+import { headerToMessage, routeToMessage } from './header-message.ts';
+import type { JsonObject } from './json-value.ts';
+import { protoTypes } from './proto-types.ts';
+import { jsonToStruct } from './struct.ts';
 
 /**
  * The fast path for load generation: encode each document once, then build many requests

@@ -1,5 +1,5 @@
-import type { ExceptionInfo, RequestHeader, Route, Status } from './data-request';
-import { microsToTimestamp, timestampToMicros, type TimestampMessage } from './timestamp';
+import type { ExceptionInfo, RequestHeader, Route, Status } from './data-request.ts';
+import { microsToTimestamp, timestampToMicros, type TimestampMessage } from './timestamp.ts';
 
 /** StatusProto / HeaderProto / RouteProto ↔ the model, in protobufjs message form. */
 

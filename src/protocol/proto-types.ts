@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import type { DocarrayVersion } from './document';
+import type { DocarrayVersion } from './document.ts';
 
 /**
  * The protobufjs reflection types of one jina.proto build. Two builds exist because

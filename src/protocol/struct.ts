@@ -1,5 +1,5 @@
-import { StressError } from '../errors';
-import type { JsonObject, JsonValue } from './json-value';
+import { StressError } from '../errors.ts';
+import type { JsonObject, JsonValue } from './json-value.ts';
 
 /**
  * google.protobuf.Struct in the message form protobufjs encodes. protobufjs (and

@@ -1,5 +1,5 @@
-import { StressError } from '../errors';
-import type { Tensor } from './document';
+import { StressError } from '../errors.ts';
+import type { Tensor } from './document.ts';
 
 /** DenseNdArrayProto in protobufjs form (same numbers in docarray v1 and v2). */
 export interface DenseMessage {

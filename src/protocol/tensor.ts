@@ -1,6 +1,6 @@
-import { StressError } from '../errors';
-import type { Tensor } from './document';
-import type { JsonValue } from './json-value';
+import { StressError } from '../errors.ts';
+import type { Tensor } from './document.ts';
+import type { JsonValue } from './json-value.ts';
 
 type NumericArray =
   | Float32Array

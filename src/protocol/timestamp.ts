@@ -1,5 +1,5 @@
-import { StressError } from '../errors';
-import type { EpochMicros } from './data-request';
+import { StressError } from '../errors.ts';
+import type { EpochMicros } from './data-request.ts';
 
 /** google.protobuf.Timestamp as protobufjs encodes it; decoded `seconds` may be a Long. */
 export interface TimestampMessage {

@@ -1,7 +1,7 @@
-import type { DocarrayVersion } from './document';
-import type { JsonObject } from './json-value';
-import { protoTypes } from './proto-types';
-import { jsonToStruct } from './struct';
+import type { DocarrayVersion } from './document.ts';
+import type { JsonObject } from './json-value.ts';
+import { protoTypes } from './proto-types.ts';
+import { jsonToStruct } from './struct.ts';
 
 /** What a client's DataRequestProto carries: no status, no routes, documents pre-encoded. */
 export interface ClientRequestParts {

@@ -1,4 +1,4 @@
-import type { JinaDocument } from '../protocol/document';
+import type { JinaDocument } from '../protocol/document.ts';
 
 /**
  * A copy an executor may change: the document and its chunks are new objects, match lists

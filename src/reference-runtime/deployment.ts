@@ -1,16 +1,16 @@
-import type { JinaDocument } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
-import { cloneDocuments } from './clone-document';
-import { findExecutorKind } from './executors/executor-table';
+import type { JinaDocument } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
+import { cloneDocuments } from './clone-document.ts';
+import { findExecutorKind } from './executors/executor-table.ts';
 import {
   DEFAULT_ENDPOINT,
   ExecutorUnavailable,
   type SimulatedExecutor,
-} from './executors/simulated-executor';
-import { pollingFor, type ExecutorSpec } from './flow-spec';
-import { partitionDocuments } from './partition-documents';
-import { reduceDocuments } from './reduce-documents';
-import { ReplicaSlot, RoundRobin } from './replica-slot';
+} from './executors/simulated-executor.ts';
+import { pollingFor, type ExecutorSpec } from './flow-spec.ts';
+import { partitionDocuments } from './partition-documents.ts';
+import { reduceDocuments } from './reduce-documents.ts';
+import { ReplicaSlot, RoundRobin } from './replica-slot.ts';
 
 export type DeploymentOutcome =
   /**

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../protocol/json-value';
+import type { JsonObject } from '../protocol/json-value.ts';
 
 /** The key the client reserves and the gateway fills with executors' returned dicts. */
 export const RESULTS_KEY = '__results__';

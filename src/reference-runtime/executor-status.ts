@@ -1,5 +1,5 @@
-import { STATUS_ERROR, type Status } from '../protocol/data-request';
-import { ExecutorException } from './executors/simulated-executor';
+import { STATUS_ERROR, type Status } from '../protocol/data-request.ts';
+import { ExecutorException } from './executors/simulated-executor.ts';
 
 /**
  * An exception raised in an executor → the StatusProto Jina's worker builds

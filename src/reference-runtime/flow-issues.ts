@@ -1,5 +1,5 @@
-import { expandFlowVariables, redactSubstitutions } from '../config/flow-yaml-variables';
-import { StressError } from '../errors';
+import { expandFlowVariables, redactSubstitutions } from '../config/flow-yaml-variables.ts';
+import { StressError } from '../errors.ts';
 
 /**
  * Problems found while reading a Flow YAML, collected so the user sees every one at once

@@ -1,6 +1,6 @@
-import type { GatewayProtocol } from '../gateway/gateway-client';
-import type { DocarrayVersion } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
 
 /**
  * A Flow as the reference runtime understands it, whichever YAML dialect (Jina 3.x

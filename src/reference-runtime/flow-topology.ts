@@ -1,5 +1,5 @@
-import type { Deployment } from './deployment';
-import { GATEWAY_NODE } from './flow-spec';
+import type { Deployment } from './deployment.ts';
+import { GATEWAY_NODE } from './flow-spec.ts';
 
 export interface TopologyNode {
   name: string;

@@ -1,4 +1,4 @@
-import type { JinaDocument } from '../protocol/document';
+import type { JinaDocument } from '../protocol/document.ts';
 
 /**
  * docarray v2 Flows parse every document into jina's LegacyDocument, whose `tags` default to

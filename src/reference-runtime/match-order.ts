@@ -1,4 +1,4 @@
-import type { JinaDocument } from '../protocol/document';
+import type { JinaDocument } from '../protocol/document.ts';
 
 /**
  * Scores where smaller is better. `cosine` is not one: the indexers here (and the project's

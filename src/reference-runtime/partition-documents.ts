@@ -1,5 +1,5 @@
-import { hashString } from '../seeded-random';
-import type { JinaDocument } from '../protocol/document';
+import { hashString } from '../seeded-random.ts';
+import type { JinaDocument } from '../protocol/document.ts';
 
 /** The shard that owns a document id: stable across runs and across Flows of a workspace. */
 export function shardOf(id: string, shardCount: number): number {

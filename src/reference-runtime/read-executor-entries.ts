@@ -1,8 +1,8 @@
-import type { JsonObject } from '../protocol/json-value';
-import { executorTable, isKnownExecutor } from './executors/executor-table';
-import { FlowIssues, isPlainObject, joinPath } from './flow-issues';
-import { GATEWAY_NODE, type ExecutorSpec, type PollingMode, type PollingSpec } from './flow-spec';
-import { resolveUses, type UsesContext } from './resolve-uses';
+import type { JsonObject } from '../protocol/json-value.ts';
+import { executorTable, isKnownExecutor } from './executors/executor-table.ts';
+import { FlowIssues, isPlainObject, joinPath } from './flow-issues.ts';
+import { GATEWAY_NODE, type ExecutorSpec, type PollingMode, type PollingSpec } from './flow-spec.ts';
+import { resolveUses, type UsesContext } from './resolve-uses.ts';
 
 const EXECUTOR_KEYS = [
   'name', 'uses', 'uses_with', 'uses_metas', 'uses_requests', 'uses_after', 'needs',

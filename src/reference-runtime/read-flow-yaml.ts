@@ -1,10 +1,10 @@
-import { parseFlowYaml } from '../config/flow-yaml-document';
-import type { GatewayProtocol } from '../gateway/gateway-client';
-import { toGatewayProtocol } from '../gateway/protocol-names';
-import type { DocarrayVersion } from '../protocol/document';
-import { FlowIssues, isPlainObject, joinPath } from './flow-issues';
-import type { FlowSpec, GatewayListener } from './flow-spec';
-import { readExecutorEntries } from './read-executor-entries';
+import { parseFlowYaml } from '../config/flow-yaml-document.ts';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import { toGatewayProtocol } from '../gateway/protocol-names.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import { FlowIssues, isPlainObject, joinPath } from './flow-issues.ts';
+import type { FlowSpec, GatewayListener } from './flow-spec.ts';
+import { readExecutorEntries } from './read-executor-entries.ts';
 
 /** Environment variable choosing the gateway's docarray format when the YAML does not. */
 export const DOCARRAY_ENVIRONMENT_VARIABLE = 'JINA_STRESS_DOCARRAY';

@@ -1,5 +1,5 @@
-import type { JinaDocument } from '../protocol/document';
-import { rankMatches } from './match-order';
+import type { JinaDocument } from '../protocol/document.ts';
+import { rankMatches } from './match-order.ts';
 
 export interface ReduceOptions {
   /**

@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
-import type { DryRunResult, GatewayInfo } from '../gateway/gateway-client';
-import type { DataRequest } from '../protocol/data-request';
-import { Deployment } from './deployment';
-import type { FlowSpec } from './flow-spec';
-import { buildTopology, type FlowTopology } from './flow-topology';
-import { withLegacyDocumentDefaults } from './legacy-document-defaults';
-import { routeRequest, type FlowOutcome } from './route-request';
+import type { DryRunResult, GatewayInfo } from '../gateway/gateway-client.ts';
+import type { DataRequest } from '../protocol/data-request.ts';
+import { Deployment } from './deployment.ts';
+import type { FlowSpec } from './flow-spec.ts';
+import { buildTopology, type FlowTopology } from './flow-topology.ts';
+import { withLegacyDocumentDefaults } from './legacy-document-defaults.ts';
+import { routeRequest, type FlowOutcome } from './route-request.ts';
 
 /**
  * How long `close` lets requests already inside finish before it gives up on them. A stalled

@@ -1,6 +1,6 @@
-import { STATUS_ERROR, STATUS_SUCCESS, type Status } from '../protocol/data-request';
-import { ExecutorUnavailableError, type GatewayHandler } from './gateway/gateway-handler';
-import type { ReferenceFlow } from './reference-flow';
+import { STATUS_ERROR, STATUS_SUCCESS, type Status } from '../protocol/data-request.ts';
+import { ExecutorUnavailableError, type GatewayHandler } from './gateway/gateway-handler.ts';
+import type { ReferenceFlow } from './reference-flow.ts';
 
 /** The reference Flow behind the wire servers of `gateway/`. */
 export function createReferenceGatewayHandler(flow: ReferenceFlow): GatewayHandler {

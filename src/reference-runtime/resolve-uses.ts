@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { parseFlowYaml } from '../config/flow-yaml-document';
-import type { JsonObject } from '../protocol/json-value';
-import { describeExecutors, executorClassName, isKnownExecutor } from './executors/executor-table';
-import { FlowIssues, isPlainObject } from './flow-issues';
-import { isInsideReal, isWithin } from './workspace-path';
+import { parseFlowYaml } from '../config/flow-yaml-document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
+import { describeExecutors, executorClassName, isKnownExecutor } from './executors/executor-table.ts';
+import { FlowIssues, isPlainObject } from './flow-issues.ts';
+import { isInsideReal, isWithin } from './workspace-path.ts';
 
 export interface ResolvedUses {
   className: string;

@@ -1,11 +1,11 @@
-import type { DataRequest, EpochMicros, Route, Status } from '../protocol/data-request';
-import type { JinaDocument } from '../protocol/document';
-import type { JsonObject } from '../protocol/json-value';
-import { parametersFor, RESULTS_KEY } from './executor-parameters';
-import { exceptionStatus } from './executor-status';
-import { GATEWAY_NODE } from './flow-spec';
-import { routeOrder, type FlowTopology, type TopologyNode } from './flow-topology';
-import { reduceDocuments } from './reduce-documents';
+import type { DataRequest, EpochMicros, Route, Status } from '../protocol/data-request.ts';
+import type { JinaDocument } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
+import { parametersFor, RESULTS_KEY } from './executor-parameters.ts';
+import { exceptionStatus } from './executor-status.ts';
+import { GATEWAY_NODE } from './flow-spec.ts';
+import { routeOrder, type FlowTopology, type TopologyNode } from './flow-topology.ts';
+import { reduceDocuments } from './reduce-documents.ts';
 
 /**
  * What the gateway answers: a response (possibly with an ERROR status: Jina sends executor

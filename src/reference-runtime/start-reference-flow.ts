@@ -1,13 +1,13 @@
-import { redactErrorSubstitutions } from '../config/flow-yaml-variables';
-import type { GatewayProtocol } from '../gateway/gateway-client';
-import type { DocarrayVersion } from '../protocol/document';
-import type { GatewayServer } from './gateway/gateway-handler';
-import { startGatewayServer } from './gateway/start-gateway-server';
-import type { FlowSpec } from './flow-spec';
-import { readFlowYamlExpanded } from './read-flow-yaml';
-import { createReferenceGatewayHandler } from './reference-gateway-handler';
-import { ReferenceFlow } from './reference-flow';
-import { executorSearchDirs } from './resolve-uses';
+import { redactErrorSubstitutions } from '../config/flow-yaml-variables.ts';
+import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import type { GatewayServer } from './gateway/gateway-handler.ts';
+import { startGatewayServer } from './gateway/start-gateway-server.ts';
+import type { FlowSpec } from './flow-spec.ts';
+import { readFlowYamlExpanded } from './read-flow-yaml.ts';
+import { createReferenceGatewayHandler } from './reference-gateway-handler.ts';
+import { ReferenceFlow } from './reference-flow.ts';
+import { executorSearchDirs } from './resolve-uses.ts';
 
 export interface ReferenceFlowOptions {
   /** The Flow YAML, already mustache-rendered; `${{ ENV.X }}` is resolved here. */

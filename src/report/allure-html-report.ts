@@ -3,13 +3,14 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { siblingModuleUrl } from '../sibling-module-url.ts';
 
 export interface AllureHtmlOptions {
   resultsDir: string;
   outputDir: string;
   /** One self-contained index.html (attachments inlined): for S3, mail, CI artifacts. */
   singleFile?: boolean;
-  /** Allure config; default: the project's allurerc.ts (categories, grouping). */
+  /** Allure config; default: allure-report-config.ts (categories, grouping). */
   configPath?: string;
   reportName?: string;
 }
@@ -19,7 +20,7 @@ export type AllureHtmlResult =
   | { status: 'no-results'; resultsDir: string }
   | { status: 'failed'; exitCode: number | null; output: string };
 
-const defaultConfigPath = fileURLToPath(new URL('../../allurerc.ts', import.meta.url));
+const defaultConfigPath = fileURLToPath(siblingModuleUrl('./allure-report-config.ts', import.meta.url));
 
 /**
  * Allure's Awesome template always adds a Google Analytics tag (`analyticsEnable: true` is

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import type { ArrivalModel, LoadStepParams } from '../load/load-params';
-import type { LoadResult } from '../load/load-result';
+import type { ArrivalModel, LoadStepParams } from '../load/load-params.ts';
+import type { LoadResult } from '../load/load-result.ts';
 
 export interface AllureLabel {
   name: 'parentSuite' | 'suite' | 'feature' | 'story' | 'tag';

@@ -1,6 +1,6 @@
 import * as allure from 'allure-js-commons';
-import type { AllureMetadata } from './allure-metadata';
-import type { AttachFunction } from './load-attachments';
+import type { AllureMetadata } from './allure-metadata.ts';
+import type { AttachFunction } from './load-attachments.ts';
 
 /**
  * Apply labels and parameters to the running test. Must be called inside a test of a run that

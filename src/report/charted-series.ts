@@ -1,4 +1,4 @@
-import type { SecondSample, LoadResult } from '../load/load-result';
+import type { SecondSample, LoadResult } from '../load/load-result.ts';
 
 /**
  * The seconds a chart plots: those of the phase itself. Requests still in flight at the

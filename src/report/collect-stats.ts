@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type GithubSummaryResult, appendGithubStepSummary } from './github-step-summary';
-import { renderStatsMarkdown, renderStatsText } from './render-stats';
-import type { LoadResult } from '../load/load-result';
-import { type StatsTable, buildStatsTable } from './stats-table';
+import { type GithubSummaryResult, appendGithubStepSummary } from './github-step-summary.ts';
+import { renderStatsMarkdown, renderStatsText } from './render-stats.ts';
+import type { LoadResult } from '../load/load-result.ts';
+import { type StatsTable, buildStatsTable } from './stats-table.ts';
 
 export interface CollectStatsOptions {
   /** Where stats.md / stats.txt / stats.json go (the run's `reports/`). */

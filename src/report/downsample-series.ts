@@ -1,4 +1,4 @@
-import type { SecondSample } from '../load/load-result';
+import type { SecondSample } from '../load/load-result.ts';
 
 /** About one point per horizontal pixel of the charts' plot area. */
 export const MAX_CHART_POINTS = 800;

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { GatewayInfo } from '../gateway/gateway-client';
-import { REDACTED, isSecretName, redactSecrets, secretsFromEnvironment } from './redact-secrets';
+import type { GatewayInfo } from '../gateway/gateway-client.ts';
+import { REDACTED, isSecretName, redactSecrets, secretsFromEnvironment } from './redact-secrets.ts';
 
 /** What the run was pointed at; one entry per job. */
 export interface JobTarget {

@@ -1,9 +1,9 @@
-import { type StressErrorCode, isStressError } from '../errors';
-import { CHECK_VIOLATION_PREFIX, THRESHOLD_BREACH_PREFIX } from '../load/judge-load-step';
+import { type StressErrorCode, isStressError } from '../errors.ts';
+import { CHECK_VIOLATION_PREFIX, THRESHOLD_BREACH_PREFIX } from '../load/judge-load-step.ts';
 
 /**
  * How failed steps are sorted in the Allure report. The Allure 3 HTML report reads categories
- * from `allurerc.ts` (which imports `allureCategories` from here), matching on the failure
+ * from `allure-report-config.ts` (which imports `allureCategories` from here), matching on the failure
  * message. A step failure matches when its message starts with `[CODE]` (what
  * `failureMessage` produces for a StressError) or with one of the `messagePatterns` (what
  * libraries and Vitest say on their own: `ECONNREFUSED`, `Test timed out in 30000ms`).
@@ -88,12 +88,14 @@ const PRODUCT_FAILURE_CODES: readonly StressErrorCode[] = ['THRESHOLD', 'CHECK']
 
 /**
  * What the suite should throw when a step fails: the message is `failureMessage(error)` (so
- * the categories match), the original error is the `cause`. Threshold breaches and check
+ * the categories match) and, for thresholds, the table of every outcome; the original error is the `cause`. Threshold breaches and check
  * violations are named `AssertionError`, which Allure (and allure-vitest) report as "failed";
  * everything else stays "broken" (infrastructure, not the target's behaviour).
  */
 export function asTestFailure(error: unknown): Error {
-  const failure = new Error(failureMessage(error), { cause: error });
+  // A threshold failure shows every outcome as a table under its summary (console, JUnit).
+  const table = isStressError(error) && typeof error.details?.table === 'string' ? `\n\n${error.details.table}` : '';
+  const failure = new Error(`${failureMessage(error)}${table}`, { cause: error });
   if (isStressError(error) && PRODUCT_FAILURE_CODES.includes(error.code)) failure.name = 'AssertionError';
   return failure;
 }

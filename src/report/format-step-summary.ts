@@ -1,6 +1,6 @@
-import type { LoadResult } from '../load/load-result';
-import { errorBudgetOutcome } from '../load/thresholds';
-import { formatMs } from './stats-table';
+import type { LoadResult } from '../load/load-result.ts';
+import { errorBudgetOutcome } from '../load/thresholds.ts';
+import { formatMs } from './stats-table.ts';
 
 const count = (value: number): string => value.toLocaleString('en-US');
 const rate = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 });

@@ -1,6 +1,6 @@
-import type { Plan } from '../config/plan';
-import type { JsonValue } from '../protocol/json-value';
-import { isSecretName, secretsFromEnvironment } from './redact-secrets';
+import type { Plan } from '../config/plan.ts';
+import type { JsonValue } from '../protocol/json-value.ts';
+import { isSecretName, secretsFromEnvironment } from './redact-secrets.ts';
 
 const urlCredentials = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@"'<>]+:([^\s/@"'<>]+)@/gi;
 

@@ -1,9 +1,9 @@
-import { renderExecutorTimeChart } from './executor-time-chart';
-import { renderStepPercentiles } from './percentile-distribution';
-import { redactDeep } from './redact-secrets';
-import { renderSeriesCsv } from './series-csv';
-import type { LoadResult } from '../load/load-result';
-import { renderThroughputLatencyChart } from './throughput-latency-chart';
+import { renderExecutorTimeChart } from './executor-time-chart.ts';
+import { renderStepPercentiles } from './percentile-distribution.ts';
+import { redactDeep } from './redact-secrets.ts';
+import { renderSeriesCsv } from './series-csv.ts';
+import type { LoadResult } from '../load/load-result.ts';
+import { renderThroughputLatencyChart } from './throughput-latency-chart.ts';
 
 export interface ReportAttachment {
   name: string;

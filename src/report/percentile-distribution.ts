@@ -1,5 +1,5 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import type { LoadResult } from '../load/load-result';
+import type { LoadResult } from '../load/load-result.ts';
 
 /** Histograms are recorded in microseconds; the report speaks milliseconds. */
 const MICROSECONDS_PER_MS = 1000;

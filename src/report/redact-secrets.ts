@@ -1,4 +1,4 @@
-import { StressError } from '../errors';
+import { StressError } from '../errors.ts';
 
 /**
  * Secrets must not reach logs, errors, reports or attachments. Two layers: values the caller

@@ -1,4 +1,4 @@
-import { type StatsTable, statsColumns } from './stats-table';
+import { type StatsTable, statsColumns } from './stats-table.ts';
 
 const EXECUTOR_NOTE = 'Executor columns: mean time per request in each executor, from the gateway\'s response routes.';
 const EMPTY_NOTE = 'No load steps ran in this run.';

@@ -1,5 +1,5 @@
-import { executorNamesOf } from './executor-time-chart';
-import type { LoadResult } from '../load/load-result';
+import { executorNamesOf } from './executor-time-chart.ts';
+import type { LoadResult } from '../load/load-result.ts';
 
 /** RFC 4180 quoting: only when the field needs it. */
 function csvField(value: string | number): string {

@@ -1,5 +1,5 @@
-import { judgeLoadStep } from '../load/judge-load-step';
-import type { LoadResult } from '../load/load-result';
+import { judgeLoadStep } from '../load/judge-load-step.ts';
+import type { LoadResult } from '../load/load-result.ts';
 
 /** One load step, as a row of the run's stats table. Times in ms unless named. */
 export interface StatsRow {

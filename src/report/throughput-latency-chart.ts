@@ -10,10 +10,10 @@ import {
   renderLeftAxis,
   renderLegend,
   renderSvgDocument,
-} from './chart-frame';
-import { chartedSeries } from './charted-series';
-import { downsampleSeries } from './downsample-series';
-import type { SecondSample, LoadResult } from '../load/load-result';
+} from './chart-frame.ts';
+import { chartedSeries } from './charted-series.ts';
+import { downsampleSeries } from './downsample-series.ts';
+import type { SecondSample, LoadResult } from '../load/load-result.ts';
 
 const WIDTH = 900;
 const HEIGHT = 450;

@@ -4,9 +4,9 @@ import { dirname, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, HeadObjectCommand, type S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { StressError } from '../errors';
-import { type S3Connection, createS3Client } from './s3-connection';
-import { describeS3Error, isNotFoundError, retryTransient } from './s3-errors';
+import { StressError } from '../errors.ts';
+import { type S3Connection, createS3Client } from './s3-connection.ts';
+import { describeS3Error, isNotFoundError, retryTransient } from './s3-errors.ts';
 
 export interface DownloadOptions extends S3Connection {
   bucket: string;

@@ -1,4 +1,4 @@
-import { describeErrorRedacted } from '../report/redact-secrets';
+import { describeErrorRedacted } from '../report/redact-secrets.ts';
 
 /** What the SDK puts on a service error; network errors have a `code` instead. */
 interface SdkErrorShape {

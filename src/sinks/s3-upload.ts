@@ -4,9 +4,9 @@ import { join, relative, resolve, sep } from 'node:path';
 import { type S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { contentType } from 'mime-types';
-import { StressError } from '../errors';
-import { type S3Connection, createS3Client, objectUrl } from './s3-connection';
-import { describeS3Error, isMissingBucketError, retryTransient } from './s3-errors';
+import { StressError } from '../errors.ts';
+import { type S3Connection, createS3Client, objectUrl } from './s3-connection.ts';
+import { describeS3Error, isMissingBucketError, retryTransient } from './s3-errors.ts';
 
 export interface UploadDirectoryOptions extends S3Connection {
   bucket: string;

@@ -1,7 +1,7 @@
-import { redactSecrets } from '../report/redact-secrets';
-import { renderStatsText } from '../report/render-stats';
-import type { LoadResult } from '../load/load-result';
-import { buildStatsTable } from '../report/stats-table';
+import { redactSecrets } from '../report/redact-secrets.ts';
+import { renderStatsText } from '../report/render-stats.ts';
+import type { LoadResult } from '../load/load-result.ts';
+import { buildStatsTable } from '../report/stats-table.ts';
 
 /** What a run tells Slack. Plain data: the step builds it from the RunContext. */
 export interface SlackNotice {

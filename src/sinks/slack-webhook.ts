@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StressError } from '../errors';
-import { describeErrorRedacted, redactSecrets } from '../report/redact-secrets';
-import { type SlackMessage, type SlackNotice, buildSlackMessage } from './slack-message';
+import { StressError } from '../errors.ts';
+import { describeErrorRedacted, redactSecrets } from '../report/redact-secrets.ts';
+import { type SlackMessage, type SlackNotice, buildSlackMessage } from './slack-message.ts';
 
 export const DEFAULT_SLACK_WEBHOOK_ENV = 'STRESS_TEST_SLACK_WEBHOOK';
 

@@ -1,6 +1,6 @@
-import { flag } from '../config/field-schemas';
-import { defineStep } from './define-step';
-import { slackNoticeOf } from './slack-notice';
+import { flag } from '../config/field-schemas.ts';
+import { defineStep } from './define-step.ts';
+import { slackNoticeOf } from './slack-notice.ts';
 
 /** The seed's stats table across the run's load steps; `slack: true` also sends it. */
 export const collectStats = defineStep({
@@ -16,7 +16,7 @@ export const collectStats = defineStep({
   timeoutMs: () => 60_000,
   async run(context, params) {
     const { run } = context.job;
-    const { collectStats: writeStats } = await import('../report/collect-stats');
+    const { collectStats: writeStats } = await import('../report/collect-stats.ts');
     const stats = await writeStats(run.results.reports, { reportsDir: run.reportsDir });
     context.log(`stats of ${run.results.reports.length} load step(s) written to ${stats.files.markdown}\n${stats.text}`);
     const artifacts = [
@@ -24,7 +24,7 @@ export const collectStats = defineStep({
       { name: 'stats.txt', contentType: 'text/plain', body: stats.text },
     ];
     if (!params.slack) return { artifacts };
-    const { notifySlack, slackFailure } = await import('../sinks/slack-webhook');
+    const { notifySlack, slackFailure } = await import('../sinks/slack-webhook.ts');
     const result = await notifySlack(slackNoticeOf(run, undefined), { reportsDir: run.reportsDir, signal: context.signal });
     context.log(result.status === 'skipped' ? `Slack skipped: ${result.reason}` : `Slack: ${result.status}`);
     const failure = slackFailure(result);

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
-import { defineStep } from './define-step';
-import { prepareWorkspaceUploads } from './upload-files';
-import { toWorkspaceParams, workspaceKeys } from './workspace-keys';
+import { defineStep } from './define-step.ts';
+import { prepareWorkspaceUploads } from './upload-files.ts';
+import { toWorkspaceParams, workspaceKeys } from './workspace-keys.ts';
 
 /** The seed's first step: a new workspace on the daemon with the (rendered) files. */
 export const createWorkspace = defineStep({

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { LifecycleNeed, StepSchemaDefinition } from '../config/step-schema-definition';
-import type { StepContext } from './step-context';
-import type { StepOutcome } from './step-outcome';
+import type { LifecycleNeed, StepSchemaDefinition } from '../config/step-schema-definition.ts';
+import type { StepContext } from './step-context.ts';
+import type { StepOutcome } from './step-outcome.ts';
 
 /**
  * `setup` steps build what later steps need (workspace, flow); `work` steps (load, downloads)

@@ -1,6 +1,6 @@
-import { defineStep } from './define-step';
-import { removeOrThrow } from './remove-resource';
-import { forget } from './terminate-job-resources';
+import { defineStep } from './define-step.ts';
+import { removeOrThrow } from './remove-resource.ts';
+import { forget } from './terminate-job-resources.ts';
 
 export const deleteWorkspace = defineStep({
   kind: 'delete_workspace',

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { runtimePath } from '../config/config-paths';
-import { text } from '../config/field-schemas';
-import { defineStep } from './define-step';
-import { s3ConnectionOf, s3Keys, toS3Options, type S3Options } from './s3-keys';
+import { runtimePath } from '../config/config-paths.ts';
+import { text } from '../config/field-schemas.ts';
+import { defineStep } from './define-step.ts';
+import { s3ConnectionOf, s3Keys, toS3Options, type S3Options } from './s3-keys.ts';
 
 export interface DownloadFromS3Params extends S3Options {
   key: string;
@@ -28,7 +28,7 @@ export const downloadFromS3 = defineStep({
   ],
   timeoutMs: () => 15 * 60_000,
   async run(context, params) {
-    const { downloadFailure, downloadFromS3: download } = await import('../sinks/s3-download');
+    const { downloadFailure, downloadFromS3: download } = await import('../sinks/s3-download.ts');
     const result = await download({
       bucket: params.bucket,
       key: params.key,

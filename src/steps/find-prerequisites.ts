@@ -1,6 +1,6 @@
-import type { StepPlan } from '../config/plan';
-import type { LifecycleNeed } from '../config/step-schema-definition';
-import { stepTable } from './step-table';
+import type { StepPlan } from '../config/plan.ts';
+import type { LifecycleNeed } from '../config/step-schema-definition.ts';
+import { stepTable } from './step-table.ts';
 
 /** A step before the selected one that wrote data into the workspace, and the Flow it wrote through. */
 interface DataWriter {

@@ -1,6 +1,6 @@
-import { describeLoadParameters } from '../report/allure-metadata';
-import { defineStep } from './define-step';
-import { checkLoadKeys, loadKeys, loadStepInJob, loadStepTimeoutMs, toLoadParams } from './load-step-keys';
+import { describeLoadParameters } from '../report/allure-metadata.ts';
+import { defineStep } from './define-step.ts';
+import { checkLoadKeys, loadKeys, loadStepInJob, loadStepTimeoutMs, toLoadParams } from './load-step-keys.ts';
 
 /** The seed's `index`: documents sent to the Flow by many clients for execution_time seconds. */
 export const indexStep = defineStep({
@@ -16,5 +16,5 @@ export const indexStep = defineStep({
   parameters: describeLoadParameters,
   timeoutMs: loadStepTimeoutMs,
   // The load engine (gRPC, HDR histograms, charts) loads when a load step runs, not with the config.
-  run: async (context, params) => (await import('./run-load-step')).runLoadStep(context, 'index', params),
+  run: async (context, params) => (await import('./run-load-step.ts')).runLoadStep(context, 'index', params),
 });

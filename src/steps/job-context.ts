@@ -1,7 +1,7 @@
-import type { DaemonAddress, GatewayAddress } from '../config/addresses';
-import type { JobSummary, PlanSummary } from '../config/plan-summary';
-import type { DaemonApi, FlowGateway } from '../daemon/daemon-api';
-import type { RunResults } from './run-results';
+import type { DaemonAddress, GatewayAddress } from '../config/addresses.ts';
+import type { JobSummary, PlanSummary } from '../config/plan-summary.ts';
+import type { DaemonApi, FlowGateway } from '../daemon/daemon-api.ts';
+import type { RunResults } from './run-results.ts';
 
 /** State shared by every job of one run (one Vitest worker runs the whole plan). */
 export interface RunContext {

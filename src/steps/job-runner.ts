@@ -1,12 +1,12 @@
-import { StressError, isStressError } from '../errors';
-import type { JobPlan, StepPlan } from '../config/plan';
-import { ROLES_RUN_AFTER_FAILURE, type StepDefinition } from './define-step';
-import { findPrerequisites } from './find-prerequisites';
-import type { JobContext } from './job-context';
-import type { StepContext } from './step-context';
-import type { StepOutcome } from './step-outcome';
-import { stepTable } from './step-table';
-import { terminateJobResources } from './terminate-job-resources';
+import { StressError, isStressError } from '../errors.ts';
+import type { JobPlan, StepPlan } from '../config/plan.ts';
+import { ROLES_RUN_AFTER_FAILURE, type StepDefinition } from './define-step.ts';
+import { findPrerequisites } from './find-prerequisites.ts';
+import type { JobContext } from './job-context.ts';
+import type { StepContext } from './step-context.ts';
+import type { StepOutcome } from './step-outcome.ts';
+import { stepTable } from './step-table.ts';
+import { terminateJobResources } from './terminate-job-resources.ts';
 
 /**
  * How a selected step went. `outcomes` are what it (and the prerequisites run for it, first)

@@ -1,16 +1,16 @@
 import { z } from 'zod';
-import type { GatewayAddress } from '../config/addresses';
-import { flag, jsonObject, nonNegativeInteger, oneOf, port, positiveInteger, positiveNumber, seconds, text } from '../config/field-schemas';
-import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, protocolOfClient, toGatewayProtocol } from '../config/gateway-keys';
-import { resolveCallPaths } from '../config/kwargs-paths';
-import { namedCall } from '../config/named-call';
-import type { StepInJob, StepProblemReport } from '../config/step-schema-definition';
-import { checkTable } from '../checks/create-check';
-import { inputTable } from '../inputs/create-input';
-import { kwargsSchemaOf } from '../kwargs/kwargs-schema';
-import type { LoadStepParams } from '../load/load-params';
-import type { JsonObject } from '../protocol/json-value';
-import { thresholdsSchema } from './threshold-keys';
+import type { GatewayAddress } from '../config/addresses.ts';
+import { flag, jsonObject, nonNegativeInteger, oneOf, port, positiveInteger, positiveNumber, seconds, text } from '../config/field-schemas.ts';
+import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, protocolOfClient, toGatewayProtocol } from '../config/gateway-keys.ts';
+import { resolveCallPaths } from '../config/kwargs-paths.ts';
+import { namedCall } from '../config/named-call.ts';
+import type { StepInJob, StepProblemReport } from '../config/step-schema-definition.ts';
+import { checkTable } from '../checks/create-check.ts';
+import { inputTable } from '../inputs/create-input.ts';
+import { kwargsSchemaOf } from '../kwargs/kwargs-schema.ts';
+import type { LoadStepParams } from '../load/load-params.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
+import { thresholdsSchema } from './threshold-keys.ts';
 
 /** Keys shared by index and query (the closed model of the seed, the open model, limits). */
 export function loadKeys() {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { text } from '../config/field-schemas';
-import { defineStep } from './define-step';
-import { slackNoticeOf } from './slack-notice';
+import { text } from '../config/field-schemas.ts';
+import { defineStep } from './define-step.ts';
+import { slackNoticeOf } from './slack-notice.ts';
 
 const DEFAULT_WEBHOOK_ENV = 'STRESS_TEST_SLACK_WEBHOOK';
 
@@ -22,7 +22,7 @@ export const notifySlack = defineStep({
   timeoutMs: () => 60_000,
   async run(context, params) {
     const { run } = context.job;
-    const { notifySlack: sendToSlack, slackFailure } = await import('../sinks/slack-webhook');
+    const { notifySlack: sendToSlack, slackFailure } = await import('../sinks/slack-webhook.ts');
     const result = await sendToSlack(slackNoticeOf(run, params.title), {
       webhookEnv: params.webhookEnv,
       reportsDir: run.reportsDir,

@@ -1,6 +1,6 @@
-import type { GatewayInfo, GatewayTarget } from '../gateway/gateway-client';
-import { gatewayClients } from '../gateway/gateway-clients';
-import type { DocarrayVersion } from '../protocol/document';
+import type { GatewayInfo, GatewayTarget } from '../gateway/gateway-client.ts';
+import { gatewayClients } from '../gateway/gateway-clients.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
 
 export type GatewayProbe = { status: 'answered'; info: GatewayInfo } | { status: 'silent'; reason: string };
 

@@ -1,7 +1,7 @@
-import { positiveInteger } from '../config/field-schemas';
-import { describeLoadParameters } from '../report/allure-metadata';
-import { defineStep } from './define-step';
-import { checkLoadKeys, loadKeys, loadStepInJob, loadStepTimeoutMs, toLoadParams } from './load-step-keys';
+import { positiveInteger } from '../config/field-schemas.ts';
+import { describeLoadParameters } from '../report/allure-metadata.ts';
+import { defineStep } from './define-step.ts';
+import { checkLoadKeys, loadKeys, loadStepInJob, loadStepTimeoutMs, toLoadParams } from './load-step-keys.ts';
 
 /** The seed's `query`: searches against what the index steps before it stored. */
 export const queryStep = defineStep({
@@ -19,5 +19,5 @@ export const queryStep = defineStep({
   data: 'reads',
   parameters: describeLoadParameters,
   timeoutMs: loadStepTimeoutMs,
-  run: async (context, params) => (await import('./run-load-step')).runLoadStep(context, 'query', params),
+  run: async (context, params) => (await import('./run-load-step.ts')).runLoadStep(context, 'query', params),
 });

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { GatewayTarget } from '../gateway/gateway-client';
-import { describeEnvironment, writeEnvironmentProperties } from '../report/environment-properties';
-import type { GatewayProbe } from './probe-gateway';
-import type { JobContext } from './job-context';
+import type { GatewayTarget } from '../gateway/gateway-client.ts';
+import { describeEnvironment, writeEnvironmentProperties } from '../report/environment-properties.ts';
+import type { GatewayProbe } from './probe-gateway.ts';
+import type { JobContext } from './job-context.ts';
 
 /** Adds the job's daemon, gateway and the gateway's Jina versions to Allure's Environment panel. */
 export async function recordEnvironment(job: JobContext, gateway: Omit<GatewayTarget, 'docarray'>, probe: GatewayProbe): Promise<void> {

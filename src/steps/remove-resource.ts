@@ -1,5 +1,5 @@
-import type { DaemonApi } from '../daemon/daemon-api';
-import { isStressError } from '../errors';
+import type { DaemonApi } from '../daemon/daemon-api.ts';
+import { isStressError } from '../errors.ts';
 
 export interface DaemonResource {
   kind: 'flow' | 'workspace';

@@ -1,8 +1,8 @@
-import type { GatewayAddress } from '../config/addresses';
-import type { LoadStepParams } from '../load/load-params';
-import { StressError } from '../errors';
-import type { GatewayTarget } from '../gateway/gateway-client';
-import type { JobContext } from './job-context';
+import type { GatewayAddress } from '../config/addresses.ts';
+import type { LoadStepParams } from '../load/load-params.ts';
+import { StressError } from '../errors.ts';
+import type { GatewayTarget } from '../gateway/gateway-client.ts';
+import type { JobContext } from './job-context.ts';
 
 /** The seed's gateway defaults: localhost and JINA_GATEWAY_PORT_EXPOSE, else 23456. */
 const SEED_GATEWAY_HOST = 'localhost';

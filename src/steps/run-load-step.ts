@@ -1,15 +1,16 @@
 import { resolve } from 'node:path';
-import type { LoadStepParams } from '../load/load-params';
-import { runLoad } from '../load/run-load';
-import { judgeLoadStep } from '../load/judge-load-step';
-import { buildLoadAttachments } from '../report/load-attachments';
-import { formatStepSummary } from '../report/format-step-summary';
-import { redactDeep } from '../report/redact-secrets';
-import { chooseDocarray, probeGateway } from './probe-gateway';
-import { recordEnvironment } from './record-environment';
-import { resolveGatewayTarget } from './resolve-gateway-target';
-import type { StepContext } from './step-context';
-import type { StepOutcome } from './step-outcome';
+import type { LoadStepParams } from '../load/load-params.ts';
+import { runLoad } from '../load/run-load.ts';
+import { createCpuMeter, formatLoadProgress } from '../load/format-load-progress.ts';
+import { judgeLoadStep } from '../load/judge-load-step.ts';
+import { buildLoadAttachments } from '../report/load-attachments.ts';
+import { formatStepSummary } from '../report/format-step-summary.ts';
+import { redactDeep } from '../report/redact-secrets.ts';
+import { chooseDocarray, probeGateway } from './probe-gateway.ts';
+import { recordEnvironment } from './record-environment.ts';
+import { resolveGatewayTarget } from './resolve-gateway-target.ts';
+import type { StepContext } from './step-context.ts';
+import type { StepOutcome } from './step-outcome.ts';
 
 /**
  * The body of `index` and `query`: find the gateway, run the phase, keep the report, then
@@ -25,6 +26,8 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   await recordEnvironment(job, address, probe);
   const target = { ...address, docarray };
   context.log(`${method}: ${params.arrival ? 'open' : 'closed'} model against ${target.protocol}://${target.host}:${target.port}`);
+  const plannedS = params.arrival?.durationS ?? params.executionTimeS;
+  const cpuPercent = createCpuMeter();
   const measured = await runLoad({
     params,
     target,
@@ -34,10 +37,8 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
     context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers') },
     ...(job.flow ? { timeToReadyS: job.flow.timeToReadyS } : {}),
     signal: context.signal,
-    onProgress: (p) =>
-      context.progress(
-        `${p.elapsedS.toFixed(0)}s: ${p.qps.toFixed(1)} QPS, ${p.docsPerSec.toFixed(1)} docs/s, p99 ${p.p99Ms.toFixed(1)} ms, ${p.errors} errors`,
-      ),
+    onProgress: (p) => context.progress(formatLoadProgress(p, { plannedS, cpuPercent: cpuPercent() })),
+    ...(context.progressIntervalS === undefined ? {} : { tuning: { progressIntervalS: context.progressIntervalS } }),
   });
   // Error samples carry what executors said, which may echo a credential the Flow was given.
   const report = redactDeep(measured, job.run.knownSecrets);

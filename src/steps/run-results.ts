@@ -1,5 +1,5 @@
-import type { LoadResult } from '../load/load-result';
-import type { DeferredUpload, ReportLink, StepOutcome } from './step-outcome';
+import type { LoadResult } from '../load/load-result.ts';
+import type { DeferredUpload, ReportLink, StepOutcome } from './step-outcome.ts';
 
 export interface StepFailureRecord {
   job: string;

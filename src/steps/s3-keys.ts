@@ -1,4 +1,4 @@
-import { flag, text } from '../config/field-schemas';
+import { flag, text } from '../config/field-schemas.ts';
 
 /** Where an S3 step's bucket is: the keys every S3 step shares. */
 export interface S3Options {

@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runtimePath } from '../config/config-paths';
-import { text } from '../config/field-schemas';
-import { defineStep } from './define-step';
-import { s3ConnectionOf, s3Keys, toS3Options, type S3Options } from './s3-keys';
+import { runtimePath } from '../config/config-paths.ts';
+import { text } from '../config/field-schemas.ts';
+import { defineStep } from './define-step.ts';
+import { s3ConnectionOf, s3Keys, toS3Options, type S3Options } from './s3-keys.ts';
 
 export interface SaveBaselineParams {
   /** Absolute path of the JSON file to write. */
@@ -43,7 +43,7 @@ export const saveBaseline = defineStep({
   timeoutMs: () => 5 * 60_000,
   async run(context, params) {
     const { run } = context.job;
-    const { buildBaseline } = await import('../load/baseline-file');
+    const { buildBaseline } = await import('../load/baseline-file.ts');
     const baseline = buildBaseline(run.results.reports, { runId: run.runId, configPath: run.plan.configPath, configHash: run.plan.configHash });
     const body = `${JSON.stringify(baseline, null, 2)}\n`;
     await mkdir(path.dirname(params.file), { recursive: true });
@@ -52,7 +52,7 @@ export const saveBaseline = defineStep({
     if (!params.s3) return { artifacts: [{ name: 'baseline.json', contentType: 'application/json', body }] };
 
     // One object through the S3 sink: a folder holding just the file, under the key's folder.
-    const { uploadDirectory, uploadFailure } = await import('../sinks/s3-upload');
+    const { uploadDirectory, uploadFailure } = await import('../sinks/s3-upload.ts');
     const staging = await mkdtemp(path.join(tmpdir(), 'jina-stress-baseline-'));
     try {
       await writeFile(path.join(staging, path.posix.basename(params.s3.key)), body);

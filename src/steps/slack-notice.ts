@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import type { SlackNotice } from '../sinks/slack-message';
-import type { RunContext } from './job-context';
+import type { SlackNotice } from '../sinks/slack-message.ts';
+import type { RunContext } from './job-context.ts';
 
 export function slackNoticeOf(run: RunContext, title: string | undefined): SlackNotice {
   const configName = basename(run.plan.configPath);

@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
-import { existingPath } from '../config/config-paths';
-import { environment, seconds, text } from '../config/field-schemas';
-import { findDefaultInstancesFile } from '../config/instances-file';
-import { StressError } from '../errors';
-import { defineStep } from './define-step';
-import { prepareFlowUpload } from './upload-files';
-import { checkTemplates } from './workspace-keys';
+import { existingPath } from '../config/config-paths.ts';
+import { environment, seconds, text } from '../config/field-schemas.ts';
+import { findDefaultInstancesFile } from '../config/instances-file.ts';
+import { StressError } from '../errors.ts';
+import { defineStep } from './define-step.ts';
+import { prepareFlowUpload } from './upload-files.ts';
+import { checkTemplates } from './workspace-keys.ts';
 
 const DEFAULT_TIMEOUT_READY_S = 120;
 

@@ -1,4 +1,4 @@
-import type { JobContext } from './job-context';
+import type { JobContext } from './job-context.ts';
 
 /** Which step is running: what messages and file names need of it. */
 export interface StepSummary {
@@ -22,4 +22,6 @@ export interface StepContext {
   log(message: string): void;
   /** Live progress for long steps (shown by the project's reporter). */
   progress(message: string): void;
+  /** Seconds between progress calls of a load phase (default: the engine's). */
+  progressIntervalS?: number;
 }

@@ -1,4 +1,4 @@
-import type { LoadResult } from '../load/load-result';
+import type { LoadResult } from '../load/load-result.ts';
 
 export type AttachmentBody = string | Uint8Array;
 

@@ -1,16 +1,16 @@
-import { collectStats } from './collect-stats';
-import { createWorkspace } from './create-workspace';
-import type { StepDefinition } from './define-step';
-import { deleteWorkspace } from './delete-workspace';
-import { downloadFromS3 } from './download-from-s3';
-import { indexStep } from './index-step';
-import { notifySlack } from './notify-slack';
-import { queryStep } from './query-step';
-import { saveBaseline } from './save-baseline';
-import { startFlow } from './start-flow';
-import { terminateFlow } from './terminate-flow';
-import { updateWorkspace } from './update-workspace';
-import { uploadToS3 } from './upload-to-s3';
+import { collectStats } from './collect-stats.ts';
+import { createWorkspace } from './create-workspace.ts';
+import type { StepDefinition } from './define-step.ts';
+import { deleteWorkspace } from './delete-workspace.ts';
+import { downloadFromS3 } from './download-from-s3.ts';
+import { indexStep } from './index-step.ts';
+import { notifySlack } from './notify-slack.ts';
+import { queryStep } from './query-step.ts';
+import { saveBaseline } from './save-baseline.ts';
+import { startFlow } from './start-flow.ts';
+import { terminateFlow } from './terminate-flow.ts';
+import { updateWorkspace } from './update-workspace.ts';
+import { uploadToS3 } from './upload-to-s3.ts';
 
 /** Checks that each entry is a step definition whose kind is its key (keys and params vary by kind). */
 type AnyStepDefinition<K extends string> = StepDefinition<K, any, any>;

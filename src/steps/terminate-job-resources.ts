@@ -1,5 +1,5 @@
-import type { JobContext } from './job-context';
-import { removeResource, type DaemonResource } from './remove-resource';
+import type { JobContext } from './job-context.ts';
+import { removeResource, type DaemonResource } from './remove-resource.ts';
 
 /**
  * Removes every flow and workspace the job created and has not removed itself: flows first

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { nonNegativeInteger, positiveNumber, ratio, text } from '../config/field-schemas';
-import type { Thresholds } from '../load/load-params';
+import { nonNegativeInteger, positiveNumber, ratio, text } from '../config/field-schemas.ts';
+import type { Thresholds } from '../load/load-params.ts';
 
 const executorThresholds = z
   .strictObject({

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
-import { StressError } from '../errors';
-import { defineStep } from './define-step';
-import { prepareWorkspaceUploads } from './upload-files';
-import { toWorkspaceParams, workspaceKeys } from './workspace-keys';
+import { StressError } from '../errors.ts';
+import { defineStep } from './define-step.ts';
+import { prepareWorkspaceUploads } from './upload-files.ts';
+import { toWorkspaceParams, workspaceKeys } from './workspace-keys.ts';
 
 /** The seed's update: upload more files into the job's workspace (same id, files overwritten). */
 export const updateWorkspace = defineStep({

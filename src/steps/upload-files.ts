@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { decodeTemplateText } from '../config/mustache-template';
-import { MAX_TEMPLATE_BYTES, renderFlowFile, renderWorkspaceFiles, type TemplateSource } from '../config/template-rendering';
-import type { UploadFile } from '../daemon/daemon-api';
-import { redactSecrets } from '../report/redact-secrets';
-import type { JobContext } from './job-context';
+import { decodeTemplateText } from '../config/mustache-template.ts';
+import { MAX_TEMPLATE_BYTES, renderFlowFile, renderWorkspaceFiles, type TemplateSource } from '../config/template-rendering.ts';
+import type { UploadFile } from '../daemon/daemon-api.ts';
+import { redactSecrets } from '../report/redact-secrets.ts';
+import type { JobContext } from './job-context.ts';
 
 /**
  * Two copies of each rendered file. The daemon needs the real values, so what is uploaded is

@@ -1,9 +1,9 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import { runtimePath } from '../config/config-paths';
-import { text } from '../config/field-schemas';
-import { defineStep } from './define-step';
-import { s3ConnectionOf, s3Keys, toS3Options, type S3Options } from './s3-keys';
-import type { DeferredUpload, ReportLink } from './step-outcome';
+import { runtimePath } from '../config/config-paths.ts';
+import { text } from '../config/field-schemas.ts';
+import { defineStep } from './define-step.ts';
+import { s3ConnectionOf, s3Keys, toS3Options, type S3Options } from './s3-keys.ts';
+import type { DeferredUpload, ReportLink } from './step-outcome.ts';
 
 export interface UploadToS3Params extends S3Options {
   directory: string;
@@ -35,8 +35,8 @@ export const uploadToS3 = defineStep({
   timeoutMs: () => 15 * 60_000,
   async run(context, params) {
     const { run } = context.job;
-    const { objectUrl, resolveKeyPrefix } = await import('../sinks/s3-connection');
-    const { uploadDirectory, uploadFailure } = await import('../sinks/s3-upload');
+    const { objectUrl, resolveKeyPrefix } = await import('../sinks/s3-connection.ts');
+    const { uploadDirectory, uploadFailure } = await import('../sinks/s3-upload.ts');
     const prefix = resolveKeyPrefix({ runId: run.runId, ...(params.prefix ? { prefix: params.prefix } : {}) });
     const connection = s3ConnectionOf(params);
     const result = await uploadDirectory({ bucket: params.bucket, directory: params.directory, prefix, signal: context.signal, ...connection });

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { existingPath } from '../config/config-paths';
-import type { PathContext } from '../config/config-paths';
-import { environment } from '../config/field-schemas';
-import { findDefaultInstancesFile } from '../config/instances-file';
-import type { StepProblemReport } from '../config/step-schema-definition';
-import { buildTemplateView, findTemplateProblems } from '../config/template-rendering';
+import { existingPath } from '../config/config-paths.ts';
+import type { PathContext } from '../config/config-paths.ts';
+import { environment } from '../config/field-schemas.ts';
+import { findDefaultInstancesFile } from '../config/instances-file.ts';
+import type { StepProblemReport } from '../config/step-schema-definition.ts';
+import { buildTemplateView, findTemplateProblems } from '../config/template-rendering.ts';
 
 /** The params of create_workspace and update_workspace. */
 export interface WorkspaceStepParams {

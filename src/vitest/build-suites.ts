@@ -1,21 +1,22 @@
 import { basename } from 'node:path';
 import { afterAll, describe, test, type TestContext } from 'vitest';
-import type { JobPlan, StepPlan } from '../config/plan';
-import { createDaemonClient } from '../daemon/create-daemon-client';
-import { StressError } from '../errors';
-import type { JobContext, RunContext } from '../steps/job-context';
-import { JobRunner } from '../steps/job-runner';
-import { RunResults } from '../steps/run-results';
-import type { StepContext } from '../steps/step-context';
-import type { DeferredUpload } from '../steps/step-outcome';
-import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata';
-import { describeStepForAllure } from '../report/allure-metadata';
-import { asTestFailure } from '../report/failure-categories';
-import { formatStepSummary } from '../report/format-step-summary';
-import { knownSecretsOf } from '../report/known-secrets';
-import { redactError, redactSecrets } from '../report/redact-secrets';
-import { watchRunInterrupt, type RunInterrupt } from './watch-run-interrupt';
-import type { SuitePayload } from './suite-payload';
+import type { JobPlan, StepPlan } from '../config/plan.ts';
+import { createDaemonClient } from '../daemon/create-daemon-client.ts';
+import { StressError } from '../errors.ts';
+import type { JobContext, RunContext } from '../steps/job-context.ts';
+import { JobRunner } from '../steps/job-runner.ts';
+import { RunResults } from '../steps/run-results.ts';
+import type { StepContext } from '../steps/step-context.ts';
+import type { DeferredUpload } from '../steps/step-outcome.ts';
+import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata.ts';
+import { describeStepForAllure } from '../report/allure-metadata.ts';
+import { asTestFailure } from '../report/failure-categories.ts';
+import { formatStepSummary } from '../report/format-step-summary.ts';
+import { knownSecretsOf } from '../report/known-secrets.ts';
+import { redactError, redactSecrets } from '../report/redact-secrets.ts';
+import { watchRunInterrupt, type RunInterrupt } from './watch-run-interrupt.ts';
+import type { SuitePayload } from './suite-payload.ts';
+import { readResolvedOptions } from './plugin-options.ts';
 
 /** Meta keys set on each test for the project's reporter (read in the main process). */
 export interface StepTaskMeta {
@@ -96,6 +97,10 @@ async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext, 
   if (result.status === 'failed') throw asTestFailure(redactError(result.error, run.knownSecrets));
 }
 
+// Decided by the plugin in the main process, where the terminal is (a live status line wants
+// an update a second; a CI log the configured interval).
+const progressMode = readResolvedOptions()?.progress;
+
 function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext, signal: AbortSignal): StepContext {
   const redact = (text: string) => redactSecrets(text, job.run.knownSecrets);
   return {
@@ -104,6 +109,7 @@ function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext, si
     signal,
     log: (message) => void ctx.annotate(redact(message), 'log'),
     progress: (message) => void ctx.annotate(redact(message), 'progress'),
+    ...(progressMode ? { progressIntervalS: progressMode.live ? 1 : progressMode.intervalS } : {}),
   };
 }
 

@@ -1,8 +1,8 @@
-import type { DaemonAddress } from '../config/plan';
-import { createDaemonClient } from '../daemon/create-daemon-client';
-import type { DaemonApi } from '../daemon/daemon-api';
-import { isStressError } from '../errors';
-import { describeErrorRedacted } from '../report/redact-secrets';
+import type { DaemonAddress } from '../config/plan.ts';
+import { createDaemonClient } from '../daemon/create-daemon-client.ts';
+import type { DaemonApi } from '../daemon/daemon-api.ts';
+import { isStressError } from '../errors.ts';
+import { describeErrorRedacted } from '../report/redact-secrets.ts';
 
 export interface RunLeases {
   /** Stops renewing (the run is ending: its resources are removed by run id next). */

@@ -1,14 +1,30 @@
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Plugin } from 'vite';
-import { DEFAULT_CONFIG, OPTIONS_ENV, type JinaStressOptions, type ResolvedOptions } from './plugin-options.ts';
+import type { Plugin } from 'vitest/config';
+import type { TestProject, Vitest } from 'vitest/node';
+import { StressError } from '../errors.ts';
+import { EXIT_CODES, requestedExitCode } from '../exit-codes.ts';
+import { siblingModuleUrl } from '../sibling-module-url.ts';
+import { findUnrunTestFiles } from './find-unrun-test-files.ts';
+import {
+  DEFAULT_CONFIG,
+  DEFAULT_PROGRESS_INTERVAL_S,
+  OPTIONS_ENV,
+  type JinaStressOptions,
+  type ResolvedOptions,
+} from './plugin-options.ts';
 
-const here = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+// Paths as in the sources; from the compiled package they name the compiled .js files.
+const here = (relative: string) => fileURLToPath(siblingModuleUrl(relative, import.meta.url));
 
 /**
  * The Vitest plugin: `defineConfig({ plugins: [jinaStress({ config: 'stress.yaml' })] })`.
- * It points Vitest at the project's suite file, which turns the config's jobs and steps into
+ * It points Vitest at the package's suite file, which turns the config's jobs and steps into
  * describes and tests; global setup validates the config and starts the embedded agent.
+ * The stress suite needs its own settings (one forked worker, long hooks), so the plugin
+ * owns the Vitest project it is in: beside a project's own unit tests it goes in its own
+ * `projects` entry (README, "Your own tests beside the stress run").
  */
 export function jinaStress(options: JinaStressOptions = {}): Plugin {
   let resolved: ResolvedOptions | undefined;
@@ -16,17 +32,30 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
     name: 'jina-stress',
     config(viteConfig) {
       const root = viteConfig.root ? resolve(viteConfig.root) : process.cwd();
+      const testConfig = (viteConfig as { test?: { include?: unknown } }).test;
+      if (testConfig?.include !== undefined) {
+        // Vite would merge our include into theirs: their tests would run under the stress
+        // settings and the stress global setup. Said out loud instead of half-working.
+        process.exitCode = EXIT_CODES.invalid;
+        throw new StressError('CONFIG_INVALID', 'jinaStress() was added to a Vitest config that has its own test.include', {
+          hint: "give the plugin its own project: test: { projects: [{ test: { name: 'unit', include: [...] } }, { plugins: [jinaStress()], test: { name: 'stress' } }] }",
+        });
+      }
       resolved = {
         configPath: resolve(root, process.env.STRESS_CONFIG || options.config || DEFAULT_CONFIG),
         reportsDir: resolve(root, options.reportsDir ?? 'reports'),
         allure: options.allure ?? true,
+        progress: {
+          live: Boolean(process.stdout.isTTY) && !process.env.CI,
+          intervalS: options.progressIntervalS ?? DEFAULT_PROGRESS_INTERVAL_S,
+        },
       };
-      // Global setup is loaded by Vitest's module runner, not with this module: an env var
-      // is the one channel both share.
+      // Global setup is loaded by Vitest's module runner, not with this module, and the suite
+      // runs in a forked worker that inherits the environment: an env var reaches both.
       process.env[OPTIONS_ENV] = JSON.stringify(resolved);
       return {
         test: {
-          include: [here('../../suites/stress.test.ts')],
+          include: [here('../suites/stress.test.ts')],
           // The suite file lives in the package, which sits in node_modules in a user's repo.
           exclude: [],
           globalSetup: [here('./global-setup.ts')],
@@ -43,17 +72,46 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
     // Added here rather than in `config`: `--reporter` on the command line replaces the
     // configured reporters, and a user asking for `--reporter=junit` still wants progress
     // and Allure results.
-    configureVitest({ vitest }: { vitest: { config: { reporters: unknown[] } } }) {
+    configureVitest({ vitest, project }: { vitest: Vitest; project: TestProject }) {
       if (!resolved) return;
+      const reporters = vitest.config.reporters as unknown[];
       if (resolved.allure) {
-        vitest.config.reporters.push([
-          'allure-vitest/reporter',
+        // Resolved from this package: a user's project need not depend on allure-vitest.
+        reporters.push([
+          createRequire(import.meta.url).resolve('allure-vitest/reporter'),
           { resultsDir: resolve(resolved.reportsDir, 'allure-results'), reportMatchers: false },
         ]);
       }
       // After Allure's: they read what it wrote when the run ended.
-      vitest.config.reporters.push([here('./progress-reporter.ts'), { reportsDir: resolved.reportsDir }]);
-      vitest.config.reporters.push([here('./ship-reports-reporter.ts'), {}]);
+      reporters.push([here('./progress-reporter.ts'), { reportsDir: resolved.reportsDir, live: resolved.progress.live }]);
+      reporters.push([here('./ship-reports-reporter.ts'), {}]);
+      // Vitest exits 1 whenever global setup throws; an invalid config or an empty -t
+      // selection is 2, as for `jina-stress validate`. onClose runs after Vitest set its code.
+      vitest.onClose(() => {
+        const requested = requestedExitCode();
+        if (requested !== undefined && process.exitCode === EXIT_CODES.failed) process.exitCode = requested;
+      });
+      if (isRootConfig(project) && options.warnUnrunTests !== false) {
+        const unrun = findUnrunTestFiles(project.config.root).filter((file) => resolve(project.config.root, file) !== here('../suites/stress.test.ts'));
+        if (unrun.length > 0) {
+          vitest.logger.warn(
+            `jina-stress: ${unrun.length} test file(s) of this project (${unrun.slice(0, 3).join(', ')}${unrun.length > 3 ? ', …' : ''}) are not run by this config: ` +
+              'jinaStress() runs only the stress suite. To run them too, give the plugin its own Vitest project (README: "Your own tests beside the stress run").',
+          );
+        }
+      }
     },
   } as Plugin;
+}
+
+/**
+ * Whether the plugin sits in the root config rather than a `projects` entry. Vitest resolves
+ * project entries before its root project exists, and then says so by throwing.
+ */
+function isRootConfig(project: TestProject): boolean {
+  try {
+    return project.isRootProject();
+  } catch {
+    return false;
+  }
 }

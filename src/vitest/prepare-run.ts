@@ -2,18 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { loadPlan } from '../config/load-plan';
-import type { Plan } from '../config/plan';
-import type { DaemonAddress } from '../config/addresses';
-import { StressError, isStressError } from '../errors';
-import { OPTIONS_ENV, type ResolvedOptions } from './plugin-options';
-import { selectSteps } from './select-steps';
-import { startEmbeddedAgent } from './start-embedded-agent';
-import type { SuitePayload } from './suite-payload';
-import { createRunId } from './create-run-id';
-import { distinctDaemons, holdRunLeases } from './hold-run-leases';
-import { describeRemovals, removeLeftovers, removeLeftoversNow } from './remove-leftovers';
-import { stopRunOnInterrupt } from './stop-run-on-interrupt';
+import { loadPlan } from '../config/load-plan.ts';
+import type { Plan } from '../config/plan.ts';
+import type { DaemonAddress } from '../config/addresses.ts';
+import { StressError, isStressError } from '../errors.ts';
+import { exitCodeOf, requestExitCode } from '../exit-codes.ts';
+import { readResolvedOptions, type ResolvedOptions } from './plugin-options.ts';
+import { selectSteps } from './select-steps.ts';
+import { startEmbeddedAgent } from './start-embedded-agent.ts';
+import type { SuitePayload } from './suite-payload.ts';
+import { createRunId } from './create-run-id.ts';
+import { distinctDaemons, holdRunLeases } from './hold-run-leases.ts';
+import { describeRemovals, removeLeftovers, removeLeftoversNow } from './remove-leftovers.ts';
+import { stopRunOnInterrupt } from './stop-run-on-interrupt.ts';
 
 /**
  * Runs once in Vitest's main process before any step (global-setup.ts loads it): validates
@@ -33,6 +34,7 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
     // Vitest prints thrown errors with a stack; a config problem list reads better bare.
     if (isStressError(error)) {
       console.error(`\n${error.format()}\n`);
+      requestExitCode(exitCodeOf(error.code));
       throw new Error(`jina-stress: ${error.code} — see the message above`);
     }
     throw error;
@@ -78,13 +80,13 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
 }
 
 function readOptions(): ResolvedOptions {
-  const raw = process.env[OPTIONS_ENV];
-  if (!raw) {
+  const options = readResolvedOptions();
+  if (!options) {
     throw new StressError('INTERNAL', 'jina-stress global setup ran without the plugin', {
       hint: 'add jinaStress() to the plugins of vitest.config.ts',
     });
   }
-  return JSON.parse(raw) as ResolvedOptions;
+  return options;
 }
 
 /** The seed's env vars: JinaD at JINA_GATEWAY_HOST:JINA_GATEWAY_PORT (port default 8000). */

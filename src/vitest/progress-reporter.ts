@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
-import { knownSecretsOf } from '../report/known-secrets';
-import { redactSecrets } from '../report/redact-secrets';
-import type { StepTaskMeta } from './build-suites';
-import { PAYLOAD_KEY, type SuitePayload } from './suite-payload';
+import { knownSecretsOf } from '../report/known-secrets.ts';
+import { redactSecrets } from '../report/redact-secrets.ts';
+import type { StepTaskMeta } from './build-suites.ts';
+import { PAYLOAD_KEY, type SuitePayload } from './suite-payload.ts';
 
 interface Annotation {
   type: string;
@@ -26,16 +26,30 @@ export interface StepRecord {
 export interface ProgressReporterOptions {
   /** Where `steps.json` goes; absent: not written. */
   reportsDir?: string;
+  /**
+   * A terminal: each running step's latest progress is a status line redrawn in place.
+   * Otherwise (CI, a pipe) every progress update is a plain line.
+   */
+  live?: boolean;
 }
+
+// Cursor up n rows, then erase to the end of the screen.
+const eraseRowsAbove = (rows: number) => (rows > 0 ? `\x1b[${rows}A\x1b[0J` : '');
 
 /**
  * Prints what steps say while they run (progress of load phases, lifecycle notes) and, at the
  * end, one summary per step; writes the same as `steps.json`. Workers have no TTY, so progress
  * travels as test annotations and is printed here, in the main process, via Vitest's logger.
+ * In a terminal the progress of each running step is one status line, redrawn in place; in
+ * CI each update is a line of its own (the step sends them at the configured interval).
  */
 export default class ProgressReporter implements Reporter {
   private vitest: Vitest | undefined;
   private secrets: readonly string[] | undefined;
+  /** Live mode: the latest progress line of each running step, by test id. */
+  private readonly statusLines = new Map<string, string>();
+  /** Live mode: rows the status block occupies on screen now. */
+  private drawnRows = 0;
 
   constructor(private readonly options: ProgressReporterOptions = {}) {}
 
@@ -45,8 +59,32 @@ export default class ProgressReporter implements Reporter {
 
   onTestCaseAnnotate(testCase: TestCase, annotation: Annotation): void {
     if (!['progress', 'log', 'skipped'].includes(annotation.type)) return;
-    const where = `${jobOf(testCase)} › ${testCase.name}`;
-    this.vitest?.logger.log(this.redact(`  ${annotation.type === 'progress' ? '⏱' : '·'} [${where}] ${annotation.message}`));
+    const line = this.redact(`  ${annotation.type === 'progress' ? '⏱' : '·'} [${jobOf(testCase)} › ${testCase.name}] ${annotation.message}`);
+    if (!this.options.live) {
+      this.vitest?.logger.log(line);
+    } else if (annotation.type === 'progress') {
+      this.statusLines.set(testCase.id, line);
+      this.redraw();
+    } else {
+      this.redraw(line);
+    }
+  }
+
+  onTestCaseResult(testCase: TestCase): void {
+    if (this.statusLines.delete(testCase.id)) this.redraw();
+  }
+
+  /** Erases the status block, prints `above` (a line that stays), draws the block again. */
+  private redraw(above?: string): void {
+    const output = this.vitest?.logger.outputStream;
+    if (!output) return;
+    // A terminal that does not say its width (columns 0) gets a generous guess.
+    const reported = (output as { columns?: number }).columns ?? 0;
+    const columns = reported > 0 ? Math.max(20, reported) : 160;
+    // One row per line, or the cursor-up count would be wrong: cut to the terminal width.
+    const block = [...this.statusLines.values()].map((line) => (line.length >= columns ? `${line.slice(0, columns - 2)}…` : line));
+    output.write(`${eraseRowsAbove(this.drawnRows)}${above === undefined ? '' : `${above}\n`}${block.map((line) => `${line}\n`).join('')}`);
+    this.drawnRows = block.length;
   }
 
   /**
@@ -64,6 +102,10 @@ export default class ProgressReporter implements Reporter {
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    if (this.statusLines.size > 0) {
+      this.statusLines.clear();
+      this.redraw();
+    }
     const records = modules.flatMap((module) => [...module.children.allTests()].map(recordOf));
     if (records.length === 0) return;
     const lines = records.flatMap((record) => [

@@ -3,7 +3,7 @@
 // that must end the process, so it runs this synchronously. Daemon addresses (tokens included)
 // arrive on stdin, never in argv or the environment (both readable in /proc).
 import { text } from 'node:stream/consumers';
-import { describeRemovals, removeLeftovers, type RunLeftovers } from './remove-leftovers';
+import { describeRemovals, removeLeftovers, type RunLeftovers } from './remove-leftovers.ts';
 
 const leftovers = JSON.parse(await text(process.stdin)) as RunLeftovers;
 const lines = describeRemovals(await removeLeftovers(leftovers, 5000));

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import type { DaemonAddress } from '../config/addresses';
-import { createDaemonClient } from '../daemon/create-daemon-client';
-import { isStressError } from '../errors';
-import { describeErrorRedacted } from '../report/redact-secrets';
-import { tsxApiUrl } from '../tsx-api-url';
+import type { DaemonAddress } from '../config/addresses.ts';
+import { createDaemonClient } from '../daemon/create-daemon-client.ts';
+import { isStressError } from '../errors.ts';
+import { describeErrorRedacted } from '../report/redact-secrets.ts';
+import { isCompiledModule, siblingModuleUrl } from '../sibling-module-url.ts';
+import { tsxApiUrl } from '../tsx-api-url.ts';
 
 /** What the run removes at its end: everything it created, on each daemon it used. */
 export interface RunLeftovers {
@@ -58,8 +59,10 @@ export function describeRemovals(removals: readonly DaemonRemoval[]): string[] {
  * by `timeoutMs`. Its lines go to this process's stderr.
  */
 export function removeLeftoversNow(leftovers: RunLeftovers, timeoutMs = 12_000): void {
-  const remover = new URL('./remove-leftovers-main.ts', import.meta.url).href;
-  const script = `import { register } from ${JSON.stringify(tsxApiUrl())}; register(); await import(${JSON.stringify(remover)});`;
+  const remover = siblingModuleUrl('./remove-leftovers-main.ts', import.meta.url);
+  // The sources need tsx's loader; the compiled package's remover is plain JavaScript.
+  const register = isCompiledModule(import.meta.url) ? '' : `import { register } from ${JSON.stringify(tsxApiUrl())}; register(); `;
+  const script = `${register}await import(${JSON.stringify(remover)});`;
   spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     input: JSON.stringify(leftovers),
     stdio: ['pipe', 'ignore', 'inherit'],

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import type { Plan } from '../config/plan';
-import { StressError } from '../errors';
+import type { Plan } from '../config/plan.ts';
+import { StressError } from '../errors.ts';
 
 /** Vitest's full test name: the describes (config file, job) and the test (step), space-joined. */
 export function fullStepName(configFile: string, job: string, step: string): string {

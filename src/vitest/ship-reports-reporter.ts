@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
-import type { DeferredUpload } from '../steps/step-outcome';
-import type { StepTaskMeta } from './build-suites';
+import type { DeferredUpload } from '../steps/step-outcome.ts';
+import type { StepTaskMeta } from './build-suites.ts';
 
 /**
  * Finishes what upload_to_s3 could not do during the run. allure-vitest writes the results
@@ -26,7 +26,7 @@ export default class ShipReportsReporter implements Reporter {
     );
     if (uploads.length === 0) return;
     const log = (line: string) => this.vitest?.logger.log(`  jina-stress: ${line}`);
-    const { generateAllureHtml } = await import('../report/allure-html-report');
+    const { generateAllureHtml } = await import('../report/allure-html-report.ts');
     const reportsDirs = [...new Set(uploads.map((upload) => upload.reportsDir))];
     for (const reportsDir of reportsDirs) {
       const html = await generateAllureHtml({ resultsDir: join(reportsDir, 'allure-results'), outputDir: join(reportsDir, 'allure-report') });
@@ -36,7 +36,7 @@ export default class ShipReportsReporter implements Reporter {
   }
 
   private async ship(upload: DeferredUpload, log: (line: string) => void): Promise<void> {
-    const { uploadDirectory, uploadFailure } = await import('../sinks/s3-upload');
+    const { uploadDirectory, uploadFailure } = await import('../sinks/s3-upload.ts');
     for (const folder of ['allure-results', 'allure-report']) {
       const result = await uploadDirectory({
         bucket: upload.bucket,

@@ -3,10 +3,10 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { createAgent } from '../agent/create-agent';
-import { flowRuntimes } from '../agent/flow-runtimes';
-import type { DaemonAddress } from '../config/addresses';
-import type { Plan } from '../config/plan';
+import { createAgent } from '../agent/create-agent.ts';
+import { flowRuntimes } from '../agent/flow-runtimes.ts';
+import type { DaemonAddress } from '../config/addresses.ts';
+import type { Plan } from '../config/plan.ts';
 
 export interface EmbeddedAgent {
   /** Token included: the embedded agent always has one (see below). */

@@ -1,5 +1,5 @@
-import type { Plan } from '../config/plan';
-import type { DaemonAddress } from '../config/addresses';
+import type { Plan } from '../config/plan.ts';
+import type { DaemonAddress } from '../config/addresses.ts';
 
 /** What global setup hands the suite worker (plain JSON via provide/inject). */
 export interface SuitePayload {

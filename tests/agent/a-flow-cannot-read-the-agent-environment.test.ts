@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { startTestAgent, type TestAgent } from './test-agent';
+import { startTestAgent, type TestAgent } from './test-agent.ts';
 
 const agentSecret = 'agent-aws-secret-wJalrXUtnFEMI-K7MDENG';
 const requestSecret = 'request-secret-hunter2-7c1d';

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { skipOrFail } from '../support/skip-or-fail';
-import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent';
+import { skipOrFail } from '../support/skip-or-fail.ts';
+import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent.ts';
 
 const CHROMIUM = process.env.JINA_STRESS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_MISSING = `${CHROMIUM} not found: the browser checks need Debian's chromium (apt-get install -y chromium)`;

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
-import { createDaemonClient } from '../../src/daemon/create-daemon-client';
-import { freePort } from './free-port';
-import { isProcessRunning } from './process-state';
-import { fixtureCommand, flowYaml } from './test-agent';
+import { createDaemonClient } from '../../src/daemon/create-daemon-client.ts';
+import { freePort } from './free-port.ts';
+import { isProcessRunning } from './process-state.ts';
+import { fixtureCommand, flowYaml } from './test-agent.ts';
 
 const bin = fileURLToPath(new URL('../../bin/jina-stress.mjs', import.meta.url));
 const token = 'cli-token-4e1d9b';

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { freePort } from './free-port';
-import { multipartBody } from './multipart-body';
-import { waitForProcessGone } from './process-state';
-import { flowYaml, startTestAgent, type TestAgent } from './test-agent';
+import { freePort } from './free-port.ts';
+import { multipartBody } from './multipart-body.ts';
+import { waitForProcessGone } from './process-state.ts';
+import { flowYaml, startTestAgent, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent | undefined;
 afterEach(async () => {

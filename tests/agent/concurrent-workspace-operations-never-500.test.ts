@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { processesWorkingIn } from './process-cwds';
-import { waitForProcessGone } from './process-state';
-import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent';
+import { processesWorkingIn } from './process-cwds.ts';
+import { waitForProcessGone } from './process-state.ts';
+import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent;
 beforeAll(async () => {

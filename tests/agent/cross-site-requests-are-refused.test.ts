@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { multipartBody } from './multipart-body';
-import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent';
+import { multipartBody } from './multipart-body.ts';
+import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent.ts';
 
 /** Raw HTTP, since fetch does not let a caller set Host, Origin or Sec-Fetch-Site. */
 function send(

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { freePort } from './free-port';
-import { waitForProcessGone } from './process-state';
-import { flowYaml, startTestAgent, type TestAgent } from './test-agent';
+import { freePort } from './free-port.ts';
+import { waitForProcessGone } from './process-state.ts';
+import { flowYaml, startTestAgent, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent | undefined;
 let blocker: Server | undefined;

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent';
+import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, expect, test } from 'vitest';
-import { freePort } from './free-port';
-import { flowYaml, startTestAgent, type TestAgent } from './test-agent';
+import { freePort } from './free-port.ts';
+import { flowYaml, startTestAgent, type TestAgent } from './test-agent.ts';
 
 // Listening beyond loopback needs a token, and with one any Host name is answered.
 const token = 'gateway-host-token-3c7e';

@@ -2,9 +2,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { resolveAgentOptions } from '../../src/agent/agent-options';
-import { freePort } from './free-port';
-import { fixtureProgram, flowYaml, startTestAgent, type TestAgent } from './test-agent';
+import { resolveAgentOptions } from '../../src/agent/agent-options.ts';
+import { freePort } from './free-port.ts';
+import { fixtureProgram, flowYaml, startTestAgent, type TestAgent } from './test-agent.ts';
 
 // A stand-in virtual environment: bin/python (never run) and bin/jina, a script that says
 // which PATH it got, then becomes the fixture gateway for the Flow file (`jina flow --uses F`).

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { startTestAgent, type TestAgent } from './test-agent';
+import { startTestAgent, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent;
 let outside: string;

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { freePort } from './free-port';
-import { flowYaml, startTestAgent, type TestAgent } from './test-agent';
+import { freePort } from './free-port.ts';
+import { flowYaml, startTestAgent, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent;
 beforeEach(async () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createGrpcClient } from '../../src/gateway/grpc-client';
-import { skipOrFail } from '../support/skip-or-fail';
-import { jinaEnvironment, processesInWorkspaces } from '../e2e/support/real-jina-run';
-import { startTestAgent, type TestAgent } from './test-agent';
+import { createGrpcClient } from '../../src/gateway/grpc-client.ts';
+import { skipOrFail } from '../support/skip-or-fail.ts';
+import { jinaEnvironment, processesInWorkspaces } from '../e2e/support/real-jina-run.ts';
+import { startTestAgent, type TestAgent } from './test-agent.ts';
 
 // The process runtime with real Jina 3.34 (.jina-envs/v2): readiness, ports, failure reports
 // and process-group clean-up, seen from outside through /proc.

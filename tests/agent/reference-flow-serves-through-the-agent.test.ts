@@ -3,9 +3,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createDaemonClient } from '../../src/daemon/create-daemon-client';
-import { createGrpcClient } from '../../src/gateway/grpc-client';
-import { startTestAgent, type TestAgent } from './test-agent';
+import { createDaemonClient } from '../../src/daemon/create-daemon-client.ts';
+import { createGrpcClient } from '../../src/gateway/grpc-client.ts';
+import { startTestAgent, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent;
 let files: string;

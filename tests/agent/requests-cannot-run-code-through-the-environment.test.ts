@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { skipOrFail } from '../support/skip-or-fail';
-import { freePort } from './free-port';
-import { flowYaml, startTestAgent, type TestAgent } from './test-agent';
+import { skipOrFail } from '../support/skip-or-fail.ts';
+import { freePort } from './free-port.ts';
+import { flowYaml, startTestAgent, type TestAgent } from './test-agent.ts';
 
 const dumpEnvProgram = fileURLToPath(new URL('../../fixtures/agent/dump-env-then-listen.mjs', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'agent-preload-'));

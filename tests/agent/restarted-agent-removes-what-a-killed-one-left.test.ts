@@ -3,13 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { AGENT_LEDGER_FILE } from '../../src/agent/agent-ledger';
-import { createAgent, type Agent } from '../../src/agent/create-agent';
-import { currentBootId, readProcessStat } from '../../src/agent/process-identity';
-import { createDaemonClient } from '../../src/daemon/create-daemon-client';
-import { startCliAgent } from './cli-agent';
-import { isProcessRunning, waitForProcessGone } from './process-state';
-import { fixtureCommand, workspaceRootEntries } from './test-agent';
+import { AGENT_LEDGER_FILE } from '../../src/agent/agent-ledger.ts';
+import { createAgent, type Agent } from '../../src/agent/create-agent.ts';
+import { currentBootId, readProcessStat } from '../../src/agent/process-identity.ts';
+import { createDaemonClient } from '../../src/daemon/create-daemon-client.ts';
+import { startCliAgent } from './cli-agent.ts';
+import { isProcessRunning, waitForProcessGone } from './process-state.ts';
+import { fixtureCommand, workspaceRootEntries } from './test-agent.ts';
 
 const token = 'restart-token-a81f';
 const cleanup: Array<() => unknown> = [];

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDaemonClient } from '../../src/daemon/create-daemon-client';
-import { freePort } from './free-port';
-import { isProcessRunning, waitForProcessGone } from './process-state';
-import { flowYaml, startTestAgent, type TestAgent } from './test-agent';
+import { createDaemonClient } from '../../src/daemon/create-daemon-client.ts';
+import { freePort } from './free-port.ts';
+import { isProcessRunning, waitForProcessGone } from './process-state.ts';
+import { flowYaml, startTestAgent, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent;
 const logged: string[] = [];

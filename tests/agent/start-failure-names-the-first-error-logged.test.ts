@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from 'vitest';
-import { freePort } from './free-port';
-import { flowYaml, startTestAgent, type TestAgent } from './test-agent';
+import { freePort } from './free-port.ts';
+import { flowYaml, startTestAgent, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent | undefined;
 afterEach(async () => {

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { freePort } from './free-port';
-import { isProcessRunning, waitForProcessGone } from './process-state';
-import { flowYaml, startTestAgent, type TestAgent } from './test-agent';
+import { freePort } from './free-port.ts';
+import { isProcessRunning, waitForProcessGone } from './process-state.ts';
+import { flowYaml, startTestAgent, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent;
 beforeEach(async () => {

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AGENT_LEDGER_FILE } from '../../src/agent/agent-ledger';
-import { createAgent, type Agent, type AgentAddress } from '../../src/agent/create-agent';
-import type { AgentOptions } from '../../src/agent/agent-options';
-import { multipartBody, type MultipartPart } from './multipart-body';
+import { AGENT_LEDGER_FILE } from '../../src/agent/agent-ledger.ts';
+import { createAgent, type Agent, type AgentAddress } from '../../src/agent/create-agent.ts';
+import type { AgentOptions } from '../../src/agent/agent-options.ts';
+import { multipartBody, type MultipartPart } from './multipart-body.ts';
 
 export const fixtureProgram = fileURLToPath(new URL('../../fixtures/agent/listen-on-flow-port.mjs', import.meta.url));
 

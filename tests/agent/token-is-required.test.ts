@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestAgent, type TestAgent } from './test-agent';
+import { startTestAgent, type TestAgent } from './test-agent.ts';
 
 const token = 's3cr3t-agent-token-7f2a';
 let server: TestAgent;

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { createAgent } from '../../src/agent/create-agent';
-import { isStressError } from '../../src/errors';
+import { createAgent } from '../../src/agent/create-agent.ts';
+import { isStressError } from '../../src/errors.ts';
 
 const bin = fileURLToPath(new URL('../../bin/jina-stress.mjs', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { freePort } from './free-port';
-import { startTestAgent, type TestAgent } from './test-agent';
+import { freePort } from './free-port.ts';
+import { startTestAgent, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent;
 beforeEach(async () => {

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parseUploadName } from '../../src/agent/upload-name';
-import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent';
+import { parseUploadName } from '../../src/agent/upload-name.ts';
+import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent;
 let workspaceId: string;

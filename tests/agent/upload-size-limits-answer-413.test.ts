@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent';
+import { startTestAgent, workspaceRootEntries, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent;
 let workspaceId: string;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { startTestAgent, type TestAgent } from './test-agent';
+import { startTestAgent, type TestAgent } from './test-agent.ts';
 
 let server: TestAgent;
 beforeEach(async () => {

@@ -45,9 +45,9 @@ describe('npx jina-stress validate', () => {
     expect(result.stderr).toContain('[CONFIG_NOT_FOUND] config not found: no-such-config.yaml');
   });
 
-  test('no config given: usage and exit 1', async () => {
+  test('no config given: usage and exit 2 (bad usage)', async () => {
     const result = await run();
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('usage: jina-stress validate <config.yaml>');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('usage: jina-stress validate [--json] <config.yaml>');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { closestMatch, editDistance } from '../../src/config/did-you-mean';
+import { closestMatch, editDistance } from '../../src/config/did-you-mean.ts';
 
 describe('closestMatch', () => {
   const keys = ['num_clients', 'request_size', 'execution_time', 'top_k', 'method'];

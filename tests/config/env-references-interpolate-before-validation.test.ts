@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import type { Plan } from '../../src/config/plan';
-import { validateConfigText } from '../../src/config/validate-config';
-import type { Env } from '../../src/config/validate-config';
+import type { Plan } from '../../src/config/plan.ts';
+import { validateConfigText } from '../../src/config/validate-config.ts';
+import type { Env } from '../../src/config/validate-config.ts';
 
 const gatewayJob = (step: string) => `jobs:
   j:

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { parseFlowYaml } from '../../src/config/flow-yaml-document';
-import { expandFlowVariables, redactSubstitutions, variableNames, wholeVariable } from '../../src/config/flow-yaml-variables';
-import { skipOrFail } from '../support/skip-or-fail';
+import { parseFlowYaml } from '../../src/config/flow-yaml-document.ts';
+import { expandFlowVariables, redactSubstitutions, variableNames, wholeVariable } from '../../src/config/flow-yaml-variables.ts';
+import { skipOrFail } from '../support/skip-or-fail.ts';
 
 const python = fileURLToPath(new URL('../../.jina-envs/v2/bin/python', import.meta.url));
 const environment = { A: 'alpha', PORT: '23456', FLAG: 'true', RATIO: '0.5', SPACED: 'x y' };

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { configJsonSchema, configJsonSchemaText } from '../../src/config/config-json-schema';
-import { STEP_KINDS } from '../../src/config/step-kinds';
+import { configJsonSchema, configJsonSchemaText } from '../../src/config/config-json-schema.ts';
+import { STEP_KINDS } from '../../src/config/step-kinds.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadPlan } from '../../src/config/load-plan';
-import type { Problem } from '../../src/config/problem';
-import { isStressError } from '../../src/errors';
+import { loadPlan } from '../../src/config/load-plan.ts';
+import type { Problem } from '../../src/config/problem.ts';
+import { isStressError } from '../../src/errors.ts';
 
 const cwd = mkdtempSync(path.join(os.tmpdir(), 'jina-stress-load-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));

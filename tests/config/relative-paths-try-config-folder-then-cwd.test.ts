@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { validateConfigText } from '../../src/config/validate-config';
+import { validateConfigText } from '../../src/config/validate-config.ts';
 
 const base = mkdtempSync(path.join(os.tmpdir(), 'jina-stress-paths-'));
 const configDir = path.join(base, 'configs');

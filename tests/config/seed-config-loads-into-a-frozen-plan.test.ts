@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
-import { loadPlan } from '../../src/config/load-plan';
+import { loadPlan } from '../../src/config/load-plan.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const examples = path.join(root, 'configs/examples');
@@ -32,7 +32,7 @@ describe('the seed config shape (DESIGN.md "Config")', () => {
     expect(plan.configHash).toBe(createHash('sha256').update(text).digest('hex').slice(0, 12));
     expect(plan.configPath).toBe(configPath);
     expect(plan.configDir).toBe(examples);
-    expect(steps[2]?.location).toEqual({ yamlPath: 'jobs.images-stress-test.steps[2]', line: 11, column: 9 });
+    expect(steps[2]?.location).toEqual({ yamlPath: 'jobs.images-stress-test.steps[2]', line: 12, column: 9 });
   });
 
   test('files become absolute paths in the config folder; environment values become strings', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseYamlDocument } from '../../src/config/yaml-document';
+import { parseYamlDocument } from '../../src/config/yaml-document.ts';
 
 const text = `x-base: &base
   client: grpc

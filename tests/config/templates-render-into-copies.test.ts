@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { MAX_TEMPLATE_BYTES, renderFlowFile, renderWorkspaceFiles } from '../../src/config/template-rendering';
-import { isStressError } from '../../src/errors';
+import { MAX_TEMPLATE_BYTES, renderFlowFile, renderWorkspaceFiles } from '../../src/config/template-rendering.ts';
+import { isStressError } from '../../src/errors.ts';
 
 const base = mkdtempSync(path.join(os.tmpdir(), 'jina-stress-templates-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));

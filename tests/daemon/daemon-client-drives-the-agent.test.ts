@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createDaemonClient } from '../../src/daemon/create-daemon-client';
-import type { DaemonApi } from '../../src/daemon/daemon-api';
-import { freePort } from '../agent/free-port';
-import { isProcessRunning } from '../agent/process-state';
-import { flowYaml, startTestAgent, type TestAgent } from '../agent/test-agent';
-import { startFlakyProxy, type FlakyProxy } from './flaky-proxy';
+import { createDaemonClient } from '../../src/daemon/create-daemon-client.ts';
+import type { DaemonApi } from '../../src/daemon/daemon-api.ts';
+import { freePort } from '../agent/free-port.ts';
+import { isProcessRunning } from '../agent/process-state.ts';
+import { flowYaml, startTestAgent, type TestAgent } from '../agent/test-agent.ts';
+import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
 
 let server: TestAgent;
 let proxy: FlakyProxy;

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { isStressError, type StressError } from '../../src/errors';
-import { createDaemonClient } from '../../src/daemon/create-daemon-client';
-import { freePort } from '../agent/free-port';
-import { flowYaml, startTestAgent, type TestAgent } from '../agent/test-agent';
-import { startFlakyProxy, type FlakyProxy } from './flaky-proxy';
+import { isStressError, type StressError } from '../../src/errors.ts';
+import { createDaemonClient } from '../../src/daemon/create-daemon-client.ts';
+import { freePort } from '../agent/free-port.ts';
+import { flowYaml, startTestAgent, type TestAgent } from '../agent/test-agent.ts';
+import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.ts';
 
 const token = 'never-shown-token-5d0c';
 let server: TestAgent;

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { createAgent, type Agent } from '../../src/agent/create-agent';
-import { createDaemonClient } from '../../src/daemon/create-daemon-client';
-import { isStressError, type StressError } from '../../src/errors';
-import { freePort } from '../agent/free-port';
-import { startTestAgent, type TestAgent } from '../agent/test-agent';
-import { startFlakyProxy, type FlakyProxy, type InjectedFailure } from './flaky-proxy';
+import { createAgent, type Agent } from '../../src/agent/create-agent.ts';
+import { createDaemonClient } from '../../src/daemon/create-daemon-client.ts';
+import { isStressError, type StressError } from '../../src/errors.ts';
+import { freePort } from '../agent/free-port.ts';
+import { startTestAgent, type TestAgent } from '../agent/test-agent.ts';
+import { startFlakyProxy, type FlakyProxy, type InjectedFailure } from './flaky-proxy.ts';
 
 let files: string;
 const cleanups: Array<() => Promise<void>> = [];

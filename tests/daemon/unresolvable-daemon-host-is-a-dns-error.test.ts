@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
-import { createDaemonClient } from '../../src/daemon/create-daemon-client';
-import { isStressError } from '../../src/errors';
+import { createDaemonClient } from '../../src/daemon/create-daemon-client.ts';
+import { isStressError } from '../../src/errors.ts';
 
 // .invalid never resolves (RFC 2606): a real lookup, answered by this machine's resolver.
 test('a daemon host that does not resolve is reported as a DNS failure naming the host', async () => {

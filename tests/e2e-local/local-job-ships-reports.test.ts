@@ -7,13 +7,13 @@ import { type Browser, chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadResult } from '../../src/load/load-result';
-import { createS3Client } from '../../src/sinks/s3-connection';
-import { serveDirectory } from '../report/serve-directory';
-import { type SlackPost, startSlackReceiver } from '../sinks/start-slack-receiver';
-import { type RunningS3rver, startS3rver } from '../sinks/start-s3rver';
-import { skipOrFail } from '../support/skip-or-fail';
-import { createStressProject, statesOf, type StressProject, type StressRun } from '../vitest/support/stress-project';
+import type { LoadResult } from '../../src/load/load-result.ts';
+import { createS3Client } from '../../src/sinks/s3-connection.ts';
+import { serveDirectory } from '../report/serve-directory.ts';
+import { type SlackPost, startSlackReceiver } from '../sinks/start-slack-receiver.ts';
+import { type RunningS3rver, startS3rver } from '../sinks/start-s3rver.ts';
+import { skipOrFail } from '../support/skip-or-fail.ts';
+import { createStressProject, statesOf, type StressProject, type StressRun } from '../vitest/support/stress-project.ts';
 
 // The issue's end-to-end show: the shipped configs/local.yaml, run by the real plugin in a
 // user-style project, with upload_to_s3 and notify_slack appended. They reach the local
@@ -41,7 +41,9 @@ const SCREENSHOT_COPY = process.env.E2E_LOCAL_SCREENSHOT ?? join(tmpdir(), 'jina
 /** configs/local.yaml with absolute flow paths (it runs from a temp folder) and the sinks. */
 async function localConfigWithSinks(): Promise<string> {
   const shipped = await readFile(join(repoRoot, 'configs/local.yaml'), 'utf8');
-  const adapted = shipped.replaceAll('../fixtures/flows/reference', join(repoRoot, 'fixtures/flows/reference'));
+  const adapted = shipped
+    .replaceAll('../fixtures/flows/reference', join(repoRoot, 'fixtures/flows/reference'))
+    .replace('$schema=../schema/', `$schema=${join(repoRoot, 'schema')}/`);
   expect(adapted, 'configs/local.yaml changed shape: update this test').not.toContain('../');
   expect(adapted.match(new RegExp(`execution_time: ${LOAD_SECONDS}\\n`, 'g'))).toHaveLength(2);
   return `${adapted.trimEnd()}

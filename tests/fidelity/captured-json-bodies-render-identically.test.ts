@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createHttpClient } from '../../src/gateway/http-client';
-import { dataRequestFromJson, dataRequestToJson, statusToJson, type JsonStyle } from '../../src/protocol/data-request-json';
-import type { DocarrayVersion } from '../../src/protocol/document';
-import { captureBytes, captureJson } from './jina-captures';
-import { serveCannedHttp } from './serve-canned-http';
+import { createHttpClient } from '../../src/gateway/http-client.ts';
+import { dataRequestFromJson, dataRequestToJson, statusToJson, type JsonStyle } from '../../src/protocol/data-request-json.ts';
+import type { DocarrayVersion } from '../../src/protocol/document.ts';
+import { captureBytes, captureJson } from './jina-captures.ts';
+import { serveCannedHttp } from './serve-canned-http.ts';
 
 /**
  * The JSON bodies Jina 3.34's HTTP and WebSocket gateways sent (fixtures/jina-captures), read

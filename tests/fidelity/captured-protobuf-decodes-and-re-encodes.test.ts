@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { encodePostRequest } from '../../src/gateway/post-request-encoding';
-import { decodeDataRequest, decodeEndpoints, decodeJinaInfo, decodeStatus, encodeDataRequest, encodeStatus } from '../../src/protocol/codec';
-import { statusToProtobufJson } from '../../src/protocol/data-request-json';
-import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document';
-import type { JsonObject } from '../../src/protocol/json-value';
-import { tensorToNumbers } from '../../src/protocol/tensor';
-import { parseRfc3339 } from '../../src/protocol/timestamp';
-import { captureBytes, captureJson, dataRequestCaptures, docarrayVersions } from './jina-captures';
+import { encodePostRequest } from '../../src/gateway/post-request-encoding.ts';
+import { decodeDataRequest, decodeEndpoints, decodeJinaInfo, decodeStatus, encodeDataRequest, encodeStatus } from '../../src/protocol/codec.ts';
+import { statusToProtobufJson } from '../../src/protocol/data-request-json.ts';
+import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document.ts';
+import type { JsonObject } from '../../src/protocol/json-value.ts';
+import { tensorToNumbers } from '../../src/protocol/tensor.ts';
+import { parseRfc3339 } from '../../src/protocol/timestamp.ts';
+import { captureBytes, captureJson, dataRequestCaptures, docarrayVersions } from './jina-captures.ts';
 
 /** A summarised document as the probes wrote it (v1: set fields only; v2: every field, nulls). */
 type SummaryDoc = {

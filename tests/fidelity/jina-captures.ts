@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DocarrayVersion } from '../../src/protocol/document';
+import type { DocarrayVersion } from '../../src/protocol/document.ts';
 
 /** fixtures/jina-captures: what live Jina 3.34 Flows sent (scripts/jina/run_probes.sh). */
 export const capturesDir = join(import.meta.dirname, '../../fixtures/jina-captures');

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } fr
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createGatewayClient } from '../../src/gateway/gateway-clients';
-import type { GatewayProtocol } from '../../src/gateway/gateway-client';
-import type { DocarrayVersion } from '../../src/protocol/document';
+import { createGatewayClient } from '../../src/gateway/gateway-clients.ts';
+import type { GatewayProtocol } from '../../src/gateway/gateway-client.ts';
+import type { DocarrayVersion } from '../../src/protocol/document.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 

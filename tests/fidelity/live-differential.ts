@@ -2,17 +2,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import type { GatewayClient, GatewayProtocol, PostRequest, PostResult } from '../../src/gateway/gateway-client';
-import { createGatewayClient } from '../../src/gateway/gateway-clients';
-import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document';
-import { createTensor } from '../../src/protocol/tensor';
-import { startReferenceFlow, type RunningReferenceFlow } from '../../src/reference-runtime/start-reference-flow';
-import { skipOrFail } from '../support/skip-or-fail';
-import { hasJina, jinaFlowFile, startJinaFlow, type JinaFlowProcess } from './jina-flow-process';
-import { decodeDataRequest, encodeDataRequest } from '../../src/protocol/codec';
-import { captureBytes } from './jina-captures';
-import { grpcDryRunBytes, grpcEndpointDiscovery, grpcProcessSingleData, jsonShape, rawHttp, rawWebSocket, wsWithProtocolsOption } from './raw-gateway-calls';
-import { userView } from './user-view';
+import type { GatewayClient, GatewayProtocol, PostRequest, PostResult } from '../../src/gateway/gateway-client.ts';
+import { createGatewayClient } from '../../src/gateway/gateway-clients.ts';
+import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document.ts';
+import { createTensor } from '../../src/protocol/tensor.ts';
+import { startReferenceFlow, type RunningReferenceFlow } from '../../src/reference-runtime/start-reference-flow.ts';
+import { skipOrFail } from '../support/skip-or-fail.ts';
+import { hasJina, jinaFlowFile, startJinaFlow, type JinaFlowProcess } from './jina-flow-process.ts';
+import { decodeDataRequest, encodeDataRequest } from '../../src/protocol/codec.ts';
+import { captureBytes } from './jina-captures.ts';
+import { grpcDryRunBytes, grpcEndpointDiscovery, grpcProcessSingleData, jsonShape, rawHttp, rawWebSocket, wsWithProtocolsOption } from './raw-gateway-calls.ts';
+import { userView } from './user-view.ts';
 
 /** One running Flow, real or reference, with a client of ours connected to it. */
 interface Side {

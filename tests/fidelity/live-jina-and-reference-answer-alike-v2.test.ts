@@ -1,4 +1,4 @@
-import { describeLiveDifferential } from './live-differential';
+import { describeLiveDifferential } from './live-differential.ts';
 
 // Needs .jina-envs/v2 (scripts/setup-jina.sh); skips with the reason locally, fails under JINA_STRESS_STRICT=1.
 describeLiveDifferential('v2');

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import WebSocket from 'ws';
-import { decodeEndpoints, emptyMessageBytes } from '../../src/protocol/codec';
-import { jinaGrpcMethods } from '../../src/protocol/grpc-methods';
+import { decodeEndpoints, emptyMessageBytes } from '../../src/protocol/codec.ts';
+import { jinaGrpcMethods } from '../../src/protocol/grpc-methods.ts';
 
 /** Calls below the clients, to compare what each gateway puts on the wire. */
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { routeTimings } from '../../src/gateway/route-timings';
-import { createRouteTimings, readRouteTimings } from '../../src/load/route-timings';
-import type { Route } from '../../src/protocol/data-request';
-import { parseRfc3339 } from '../../src/protocol/timestamp';
-import { docarrayVersions, reportEntry } from './jina-captures';
+import { routeTimings } from '../../src/gateway/route-timings.ts';
+import { createRouteTimings, readRouteTimings } from '../../src/load/route-timings.ts';
+import type { Route } from '../../src/protocol/data-request.ts';
+import { parseRfc3339 } from '../../src/protocol/timestamp.ts';
+import { docarrayVersions, reportEntry } from './jina-captures.ts';
 
 /**
  * Jina stamps a route for every executor of the graph, and one that is skipped (endpoint not

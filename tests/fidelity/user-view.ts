@@ -1,7 +1,7 @@
-import type { PostResult } from '../../src/gateway/gateway-client';
-import type { Route } from '../../src/protocol/data-request';
-import type { JinaDocument } from '../../src/protocol/document';
-import { tensorToNumbers } from '../../src/protocol/tensor';
+import type { PostResult } from '../../src/gateway/gateway-client.ts';
+import type { Route } from '../../src/protocol/data-request.ts';
+import type { JinaDocument } from '../../src/protocol/document.ts';
+import { tensorToNumbers } from '../../src/protocol/tensor.ts';
 
 /**
  * What a user of the framework notices in one result, with what legitimately differs between

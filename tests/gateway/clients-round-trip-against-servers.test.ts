@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayClient, GatewayClientOptions, GatewayProtocol, PostResult } from '../../src/gateway/gateway-client';
-import { createGatewayClient } from '../../src/gateway/gateway-clients';
-import { routeTimings } from '../../src/gateway/route-timings';
-import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document';
-import { createTensor, tensorToNumbers } from '../../src/protocol/tensor';
-import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
-import { startGatewayServer } from '../../src/reference-runtime/gateway/start-gateway-server';
-import { createScriptedFlowHandler } from './scripted-flow-handler';
+import type { GatewayClient, GatewayClientOptions, GatewayProtocol, PostResult } from '../../src/gateway/gateway-client.ts';
+import { createGatewayClient } from '../../src/gateway/gateway-clients.ts';
+import { routeTimings } from '../../src/gateway/route-timings.ts';
+import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document.ts';
+import { createTensor, tensorToNumbers } from '../../src/protocol/tensor.ts';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startGatewayServer } from '../../src/reference-runtime/gateway/start-gateway-server.ts';
+import { createScriptedFlowHandler } from './scripted-flow-handler.ts';
 
 type Variant = { protocol: GatewayProtocol; docarray: DocarrayVersion; extra: Partial<GatewayClientOptions>; label: string };
 const variants: Variant[] = (['v1', 'v2'] as const).flatMap((docarray) => [

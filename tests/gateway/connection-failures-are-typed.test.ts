@@ -1,10 +1,10 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { isStressError } from '../../src/errors';
-import type { GatewayClientOptions, GatewayProtocol } from '../../src/gateway/gateway-client';
-import { createGatewayClient } from '../../src/gateway/gateway-clients';
-import { startGatewayServer } from '../../src/reference-runtime/gateway/start-gateway-server';
-import { createScriptedFlowHandler } from './scripted-flow-handler';
+import { isStressError } from '../../src/errors.ts';
+import type { GatewayClientOptions, GatewayProtocol } from '../../src/gateway/gateway-client.ts';
+import { createGatewayClient } from '../../src/gateway/gateway-clients.ts';
+import { startGatewayServer } from '../../src/reference-runtime/gateway/start-gateway-server.ts';
+import { createScriptedFlowHandler } from './scripted-flow-handler.ts';
 
 /** A port that was free a moment ago and has nothing listening now. */
 async function closedPort(): Promise<number> {

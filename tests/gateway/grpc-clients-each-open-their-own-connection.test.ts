@@ -1,10 +1,10 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { GatewayClient } from '../../src/gateway/gateway-client';
-import { createGrpcClient } from '../../src/gateway/grpc-client';
-import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server';
-import { createScriptedFlowHandler } from './scripted-flow-handler';
+import type { GatewayClient } from '../../src/gateway/gateway-client.ts';
+import { createGrpcClient } from '../../src/gateway/grpc-client.ts';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server.ts';
+import { createScriptedFlowHandler } from './scripted-flow-handler.ts';
 
 /** A TCP relay in front of the gateway that counts the connections clients open. */
 let gateway: GatewayServer;

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { GrpcMessageReader } from '../../src/gateway/grpc-message-reader';
+import { GrpcMessageReader } from '../../src/gateway/grpc-message-reader.ts';
 
 /** gRPC's length-prefixed framing: flag 0, big-endian uint32 length, the bytes. */
 function framed(body: Buffer): Buffer {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayClient } from '../../src/gateway/gateway-client';
-import { createGrpcClient } from '../../src/gateway/grpc-client';
-import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server';
-import { createScriptedFlowHandler } from './scripted-flow-handler';
+import type { GatewayClient } from '../../src/gateway/gateway-client.ts';
+import { createGrpcClient } from '../../src/gateway/grpc-client.ts';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server.ts';
+import { createScriptedFlowHandler } from './scripted-flow-handler.ts';
 
 describe('gRPC JinaRPC/Call stream with prefetch', () => {
   const handler = createScriptedFlowHandler();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGrpcClient } from '../../src/gateway/grpc-client';
-import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server';
-import { createScriptedFlowHandler } from './scripted-flow-handler';
+import { createGrpcClient } from '../../src/gateway/grpc-client.ts';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server.ts';
+import { createScriptedFlowHandler } from './scripted-flow-handler.ts';
 
 /**
  * Jina 3.34 answers a request whose deployment is down with a message holding only its id and

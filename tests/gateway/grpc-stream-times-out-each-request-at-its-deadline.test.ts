@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGrpcClient } from '../../src/gateway/grpc-client';
-import type { PostResult } from '../../src/gateway/gateway-client';
-import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server';
-import { watchTimerLag } from '../load/support/timer-lag';
-import { createScriptedFlowHandler } from './scripted-flow-handler';
+import { createGrpcClient } from '../../src/gateway/grpc-client.ts';
+import type { PostResult } from '../../src/gateway/gateway-client.ts';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server.ts';
+import { watchTimerLag } from '../load/support/timer-lag.ts';
+import { createScriptedFlowHandler } from './scripted-flow-handler.ts';
 
 /**
  * The stream keeps one timer for all its requests' timeouts (armed for the oldest deadline).

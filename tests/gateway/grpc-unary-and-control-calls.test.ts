@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as grpc from '@grpc/grpc-js';
-import { createGrpcClient } from '../../src/gateway/grpc-client';
-import { decodeEndpoints, emptyMessageBytes } from '../../src/protocol/codec';
-import { jinaGrpcMethods } from '../../src/protocol/grpc-methods';
-import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server';
-import { createScriptedFlowHandler } from './scripted-flow-handler';
+import { createGrpcClient } from '../../src/gateway/grpc-client.ts';
+import { decodeEndpoints, emptyMessageBytes } from '../../src/protocol/codec.ts';
+import { jinaGrpcMethods } from '../../src/protocol/grpc-methods.ts';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startGrpcGatewayServer } from '../../src/reference-runtime/gateway/grpc-gateway-server.ts';
+import { createScriptedFlowHandler } from './scripted-flow-handler.ts';
 
 describe('gRPC unary process_single_data and control calls', () => {
   let server: GatewayServer;

@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
-import type { PostRequest } from '../../src/gateway/gateway-client';
-import { encodeRequestParameters, PostRequestEncoder } from '../../src/gateway/post-request-encoding';
-import { encodeDataRequest, encodeDocuments } from '../../src/protocol/codec';
-import type { JsonObject } from '../../src/protocol/json-value';
+import type { PostRequest } from '../../src/gateway/gateway-client.ts';
+import { encodeRequestParameters, PostRequestEncoder } from '../../src/gateway/post-request-encoding.ts';
+import { encodeDataRequest, encodeDocuments } from '../../src/protocol/codec.ts';
+import type { JsonObject } from '../../src/protocol/json-value.ts';
 
 /** What Jina's client would send for the request, through reflection. */
 function reflective(request: PostRequest, requestId: string): string {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayClient, GatewayClientOptions, GatewayProtocol } from '../../src/gateway/gateway-client';
-import { createGatewayClient } from '../../src/gateway/gateway-clients';
-import type { DocarrayVersion } from '../../src/protocol/document';
-import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
-import { startGatewayServer } from '../../src/reference-runtime/gateway/start-gateway-server';
-import { createScriptedFlowHandler } from './scripted-flow-handler';
+import type { GatewayClient, GatewayClientOptions, GatewayProtocol } from '../../src/gateway/gateway-client.ts';
+import { createGatewayClient } from '../../src/gateway/gateway-clients.ts';
+import type { DocarrayVersion } from '../../src/protocol/document.ts';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startGatewayServer } from '../../src/reference-runtime/gateway/start-gateway-server.ts';
+import { createScriptedFlowHandler } from './scripted-flow-handler.ts';
 
 /**
  * `decodeDocs: false` (the load engine's setting when no check reads responses): documents

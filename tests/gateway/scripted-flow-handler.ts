@@ -1,6 +1,6 @@
-import { STATUS_ERROR, type DataRequest, type Route } from '../../src/protocol/data-request';
-import { createTensor, tensorToNumbers } from '../../src/protocol/tensor';
-import { ExecutorUnavailableError, type GatewayHandler } from '../../src/reference-runtime/gateway/gateway-handler';
+import { STATUS_ERROR, type DataRequest, type Route } from '../../src/protocol/data-request.ts';
+import { createTensor, tensorToNumbers } from '../../src/protocol/tensor.ts';
+import { ExecutorUnavailableError, type GatewayHandler } from '../../src/reference-runtime/gateway/gateway-handler.ts';
 
 /**
  * A small real Flow handler for the wire tests, steered by request parameters:

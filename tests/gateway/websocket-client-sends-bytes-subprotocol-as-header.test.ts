@@ -1,10 +1,10 @@
 import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createWebSocketClient } from '../../src/gateway/websocket-client';
-import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
-import { startWebSocketGatewayServer } from '../../src/reference-runtime/gateway/websocket-gateway-server';
-import { createScriptedFlowHandler } from './scripted-flow-handler';
+import { createWebSocketClient } from '../../src/gateway/websocket-client.ts';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startWebSocketGatewayServer } from '../../src/reference-runtime/gateway/websocket-gateway-server.ts';
+import { createScriptedFlowHandler } from './scripted-flow-handler.ts';
 
 /**
  * Jina 3.34 picks `bytes` from the request's Sec-WebSocket-Protocol but never echoes it (verified

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createWebSocketClient } from '../../src/gateway/websocket-client';
-import { decodeDataRequest, decodeStatus, encodeDataRequest } from '../../src/protocol/codec';
-import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler';
-import { startWebSocketGatewayServer } from '../../src/reference-runtime/gateway/websocket-gateway-server';
-import { createScriptedFlowHandler } from './scripted-flow-handler';
+import { createWebSocketClient } from '../../src/gateway/websocket-client.ts';
+import { decodeDataRequest, decodeStatus, encodeDataRequest } from '../../src/protocol/codec.ts';
+import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startWebSocketGatewayServer } from '../../src/reference-runtime/gateway/websocket-gateway-server.ts';
+import { createScriptedFlowHandler } from './scripted-flow-handler.ts';
 
 describe('WebSocket gateway framing', () => {
   let server: GatewayServer;

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInput } from '../../src/inputs/create-input';
+import { createInput } from '../../src/inputs/create-input.ts';
 
 const repoHelpers = resolve(import.meta.dirname, '../../helpers');
 let emptyHelpers: string;

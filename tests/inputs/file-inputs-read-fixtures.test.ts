@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasetImages } from '../../src/inputs/dataset-images';
-import { jsonlDocuments } from '../../src/inputs/jsonl-documents';
-import { wikipediaDocs } from '../../src/inputs/wikipedia-docs';
-import { tensorValues } from '../../src/protocol/tensor';
+import { datasetImages } from '../../src/inputs/dataset-images.ts';
+import { jsonlDocuments } from '../../src/inputs/jsonl-documents.ts';
+import { wikipediaDocs } from '../../src/inputs/wikipedia-docs.ts';
+import { tensorValues } from '../../src/protocol/tensor.ts';
 
 const fixtures = resolve(import.meta.dirname, '../../fixtures');
 const context = { baseDir: fixtures, helpersDir: 'helpers', clientIndex: 0 };

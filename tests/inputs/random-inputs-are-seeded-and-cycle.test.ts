@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { tensorValues } from '../../src/protocol/tensor';
-import { randomImages } from '../../src/inputs/random-images';
-import { randomTexts } from '../../src/inputs/random-texts';
+import { tensorValues } from '../../src/protocol/tensor.ts';
+import { randomImages } from '../../src/inputs/random-images.ts';
+import { randomTexts } from '../../src/inputs/random-texts.ts';
 
 const context = (clientIndex = 0) => ({ baseDir: process.cwd(), helpersDir: 'helpers', clientIndex });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkTable } from '../../src/checks/create-check';
-import { inputTable } from '../../src/inputs/create-input';
-import { kwargsSchemaOf } from '../../src/kwargs/kwargs-schema';
+import { checkTable } from '../../src/checks/create-check.ts';
+import { inputTable } from '../../src/inputs/create-input.ts';
+import { kwargsSchemaOf } from '../../src/kwargs/kwargs-schema.ts';
 
 describe('kwargs schemas of the built-in inputs and checks', () => {
   it('every built-in declares one, named as configs name it', () => {

@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/load/load-params';
-import { createGatewayClient } from '../../src/gateway/gateway-clients';
-import type { GatewayClientFactory } from '../../src/gateway/gateway-client';
-import type { LoadResult } from '../../src/load/load-result';
-import { runLoad, type RunLoadOptions } from '../../src/load/run-load';
-import { loadParams } from './support/load-params';
-import { startReferenceTarget, type ReferenceTarget } from './support/reference-target';
-import { watchTimerLag } from './support/timer-lag';
+import type { LoadStepParams } from '../../src/load/load-params.ts';
+import { createGatewayClient } from '../../src/gateway/gateway-clients.ts';
+import type { GatewayClientFactory } from '../../src/gateway/gateway-client.ts';
+import type { LoadResult } from '../../src/load/load-result.ts';
+import { runLoad, type RunLoadOptions } from '../../src/load/run-load.ts';
+import { loadParams } from './support/load-params.ts';
+import { startReferenceTarget, type ReferenceTarget } from './support/reference-target.ts';
+import { watchTimerLag } from './support/timer-lag.ts';
 
 let target: ReferenceTarget;
 

@@ -1,11 +1,11 @@
 import { afterEach, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/load/load-params';
-import { judgeLoadStep } from '../../src/load/judge-load-step';
-import type { LoadResult } from '../../src/load/load-result';
-import { runLoad } from '../../src/load/run-load';
-import { formatStepSummary } from '../../src/report/format-step-summary';
-import { loadParams } from './support/load-params';
-import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
+import type { LoadStepParams } from '../../src/load/load-params.ts';
+import { judgeLoadStep } from '../../src/load/judge-load-step.ts';
+import type { LoadResult } from '../../src/load/load-result.ts';
+import { runLoad } from '../../src/load/run-load.ts';
+import { formatStepSummary } from '../../src/report/format-step-summary.ts';
+import { loadParams } from './support/load-params.ts';
+import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target.ts';
 
 let target: ReferenceTarget | undefined;
 afterEach(() => target?.stop());

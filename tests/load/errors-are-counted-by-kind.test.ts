@@ -1,11 +1,11 @@
 import { afterEach, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/load/load-params';
-import type { LoadResult } from '../../src/load/load-result';
-import { runLoad, type RunLoadOptions } from '../../src/load/run-load';
-import type { LoadProgress } from '../../src/load/load-merger';
-import { loadParams } from './support/load-params';
-import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
-import { watchTimerLag } from './support/timer-lag';
+import type { LoadStepParams } from '../../src/load/load-params.ts';
+import type { LoadResult } from '../../src/load/load-result.ts';
+import { runLoad, type RunLoadOptions } from '../../src/load/run-load.ts';
+import type { LoadProgress } from '../../src/load/load-merger.ts';
+import { loadParams } from './support/load-params.ts';
+import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target.ts';
+import { watchTimerLag } from './support/timer-lag.ts';
 
 let target: ReferenceTarget | undefined;
 afterEach(() => target?.stop());

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { GatewayProtocol } from '../../src/gateway/gateway-client';
-import { runLoad } from '../../src/load/run-load';
-import { loadParams } from './support/load-params';
-import { startInProcessTarget } from './support/reference-target';
+import type { GatewayProtocol } from '../../src/gateway/gateway-client.ts';
+import { runLoad } from '../../src/load/run-load.ts';
+import { loadParams } from './support/load-params.ts';
+import { startInProcessTarget } from './support/reference-target.ts';
 
 const protocols: GatewayProtocol[] = ['grpc', 'websocket', 'http'];
 

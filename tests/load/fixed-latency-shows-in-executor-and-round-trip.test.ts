@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { runLoad } from '../../src/load/run-load';
-import type { LoadResult } from '../../src/load/load-result';
-import { measureBareRoundTrips, percentile } from './support/bare-round-trips';
-import { loadParams } from './support/load-params';
-import { faultFlow, startInProcessTarget } from './support/reference-target';
+import { runLoad } from '../../src/load/run-load.ts';
+import type { LoadResult } from '../../src/load/load-result.ts';
+import { measureBareRoundTrips, percentile } from './support/bare-round-trips.ts';
+import { loadParams } from './support/load-params.ts';
+import { faultFlow, startInProcessTarget } from './support/reference-target.ts';
 
 let target: Awaited<ReturnType<typeof startInProcessTarget>>;
 const latencyMs = 20;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createHistogram, decodeHistogram, encodeHistogram, initHistograms, type Histogram } from '../../src/load/histogram';
-import { runLoad } from '../../src/load/run-load';
-import { loadParams } from './support/load-params';
-import { startRecordingProxy, type RecordingProxy } from './support/recording-proxy';
-import { startReferenceTarget, type ReferenceTarget } from './support/reference-target';
+import { createHistogram, decodeHistogram, encodeHistogram, initHistograms, type Histogram } from '../../src/load/histogram.ts';
+import { runLoad } from '../../src/load/run-load.ts';
+import { loadParams } from './support/load-params.ts';
+import { startRecordingProxy, type RecordingProxy } from './support/recording-proxy.ts';
+import { startReferenceTarget, type ReferenceTarget } from './support/reference-target.ts';
 
 let target: ReferenceTarget;
 let proxy: RecordingProxy;

@@ -1,9 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { runLoad } from '../../src/load/run-load';
-import { loadParams } from './support/load-params';
-import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
+import { runLoad } from '../../src/load/run-load.ts';
+import { loadParams } from './support/load-params.ts';
+import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target.ts';
 
 let target: ReferenceTarget;
 beforeAll(async () => (target = await startReferenceTarget(faultFlow('fast', '{latency_ms: 0}').replace('uses: FaultExecutor', 'uses: FaultExecutor, replicas: 8'))));

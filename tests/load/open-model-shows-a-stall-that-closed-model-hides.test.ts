@@ -1,10 +1,10 @@
 import { afterEach, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/load/load-params';
-import { decodeHistogram, initHistograms } from '../../src/load/histogram';
-import { runLoad } from '../../src/load/run-load';
-import type { LoadResult } from '../../src/load/load-result';
-import { loadParams } from './support/load-params';
-import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
+import type { LoadStepParams } from '../../src/load/load-params.ts';
+import { decodeHistogram, initHistograms } from '../../src/load/histogram.ts';
+import { runLoad } from '../../src/load/run-load.ts';
+import type { LoadResult } from '../../src/load/load-result.ts';
+import { loadParams } from './support/load-params.ts';
+import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target.ts';
 
 // A test may start several targets (one per model): stop every one, not only the last.
 const targets: ReferenceTarget[] = [];

@@ -1,9 +1,9 @@
 import { afterEach, expect, test } from 'vitest';
-import type { GatewayClient, GatewayClientOptions, PostResult } from '../../src/gateway/gateway-client';
-import { createGatewayClient } from '../../src/gateway/gateway-clients';
-import { runLoad, type RunLoadOptions } from '../../src/load/run-load';
-import { loadParams } from './support/load-params';
-import { faultFlow, startInProcessTarget } from './support/reference-target';
+import type { GatewayClient, GatewayClientOptions, PostResult } from '../../src/gateway/gateway-client.ts';
+import { createGatewayClient } from '../../src/gateway/gateway-clients.ts';
+import { runLoad, type RunLoadOptions } from '../../src/load/run-load.ts';
+import { loadParams } from './support/load-params.ts';
+import { faultFlow, startInProcessTarget } from './support/reference-target.ts';
 
 let stop: (() => Promise<void>) | undefined;
 afterEach(() => stop?.());

@@ -1,10 +1,10 @@
 import { afterEach, expect, test } from 'vitest';
-import type { LoadStepParams } from '../../src/load/load-params';
-import type { LoadProgress } from '../../src/load/load-merger';
-import { runLoad, type RunLoadOptions } from '../../src/load/run-load';
-import { renderThresholdTable } from '../../src/load/thresholds';
-import { loadParams } from './support/load-params';
-import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target';
+import type { LoadStepParams } from '../../src/load/load-params.ts';
+import type { LoadProgress } from '../../src/load/load-merger.ts';
+import { runLoad, type RunLoadOptions } from '../../src/load/run-load.ts';
+import { renderThresholdTable } from '../../src/load/thresholds.ts';
+import { loadParams } from './support/load-params.ts';
+import { faultFlow, startReferenceTarget, type ReferenceTarget } from './support/reference-target.ts';
 
 let target: ReferenceTarget | undefined;
 afterEach(() => target?.stop());

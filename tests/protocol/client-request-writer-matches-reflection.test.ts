@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDataRequest, encodeDataRequest, encodeDocuments } from '../../src/protocol/codec';
-import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document';
-import type { JsonObject } from '../../src/protocol/json-value';
-import { createTensor } from '../../src/protocol/tensor';
-import { encodeStruct, writeClientRequest } from '../../src/protocol/write-client-request';
+import { decodeDataRequest, encodeDataRequest, encodeDocuments } from '../../src/protocol/codec.ts';
+import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document.ts';
+import type { JsonObject } from '../../src/protocol/json-value.ts';
+import { createTensor } from '../../src/protocol/tensor.ts';
+import { encodeStruct, writeClientRequest } from '../../src/protocol/write-client-request.ts';
 
 function makeDocs(count: number): JinaDocument[] {
   return Array.from({ length: count }, (_, i) => ({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DataRequest } from '../../src/protocol/data-request';
-import { dataRequestFromJson, dataRequestToJson } from '../../src/protocol/data-request-json';
-import { documentFromJson, documentToJson } from '../../src/protocol/document-json';
-import { createTensor, tensorToNumbers } from '../../src/protocol/tensor';
+import type { DataRequest } from '../../src/protocol/data-request.ts';
+import { dataRequestFromJson, dataRequestToJson } from '../../src/protocol/data-request-json.ts';
+import { documentFromJson, documentToJson } from '../../src/protocol/document-json.ts';
+import { createTensor, tensorToNumbers } from '../../src/protocol/tensor.ts';
 
 const request: DataRequest = {
   header: { requestId: 'r1', execEndpoint: '/search', status: { code: 1, description: 'bad', exception: { name: 'E', args: [], stacks: ['s'], executor: 'idx' } } },

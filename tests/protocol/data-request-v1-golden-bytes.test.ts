@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDataRequest, encodeDataRequest } from '../../src/protocol/codec';
-import type { DataRequest } from '../../src/protocol/data-request';
-import { createTensor, tensorToNumbers } from '../../src/protocol/tensor';
-import { bytesOf, float32Of, float64Of, mapEntries, only, readWireFields, textOf } from './read-wire-fields';
+import { decodeDataRequest, encodeDataRequest } from '../../src/protocol/codec.ts';
+import type { DataRequest } from '../../src/protocol/data-request.ts';
+import { createTensor, tensorToNumbers } from '../../src/protocol/tensor.ts';
+import { bytesOf, float32Of, float64Of, mapEntries, only, readWireFields, textOf } from './read-wire-fields.ts';
 
 // Field numbers: docs/jina-protocols.md §1.2 (jina.proto) and §1.9 (docarray v1).
 const request: DataRequest = {

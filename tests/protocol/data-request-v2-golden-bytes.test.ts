@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDataRequest, encodeDataRequest } from '../../src/protocol/codec';
-import type { DataRequest } from '../../src/protocol/data-request';
-import { createTensor, tensorToNumbers } from '../../src/protocol/tensor';
-import { bytesOf, float64Of, mapEntries, only, readWireFields, textOf, type WireField } from './read-wire-fields';
+import { decodeDataRequest, encodeDataRequest } from '../../src/protocol/codec.ts';
+import type { DataRequest } from '../../src/protocol/data-request.ts';
+import { createTensor, tensorToNumbers } from '../../src/protocol/tensor.ts';
+import { bytesOf, float64Of, mapEntries, only, readWireFields, textOf, type WireField } from './read-wire-fields.ts';
 
 // Field numbers: docs/jina-protocols.md §1.9 (docarray v2: DocProto.data = map<string, NodeProto>;
 // NodeProto text 1, integer 2, float 3, boolean 4, blob 5, ndarray 6, doc 7, doc_array 8,

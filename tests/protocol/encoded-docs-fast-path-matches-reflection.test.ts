@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDataRequest, encodeDataRequest, encodeDataRequestWithEncodedDocs, encodeDocuments } from '../../src/protocol/codec';
-import type { DataRequest } from '../../src/protocol/data-request';
-import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document';
-import { createTensor } from '../../src/protocol/tensor';
+import { decodeDataRequest, encodeDataRequest, encodeDataRequestWithEncodedDocs, encodeDocuments } from '../../src/protocol/codec.ts';
+import type { DataRequest } from '../../src/protocol/data-request.ts';
+import type { DocarrayVersion, JinaDocument } from '../../src/protocol/document.ts';
+import { createTensor } from '../../src/protocol/tensor.ts';
 
 function makeDocs(count: number): JinaDocument[] {
   return Array.from({ length: count }, (_, i) => {

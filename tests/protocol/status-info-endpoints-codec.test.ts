@@ -7,8 +7,8 @@ import {
   encodeEndpoints,
   encodeJinaInfo,
   encodeStatus,
-} from '../../src/protocol/codec';
-import { bytesOf, mapEntries, only, readWireFields, textOf } from './read-wire-fields';
+} from '../../src/protocol/codec.ts';
+import { bytesOf, mapEntries, only, readWireFields, textOf } from './read-wire-fields.ts';
 
 describe('StatusProto, JinaInfoProto, EndpointsProto', () => {
   it('encodes StatusProto code = 1, description = 2, exception = 3 and decodes back', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeDataRequest, encodeDataRequest } from '../../src/protocol/codec';
-import { isStressError } from '../../src/errors';
-import { protoTypes } from '../../src/protocol/proto-types';
-import { jsonToStruct, structToJson } from '../../src/protocol/struct';
+import { decodeDataRequest, encodeDataRequest } from '../../src/protocol/codec.ts';
+import { isStressError } from '../../src/errors.ts';
+import { protoTypes } from '../../src/protocol/proto-types.ts';
+import { jsonToStruct, structToJson } from '../../src/protocol/struct.ts';
 
 const roundTrip = (parameters: Record<string, unknown>): unknown => {
   const bytes = encodeDataRequest({ header: { requestId: 'r' }, parameters: parameters as never, routes: [], docs: [] }, 'v1');

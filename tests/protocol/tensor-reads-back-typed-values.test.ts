@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTensor, tensorFromNested, tensorToNested, tensorToNumbers, tensorValues } from '../../src/protocol/tensor';
+import { createTensor, tensorFromNested, tensorToNested, tensorToNumbers, tensorValues } from '../../src/protocol/tensor.ts';
 
 describe('tensor helpers', () => {
   it('builds from typed arrays with numpy dtype strings and reads back', () => {

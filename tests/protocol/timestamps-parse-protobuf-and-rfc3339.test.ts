@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import Long from 'long';
-import { isStressError } from '../../src/errors';
-import { formatRfc3339, microsToTimestamp, parseRfc3339, timestampToMicros } from '../../src/protocol/timestamp';
+import { isStressError } from '../../src/errors.ts';
+import { formatRfc3339, microsToTimestamp, parseRfc3339, timestampToMicros } from '../../src/protocol/timestamp.ts';
 
 const base = Date.UTC(2022, 3, 1, 13, 11, 57) * 1000; // 2022-04-01T13:11:57Z in µs
 

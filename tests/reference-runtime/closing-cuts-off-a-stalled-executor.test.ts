@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from 'vitest';
-import { dataRequest, flowFromYaml, responseOf, textDocs } from './flow-from-yaml';
+import { dataRequest, flowFromYaml, responseOf, textDocs } from './flow-from-yaml.ts';
 
 // An executor that stalls far past any phase: 10 minutes per request, one replica, so the
 // requests after the first queue behind it. Closing the Flow must not wait for them.

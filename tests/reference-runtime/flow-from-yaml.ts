@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DataRequest } from '../../src/protocol/data-request';
-import type { JinaDocument } from '../../src/protocol/document';
-import type { JsonObject } from '../../src/protocol/json-value';
-import { readFlowYaml } from '../../src/reference-runtime/read-flow-yaml';
-import { ReferenceFlow } from '../../src/reference-runtime/reference-flow';
-import type { FlowOutcome } from '../../src/reference-runtime/route-request';
+import type { DataRequest } from '../../src/protocol/data-request.ts';
+import type { JinaDocument } from '../../src/protocol/document.ts';
+import type { JsonObject } from '../../src/protocol/json-value.ts';
+import { readFlowYaml } from '../../src/reference-runtime/read-flow-yaml.ts';
+import { ReferenceFlow } from '../../src/reference-runtime/reference-flow.ts';
+import type { FlowOutcome } from '../../src/reference-runtime/route-request.ts';
 
 /** A started ReferenceFlow from YAML text, in its own temporary workdir. */
 export async function flowFromYaml(

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFlowYaml } from '../../src/reference-runtime/read-flow-yaml';
+import { readFlowYaml } from '../../src/reference-runtime/read-flow-yaml.ts';
 
 let dir: string;
 beforeAll(async () => {

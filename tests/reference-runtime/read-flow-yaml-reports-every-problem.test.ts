@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isStressError, type StressError } from '../../src/errors';
-import { readFlowYaml } from '../../src/reference-runtime/read-flow-yaml';
+import { isStressError, type StressError } from '../../src/errors.ts';
+import { readFlowYaml } from '../../src/reference-runtime/read-flow-yaml.ts';
 
 function problemsOf(yaml: string, environment: Record<string, string> = {}): StressError {
   try {

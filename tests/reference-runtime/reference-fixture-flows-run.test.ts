@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Mustache from 'mustache';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCheck } from '../../src/checks/create-check';
-import { createGatewayClient } from '../../src/gateway/gateway-clients';
-import type { GatewayClient, PostResult } from '../../src/gateway/gateway-client';
-import { createInput } from '../../src/inputs/create-input';
-import { startReferenceFlow, type RunningReferenceFlow } from '../../src/reference-runtime/start-reference-flow';
+import { createCheck } from '../../src/checks/create-check.ts';
+import { createGatewayClient } from '../../src/gateway/gateway-clients.ts';
+import type { GatewayClient, PostResult } from '../../src/gateway/gateway-client.ts';
+import { createInput } from '../../src/inputs/create-input.ts';
+import { startReferenceFlow, type RunningReferenceFlow } from '../../src/reference-runtime/start-reference-flow.ts';
 
 const fixtures = resolve(import.meta.dirname, '../../fixtures/flows/reference');
 const repo = resolve(import.meta.dirname, '../..');

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayClient, GatewayProtocol, PostResult } from '../../src/gateway/gateway-client';
-import { createGatewayClient, gatewayClients } from '../../src/gateway/gateway-clients';
-import type { DocarrayVersion } from '../../src/protocol/document';
-import { startReferenceFlow, type RunningReferenceFlow } from '../../src/reference-runtime/start-reference-flow';
+import type { GatewayClient, GatewayProtocol, PostResult } from '../../src/gateway/gateway-client.ts';
+import { createGatewayClient, gatewayClients } from '../../src/gateway/gateway-clients.ts';
+import type { DocarrayVersion } from '../../src/protocol/document.ts';
+import { startReferenceFlow, type RunningReferenceFlow } from '../../src/reference-runtime/start-reference-flow.ts';
 
 const cases = Object.keys(gatewayClients).flatMap((protocol) =>
   (['v1', 'v2'] as DocarrayVersion[]).map((docarray) => ({ protocol: protocol as GatewayProtocol, docarray })),

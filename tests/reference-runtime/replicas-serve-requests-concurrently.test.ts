@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataRequest, flowFromYaml, responseOf, textDocs } from './flow-from-yaml';
+import { dataRequest, flowFromYaml, responseOf, textDocs } from './flow-from-yaml.ts';
 
 async function wallTimeOfFour(replicas: number): Promise<number> {
   const { flow, cleanup } = await flowFromYaml(

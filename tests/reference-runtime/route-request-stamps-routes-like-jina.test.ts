@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { dataRequest, flowFromYaml, responseOf, textDocs } from './flow-from-yaml';
+import { dataRequest, flowFromYaml, responseOf, textDocs } from './flow-from-yaml.ts';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataRequest, flowFromYaml, responseOf, textDocs } from './flow-from-yaml';
+import { dataRequest, flowFromYaml, responseOf, textDocs } from './flow-from-yaml.ts';
 
 const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa'];
 const corpus = Array.from({ length: 60 }, (_, i) => `${words[i % 10]} ${words[(i * 3) % 10]} ${words[(i * 7) % 10]} item${i}`);

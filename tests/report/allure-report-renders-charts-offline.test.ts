@@ -7,10 +7,10 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LoadResult } from '../../src/load/load-result';
-import { runAllureFixture, runReportScript } from './run-allure-fixture';
-import { serveDirectory } from './serve-directory';
-import { skipOrFail } from '../support/skip-or-fail';
+import type { LoadResult } from '../../src/load/load-result.ts';
+import { runAllureFixture, runReportScript } from './run-allure-fixture.ts';
+import { serveDirectory } from './serve-directory.ts';
+import { skipOrFail } from '../support/skip-or-fail.ts';
 
 const CHROMIUM = process.env.JINA_STRESS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_MISSING = `${CHROMIUM} not found: the browser checks need Debian's chromium (apt-get install -y chromium)`;
@@ -140,7 +140,8 @@ describe('Allure results and the HTML report', () => {
 
   it('a missing results folder is reported, not a crash', async () => {
     const run = await runReportScript(['--results', join(dir, 'nothing-here'), '--output', join(dir, 'none')]);
-    expect(run.exitCode).toBe(1);
+    // 2: the input is missing (the CLI's exit codes), not a failed run.
+    expect(run.exitCode).toBe(2);
     expect(run.output).toContain('No Allure results in');
   }, 60_000);
 

@@ -1,8 +1,8 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import type { LoadStepParams } from '../../src/load/load-params';
-import type { LatencySummary, SecondSample, LoadResult, ThresholdOutcome } from '../../src/load/load-result';
-import { evaluateThresholds } from '../../src/load/thresholds';
+import type { LoadStepParams } from '../../src/load/load-params.ts';
+import type { LatencySummary, SecondSample, LoadResult, ThresholdOutcome } from '../../src/load/load-result.ts';
+import { evaluateThresholds } from '../../src/load/thresholds.ts';
 
 /**
  * A complete LoadResult (every required field, thresholds evaluated by the engine's own

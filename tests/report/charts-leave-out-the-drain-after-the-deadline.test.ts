@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderThroughputLatencyChart } from '../../src/report/throughput-latency-chart';
-import { renderSeriesCsv } from '../../src/report/series-csv';
-import { buildSampleLoadResult } from './build-sample-load-result';
+import { renderThroughputLatencyChart } from '../../src/report/throughput-latency-chart.ts';
+import { renderSeriesCsv } from '../../src/report/series-csv.ts';
+import { buildSampleLoadResult } from './build-sample-load-result.ts';
 
 describe('charts of a closed phase', () => {
   // A 12 s phase plus the second in which the requests in flight at the deadline finished.

@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectStats } from '../../src/report/collect-stats';
-import { renderStatsText } from '../../src/report/render-stats';
-import type { LoadResult } from '../../src/load/load-result';
-import { buildStatsTable, formatMs } from '../../src/report/stats-table';
-import { buildSampleLoadResult } from './build-sample-load-result';
+import { collectStats } from '../../src/report/collect-stats.ts';
+import { renderStatsText } from '../../src/report/render-stats.ts';
+import type { LoadResult } from '../../src/load/load-result.ts';
+import { buildStatsTable, formatMs } from '../../src/report/stats-table.ts';
+import { buildSampleLoadResult } from './build-sample-load-result.ts';
 
 function sampleRun(): LoadResult[] {
   const index = buildSampleLoadResult({ method: 'index', step: 'index images', numClients: 5, seed: 1 });

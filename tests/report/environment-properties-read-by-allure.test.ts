@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allure2 } from '@allurereport/reader';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeEnvironment, writeEnvironmentProperties } from '../../src/report/environment-properties';
+import { describeEnvironment, writeEnvironmentProperties } from '../../src/report/environment-properties.ts';
 
 /** Read the file with Allure's own allure2 reader, as `allure generate` does. */
 async function readWithAllure(path: string): Promise<Record<string, string>> {

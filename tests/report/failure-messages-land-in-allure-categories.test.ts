@@ -1,10 +1,10 @@
 import { type CategoryMatchingData, matchCategory, normalizeCategoriesConfig } from '@allurereport/core-api';
 import { describe, expect, it } from 'vitest';
-import allureConfig from '../../allurerc';
-import { StressError } from '../../src/errors';
-import { loadStepFailure } from '../../src/load/judge-load-step';
-import { failureMessage } from '../../src/report/failure-categories';
-import { buildSampleLoadResult } from './build-sample-load-result';
+import allureConfig from '../../allurerc.ts';
+import { StressError } from '../../src/errors.ts';
+import { loadStepFailure } from '../../src/load/judge-load-step.ts';
+import { failureMessage } from '../../src/report/failure-categories.ts';
+import { buildSampleLoadResult } from './build-sample-load-result.ts';
 
 /** Allure's own matching, fed the categories from allurerc.ts, as the HTML report does it. */
 function allureCategoryOf(message: string, status: 'failed' | 'broken' = 'failed'): string | undefined {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatStepSummary } from '../../src/report/format-step-summary';
-import { renderStatsMarkdown } from '../../src/report/render-stats';
-import { buildStatsTable, statsColumns } from '../../src/report/stats-table';
-import { buildSampleLoadResult } from './build-sample-load-result';
+import { formatStepSummary } from '../../src/report/format-step-summary.ts';
+import { renderStatsMarkdown } from '../../src/report/render-stats.ts';
+import { buildStatsTable, statsColumns } from '../../src/report/stats-table.ts';
+import { buildSampleLoadResult } from './build-sample-load-result.ts';
 
 describe('time to ready of the Flow a load step ran against', () => {
   it('is a stats column, with – for steps against a gateway nobody started', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatStepSummary } from '../../src/report/format-step-summary';
-import { formatMs } from '../../src/report/stats-table';
-import { buildSampleLoadResult } from './build-sample-load-result';
+import { formatStepSummary } from '../../src/report/format-step-summary.ts';
+import { formatMs } from '../../src/report/stats-table.ts';
+import { buildSampleLoadResult } from './build-sample-load-result.ts';
 
 describe('formatStepSummary', () => {
   it('puts counts, rates, percentiles and executor means of the report on one line', () => {

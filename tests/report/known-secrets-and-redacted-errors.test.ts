@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/config/plan';
-import { StressError } from '../../src/errors';
-import { knownSecretsOf } from '../../src/report/known-secrets';
-import { redactError } from '../../src/report/redact-secrets';
+import type { Plan } from '../../src/config/plan.ts';
+import { StressError } from '../../src/errors.ts';
+import { knownSecretsOf } from '../../src/report/known-secrets.ts';
+import { redactError } from '../../src/report/redact-secrets.ts';
 
 function planWith(steps: unknown[], daemonToken?: string): Plan {
   return {

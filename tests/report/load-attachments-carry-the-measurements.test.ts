@@ -1,8 +1,8 @@
 import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
-import { buildLoadAttachments } from '../../src/report/load-attachments';
-import type { LoadResult } from '../../src/load/load-result';
-import { buildSampleLoadResult } from './build-sample-load-result';
+import { buildLoadAttachments } from '../../src/report/load-attachments.ts';
+import type { LoadResult } from '../../src/load/load-result.ts';
+import { buildSampleLoadResult } from './build-sample-load-result.ts';
 
 interface SvgElement {
   name: string;

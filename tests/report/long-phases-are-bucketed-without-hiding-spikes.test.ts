@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { downsampleSeries } from '../../src/report/downsample-series';
-import { buildLoadAttachments } from '../../src/report/load-attachments';
-import { buildSampleLoadResult } from './build-sample-load-result';
+import { downsampleSeries } from '../../src/report/downsample-series.ts';
+import { buildLoadAttachments } from '../../src/report/load-attachments.ts';
+import { buildSampleLoadResult } from './build-sample-load-result.ts';
 
 describe('charts of long phases', () => {
   const report = buildSampleLoadResult({ seconds: 2000, requestsPerSecond: 5 });

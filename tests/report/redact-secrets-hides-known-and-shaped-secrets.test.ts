@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, describeErrorRedacted, redactDeep, redactSecrets, secretsFromEnvironment } from '../../src/report/redact-secrets';
+import { REDACTED, describeErrorRedacted, redactDeep, redactSecrets, secretsFromEnvironment } from '../../src/report/redact-secrets.ts';
 
 const webhook = 'https://hooks.slack.com/services/T0ABCDEF1/B0GHIJKL2/abcdefghijklmnopqrstuvwx';
 

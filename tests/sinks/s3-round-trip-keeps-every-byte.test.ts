@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client, resolveKeyPrefix } from '../../src/sinks/s3-connection';
-import { downloadFailure, downloadFromS3 } from '../../src/sinks/s3-download';
-import { uploadDirectory, uploadFailure } from '../../src/sinks/s3-upload';
-import { type RunningS3rver, startS3rver } from './start-s3rver';
+import { createS3Client, resolveKeyPrefix } from '../../src/sinks/s3-connection.ts';
+import { downloadFailure, downloadFromS3 } from '../../src/sinks/s3-download.ts';
+import { uploadDirectory, uploadFailure } from '../../src/sinks/s3-upload.ts';
+import { type RunningS3rver, startS3rver } from './start-s3rver.ts';
 
 const BUCKET = 'e2e-distributed-stress-tests';
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { downloadFromS3 } from '../../src/sinks/s3-download';
-import { uploadDirectory, uploadFailure } from '../../src/sinks/s3-upload';
-import { type RunningS3rver, startS3rver } from './start-s3rver';
+import { downloadFromS3 } from '../../src/sinks/s3-download.ts';
+import { uploadDirectory, uploadFailure } from '../../src/sinks/s3-upload.ts';
+import { type RunningS3rver, startS3rver } from './start-s3rver.ts';
 
 const BUCKET = 'stress-reports';
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

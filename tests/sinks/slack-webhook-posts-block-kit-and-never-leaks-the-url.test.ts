@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collectStats } from '../../src/report/collect-stats';
-import { describeErrorRedacted } from '../../src/report/redact-secrets';
-import type { SlackMessage } from '../../src/sinks/slack-message';
-import { notifySlack, postSlackMessage, slackFailure } from '../../src/sinks/slack-webhook';
-import { buildSampleLoadResult } from '../report/build-sample-load-result';
+import { collectStats } from '../../src/report/collect-stats.ts';
+import { describeErrorRedacted } from '../../src/report/redact-secrets.ts';
+import type { SlackMessage } from '../../src/sinks/slack-message.ts';
+import { notifySlack, postSlackMessage, slackFailure } from '../../src/sinks/slack-webhook.ts';
+import { buildSampleLoadResult } from '../report/build-sample-load-result.ts';
 
 interface Received {
   path: string;

@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import type { S3Connection } from '../../src/sinks/s3-connection';
+import type { S3Connection } from '../../src/sinks/s3-connection.ts';
 
 export interface RunningS3rver {
   connection: S3Connection;

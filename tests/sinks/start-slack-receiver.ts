@@ -1,6 +1,6 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SlackMessage } from '../../src/sinks/slack-message';
+import type { SlackMessage } from '../../src/sinks/slack-message.ts';
 
 export interface SlackPost {
   path: string;

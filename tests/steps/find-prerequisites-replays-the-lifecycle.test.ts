@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { StepPlan } from '../../src/config/plan';
-import { findPrerequisites } from '../../src/steps/find-prerequisites';
+import type { StepPlan } from '../../src/config/plan.ts';
+import { findPrerequisites } from '../../src/steps/find-prerequisites.ts';
 
 function plan(...kinds: string[]): StepPlan[] {
   return kinds.map(

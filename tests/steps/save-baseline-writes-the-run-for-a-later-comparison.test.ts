@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { validateConfigText } from '../../src/config/validate-config';
-import type { BaselineFile } from '../../src/load/baseline-file';
-import { createS3Client } from '../../src/sinks/s3-connection';
-import { type RunningS3rver, startS3rver } from '../sinks/start-s3rver';
-import { referenceFlow } from '../vitest/support/flow-paths';
-import { createStressProject, statesOf, type StressProject, type StressRun } from '../vitest/support/stress-project';
+import { validateConfigText } from '../../src/config/validate-config.ts';
+import type { BaselineFile } from '../../src/load/baseline-file.ts';
+import { createS3Client } from '../../src/sinks/s3-connection.ts';
+import { type RunningS3rver, startS3rver } from '../sinks/start-s3rver.ts';
+import { referenceFlow } from '../vitest/support/flow-paths.ts';
+import { createStressProject, statesOf, type StressProject, type StressRun } from '../vitest/support/stress-project.ts';
 
 // save_baseline, added as one step file and one table line (#10 item 5, planned by issue 16):
 // a real run (embedded agent, reference Flow) indexes and queries, then writes its load steps

@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createS3Client } from '../../src/sinks/s3-connection';
-import { type SlackReceiver, startSlackReceiver } from '../sinks/start-slack-receiver';
-import { type RunningS3rver, startS3rver } from '../sinks/start-s3rver';
-import { startExternalAgent, type ExternalAgent } from './support/external-agent';
-import { referenceFlow } from './support/flow-paths';
-import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project';
+import { createS3Client } from '../../src/sinks/s3-connection.ts';
+import { type SlackReceiver, startSlackReceiver } from '../sinks/start-slack-receiver.ts';
+import { type RunningS3rver, startS3rver } from '../sinks/start-s3rver.ts';
+import { startExternalAgent, type ExternalAgent } from './support/external-agent.ts';
+import { referenceFlow } from './support/flow-paths.ts';
+import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project.ts';
 
 // Two jobs on a daemon the config names. In both the index step fails its threshold. The first
 // job has its own teardown steps and the report steps (collect_stats, upload_to_s3,

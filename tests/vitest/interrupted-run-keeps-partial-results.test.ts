@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { hasLiveMember } from '../../src/agent/process-group';
-import type { LoadResult } from '../../src/load/load-result';
-import { startExternalAgent, type ExternalAgent } from './support/external-agent';
-import { referenceFlow } from './support/flow-paths';
-import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project';
+import { hasLiveMember } from '../../src/agent/process-group.ts';
+import type { LoadResult } from '../../src/load/load-result.ts';
+import { startExternalAgent, type ExternalAgent } from './support/external-agent.ts';
+import { referenceFlow } from './support/flow-paths.ts';
+import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project.ts';
 
 // Issue 9 item 8, with real processes and real signals. A long index phase is interrupted
 // after it has run a while; the run must stop in order: the phase's partial numbers in the

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startExternalAgent, type ExternalAgent } from './support/external-agent';
-import { createStressProject, type StressProject } from './support/stress-project';
+import { startExternalAgent, type ExternalAgent } from './support/external-agent.ts';
+import { createStressProject, type StressProject } from './support/stress-project.ts';
 
 let agent: ExternalAgent;
 let project: StressProject;

@@ -1,8 +1,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { referenceFlow } from './support/flow-paths';
-import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project';
+import { referenceFlow } from './support/flow-paths.ts';
+import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project.ts';
 
 // The seed's job against the embedded agent and reference runtime, as `npx vitest run` runs it
 // in a user's project: every step a test, real matches checked, reports on disk.

@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { StepRecord } from '../../src/vitest/progress-reporter';
+import type { StepRecord } from '../../src/vitest/progress-reporter.ts';
 
 // Issue 18 item 1: the README's own example for selecting steps, `npx vitest run -t "query"`,
 // run exactly so on the default config (configs/local.yaml, the embedded agent and reference

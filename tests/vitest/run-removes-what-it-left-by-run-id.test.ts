@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { hasLiveMember } from '../../src/agent/process-group';
-import { startExternalAgent, type ExternalAgent } from './support/external-agent';
-import { referenceFlow } from './support/flow-paths';
-import { createStressProject, type StressProject, type StressRun } from './support/stress-project';
+import { hasLiveMember } from '../../src/agent/process-group.ts';
+import { startExternalAgent, type ExternalAgent } from './support/external-agent.ts';
+import { referenceFlow } from './support/flow-paths.ts';
+import { createStressProject, type StressProject, type StressRun } from './support/stress-project.ts';
 
 // Issue 9 item 6, plugin side. Everything a run creates carries its run id; Vitest's main
 // process holds a lease on the run on every daemon, and at the end — whatever ended it —

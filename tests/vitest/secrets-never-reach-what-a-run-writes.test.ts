@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project';
+import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project.ts';
 
 // Issue 9 item 7. A Flow is given credentials the way users give them: the AWS secret from
 // the environment through start_flow's `environment`, a password and a database URL with

@@ -2,8 +2,8 @@ import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { referenceFlow } from './support/flow-paths';
-import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project';
+import { referenceFlow } from './support/flow-paths.ts';
+import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project.ts';
 
 // The seed's own job (DESIGN.md "Config"): its step list, kwargs and environment, with the
 // seed's 1.x Flow files (pods:, port_expose, {{ mustache }}, executor YAMLs uploaded to the

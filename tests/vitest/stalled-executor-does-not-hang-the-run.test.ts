@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { hasLiveMember } from '../../src/agent/process-group';
-import { startExternalAgent, type ExternalAgent } from './support/external-agent';
-import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project';
+import { hasLiveMember } from '../../src/agent/process-group.ts';
+import { startExternalAgent, type ExternalAgent } from './support/external-agent.ts';
+import { createStressProject, statesOf, type StressProject, type StressRun } from './support/stress-project.ts';
 
 // The fault from issue 9 item 4: an executor that stalls far past the phase (10 minutes per
 // request). Before the fix `npx vitest run` never exited: the Flow's close waited for the

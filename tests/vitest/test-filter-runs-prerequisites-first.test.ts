@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startExternalAgent, type ExternalAgent } from './support/external-agent';
-import { referenceFlow } from './support/flow-paths';
-import { createStressProject, statesOf, type StressProject } from './support/stress-project';
+import { startExternalAgent, type ExternalAgent } from './support/external-agent.ts';
+import { referenceFlow } from './support/flow-paths.ts';
+import { createStressProject, statesOf, type StressProject } from './support/stress-project.ts';
 
 let agent: ExternalAgent;
 let project: StressProject;

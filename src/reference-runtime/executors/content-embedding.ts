@@ -1,6 +1,6 @@
-import { hashString } from '../../seeded-random';
-import type { JinaDocument, Tensor } from '../../protocol/document';
-import { tensorValues } from '../../protocol/tensor';
+import { hashString } from '../../seeded-random.ts';
+import type { JinaDocument, Tensor } from '../../protocol/document.ts';
+import { tensorValues } from '../../protocol/tensor.ts';
 
 /**
  * Deterministic embeddings from content by feature hashing: each token (text) or sampled

@@ -1,6 +1,6 @@
-import type { JinaDocument } from '../../protocol/document';
-import { tensorValues } from '../../protocol/tensor';
-import { normalise } from './content-embedding';
+import type { JinaDocument } from '../../protocol/document.ts';
+import { tensorValues } from '../../protocol/tensor.ts';
+import { normalise } from './content-embedding.ts';
 
 /** A document's embedding as a fresh unit-length Float32Array (any dtype on the wire). */
 export function embeddingVector(doc: JinaDocument): Float32Array | undefined {

@@ -1,6 +1,6 @@
-import { StressError } from '../../errors';
-import type { JsonValue } from '../../protocol/json-value';
-import type { ExecutorSetup } from './simulated-executor';
+import { StressError } from '../../errors.ts';
+import type { JsonValue } from '../../protocol/json-value.ts';
+import type { ExecutorSetup } from './simulated-executor.ts';
 
 /**
  * Typed reads of an executor's `uses_with`. A wrong value stops the Flow from starting

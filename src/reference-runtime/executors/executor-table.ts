@@ -1,12 +1,12 @@
-import { StressError } from '../../errors';
-import { faultExecutor } from './fault-executor';
-import { stressEncoder, stressFailing, stressIndexer, stressSlow } from './fixture-executors';
-import { keyValueIndexer } from './key-value-indexer';
-import { matchRanker } from './match-ranker';
-import { passThrough } from './pass-through';
-import { referenceEncoder } from './reference-encoder';
-import { referenceIndexer } from './reference-indexer';
-import type { ExecutorKind } from './simulated-executor';
+import { StressError } from '../../errors.ts';
+import { faultExecutor } from './fault-executor.ts';
+import { stressEncoder, stressFailing, stressIndexer, stressSlow } from './fixture-executors.ts';
+import { keyValueIndexer } from './key-value-indexer.ts';
+import { matchRanker } from './match-ranker.ts';
+import { passThrough } from './pass-through.ts';
+import { referenceEncoder } from './reference-encoder.ts';
+import { referenceIndexer } from './reference-indexer.ts';
+import type { ExecutorKind } from './simulated-executor.ts';
 
 /**
  * `uses` class name → simulated executor. The first block is this project's vocabulary;

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSeededRandom } from '../../seeded-random';
-import { ExecutorOptions } from './executor-options';
-import { parseLatency } from './latency-distribution';
-import { DEFAULT_ENDPOINT, ExecutorException, ExecutorUnavailable, type ExecutorKind } from './simulated-executor';
+import { createSeededRandom } from '../../seeded-random.ts';
+import { ExecutorOptions } from './executor-options.ts';
+import { parseLatency } from './latency-distribution.ts';
+import { DEFAULT_ENDPOINT, ExecutorException, ExecutorUnavailable, type ExecutorKind } from './simulated-executor.ts';
 
 /**
  * Injects latency, exceptions and crashes, on the endpoints in `fail_on` (default: all).

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JinaDocument } from '../../protocol/document';
-import { createTensor, tensorValues } from '../../protocol/tensor';
-import { ExecutorOptions } from './executor-options';
-import { referenceIndexer } from './reference-indexer';
-import { DEFAULT_ENDPOINT, ExecutorException, type ExecutorKind } from './simulated-executor';
+import type { JinaDocument } from '../../protocol/document.ts';
+import { createTensor, tensorValues } from '../../protocol/tensor.ts';
+import { ExecutorOptions } from './executor-options.ts';
+import { referenceIndexer } from './reference-indexer.ts';
+import { DEFAULT_ENDPOINT, ExecutorException, type ExecutorKind } from './simulated-executor.ts';
 
 /**
  * The project's Python fixture executors (fixtures/executors/v2/*.py), re-implemented so the

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { StressError } from '../../errors';
-import type { JsonValue } from '../../protocol/json-value';
-import { resolveInsideWorkspace } from '../workspace-path';
-import type { ExecutorOptions } from './executor-options';
-import type { ExecutorSetup } from './simulated-executor';
+import { StressError } from '../../errors.ts';
+import type { JsonValue } from '../../protocol/json-value.ts';
+import { resolveInsideWorkspace } from '../workspace-path.ts';
+import type { ExecutorOptions } from './executor-options.ts';
+import type { ExecutorSetup } from './simulated-executor.ts';
 
 /**
  * Where a stateful executor keeps its shard files: `<workspace>/<deployment>/`, with

@@ -1,8 +1,8 @@
-import { ExecutorOptions } from './executor-options';
-import { assertStillInside, indexerDirectory } from './indexer-workspace';
-import type { ExecutorKind, SimulatedExecutor } from './simulated-executor';
-import { storedFrom } from './stored-document';
-import { VectorStore } from './vector-store';
+import { ExecutorOptions } from './executor-options.ts';
+import { assertStillInside, indexerDirectory } from './indexer-workspace.ts';
+import type { ExecutorKind, SimulatedExecutor } from './simulated-executor.ts';
+import { storedFrom } from './stored-document.ts';
+import { VectorStore } from './vector-store.ts';
 
 /**
  * The seed's document store (BinaryPbIndexer): `/index` keeps documents by id; `/search`

@@ -1,7 +1,7 @@
-import { StressError } from '../../errors';
-import type { SeededRandom } from '../../seeded-random';
-import type { JsonValue } from '../../protocol/json-value';
-import { isPlainObject } from '../flow-issues';
+import { StressError } from '../../errors.ts';
+import type { SeededRandom } from '../../seeded-random.ts';
+import type { JsonValue } from '../../protocol/json-value.ts';
+import { isPlainObject } from '../flow-issues.ts';
 
 /** A latency draw in milliseconds; never negative. */
 export type LatencyDistribution = (random: SeededRandom) => number;

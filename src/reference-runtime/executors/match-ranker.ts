@@ -1,7 +1,7 @@
-import { rankMatches } from '../match-order';
-import { ExecutorOptions } from './executor-options';
-import { DEFAULT_ENDPOINT, type ExecutorKind } from './simulated-executor';
-import { topKParameter } from './top-k-parameter';
+import { rankMatches } from '../match-order.ts';
+import { ExecutorOptions } from './executor-options.ts';
+import { DEFAULT_ENDPOINT, type ExecutorKind } from './simulated-executor.ts';
+import { topKParameter } from './top-k-parameter.ts';
 
 /**
  * Merger/ranker: one match per id, best first by a score (distances such as `euclidean`

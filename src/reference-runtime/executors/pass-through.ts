@@ -1,4 +1,4 @@
-import { DEFAULT_ENDPOINT, type ExecutorKind } from './simulated-executor';
+import { DEFAULT_ENDPOINT, type ExecutorKind } from './simulated-executor.ts';
 
 /** Returns documents unchanged: 1.x's `_pass`/`_merge` (joins are reduced by the gateway). */
 export const passThrough = {

@@ -1,8 +1,8 @@
-import { createTensor } from '../../protocol/tensor';
-import { embedDocument } from './content-embedding';
-import { ExecutorOptions } from './executor-options';
-import { DEFAULT_ENDPOINT, type ExecutorKind } from './simulated-executor';
-import { parseTraversalPaths, traverse } from './traversal-paths';
+import { createTensor } from '../../protocol/tensor.ts';
+import { embedDocument } from './content-embedding.ts';
+import { ExecutorOptions } from './executor-options.ts';
+import { DEFAULT_ENDPOINT, type ExecutorKind } from './simulated-executor.ts';
+import { parseTraversalPaths, traverse } from './traversal-paths.ts';
 
 /** Sets a float32, L2-normalised `embedding` of `dim` values on every document with content. */
 export const referenceEncoder = {

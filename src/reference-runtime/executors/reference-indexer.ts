@@ -1,11 +1,11 @@
-import type { JinaDocument } from '../../protocol/document';
-import { embeddingVector } from './embedding-vector';
-import { ExecutorOptions } from './executor-options';
-import { assertStillInside, indexerDirectory } from './indexer-workspace';
-import type { ExecutorKind, SimulatedExecutor } from './simulated-executor';
-import { storedFrom, type StoredDocument } from './stored-document';
-import { topKParameter } from './top-k-parameter';
-import { VectorStore } from './vector-store';
+import type { JinaDocument } from '../../protocol/document.ts';
+import { embeddingVector } from './embedding-vector.ts';
+import { ExecutorOptions } from './executor-options.ts';
+import { assertStillInside, indexerDirectory } from './indexer-workspace.ts';
+import type { ExecutorKind, SimulatedExecutor } from './simulated-executor.ts';
+import { storedFrom, type StoredDocument } from './stored-document.ts';
+import { topKParameter } from './top-k-parameter.ts';
+import { VectorStore } from './vector-store.ts';
 
 export const INDEXER_ENDPOINTS = ['/index', '/update', '/delete', '/search', '/count', '/dump'] as const;
 

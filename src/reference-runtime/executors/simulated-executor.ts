@@ -1,5 +1,5 @@
-import type { JinaDocument } from '../../protocol/document';
-import type { JsonObject } from '../../protocol/json-value';
+import type { JinaDocument } from '../../protocol/document.ts';
+import type { JsonObject } from '../../protocol/json-value.ts';
 
 /** Jina's `__default_endpoint__`: an executor bound to it serves every endpoint. */
 export const DEFAULT_ENDPOINT = '/default';

@@ -1,5 +1,5 @@
-import type { JinaDocument, Tensor } from '../../protocol/document';
-import type { JsonObject } from '../../protocol/json-value';
+import type { JinaDocument, Tensor } from '../../protocol/document.ts';
+import type { JsonObject } from '../../protocol/json-value.ts';
 
 /** What an indexer keeps of a document: never its content unless asked (memory stays small). */
 export interface StoredDocument {

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../protocol/json-value';
+import type { JsonObject } from '../../protocol/json-value.ts';
 
 /**
  * `top_k` from request parameters (the Python client's `top_k=`, or `limit` as newer

@@ -1,4 +1,4 @@
-import type { JinaDocument } from '../../protocol/document';
+import type { JinaDocument } from '../../protocol/document.ts';
 
 export type TraversalPath = 'r' | 'c' | 'm';
 

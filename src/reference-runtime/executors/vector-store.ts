@@ -1,11 +1,11 @@
 import { constants } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Tensor } from '../../protocol/document';
-import { createTensor } from '../../protocol/tensor';
-import { shardOf } from '../partition-documents';
-import { ExecutorException } from './simulated-executor';
-import { storedFromJson, storedToJson, type StoredDocument } from './stored-document';
+import type { Tensor } from '../../protocol/document.ts';
+import { createTensor } from '../../protocol/tensor.ts';
+import { shardOf } from '../partition-documents.ts';
+import { ExecutorException } from './simulated-executor.ts';
+import { storedFromJson, storedToJson, type StoredDocument } from './stored-document.ts';
 
 // Shard files are never followed through a symbolic link: a link planted in the workspace
 // must not make the indexer read or overwrite a file elsewhere (ELOOP instead).

@@ -1,6 +1,6 @@
 import type http from 'node:http';
-import { statusToJson } from '../../protocol/data-request-json';
-import type { GatewayHandler } from './gateway-handler';
+import { statusToJson } from '../../protocol/data-request-json.ts';
+import type { GatewayHandler } from './gateway-handler.ts';
 
 /**
  * The plain-HTTP routes Jina serves next to the data plane on HTTP and WebSocket gateways:

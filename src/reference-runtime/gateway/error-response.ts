@@ -1,5 +1,5 @@
-import { STATUS_ERROR, type DataRequest } from '../../protocol/data-request';
-import { isExecutorUnavailable } from './gateway-handler';
+import { STATUS_ERROR, type DataRequest } from '../../protocol/data-request.ts';
+import { isExecutorUnavailable } from './gateway-handler.ts';
 
 /**
  * What Jina's docarray-v1 HTTP gateway answers (with 503) when a deployment cannot be reached:

@@ -1,7 +1,7 @@
-import { StressError } from '../../errors';
-import type { GatewayInfo, GatewayProtocol } from '../../gateway/gateway-client';
-import type { DataRequest, Status } from '../../protocol/data-request';
-import type { DocarrayVersion } from '../../protocol/document';
+import { StressError } from '../../errors.ts';
+import type { GatewayInfo, GatewayProtocol } from '../../gateway/gateway-client.ts';
+import type { DataRequest, Status } from '../../protocol/data-request.ts';
+import type { DocarrayVersion } from '../../protocol/document.ts';
 
 /**
  * What a gateway server needs from the Flow behind it. The reference runtime implements it;

@@ -1,17 +1,17 @@
 import * as grpc from '@grpc/grpc-js';
-import { StressError } from '../../errors';
+import { StressError } from '../../errors.ts';
 import {
   decodeDataRequest,
   encodeDataRequest,
   encodeEndpoints,
   encodeJinaInfo,
   encodeStatus,
-} from '../../protocol/codec';
-import type { DataRequest } from '../../protocol/data-request';
-import type { DocarrayVersion } from '../../protocol/document';
-import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../protocol/grpc-methods';
-import { protoTypes } from '../../protocol/proto-types';
-import { isExecutorUnavailable, type GatewayHandler, type GatewayServer, type GatewayServerOptions } from './gateway-handler';
+} from '../../protocol/codec.ts';
+import type { DataRequest } from '../../protocol/data-request.ts';
+import type { DocarrayVersion } from '../../protocol/document.ts';
+import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../protocol/grpc-methods.ts';
+import { protoTypes } from '../../protocol/proto-types.ts';
+import { isExecutorUnavailable, type GatewayHandler, type GatewayServer, type GatewayServerOptions } from './gateway-handler.ts';
 
 const keepBuffer = (buffer: Buffer): Buffer => buffer;
 const passBytes = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

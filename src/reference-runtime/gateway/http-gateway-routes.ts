@@ -1,4 +1,4 @@
-import type { DocarrayVersion } from '../../protocol/document';
+import type { DocarrayVersion } from '../../protocol/document.ts';
 
 export interface DataRoute {
   method: 'POST' | 'PUT' | 'DELETE';

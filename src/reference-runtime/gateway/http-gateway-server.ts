@@ -1,13 +1,13 @@
 import http from 'node:http';
-import { STATUS_ERROR, type DataRequest } from '../../protocol/data-request';
-import { dataRequestToJson } from '../../protocol/data-request-json';
-import type { DocarrayVersion } from '../../protocol/document';
-import { newRequestId } from '../../protocol/request-id';
-import { listen, readBody, sendJson, serveControlRoute } from './control-routes';
-import { networkErrorResponse } from './error-response';
-import { isExecutorUnavailable, type GatewayHandler, type GatewayServer, type GatewayServerOptions } from './gateway-handler';
-import { httpDataRoutes, openApiDocument, type DataRoute } from './http-gateway-routes';
-import { dataRequestFromJsonBody, RequestBodyError } from './json-request-body';
+import { STATUS_ERROR, type DataRequest } from '../../protocol/data-request.ts';
+import { dataRequestToJson } from '../../protocol/data-request-json.ts';
+import type { DocarrayVersion } from '../../protocol/document.ts';
+import { newRequestId } from '../../protocol/request-id.ts';
+import { listen, readBody, sendJson, serveControlRoute } from './control-routes.ts';
+import { networkErrorResponse } from './error-response.ts';
+import { isExecutorUnavailable, type GatewayHandler, type GatewayServer, type GatewayServerOptions } from './gateway-handler.ts';
+import { httpDataRoutes, openApiDocument, type DataRoute } from './http-gateway-routes.ts';
+import { dataRequestFromJsonBody, RequestBodyError } from './json-request-body.ts';
 
 /**
  * Jina 3.34's HTTP gateway on node:http (no framework: a handful of routes do not need one),

@@ -1,10 +1,10 @@
-import { StressError } from '../../errors';
-import type { DataRequest } from '../../protocol/data-request';
-import { docsFromJson } from '../../protocol/data-request-json';
-import type { DocarrayVersion, JinaDocument } from '../../protocol/document';
-import { documentFromJson, notJson } from '../../protocol/document-json';
-import type { JsonObject, JsonValue } from '../../protocol/json-value';
-import { isPlainObject } from '../../protocol/struct';
+import { StressError } from '../../errors.ts';
+import type { DataRequest } from '../../protocol/data-request.ts';
+import { docsFromJson } from '../../protocol/data-request-json.ts';
+import type { DocarrayVersion, JinaDocument } from '../../protocol/document.ts';
+import { documentFromJson, notJson } from '../../protocol/document-json.ts';
+import type { JsonObject, JsonValue } from '../../protocol/json-value.ts';
+import { isPlainObject } from '../../protocol/struct.ts';
 
 export interface JsonRequestDefaults {
   docarray: DocarrayVersion;

@@ -1,8 +1,8 @@
-import type { GatewayProtocol } from '../../gateway/gateway-client';
-import type { GatewayServer, GatewayServerOptions } from './gateway-handler';
-import { startGrpcGatewayServer } from './grpc-gateway-server';
-import { startHttpGatewayServer } from './http-gateway-server';
-import { startWebSocketGatewayServer } from './websocket-gateway-server';
+import type { GatewayProtocol } from '../../gateway/gateway-client.ts';
+import type { GatewayServer, GatewayServerOptions } from './gateway-handler.ts';
+import { startGrpcGatewayServer } from './grpc-gateway-server.ts';
+import { startHttpGatewayServer } from './http-gateway-server.ts';
+import { startWebSocketGatewayServer } from './websocket-gateway-server.ts';
 
 /** One gateway server per protocol, all serving the same GatewayHandler. */
 export const gatewayServers = {

@@ -1,14 +1,14 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { decodeDataRequest, encodeDataRequest, encodeStatus } from '../../protocol/codec';
-import { dataRequestToJson, statusToProtobufJson } from '../../protocol/data-request-json';
-import { STATUS_SUCCESS, type DataRequest } from '../../protocol/data-request';
-import { newRequestId } from '../../protocol/request-id';
-import { listen, sendJson, serveControlRoute } from './control-routes';
-import { truncateUtf8 } from './error-response';
-import { isExecutorUnavailable, type GatewayServer, type GatewayServerOptions } from './gateway-handler';
-import { dataRequestFromJsonBody } from './json-request-body';
+import { decodeDataRequest, encodeDataRequest, encodeStatus } from '../../protocol/codec.ts';
+import { dataRequestToJson, statusToProtobufJson } from '../../protocol/data-request-json.ts';
+import { STATUS_SUCCESS, type DataRequest } from '../../protocol/data-request.ts';
+import { newRequestId } from '../../protocol/request-id.ts';
+import { listen, sendJson, serveControlRoute } from './control-routes.ts';
+import { truncateUtf8 } from './error-response.ts';
+import { isExecutorUnavailable, type GatewayServer, type GatewayServerOptions } from './gateway-handler.ts';
+import { dataRequestFromJsonBody } from './json-request-body.ts';
 
 type Framing = 'bytes' | 'json';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { LoadResult } from '../../../src/load/load-result';
-import { skipOrFail } from '../../support/skip-or-fail';
-import { statesOf } from '../../vitest/support/stress-project';
-import { jinaEnvironment, processesInWorkspaces, reportOf, runRealJinaConfig, type DocarrayMajor, type RealJinaRun } from './real-jina-run';
+import type { LoadResult } from '../../../src/load/load-result.ts';
+import { skipOrFail } from '../../support/skip-or-fail.ts';
+import { statesOf } from '../../vitest/support/stress-project.ts';
+import { jinaEnvironment, processesInWorkspaces, reportOf, runRealJinaConfig, type DocarrayMajor, type RealJinaRun } from './real-jina-run.ts';
 
 const protocols = ['grpc', 'http', 'websocket'] as const;
 type Protocol = (typeof protocols)[number];

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { LoadResult } from '../../../src/load/load-result';
-import { createStressProject, type StressProject, type StressRun } from '../../vitest/support/stress-project';
+import type { LoadResult } from '../../../src/load/load-result.ts';
+import { createStressProject, type StressProject, type StressRun } from '../../vitest/support/stress-project.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 

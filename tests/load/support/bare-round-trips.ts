@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { performance } from 'node:perf_hooks';
-import { encodeDataRequest } from '../../../src/protocol/codec';
-import type { DocarrayVersion } from '../../../src/protocol/document';
-import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../../src/protocol/grpc-methods';
+import { encodeDataRequest } from '../../../src/protocol/codec.ts';
+import type { DocarrayVersion } from '../../../src/protocol/document.ts';
+import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../../src/protocol/grpc-methods.ts';
 
 const identity = (buffer: Buffer): Buffer => buffer;
 

@@ -1,4 +1,4 @@
-import type { LoadStepParams } from '../../../src/load/load-params';
+import type { LoadStepParams } from '../../../src/load/load-params.ts';
 
 /** LoadStepParams as the config loader produces them for a small grpc step, with overrides. */
 export function loadParams(overrides: Partial<LoadStepParams> = {}): LoadStepParams {

@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { decodeDataRequest } from '../../../src/protocol/codec';
-import type { DataRequest } from '../../../src/protocol/data-request';
-import type { DocarrayVersion } from '../../../src/protocol/document';
-import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../../src/protocol/grpc-methods';
+import { decodeDataRequest } from '../../../src/protocol/codec.ts';
+import type { DataRequest } from '../../../src/protocol/data-request.ts';
+import type { DocarrayVersion } from '../../../src/protocol/document.ts';
+import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../../src/protocol/grpc-methods.ts';
 
 export interface RecordingProxy {
   port: number;

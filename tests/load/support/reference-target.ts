@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GatewayTarget } from '../../../src/gateway/gateway-client';
-import { startReferenceFlow } from '../../../src/reference-runtime/start-reference-flow';
+import type { GatewayTarget } from '../../../src/gateway/gateway-client.ts';
+import { startReferenceFlow } from '../../../src/reference-runtime/start-reference-flow.ts';
 
 export interface ReferenceTarget {
   target: GatewayTarget;

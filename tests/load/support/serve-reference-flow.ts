@@ -1,4 +1,4 @@
-import { startReferenceFlow } from '../../../src/reference-runtime/start-reference-flow';
+import { startReferenceFlow } from '../../../src/reference-runtime/start-reference-flow.ts';
 
 // Child-process entry: serves the Flow YAML in $FLOW_YAML from the workdir $FLOW_WORKDIR with
 // the reference runtime and prints `{"port": n, "docarray": ...}`. A separate process, so a

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createSeededRandom } from '../../../src/seeded-random';
-import { faultExecutor } from '../../../src/reference-runtime/executors/fault-executor';
-import { parseLatency } from '../../../src/reference-runtime/executors/latency-distribution';
-import { ExecutorException, ExecutorUnavailable, type ExecutorSetup } from '../../../src/reference-runtime/executors/simulated-executor';
+import { createSeededRandom } from '../../../src/seeded-random.ts';
+import { faultExecutor } from '../../../src/reference-runtime/executors/fault-executor.ts';
+import { parseLatency } from '../../../src/reference-runtime/executors/latency-distribution.ts';
+import { ExecutorException, ExecutorUnavailable, type ExecutorSetup } from '../../../src/reference-runtime/executors/simulated-executor.ts';
 
 const setup = (usesWith: ExecutorSetup['usesWith']): ExecutorSetup => ({
   deployment: 'slow',

@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTensor, tensorValues } from '../../../src/protocol/tensor';
-import { fixtureEmbedding, fixtureEmbeddingKey } from '../../../src/reference-runtime/executors/fixture-executors';
-import { readFlowYaml } from '../../../src/reference-runtime/read-flow-yaml';
-import { ReferenceFlow } from '../../../src/reference-runtime/reference-flow';
-import { dataRequest, responseOf, textDocs } from '../flow-from-yaml';
+import { createTensor, tensorValues } from '../../../src/protocol/tensor.ts';
+import { fixtureEmbedding, fixtureEmbeddingKey } from '../../../src/reference-runtime/executors/fixture-executors.ts';
+import { readFlowYaml } from '../../../src/reference-runtime/read-flow-yaml.ts';
+import { ReferenceFlow } from '../../../src/reference-runtime/reference-flow.ts';
+import { dataRequest, responseOf, textDocs } from '../flow-from-yaml.ts';
 
 // Golden values from fixtures/executors/v2/encoder.py's algorithm, computed with Python's
 // hashlib and struct (float32-rounded).

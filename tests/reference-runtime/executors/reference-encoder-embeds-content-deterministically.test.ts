@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createTensor, tensorValues } from '../../../src/protocol/tensor';
-import { referenceEncoder } from '../../../src/reference-runtime/executors/reference-encoder';
-import type { ExecutorSetup } from '../../../src/reference-runtime/executors/simulated-executor';
+import { createTensor, tensorValues } from '../../../src/protocol/tensor.ts';
+import { referenceEncoder } from '../../../src/reference-runtime/executors/reference-encoder.ts';
+import type { ExecutorSetup } from '../../../src/reference-runtime/executors/simulated-executor.ts';
 
 const setup = (usesWith: ExecutorSetup['usesWith'] = {}): ExecutorSetup => ({
   deployment: 'enc',

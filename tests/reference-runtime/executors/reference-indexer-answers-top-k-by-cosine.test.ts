@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JinaDocument } from '../../../src/protocol/document';
-import { createTensor } from '../../../src/protocol/tensor';
-import { referenceIndexer } from '../../../src/reference-runtime/executors/reference-indexer';
-import type { ExecutorSetup } from '../../../src/reference-runtime/executors/simulated-executor';
+import type { JinaDocument } from '../../../src/protocol/document.ts';
+import { createTensor } from '../../../src/protocol/tensor.ts';
+import { referenceIndexer } from '../../../src/reference-runtime/executors/reference-indexer.ts';
+import type { ExecutorSetup } from '../../../src/reference-runtime/executors/simulated-executor.ts';
 
 let workdir: string;
 beforeEach(async () => {

@@ -1,10 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeDataRequest, encodeDataRequest } from '../../../src/protocol/codec';
-import { jinaGrpcMethods } from '../../../src/protocol/grpc-methods';
-import type { GatewayServer } from '../../../src/reference-runtime/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../../src/reference-runtime/gateway/grpc-gateway-server';
-import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler';
+import { decodeDataRequest, encodeDataRequest } from '../../../src/protocol/codec.ts';
+import { jinaGrpcMethods } from '../../../src/protocol/grpc-methods.ts';
+import type { GatewayServer } from '../../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startGrpcGatewayServer } from '../../../src/reference-runtime/gateway/grpc-gateway-server.ts';
+import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler.ts';
 
 describe('gRPC gateway JinaRPC/Call', () => {
   let server: GatewayServer;

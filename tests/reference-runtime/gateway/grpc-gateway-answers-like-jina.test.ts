@@ -1,11 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeEndpoints, emptyMessageBytes, encodeDataRequest } from '../../../src/protocol/codec';
-import type { DocarrayVersion } from '../../../src/protocol/document';
-import { jinaGrpcMethods } from '../../../src/protocol/grpc-methods';
-import type { GatewayServer } from '../../../src/reference-runtime/gateway/gateway-handler';
-import { startGrpcGatewayServer } from '../../../src/reference-runtime/gateway/grpc-gateway-server';
-import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler';
+import { decodeEndpoints, emptyMessageBytes, encodeDataRequest } from '../../../src/protocol/codec.ts';
+import type { DocarrayVersion } from '../../../src/protocol/document.ts';
+import { jinaGrpcMethods } from '../../../src/protocol/grpc-methods.ts';
+import type { GatewayServer } from '../../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startGrpcGatewayServer } from '../../../src/reference-runtime/gateway/grpc-gateway-server.ts';
+import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler.ts';
 
 const passBytes = (bytes: Uint8Array): Buffer => Buffer.from(bytes);
 const keepBuffer = (buffer: Buffer): Buffer => buffer;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GatewayServer } from '../../../src/reference-runtime/gateway/gateway-handler';
-import { startHttpGatewayServer } from '../../../src/reference-runtime/gateway/http-gateway-server';
-import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler';
+import type { GatewayServer } from '../../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startHttpGatewayServer } from '../../../src/reference-runtime/gateway/http-gateway-server.ts';
+import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler.ts';
 
 async function call(server: GatewayServer, method: string, path: string, body?: unknown): Promise<{ status: number; type: string; text: string; json: any }> {
   const response = await fetch(`http://${server.host}:${server.port}${path}`, {

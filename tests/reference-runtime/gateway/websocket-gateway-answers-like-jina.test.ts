@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { encodeDataRequest } from '../../../src/protocol/codec';
-import type { GatewayServer } from '../../../src/reference-runtime/gateway/gateway-handler';
-import { startWebSocketGatewayServer } from '../../../src/reference-runtime/gateway/websocket-gateway-server';
-import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler';
+import { encodeDataRequest } from '../../../src/protocol/codec.ts';
+import type { GatewayServer } from '../../../src/reference-runtime/gateway/gateway-handler.ts';
+import { startWebSocketGatewayServer } from '../../../src/reference-runtime/gateway/websocket-gateway-server.ts';
+import { createScriptedFlowHandler } from '../../gateway/scripted-flow-handler.ts';
 
 type Outcome = { frames: string[]; code: number; reason: string };
 

@@ -1,4 +1,4 @@
-import { createAgent } from '../../../src/agent/create-agent';
+import { createAgent } from '../../../src/agent/create-agent.ts';
 
 export interface ExternalAgent {
   host: string;

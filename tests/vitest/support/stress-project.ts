@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { StepRecord } from '../../../src/vitest/progress-reporter';
+import type { StepRecord } from '../../../src/vitest/progress-reporter.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
