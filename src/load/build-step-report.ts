@@ -4,6 +4,8 @@ import type { ExecutorSummary, LoadResult } from './load-result.ts';
 import { encodeHistogram, summarizeLatency } from './histogram.ts';
 import type { MergedLoad } from './load-merger.ts';
 import { evaluateThresholds } from './thresholds.ts';
+import { summarizeGeneratorLoad } from './generator-cpu-sampler.ts';
+import { splitMeans } from './round-trip-split.ts';
 
 export interface ReportFrame {
   job: string;
@@ -15,6 +17,9 @@ export interface ReportFrame {
   stoppedBy: NonNullable<LoadResult['stoppedBy']>;
   stopDetail?: string;
   generatorCpuMs: number;
+  /** The generator's CPU per elapsed second of the phase, in cores. */
+  generatorCores?: number[];
+  usableCores?: number;
   workers: number;
   lagToleranceMs: number;
   timeToReadyS?: number;
@@ -40,6 +45,12 @@ export function buildStepReport(frame: ReportFrame, merged: MergedLoad): LoadRes
   const executorHistograms: Record<string, string> = {};
   for (const [name, { histogram }] of merged.executors) executorHistograms[name] = encodeHistogram(histogram);
   const arrival = frame.params.arrival;
+  const generatorCores = frame.generatorCores ?? [];
+  const generatorLoad = summarizeGeneratorLoad(generatorCores, frame.usableCores ?? 1);
+  const series = merged.series.map((row) =>
+    generatorCores[row.second] === undefined ? row : { ...row, generatorCores: generatorCores[row.second]! },
+  );
+  const roundTripSplit = buildRoundTripSplit(merged, generatorLoad);
 
   const report: LoadResult = {
     job: frame.job,
@@ -76,7 +87,7 @@ export function buildStepReport(frame: ReportFrame, merged: MergedLoad): LoadRes
     generatorCpuMs: frame.generatorCpuMs,
     generatorBusyMs: merged.busyMs,
     workers: frame.workers,
-    series: merged.series,
+    series,
     histograms: {
       roundTrip: encodeHistogram(merged.roundTrip),
       executors: executorHistograms,
@@ -85,7 +96,26 @@ export function buildStepReport(frame: ReportFrame, merged: MergedLoad): LoadRes
     },
     thresholds: [],
     ...(frame.timeToReadyS !== undefined ? { timeToReadyS: frame.timeToReadyS } : {}),
+    ...(roundTripSplit ? { roundTripSplit } : {}),
+    ...(generatorLoad ? { generatorLoad } : {}),
   };
   report.thresholds = evaluateThresholds(report, frame.params.thresholds);
   return report;
+}
+
+function buildRoundTripSplit(merged: MergedLoad, generatorLoad: LoadResult['generatorLoad']): LoadResult['roundTripSplit'] {
+  const means = splitMeans(merged.split);
+  if (means) {
+    const busy = generatorLoad?.saturated
+      ? {
+          generatorNote:
+            `the generator was busy (mean ${generatorLoad.meanCores.toFixed(2)} of ${generatorLoad.usableCores} cores): ` +
+            'client + transport includes waiting in its own event loop',
+        }
+      : {};
+    return { status: 'split', requests: merged.split.requests, roundTripMs: means.executorsMs + means.gatewayMs + means.clientMs, ...means, ...busy };
+  }
+  if (merged.routesUnavailable !== undefined) return { status: 'unavailable', reason: merged.routesUnavailable };
+  if (merged.okRequests > 0) return { status: 'unavailable', reason: 'no response carried a gateway route with both timestamps' };
+  return undefined;
 }

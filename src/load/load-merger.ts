@@ -3,6 +3,7 @@ import { addEncodedHistogram, createHistogram, type Histogram } from './histogra
 import type { ExecutorSum, SecondSnapshot, ShardLag, ShardSnapshot } from './shard-snapshot.ts';
 import { emptyErrorCounts } from './shard-snapshot.ts';
 import type { WatchTotals } from './threshold-watch.ts';
+import { addSplitSum, emptySplitSum, splitMeans, type SplitSum } from './round-trip-split.ts';
 
 /** Live numbers of a running phase; rates and p99 are over the last window. */
 export interface LoadProgress {
@@ -42,6 +43,8 @@ export interface MergedLoad {
   docsPerRequest: Histogram;
   gateway: Histogram;
   executors: Map<string, { histogram: Histogram; sum: ExecutorSum }>;
+  /** Where the round trips went, over every shard (round-trip-split.ts). */
+  split: SplitSum;
   series: SecondSample[];
   destroy(): void;
 }
@@ -103,6 +106,7 @@ export class LoadMerger {
       into.sumUs += sum.sumUs;
       into.count += sum.count;
     }
+    if (snapshot.split) addSplitSum((row.split ??= emptySplitSum()), snapshot.split);
     if (snapshot.latency) addEncodedHistogram(pending.latency, snapshot.latency);
     if (++pending.reported === this.options.shardCount) this.completeSecond(snapshot.second, pending);
   }
@@ -140,6 +144,7 @@ export class LoadMerger {
       p50Ms: latency.totalCount > 0 ? latency.getValueAtPercentile(50) / 1000 : 0,
       p99Ms: latency.totalCount > 0 ? latency.getValueAtPercentile(99) / 1000 : 0,
       executorMeanMs,
+      ...(row.split ? { split: splitMeans(row.split)! } : {}),
     });
     this.totals.requests += row.requests;
     this.totals.errors += row.errors;
@@ -192,6 +197,7 @@ function mergeFinals(finals: readonly ShardSnapshot[], series: SecondSample[], v
     docsPerRequest,
     gateway,
     executors,
+    split: emptySplitSum(),
     series,
     destroy() {
       for (const histogram of [roundTrip, docsPerRequest, gateway]) histogram.destroy();
@@ -204,6 +210,7 @@ function mergeFinals(finals: readonly ShardSnapshot[], series: SecondSample[], v
     merged.docs += final.docs;
     merged.cutOff += final.cutOff;
     merged.busyMs += final.busyMs;
+    if (final.split) addSplitSum(merged.split, final.split);
     merged.endedAtEpochMs = Math.max(merged.endedAtEpochMs, final.endedAtEpochMs);
     if (final.planned !== undefined) merged.planned = (merged.planned ?? 0) + final.planned;
     if (final.routesUnavailable !== undefined) merged.routesUnavailable ??= final.routesUnavailable;

@@ -14,6 +14,8 @@ export interface Thresholds {
   minQps?: number;
   maxViolations?: number;
   executor?: Record<string, { p95Ms?: number; p99Ms?: number }>;
+  /** Mean generator CPU as a share of its usable cores (0..1) above which the step fails. */
+  maxGeneratorCpu?: number;
 }
 
 export interface ArrivalModel {

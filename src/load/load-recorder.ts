@@ -4,6 +4,7 @@ import { STATUS_ERROR, type Route } from '../protocol/data-request.ts';
 import type { ErrorCounts, ViolationSample } from './load-result.ts';
 import { createHistogram, encodeHistogram, type Histogram } from './histogram.ts';
 import { createRouteTimings, readRouteTimings } from './route-timings.ts';
+import { addRequestSplit, emptySplitSum } from './round-trip-split.ts';
 import type { ExecutorSum, SecondSnapshot, ShardSnapshot } from './shard-snapshot.ts';
 import { emptyErrorCounts } from './shard-snapshot.ts';
 import type { LatencyLimit } from './thresholds.ts';
@@ -43,6 +44,7 @@ export class LoadRecorder {
   private readonly gatewayOverhead = createHistogram();
   private readonly executors = new Map<string, ExecutorTrack>();
   private readonly timings = createRouteTimings();
+  private readonly split = emptySplitSum();
   private readonly secondLatency = createHistogram();
   /** Watched round-trip limits as [index into watch, limit µs] pairs, and executor ones. */
   private readonly roundTripLimits: Array<[number, number]>;
@@ -73,7 +75,7 @@ export class LoadRecorder {
     switch (result.status) {
       case 'ok':
         if (result.routesUnavailable !== undefined) this.routesUnavailable ??= result.routesUnavailable;
-        this.recordOk(result.response.routes, docCount, latencyMs, row);
+        this.recordOk(result.response.routes, docCount, latencyMs, result.roundTripMs, row);
         return;
       case 'error-status': {
         const executor = raisingDeployment(result.response.routes) ?? (result.error.executor || 'unknown');
@@ -148,12 +150,13 @@ export class LoadRecorder {
         docsPerRequest: encodeHistogram(this.docsPerRequest),
       },
       executorSums,
+      ...(this.split.requests > 0 ? { split: this.split } : {}),
     };
     this.destroy();
     return snapshot;
   }
 
-  private recordOk(routes: readonly Route[], docCount: number, latencyMs: number, row: SecondSnapshot): void {
+  private recordOk(routes: readonly Route[], docCount: number, latencyMs: number, roundTripMs: number, row: SecondSnapshot): void {
     this.okRequests++;
     this.docs += docCount;
     row.okRequests++;
@@ -180,6 +183,10 @@ export class LoadRecorder {
       }
     }
     if (timings.overheadUs >= 0) this.gatewayOverhead.recordValue(Math.round(timings.overheadUs));
+    // The client's own round trip (not the open model's latency from the intended start):
+    // the split says where a request's time went once it was sent.
+    const roundTripUs = roundTripMs * 1000;
+    if (addRequestSplit(this.split, timings, roundTripUs)) addRequestSplit((row.split ??= emptySplitSum()), timings, roundTripUs);
   }
 
   private addExecutor(name: string): ExecutorTrack {

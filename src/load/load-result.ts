@@ -1,4 +1,5 @@
 import type { LoadStepParams } from './load-params.ts';
+import type { SplitMeans } from './round-trip-split.ts';
 
 /**
  * What a load phase measured: the load engine builds it, the step judges it
@@ -39,6 +40,10 @@ export interface SecondSample {
   p99Ms: number;
   /** Mean time per executor in this second (for the stacked chart). */
   executorMeanMs: Record<string, number>;
+  /** Where this second's round trips went (means per request); absent without gateway routes. */
+  split?: SplitMeans;
+  /** The generator process's CPU in this second, in cores (1 = one core busy); see `generatorLoad`. */
+  generatorCores?: number;
 }
 
 export interface ErrorCounts {
@@ -141,4 +146,44 @@ export interface LoadResult {
    * loaded; absent when the job did not start it (a configured gateway).
    */
   timeToReadyS?: number;
+  /** Where the round trip went: executors, the gateway's own share, client and transport. */
+  roundTripSplit?: RoundTripSplit;
+  /** How busy the generator process was (its CPU per second against the cores it may use). */
+  generatorLoad?: GeneratorLoad;
+}
+
+/**
+ * The client round trip split by what each response carries (src/load/round-trip-split.ts):
+ * means per request over the requests whose response had a stamped `gateway` route. The three
+ * parts add up to `roundTripMs`, the mean client round trip of those requests (in the open
+ * model that is time from sending, not from the intended start).
+ */
+export type RoundTripSplit =
+  | ({
+      status: 'split';
+      /** Requests the split is over. */
+      requests: number;
+      roundTripMs: number;
+      /**
+       * Set when the generator was busy (see `generatorLoad.saturated`): then client and
+       * transport include waiting in the generator's own event loop.
+       */
+      generatorNote?: string;
+    } & SplitMeans)
+  | { status: 'unavailable'; reason: string };
+
+export interface GeneratorLoad {
+  /** Cores the generator may use (os.availableParallelism(), or the `cores` tuning). */
+  usableCores: number;
+  /** Mean CPU over the phase in cores (user + system of the whole process, threads included). */
+  meanCores: number;
+  /** Highest one-second CPU in cores. */
+  peakCores: number;
+  /** Mean CPU as a share of `usableCores`, 0..1 (what `max_generator_cpu` is judged on). */
+  meanShare: number;
+  /**
+   * At least half of the phase's full seconds at or above 90% of the usable cores: the
+   * numbers measure the generator rather than the Flow.
+   */
+  saturated: boolean;
 }

@@ -14,6 +14,8 @@ import type { LoadContext, ShardSpec } from './shard-spec.ts';
 import { findCertainBreach } from './threshold-watch.ts';
 import { latencyLimits } from './thresholds.ts';
 import { resolveWorkerCount } from './worker-count.ts';
+import { GeneratorCpuSampler } from './generator-cpu-sampler.ts';
+import { availableParallelism } from 'node:os';
 
 export interface LoadTuning {
   /** Seconds between `onProgress` calls (default 5). */
@@ -114,9 +116,12 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
     await Promise.all(handles.map((handle) => handle.ready));
     const startEpochMs = performance.timeOrigin + performance.now() + (workers > 0 ? workerStartMarginMs : 0);
     const cpuBefore = process.cpuUsage();
+    const cpuSampler = new GeneratorCpuSampler();
+    cpuSampler.start();
     for (const handle of handles) handle.send({ type: 'start', startEpochMs });
     const finals = await Promise.all(handles.map((handle) => handle.final));
     const cpu = process.cpuUsage(cpuBefore);
+    const generatorCores = cpuSampler.stop();
     for (const final of finals) merger.addFinal(final);
     const merged = merger.finish();
     try {
@@ -131,6 +136,8 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
           stoppedBy,
           ...(stopDetail !== undefined ? { stopDetail } : {}),
           generatorCpuMs: (cpu.user + cpu.system) / 1000,
+          generatorCores,
+          usableCores: tuning.cores ?? availableParallelism(),
           workers,
           lagToleranceMs,
           ...(options.timeToReadyS !== undefined ? { timeToReadyS: options.timeToReadyS } : {}),

@@ -1,4 +1,5 @@
 import type { ErrorCounts, ViolationSample } from './load-result.ts';
+import type { SplitSum } from './round-trip-split.ts';
 
 /**
  * What a shard (the clients of one thread) reports. Plain JSON, because a shard may run in a
@@ -25,6 +26,8 @@ export interface SecondSnapshot {
   executors: Record<string, ExecutorSum>;
   /** Samples of this second above each watched limit (the spec's `watch` order). */
   overLimits: number[];
+  /** Where this second's round trips went; absent when no response carried a gateway span. */
+  split?: SplitSum;
 }
 
 export interface ShardLag {
@@ -58,6 +61,8 @@ export interface ShardSnapshot {
     docsPerRequest: string;
   };
   executorSums: Record<string, ExecutorSum>;
+  /** Where the round trips went (round-trip-split.ts); absent when no response carried a gateway span. */
+  split?: SplitSum;
 }
 
 export type StopReason = 'signal' | 'threshold';

@@ -90,6 +90,17 @@ export function evaluateThresholds(report: LoadResult, thresholds: Thresholds): 
   if (thresholds.minDocsPerSec !== undefined) outcomes.push(atLeast('min_docs_per_sec', thresholds.minDocsPerSec, report.docsPerSec));
   if (thresholds.minQps !== undefined) outcomes.push(atLeast('min_qps', thresholds.minQps, report.qps));
   if (thresholds.maxViolations !== undefined) outcomes.push(atMost('max_violations', thresholds.maxViolations, report.violations.count));
+  if (thresholds.maxGeneratorCpu !== undefined) {
+    const load = report.generatorLoad;
+    outcomes.push(
+      load
+        ? {
+            ...atMost('max_generator_cpu', thresholds.maxGeneratorCpu, load.meanShare),
+            note: `mean ${load.meanCores.toFixed(2)} of ${load.usableCores} cores`,
+          }
+        : { name: 'max_generator_cpu', limit: thresholds.maxGeneratorCpu, measured: 0, passed: true, note: 'phase too short to sample the CPU' },
+    );
+  }
   const arrival = report.config.arrival;
   if (arrival && report.scheduleLag) {
     const { lateStarts, dropped, maxLagMs } = report.scheduleLag;

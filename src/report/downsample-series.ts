@@ -23,6 +23,10 @@ export function downsampleSeries(series: readonly SecondSample[], maxPoints = MA
       succeeded === 0 ? 0 : bucket.reduce((sum, sample) => sum + pick(sample) * Math.max(0, sample.requests - sample.errors), 0) / succeeded;
     const executors = new Set(bucket.flatMap((sample) => Object.keys(sample.executorMeanMs)));
     const first = bucket[0] as SecondSample;
+    const splitRows = bucket.filter((sample) => sample.split);
+    const splitMean = (pick: (split: NonNullable<SecondSample['split']>) => number): number =>
+      splitRows.reduce((sum, sample) => sum + pick(sample.split!), 0) / splitRows.length;
+    const cpuRows = bucket.filter((sample) => sample.generatorCores !== undefined);
     samples.push({
       second: first.second + size / 2 - 0.5,
       requests: requests / size,
@@ -31,6 +35,10 @@ export function downsampleSeries(series: readonly SecondSample[], maxPoints = MA
       p50Ms: weighted((sample) => sample.p50Ms),
       p99Ms: Math.max(...bucket.filter((sample) => sample.requests > sample.errors).map((sample) => sample.p99Ms), 0),
       executorMeanMs: Object.fromEntries([...executors].map((name) => [name, weighted((sample) => sample.executorMeanMs[name] ?? 0)])),
+      ...(splitRows.length > 0
+        ? { split: { executorsMs: splitMean((split) => split.executorsMs), gatewayMs: splitMean((split) => split.gatewayMs), clientMs: splitMean((split) => split.clientMs) } }
+        : {}),
+      ...(cpuRows.length > 0 ? { generatorCores: Math.max(...cpuRows.map((sample) => sample.generatorCores!)) } : {}),
     });
   }
   return { samples, bucketS };

@@ -28,6 +28,26 @@ export function formatStepSummary(report: LoadResult): string {
     `${count(report.requests)} req, ${count(report.docs)} docs in ${report.wallTimeS.toFixed(1)}s: ` +
     `${rate(report.docsPerSec)} docs/s, ${rate(report.qps)} QPS; ` +
     `latency p50 ${formatMs(report.latency.p50Ms)} / p95 ${formatMs(report.latency.p95Ms)} / p99 ${formatMs(report.latency.p99Ms)} ms` +
-    `${errors}${violations}${cutOff}${executors ? `; mean ${executors} ms` : ''}${flowReady}${partial}`
+    `${errors}${violations}${cutOff}${executors ? `; mean ${executors} ms` : ''}${formatSplit(report)}${formatGenerator(report)}${flowReady}${partial}`
   );
+}
+
+/** Where the mean round trip went, or why that cannot be said. */
+function formatSplit(report: LoadResult): string {
+  const split = report.roundTripSplit;
+  if (!split) return '';
+  if (split.status === 'unavailable') return `; round-trip split unavailable (${split.reason})`;
+  const part = (ms: number): string => `${formatMs(ms)} (${percent(split.roundTripMs > 0 ? Math.round((ms / split.roundTripMs) * 100) / 100 : 0)})`;
+  return (
+    `; round trip ${formatMs(split.roundTripMs)} ms = executors ${part(split.executorsMs)} + gateway ${part(split.gatewayMs)}` +
+    ` + client/transport ${part(split.clientMs)}`
+  );
+}
+
+/** The generator's own CPU; when it was saturated the numbers describe the generator. */
+function formatGenerator(report: LoadResult): string {
+  const load = report.generatorLoad;
+  if (!load) return '';
+  const used = `generator CPU ${load.meanCores.toFixed(2)} of ${load.usableCores} cores (peak ${load.peakCores.toFixed(2)})`;
+  return load.saturated ? `; ${used}: GENERATOR SATURATED, the results measure the generator, not the Flow` : `; ${used}`;
 }

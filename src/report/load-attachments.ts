@@ -4,6 +4,7 @@ import { redactDeep } from './redact-secrets.ts';
 import { renderSeriesCsv } from './series-csv.ts';
 import type { LoadResult } from '../load/load-result.ts';
 import { renderThroughputLatencyChart } from './throughput-latency-chart.ts';
+import { renderRoundTripSplitChart } from './round-trip-split-chart.ts';
 
 export interface ReportAttachment {
   name: string;
@@ -22,6 +23,7 @@ export function buildLoadAttachments(report: LoadResult): ReportAttachment[] {
   return [
     { name: 'throughput and latency', contentType: 'image/svg+xml', body: renderThroughputLatencyChart(report) },
     { name: 'time per executor', contentType: 'image/svg+xml', body: renderExecutorTimeChart(report) },
+    { name: 'where the round trip went', contentType: 'image/svg+xml', body: renderRoundTripSplitChart(report) },
     { name: 'summary.json', contentType: 'application/json', body: `${JSON.stringify(redactDeep(report), null, 2)}\n` },
     { name: 'per-second.csv', contentType: 'text/csv', body: renderSeriesCsv(report) },
     { name: 'latency percentiles (HDR, ms)', contentType: 'text/plain', body: renderStepPercentiles(report) },

@@ -18,7 +18,20 @@ function formatNumber(value: number): string {
  */
 export function renderSeriesCsv(report: LoadResult): string {
   const executors = executorNamesOf(report);
-  const header = ['second', 'requests', 'docs', 'errors', 'p50_ms', 'p99_ms', ...executors.map((name) => `${name}_mean_ms`)];
+  // Added columns only when the step measured them, after the executors: readers by position keep working.
+  const hasSplit = report.series.some((sample) => sample.split);
+  const hasCpu = report.series.some((sample) => sample.generatorCores !== undefined);
+  const header = [
+    'second',
+    'requests',
+    'docs',
+    'errors',
+    'p50_ms',
+    'p99_ms',
+    ...executors.map((name) => `${name}_mean_ms`),
+    ...(hasSplit ? ['executors_ms', 'gateway_own_ms', 'client_transport_ms'] : []),
+    ...(hasCpu ? ['generator_cores'] : []),
+  ];
   const rows = report.series.map((sample) => [
     sample.second,
     sample.requests,
@@ -27,6 +40,8 @@ export function renderSeriesCsv(report: LoadResult): string {
     sample.p50Ms,
     sample.p99Ms,
     ...executors.map((name) => sample.executorMeanMs[name] ?? 0),
+    ...(hasSplit ? (sample.split ? [sample.split.executorsMs, sample.split.gatewayMs, sample.split.clientMs] : ['', '', '']) : []),
+    ...(hasCpu ? [sample.generatorCores ?? ''] : []),
   ]);
   return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }

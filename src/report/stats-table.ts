@@ -1,5 +1,6 @@
 import { judgeLoadStep } from '../load/judge-load-step.ts';
 import type { LoadResult } from '../load/load-result.ts';
+import type { SplitMeans } from '../load/round-trip-split.ts';
 
 /** One load step, as a row of the run's stats table. Times in ms unless named. */
 export interface StatsRow {
@@ -29,6 +30,10 @@ export interface StatsRow {
   stoppedBy?: 'signal' | 'threshold';
   /** Seconds from start_flow to the Flow's first successful dry_run (the Flow this step loaded). */
   flowReadyS?: number;
+  /** Where the mean round trip went, or `unavailable` (HTTP with docarray v2). */
+  split?: SplitMeans | 'unavailable';
+  /** The generator's mean CPU as a share of its usable cores, and whether it was saturated. */
+  generator?: { meanShare: number; saturated: boolean };
 }
 
 export interface StatsTable {
@@ -63,6 +68,19 @@ export function buildStatsRow(report: LoadResult): StatsRow {
     ...(failure ? { failure: failure.message } : {}),
     ...(report.stoppedBy === 'signal' || report.stoppedBy === 'threshold' ? { stoppedBy: report.stoppedBy } : {}),
     ...(report.timeToReadyS !== undefined ? { flowReadyS: report.timeToReadyS } : {}),
+    ...(report.roundTripSplit
+      ? {
+          split:
+            report.roundTripSplit.status === 'split'
+              ? {
+                  executorsMs: report.roundTripSplit.executorsMs,
+                  gatewayMs: report.roundTripSplit.gatewayMs,
+                  clientMs: report.roundTripSplit.clientMs,
+                }
+              : 'unavailable',
+        }
+      : {}),
+    ...(report.generatorLoad ? { generator: { meanShare: report.generatorLoad.meanShare, saturated: report.generatorLoad.saturated } } : {}),
   };
 }
 
@@ -100,9 +118,14 @@ const formatRate = (value: number): string => value.toLocaleString('en-US', { ma
 export function statsColumns(table: StatsTable, options: { compact?: boolean } = {}): StatsColumn[] {
   const text = (header: string, cell: (row: StatsRow) => string): StatsColumn => ({ header, cell, isNumeric: false });
   const number = (header: string, cell: (row: StatsRow) => string): StatsColumn => ({ header, cell, isNumeric: true });
-  const setupHeaders = new Set(['Client', '#Clients', 'Flow ready (s)', 'Wall time (s)', '#Docs']);
+  const setupHeaders = new Set(['Client', '#Clients', 'Flow ready (s)', 'Wall time (s)', '#Docs', 'Generator CPU']);
   // Only runs that started their Flows know how long they took to come up.
   const hasFlowReady = table.rows.some((row) => row.flowReadyS !== undefined);
+  // Columns of measurements older results lack: only when some row has them.
+  const hasSplit = table.rows.some((row) => row.split !== undefined);
+  const hasGenerator = table.rows.some((row) => row.generator !== undefined);
+  const splitCell = (pick: (split: SplitMeans) => number) => (row: StatsRow) =>
+    row.split === undefined ? '–' : row.split === 'unavailable' ? 'n/a' : formatMs(pick(row.split));
   const columns: StatsColumn[] = [
     text('Task', (row) => (table.isMultiJob ? `${row.job} / ${row.task}` : row.task)),
     text('Client', (row) => row.client),
@@ -121,6 +144,20 @@ export function statsColumns(table: StatsTable, options: { compact?: boolean } =
         return value === undefined ? '–' : formatMs(value);
       }),
     ),
+    ...(hasSplit
+      ? [
+          number('In executors (ms)', splitCell((split) => split.executorsMs)),
+          number('Gateway own (ms)', splitCell((split) => split.gatewayMs)),
+          number('Client+transport (ms)', splitCell((split) => split.clientMs)),
+        ]
+      : []),
+    ...(hasGenerator
+      ? [
+          number('Generator CPU', (row) =>
+            row.generator === undefined ? '–' : `${Math.round(row.generator.meanShare * 100)}%${row.generator.saturated ? ' SATURATED' : ''}`,
+          ),
+        ]
+      : []),
     number('Errors', (row) => formatCount(row.errors)),
     text('Result', (row) => `${row.passed ? 'pass' : 'FAIL'}${row.stoppedBy ? ` (partial: ${row.stoppedBy})` : ''}`),
   ];

@@ -19,6 +19,9 @@ export const thresholdsSchema = z
       min_docs_per_sec: positiveNumber('Fail when fewer documents per second were processed.').optional(),
       min_qps: positiveNumber('Fail when fewer requests per second completed.').optional(),
       max_violations: nonNegativeInteger('Fail when the on_always check reports more violations than this.').optional(),
+      max_generator_cpu: ratio(
+        "Fail when the generator's own mean CPU exceeds this share of the cores it may use (0.9 = 90%): the results would measure the generator, not the Flow.",
+      ).optional(),
       executor: z
         .record(text('Executor name as it appears in the response routes.'), executorThresholds, {
           error: 'expected a mapping of executor name to {p95_ms, p99_ms}',
@@ -37,6 +40,7 @@ export const thresholdsSchema = z
       minQps: t.min_qps,
       maxViolations: t.max_violations,
       executor: t.executor,
+      ...(t.max_generator_cpu !== undefined ? { maxGeneratorCpu: t.max_generator_cpu } : {}),
     }),
   )
   .describe('Limits that fail the step when the run exceeds them.');

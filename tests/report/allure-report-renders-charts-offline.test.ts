@@ -105,8 +105,8 @@ describe('Allure results and the HTML report', () => {
     expect(label('feature')).toEqual(['index']);
     expect(label('story')).toEqual(['index']);
     expect(index.parameters).toContainEqual({ name: 'num_clients', value: '4' });
-    // 1,000 expect() calls and five attachments: five steps, not a thousand (reportMatchers: false).
-    expect(index.steps).toHaveLength(5);
+    // 1,000 expect() calls and six attachments: six steps, not a thousand (reportMatchers: false).
+    expect(index.steps).toHaveLength(6);
 
     const byName = new Map(attachmentsOf(index).map((attachment) => [attachment.name, attachment]));
     const read = (name: string) => readFile(join(resultsDir, byName.get(name)?.source ?? 'missing'), 'utf8');
@@ -114,7 +114,7 @@ describe('Allure results and the HTML report', () => {
     expect(summary.executors.map((executor) => executor.executor)).toEqual(['encoder', 'indexer']);
     expect((await read('per-second.csv')).split('\n')[0]).toBe('second,requests,docs,errors,p50_ms,p99_ms,encoder_mean_ms,indexer_mean_ms');
     expect(await read('latency percentiles (HDR, ms)')).toContain('Percentile TotalCount');
-    for (const chart of ['throughput and latency', 'time per executor']) {
+    for (const chart of ['throughput and latency', 'time per executor', 'where the round trip went']) {
       expect(byName.get(chart)?.type).toBe('image/svg+xml');
       const svg = await read(chart);
       expect(() => new SaxesParser({ xmlns: true }).write(svg).close()).not.toThrow();
