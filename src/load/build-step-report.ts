@@ -46,7 +46,9 @@ export function buildStepReport(frame: ReportFrame, merged: MergedLoad): LoadRes
   for (const [name, { histogram }] of merged.executors) executorHistograms[name] = encodeHistogram(histogram);
   const arrival = frame.params.arrival;
   const generatorCores = frame.generatorCores ?? [];
-  const generatorLoad = summarizeGeneratorLoad(generatorCores, frame.usableCores ?? 1);
+  const threads = Math.max(1, frame.workers);
+  const loopBusyShare = wallTimeS > 0 ? Math.min(1, merged.busyMs / (wallTimeS * 1000 * threads)) : 0;
+  const generatorLoad = summarizeGeneratorLoad(generatorCores, frame.usableCores ?? 1, loopBusyShare);
   const series = merged.series.map((row) =>
     generatorCores[row.second] === undefined ? row : { ...row, generatorCores: generatorCores[row.second]! },
   );
@@ -109,7 +111,8 @@ function buildRoundTripSplit(merged: MergedLoad, generatorLoad: LoadResult['gene
     const busy = generatorLoad?.saturated
       ? {
           generatorNote:
-            `the generator was busy (mean ${generatorLoad.meanCores.toFixed(2)} of ${generatorLoad.usableCores} cores): ` +
+            `the generator was busy (mean ${generatorLoad.meanCores.toFixed(2)} of ${generatorLoad.usableCores} cores, ` +
+            `event loop busy ${Math.round(generatorLoad.loopBusyShare * 100)}%): ` +
             'client + transport includes waiting in its own event loop',
         }
       : {};

@@ -40,8 +40,16 @@ export class GeneratorCpuSampler {
   }
 }
 
-/** The phase's generator load from its per-second samples; undefined when the phase was too short to sample. */
-export function summarizeGeneratorLoad(cores: readonly number[], usableCores: number): GeneratorLoad | undefined {
+/**
+ * The phase's generator load from its per-second samples and its threads' event-loop
+ * utilization; undefined when the phase was too short to sample.
+ *
+ * Saturated by either sign: at least half the seconds at >= 90% of the usable cores, or the
+ * client threads' event loops active >= 90% of the phase. The second matters on a shared
+ * machine: a generator thread that never idles is the bottleneck even when the OS gave it
+ * less than a core (time it was preempted still counts as active).
+ */
+export function summarizeGeneratorLoad(cores: readonly number[], usableCores: number, loopBusyShare: number): GeneratorLoad | undefined {
   if (cores.length === 0) return undefined;
   const meanCores = cores.reduce((sum, value) => sum + value, 0) / cores.length;
   const saturatedSeconds = cores.filter((value) => value >= SATURATED_SHARE * usableCores).length;
@@ -50,6 +58,7 @@ export function summarizeGeneratorLoad(cores: readonly number[], usableCores: nu
     meanCores,
     peakCores: Math.max(...cores),
     meanShare: meanCores / usableCores,
-    saturated: saturatedSeconds * 2 >= cores.length,
+    loopBusyShare,
+    saturated: saturatedSeconds * 2 >= cores.length || loopBusyShare >= SATURATED_SHARE,
   };
 }

@@ -181,9 +181,12 @@ export interface GeneratorLoad {
   peakCores: number;
   /** Mean CPU as a share of `usableCores`, 0..1 (what `max_generator_cpu` is judged on). */
   meanShare: number;
+  /** Event-loop active time of the client threads over the phase, as a share of it, 0..1. */
+  loopBusyShare: number;
   /**
-   * At least half of the phase's full seconds at or above 90% of the usable cores: the
-   * numbers measure the generator rather than the Flow.
+   * At least half of the phase's seconds at or above 90% of the usable cores, or the client
+   * threads' event loops active at least 90% of the phase: the numbers measure the generator
+   * rather than the Flow.
    */
   saturated: boolean;
 }

@@ -40,7 +40,7 @@ function formatSplit(report: LoadResult): string {
   const part = (ms: number): string => `${formatMs(ms)} (${percent(split.roundTripMs > 0 ? Math.round((ms / split.roundTripMs) * 100) / 100 : 0)})`;
   return (
     `; round trip ${formatMs(split.roundTripMs)} ms = executors ${part(split.executorsMs)} + gateway ${part(split.gatewayMs)}` +
-    ` + client/transport ${part(split.clientMs)}`
+    ` + client/transport ${part(split.clientMs)}${split.generatorNote ? ' (includes waiting in the busy generator)' : ''}`
   );
 }
 
@@ -48,6 +48,8 @@ function formatSplit(report: LoadResult): string {
 function formatGenerator(report: LoadResult): string {
   const load = report.generatorLoad;
   if (!load) return '';
-  const used = `generator CPU ${load.meanCores.toFixed(2)} of ${load.usableCores} cores (peak ${load.peakCores.toFixed(2)})`;
+  const used =
+    `generator CPU ${load.meanCores.toFixed(2)} of ${load.usableCores} cores (peak ${load.peakCores.toFixed(2)}), ` +
+    `event loop busy ${percent(Math.round(load.loopBusyShare * 100) / 100)}`;
   return load.saturated ? `; ${used}: GENERATOR SATURATED, the results measure the generator, not the Flow` : `; ${used}`;
 }

@@ -19,9 +19,14 @@ const epochUs = (): number => Math.round((performance.timeOrigin + performance.n
  * the gateway sleeps `gatewayDelayMs` before routing, then each executor sleeps its time in
  * turn. Routes are stamped as Jina's gateway does (a `gateway` route spanning the request,
  * one per executor), and the handler records what each sleep actually took — the ground
- * truth a loaded machine allows, not the nominal times.
+ * truth a loaded machine allows, not the nominal times. `burnMs` spins the CPU synchronously
+ * in the gateway for each request.
  */
-export function createTimedFlowHandler(gatewayDelayMs: number, executors: Record<string, number>): { handler: GatewayHandler; slept: SleptTotals } {
+export function createTimedFlowHandler(
+  gatewayDelayMs: number,
+  executors: Record<string, number>,
+  options: { burnMs?: number } = {},
+): { handler: GatewayHandler; slept: SleptTotals } {
   const slept: SleptTotals = { requests: 0, gatewayMs: 0, executorMs: Object.fromEntries(Object.keys(executors).map((name) => [name, 0])) };
   const handler: GatewayHandler = {
     async process(request: DataRequest): Promise<DataRequest> {
@@ -30,6 +35,9 @@ export function createTimedFlowHandler(gatewayDelayMs: number, executors: Record
       const gatewayStarted = performance.now();
       await sleep(gatewayDelayMs);
       const gatewaySlept = performance.now() - gatewayStarted;
+      // CPU work on this thread (a target in the generator's process keeps its loop busy).
+      const burnUntil = performance.now() + (options.burnMs ?? 0);
+      while (performance.now() < burnUntil);
       const executorSlept: Record<string, number> = {};
       for (const [executor, ms] of Object.entries(executors)) {
         const route: Route = { executor, startUs: epochUs() };
