@@ -158,7 +158,7 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
     for (const step of ['index', 'query'] as const) {
       const summary = JSON.parse(await readAttachment(step, 'summary.json')) as LoadResult;
       expect(summary).toMatchObject({ job: JOB, step, method: step, model: 'closed', stoppedBy: 'deadline', errors: { total: 0 }, violations: { count: 0 } });
-      expect(summary.config).toMatchObject({ client: 'grpc', numClients: 4, requestSize: 10, executionTimeS: LOAD_SECONDS });
+      expect(summary.config).toMatchObject({ client: 'grpc', numClients: 2, requestSize: 10, executionTimeS: LOAD_SECONDS });
       expect(summary.requests).toBeGreaterThan(0);
       expect(summary.docs).toBe(summary.requests * 10);
       expect(summary.latency.p50Ms).toBeGreaterThan(0);
@@ -169,7 +169,10 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
 
       // A header, then one row per second of the phase (the last one the partial tail).
       const [header, ...rows] = (await readAttachment(step, 'per-second.csv')).trimEnd().split('\n');
-      expect(header).toBe(['second,requests,docs,errors,p50_ms,p99_ms', ...executors.map((name) => `${name}_mean_ms`)].join(','));
+      expect(header).toBe(
+        ['second,requests,docs,errors,p50_ms,p99_ms', ...executors.map((name) => `${name}_mean_ms`), 'executors_ms,gateway_own_ms,client_transport_ms,generator_cores'].join(','),
+      );
+      expect(summary.roundTripSplit).toMatchObject({ status: 'split', requests: summary.okRequests });
       const table = rows.map((row) => row.split(',').map(Number));
       expect(table.length).toBe(summary.series.length);
       expect(table.length).toBeGreaterThanOrEqual(LOAD_SECONDS);
@@ -185,7 +188,7 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
       const roundTripCount = Number(/#\[Max\s+=\s+[\d.]+, Total count\s+=\s+(\d+)\]/.exec(hdr)?.[1]);
       expect(roundTripCount).toBe(summary.latency.count);
 
-      for (const chart of ['throughput and latency', 'time per executor']) {
+      for (const chart of ['throughput and latency', 'time per executor', 'where the round trip went']) {
         const svg = await readAttachment(step, chart);
         let root: string | undefined;
         const parser = new SaxesParser({ xmlns: true });

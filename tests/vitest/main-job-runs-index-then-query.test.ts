@@ -71,6 +71,8 @@ test('the stats table has one row per load step, with executor columns named fro
   expect(rows).toHaveLength(2);
   const header = stats.split('\n').find((line) => line.includes('Task')) ?? '';
   for (const executor of ['encoder', 'indexer', 'ranker']) expect(header).toContain(executor);
+  // Where the time went, beside them (issue 18 item 2).
+  for (const column of ['In executors (ms)', 'Gateway own (ms)', 'Client+transport (ms)', 'Generator CPU']) expect(header).toContain(column);
 });
 
 test('Allure results carry the config file, job, step kind and step name, and the load attachments', async () => {
@@ -89,7 +91,7 @@ test('Allure results carry the config file, job, step kind and step name, and th
     ...query.steps.flatMap((step: { attachments: unknown[] }) => step.attachments),
   ];
   expect(attachments.map((attachment) => attachment.name)).toEqual(
-    expect.arrayContaining(['summary.json', 'per-second.csv', 'throughput and latency', 'time per executor']),
+    expect.arrayContaining(['summary.json', 'per-second.csv', 'throughput and latency', 'time per executor', 'where the round trip went']),
   );
   const summarySource = attachments.find((attachment) => attachment.name === 'summary.json')?.source ?? '';
   const summary = JSON.parse(await readFile(join(resultsDir, summarySource), 'utf8'));
@@ -97,6 +99,15 @@ test('Allure results carry the config file, job, step kind and step name, and th
   expect(summary.requests).toBeGreaterThan(0);
   expect(summary.violations.count).toBe(0);
   expect(summary.executors.map((executor: { executor: string }) => executor.executor)).toEqual(expect.arrayContaining(['encoder', 'indexer', 'ranker']));
+  // The round trip split over the same requests: the parts add up to their mean round trip,
+  // and the executors' part is at least the slowest executor's mean (they run in sequence).
+  expect(summary.roundTripSplit).toMatchObject({ status: 'split', requests: summary.okRequests });
+  const split = summary.roundTripSplit as { executorsMs: number; gatewayMs: number; clientMs: number; roundTripMs: number };
+  expect(split.executorsMs + split.gatewayMs + split.clientMs).toBeCloseTo(split.roundTripMs, 6);
+  const slowest = Math.max(...summary.executors.map((executor: { meanMs: number }) => executor.meanMs));
+  expect(split.executorsMs).toBeGreaterThanOrEqual(slowest * 0.99);
+  const chartSource = attachments.find((attachment) => attachment.name === 'where the round trip went')?.source ?? '';
+  expect((await readFile(join(resultsDir, chartSource), 'utf8')).match(/class="split-band"/g)).toHaveLength(3);
   const environment = await readFile(join(resultsDir, 'environment.properties'), 'utf8');
   expect(environment).toMatch(/^images\.gateway=grpc:\/\/127\.0\.0\.1:\d+$/m);
 });
