@@ -46,7 +46,7 @@ export function validateConfigText(text: string, options: ConfigSourceOptions): 
   const paths: PathContext = { configDir: path.dirname(file), cwd };
 
   const document = parseYamlDocument(text, file);
-  if (document.status === 'invalid') return { status: 'invalid', problems: [document.problem] };
+  if (document.status === 'invalid') return { status: 'invalid', problems: document.problems };
   const problems = new ProblemList(file, document.positions);
 
   const interpolated = interpolateEnv(document.value, env, problems);
