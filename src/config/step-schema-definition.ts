@@ -47,7 +47,7 @@ export interface StepSchemaDefinition<K extends string = string, S extends z.Zod
    * written (defaults not applied). They run even when other keys are invalid, so they read
    * values defensively.
    */
-  check?(step: Readonly<Record<string, unknown>>, report: StepProblemReport): void;
+  check?(step: Readonly<Record<string, unknown>>, report: StepProblemReport, context: PathContext): void;
   /** Called only when every field is valid; may still report problems that need them all. */
   toParams(input: z.output<z.ZodObject<S>>, report: StepProblemReport, context: PathContext): P;
   /** Adjusts the params with what the job knows (its gateway, what earlier steps download). */

@@ -90,7 +90,7 @@ function planJobs(data: unknown, parsed: ConfigOutput | undefined, context: Plan
       const written = typeof raw === 'string' ? raw : step.method;
       const likelyMethod = method ? undefined : (closestMatch(String(written ?? ''), STEP_KINDS) as StepKind | undefined);
       if (method) {
-        stepSchemaOf(method).check?.(step, (at, message, hint) => context.problems.add(stepPath(name, index, ...at), message, { hint }));
+        stepSchemaOf(method).check?.(step, (at, message, hint) => context.problems.add(stepPath(name, index, ...at), message, { hint }), context.paths);
       }
       const result = method ? stepSchema.safeParse(raw, { error: configErrorMessage }) : undefined;
       return { index, raw: step, method, likelyMethod, parsed: result?.success ? result.data : undefined };
