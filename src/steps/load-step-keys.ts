@@ -8,6 +8,7 @@ import { namedCall } from '../config/named-call.ts';
 import type { StepInJob, StepProblemReport } from '../config/step-schema-definition.ts';
 import { CHECK_HELPER_MODULE, checkTable } from '../checks/create-check.ts';
 import type { PathContext } from '../config/config-paths.ts';
+import { checkWorkBounds, limitsSchema } from '../config/work-bounds.ts';
 import { closestMatch } from '../config/did-you-mean.ts';
 import { INPUT_HELPER_MODULE, inputTable } from '../inputs/create-input.ts';
 import { helperExportNames } from '../inputs/helper-export-names.ts';
@@ -48,6 +49,7 @@ export function loadKeys() {
     thresholds: thresholdsSchema.default({}),
     max_violations: nonNegativeInteger('Violations of the on_always check tolerated before the step fails (default 0).').optional(),
     abort_on_fail: flag('Stop the step as soon as a threshold is crossed.').default(false),
+    limits: limitsSchema.optional(),
   };
 }
 
@@ -68,6 +70,7 @@ export function checkLoadKeys(step: Readonly<Record<string, unknown>>, report: S
   if (has('max_violations') && thresholds && typeof thresholds === 'object' && (thresholds as Record<string, unknown>).max_violations !== undefined) {
     report(['max_violations'], 'max_violations is set both here and in thresholds', 'keep one of them');
   }
+  checkWorkBounds(step, report);
   const helpersDir = path.resolve(context?.cwd ?? process.cwd(), 'helpers');
   checkBuiltinKwargs(step.inputs, inputTable, 'inputs', report, helpersDir);
   checkBuiltinKwargs(step.on_always, checkTable, 'on_always', report, helpersDir);
