@@ -25,7 +25,7 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
   const options = readOptions();
   let plan: Plan;
   try {
-    plan = loadPlan(options.configPath);
+    plan = loadPlan(options.configPath, { onWarnings: (text) => console.error(`\n${text}\n`) });
     const selected = selectSteps(plan, project.config.testNamePattern);
     if (project.config.testNamePattern) {
       console.log(`jina-stress: ${selected.length} step(s) selected by ${String(project.config.testNamePattern)}`);

@@ -23,8 +23,8 @@ async function validate(config: string) {
 }
 
 describe('fixtures/bad-configs', () => {
-  test('holds at least 25 broken configs, each with its expected output', () => {
-    expect(configs.length).toBeGreaterThanOrEqual(25);
+  test('holds at least 50 broken configs, each with its expected output', () => {
+    expect(configs.length).toBeGreaterThanOrEqual(50);
     const expectations = readdirSync(corpus).filter((name) => name.endsWith('.expected.txt'));
     expect(expectations.map((name) => name.replace('.expected.txt', '.yaml')).sort()).toEqual(configs);
   });
