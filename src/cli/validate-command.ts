@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readConfigFile } from '../config/load-plan.ts';
 import type { Plan } from '../config/plan.ts';
-import { compareProblems, countProblems, displayPath, formatProblems, type Problem } from '../config/problem.ts';
+import { compareProblems, countProblems, displayPath, formatProblems, formatWarnings, type Problem } from '../config/problem.ts';
 import { validateConfigText } from '../config/validate-config.ts';
 import type { Env } from '../config/validate-config.ts';
 import { isStressError } from '../errors.ts';
@@ -43,6 +43,8 @@ export interface ValidationReport {
   file: string;
   valid: boolean;
   problems: Problem[];
+  /** Not problems (the config stays valid): a template variable that renders empty. */
+  warnings?: Problem[];
   /** Valid configs: each job's steps by test name. */
   jobs?: { name: string; steps: { name: string; kind: string }[] }[];
   /** The tool failed on this file (not a config problem). */
@@ -87,19 +89,22 @@ function validateOne(configPath: string, io: ValidateIo): OneResult {
   try {
     const text = readConfigFile(configPath, io.cwd);
     const validation = validateConfigText(text, { configPath, cwd: io.cwd, env: io.env });
+    const warnings = validation.warnings;
+    const warningLines = warnings.length > 0 ? [{ stream: 'err' as const, text: formatWarnings(warnings, io.cwd) }] : [];
     if (validation.status === 'valid') {
       return {
         exitCode: EXIT_OK,
-        report: { file, valid: true, problems: [], jobs: jobsOf(validation.plan) },
-        lines: [{ stream: 'out', text: summarize(shown, validation.plan) }],
+        report: { file, valid: true, problems: [], ...(warnings.length > 0 ? { warnings } : {}), jobs: jobsOf(validation.plan) },
+        lines: [...warningLines, { stream: 'out', text: summarize(shown, validation.plan) }],
       };
     }
     const problems = [...validation.problems].sort(compareProblems);
     return {
       exitCode: EXIT_INVALID_CONFIG,
-      report: { file, valid: false, problems },
+      report: { file, valid: false, problems, ...(warnings.length > 0 ? { warnings } : {}) },
       lines: [
         { stream: 'err', text: formatProblems(problems, io.cwd) },
+        ...warningLines,
         { stream: 'err', text: `invalid: ${shown}: ${countProblems(problems.length)}` },
       ],
     };

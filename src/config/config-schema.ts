@@ -76,6 +76,10 @@ export function buildConfigSchema(context: PathContext) {
           .record(text('Job name (the describe block name).'), buildJobSchema(context), { error: 'expected a mapping of job name to job' })
           .refine((jobs) => Object.keys(jobs).length > 0, { error: 'expected at least one job' })
           .describe('Jobs by name; each is a describe block of steps.'),
+        strict_templates: z
+          .boolean({ error: 'expected true or false' })
+          .optional()
+          .describe('A {{ VAR }} without a value is an error (default: it renders empty, as in the seed, with a warning).'),
       },
       { error: 'expected a mapping with `jobs`' },
     )

@@ -46,6 +46,13 @@ export function oneOf<const T extends readonly [string, ...string[]]>(values: T,
 const UNIT_SECONDS = { ms: 0.001, s: 1, m: 60, h: 3600 } as const;
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
 
+/** A duration as written (`30`, `"5m"`) in seconds, or undefined when it is not one. */
+export function secondsOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  const match = typeof value === 'string' ? DURATION.exec(value.trim()) : undefined;
+  return match ? Number(match[1]) * UNIT_SECONDS[(match[2] ?? 's') as keyof typeof UNIT_SECONDS] : undefined;
+}
+
 /**
  * A duration in seconds: a number (the seed's form) or a string with a unit, `500ms`, `30s`,
  * `5m`, `1h`. Parsed by hand in a transform so a bad value gets one clear message.

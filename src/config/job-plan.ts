@@ -6,6 +6,7 @@ import type { DaemonAddress, GatewayAddress, JobPlan, StepPlan } from './plan.ts
 import { stepSchemaOf } from './step-kinds.ts';
 import type { ProblemList } from './problem-list.ts';
 import type { SourcePositions } from './source-positions.ts';
+import type { JobTemplates } from './step-schema-definition.ts';
 import { assignStepNames } from './step-names.ts';
 import { formatYamlPath } from './yaml-path.ts';
 
@@ -23,6 +24,8 @@ export interface JobContext {
   paths: PathContext;
   positions: SourcePositions;
   problems: ProblemList;
+  /** The config's strict_templates. */
+  strictTemplates?: boolean;
 }
 
 /**
@@ -36,6 +39,7 @@ export function planJob(source: JobSource, context: JobContext): JobPlan | undef
   checkLifecycle(job, steps, source.hasGateway, context.problems);
 
   const downloads: string[] = [];
+  const templates: JobTemplates = { strict: context.strictTemplates === true, uploaded: new Map() };
   const planned: StepPlan[] = [];
   for (const step of steps) {
     const parsed = step.parsed;
@@ -50,7 +54,7 @@ export function planJob(source: JobSource, context: JobContext): JobPlan | undef
     };
     const definition = stepSchemaOf(parsed.kind);
     const params = definition.inJob
-      ? definition.inJob(parsed.params, { raw: step.raw, gateway: source.gateway, downloads, at, paths: context.paths, problems: context.problems })
+      ? definition.inJob(parsed.params, { raw: step.raw, gateway: source.gateway, downloads, templates, at, paths: context.paths, problems: context.problems })
       : parsed.params;
     downloads.push(...(definition.downloads?.(params) ?? []));
     planned.push({ ...base, kind: parsed.kind, params } as StepPlan);

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { StressError } from '../errors.ts';
 import type { Plan } from './plan.ts';
-import { countProblems, displayPath, formatProblems } from './problem.ts';
+import { countProblems, displayPath, formatProblems, formatWarnings } from './problem.ts';
 import type { Problem } from './problem.ts';
 import { validateConfigText } from './validate-config.ts';
 import type { Env } from './validate-config.ts';
@@ -12,6 +12,8 @@ export interface LoadPlanOptions {
   cwd?: string;
   /** Default: process.env. */
   env?: Env;
+  /** Gets the config's warnings, formatted (a template variable that renders empty). */
+  onWarnings?: (text: string) => void;
 }
 
 /** Reads a config file's text, or throws CONFIG_NOT_FOUND naming where it looked. */
@@ -36,6 +38,7 @@ export function loadPlan(configPath: string, options: LoadPlanOptions = {}): Pla
   const cwd = options.cwd ?? process.cwd();
   const text = readConfigFile(configPath, cwd);
   const validation = validateConfigText(text, { configPath, cwd, env: options.env });
+  if (validation.warnings.length > 0) options.onWarnings?.(formatWarnings(validation.warnings, cwd));
   if (validation.status === 'valid') return validation.plan;
   throw invalidConfigError(configPath, validation.problems, cwd);
 }

@@ -14,6 +14,8 @@ export interface ProblemOptions {
 /** Collects problems of one config file, placing each by its YAML path. */
 export class ProblemList {
   readonly problems: Problem[] = [];
+  /** Not wrong, but maybe not meant (a template variable that renders empty, as in the seed). */
+  readonly warnings: Problem[] = [];
   private readonly suppressed = new Set<string>();
 
   constructor(
@@ -23,8 +25,16 @@ export class ProblemList {
 
   add(path: readonly PropertyKey[], message: string, options: ProblemOptions = {}): void {
     if (this.suppressed.has(formatYamlPath(path))) return;
+    this.problems.push(this.place(path, message, options));
+  }
+
+  warn(path: readonly PropertyKey[], message: string, options: ProblemOptions = {}): void {
+    this.warnings.push(this.place(path, message, options));
+  }
+
+  private place(path: readonly PropertyKey[], message: string, options: ProblemOptions): Problem {
     const position = this.positions.locate(path, options.role ?? 'value');
-    this.problems.push({
+    return {
       file: this.file,
       yamlPath: formatYamlPath(path) || '(root)',
       line: position.line,
@@ -32,7 +42,7 @@ export class ProblemList {
       message,
       ...('found' in options ? { found: isSecret(path) ? '"***"' : describeFound(options.found) } : {}),
       ...(options.hint ? { hint: options.hint } : {}),
-    });
+    };
   }
 
   /**

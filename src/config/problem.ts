@@ -66,6 +66,11 @@ export function formatProblems(problems: readonly Problem[], cwd: string): strin
   return [...problems].sort(compareProblems).map((p) => formatProblem(p, cwd)).join('\n');
 }
 
+/** Warnings read like problems, marked: `file:4:15  jobs.a.steps[1].file  warning: index.yml:4 uses ...`. */
+export function formatWarnings(warnings: readonly Problem[], cwd: string): string {
+  return [...warnings].sort(compareProblems).map((w) => formatProblem({ ...w, message: `warning: ${w.message}` }, cwd)).join('\n');
+}
+
 export function countProblems(count: number): string {
   return count === 1 ? '1 problem' : `${count} problems`;
 }

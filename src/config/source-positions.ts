@@ -54,7 +54,9 @@ export class SourcePositions {
   /** The YAML path of the node whose key or value starts at this position, if any. */
   pathAt(position: SourcePosition): string | undefined {
     const isAt = (p: SourcePosition | undefined) => p?.line === position.line && p.column === position.column;
-    for (const [id, node] of this.nodes) if (isAt(node.key) || isAt(node.value)) return id;
+    // A key first: a block mapping's value starts where its first key does.
+    for (const [id, node] of this.nodes) if (isAt(node.key)) return id;
+    for (const [id, node] of this.nodes) if (isAt(node.value)) return id;
     return undefined;
   }
 
@@ -152,13 +154,22 @@ export class SourcePositions {
     if (event.anchorStart >= 0) anchors.set(text.slice(event.anchorStart, event.anchorEnd), id);
   }
 
+  /** An anchor's nodes (path relative to it), collected once: a config may alias it many times. */
+  private readonly subtrees = new Map<string, Array<[string, NodePositions]>>();
+
   /** An alias's nodes are where its anchor's nodes are: copy them under the alias's path. */
   private copySubtree(fromId: string, toId: string, overwrite: boolean): void {
-    for (const [id, node] of [...this.nodes]) {
-      if (id === fromId) continue;
-      const isInside = fromId === '' || id.startsWith(`${fromId}.`) || id.startsWith(`${fromId}[`);
-      if (!isInside) continue;
-      const rest = id.slice(fromId.length);
+    let subtree = this.subtrees.get(fromId);
+    if (!subtree) {
+      subtree = [];
+      for (const [id, node] of this.nodes) {
+        if (id === fromId) continue;
+        const isInside = fromId === '' || id.startsWith(`${fromId}.`) || id.startsWith(`${fromId}[`);
+        if (isInside) subtree.push([id.slice(fromId.length), node]);
+      }
+      this.subtrees.set(fromId, subtree);
+    }
+    for (const [rest, node] of subtree) {
       const target = toId === '' ? rest.replace(/^\./, '') : `${toId}${rest}`;
       if (overwrite || !this.nodes.has(target)) this.nodes.set(target, node);
     }

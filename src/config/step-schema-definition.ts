@@ -17,6 +17,22 @@ export type LifecycleResource = 'workspace' | 'flow';
 export type LifecycleNeed = LifecycleResource | 'gateway';
 
 /** What a step's `inJob` sees of its job when the whole job is valid. */
+/** A file a workspace step of the job uploaded, and what it was rendered with (the seed's `_rendered/` copy). */
+export interface UploadedTemplate {
+  environment: Readonly<Record<string, string>>;
+  instancesFile?: string;
+  /** The step that rendered it last. */
+  stepIndex: number;
+  kind: string;
+}
+
+/** What the job's steps rendered so far, in config order: the latest upload of each file name wins. */
+export interface JobTemplates {
+  /** strict_templates: a {{ VAR }} without a value is an error, not an empty string. */
+  strict: boolean;
+  uploaded: Map<string, UploadedTemplate>;
+}
+
 export interface StepInJob {
   /** The step as written (after `${ENV}` interpolation). */
   raw: Readonly<Record<string, unknown>>;
@@ -24,6 +40,7 @@ export interface StepInJob {
   gateway?: GatewayAddress;
   /** Local files earlier steps of the job download (absolute), which may not exist yet. */
   downloads: readonly string[];
+  templates: JobTemplates;
   /** The step's YAML path, for problems. */
   at: readonly YamlPathSegment[];
   paths: PathContext;
@@ -47,7 +64,7 @@ export interface StepSchemaDefinition<K extends string = string, S extends z.Zod
    * written (defaults not applied). They run even when other keys are invalid, so they read
    * values defensively.
    */
-  check?(step: Readonly<Record<string, unknown>>, report: StepProblemReport): void;
+  check?(step: Readonly<Record<string, unknown>>, report: StepProblemReport, context: PathContext): void;
   /** Called only when every field is valid; may still report problems that need them all. */
   toParams(input: z.output<z.ZodObject<S>>, report: StepProblemReport, context: PathContext): P;
   /** Adjusts the params with what the job knows (its gateway, what earlier steps download). */

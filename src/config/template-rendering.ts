@@ -10,6 +10,8 @@ import type { TemplateView } from './mustache-template.ts';
 export interface TemplateSource {
   environment: Readonly<Record<string, string>>;
   instancesFile?: string;
+  /** strict_templates: a {{ VAR }} without a value is an error; otherwise it renders empty, as chevron did for the seed. */
+  strict?: boolean;
 }
 
 export type TemplateViewResult = { status: 'ok'; view: TemplateView } | { status: 'invalid'; message: string };
@@ -31,25 +33,27 @@ export function buildTemplateView(source: TemplateSource): TemplateViewResult {
  */
 export const MAX_TEMPLATE_BYTES = 4 * 1024 * 1024;
 
-/** Template problems of one file (for validation): each `{{ VAR }}` without a value, by line. */
-export function findTemplateProblems(file: string, view: TemplateView): Array<{ message: string; hint: string }> {
+export type TemplateFinding =
+  | { kind: 'invalid'; message: string; hint: string }
+  | { kind: 'unset'; variable: string; line: number; message: string };
+
+/** Template findings of one file (for validation): a broken tag, and each `{{ VAR }}` without a value, by line. */
+export function findTemplateProblems(file: string, view: TemplateView): TemplateFinding[] {
   if (statSync(file).size > MAX_TEMPLATE_BYTES) return [];
   const scan = scanTemplate(readFileSync(file), view);
   if (scan.status === 'binary') return [];
   const name = path.basename(file);
   if (scan.status === 'invalid') {
-    return [{ message: `${name} is not a valid template: ${scan.message}`, hint: 'check its {{ }} tags' }];
+    return [{ kind: 'invalid', message: `${name} is not a valid template: ${scan.message}`, hint: 'check its {{ }} tags' }];
   }
-  return scan.unresolved.map(({ name: variable, line }) => ({
-    message: `${name}:${line} uses {{ ${variable} }}, which has no value`,
-    hint: `add ${variable} to this step's environment (or to instances.yaml); Jina's own expressions are written \${{ ... }}`,
-  }));
+  return scan.unresolved.map(({ name: variable, line }) => ({ kind: 'unset', variable, line, message: `${name}:${line} uses {{ ${variable} }}, which has no value` }));
 }
 
 /**
  * Renders each file into `outDir` under its own name (the daemon receives them flat, as in
  * the seed) and returns the rendered paths. Originals are never written. Binary files are
- * copied unchanged. A `{{ VAR }}` without a value is an error naming file, line and variable.
+ * copied unchanged. A `{{ VAR }}` without a value renders empty (the seed's chevron did; its
+ * configs rely on it), or with `strict` is an error naming file, line and variable.
  */
 export async function renderTemplateFiles(files: readonly string[], source: TemplateSource, outDir: string): Promise<string[]> {
   const view = buildTemplateView(source);
@@ -60,7 +64,7 @@ export async function renderTemplateFiles(files: readonly string[], source: Temp
     if (bytes.byteLength > MAX_TEMPLATE_BYTES) continue;
     const scan = scanTemplate(bytes, view.view);
     if (scan.status === 'invalid') missing.push(`${file}: ${scan.message}`);
-    if (scan.status === 'text') missing.push(...scan.unresolved.map((u) => `${file}:${u.line}: {{ ${u.name} }} has no value`));
+    if (scan.status === 'text' && source.strict) missing.push(...scan.unresolved.map((u) => `${file}:${u.line}: {{ ${u.name} }} has no value`));
   }
   if (missing.length > 0) {
     throw new StressError('TEMPLATE', `cannot render templates:\n  ${missing.join('\n  ')}`, {

@@ -31,7 +31,8 @@ export interface ConfigSourceOptions {
   env?: Env;
 }
 
-export type ConfigValidation = { status: 'valid'; plan: Plan } | { status: 'invalid'; problems: Problem[] };
+/** Warnings do not make a config invalid (unless it asks for strict templates); they are shown beside the result. */
+export type ConfigValidation = { status: 'valid'; plan: Plan; warnings: Problem[] } | { status: 'invalid'; problems: Problem[]; warnings: Problem[] };
 
 const MAX_COERCION_ROUNDS = 4;
 
@@ -46,7 +47,7 @@ export function validateConfigText(text: string, options: ConfigSourceOptions): 
   const paths: PathContext = { configDir: path.dirname(file), cwd };
 
   const document = parseYamlDocument(text, file);
-  if (document.status === 'invalid') return { status: 'invalid', problems: [document.problem] };
+  if (document.status === 'invalid') return { status: 'invalid', problems: document.problems, warnings: [] };
   const problems = new ProblemList(file, document.positions);
 
   const interpolated = interpolateEnv(document.value, env, problems);
@@ -62,9 +63,10 @@ export function validateConfigText(text: string, options: ConfigSourceOptions): 
   if (!result.success) addIssueProblems(result.error.issues, { root: schema, data, pathContext: paths }, problems);
 
   const jobs = planJobs(data, result.success ? result.data : undefined, { env, paths, problems, positions: document.positions });
-  if (!problems.isEmpty || !jobs) return { status: 'invalid', problems: problems.problems.sort(compareProblems) };
+  const warnings = problems.warnings.sort(compareProblems);
+  if (!problems.isEmpty || !jobs) return { status: 'invalid', problems: problems.problems.sort(compareProblems), warnings };
   const configHash = createHash('sha256').update(text).digest('hex').slice(0, 12);
-  return { status: 'valid', plan: freezePlan({ configPath: file, configDir: paths.configDir, configHash, jobs }) };
+  return { status: 'valid', plan: freezePlan({ configPath: file, configDir: paths.configDir, configHash, jobs }), warnings };
 }
 
 interface PlanningContext {
@@ -81,6 +83,7 @@ function planJobs(data: unknown, parsed: ConfigOutput | undefined, context: Plan
   const envGateway = gatewayFromEnv(context.env, context.problems);
   const stepSchema = buildStepUnion(context.paths);
   const planned: JobPlan[] = [];
+  const strictTemplates = asRecord(data)?.strict_templates === true;
   for (const [name, rawJob] of Object.entries(rawJobs)) {
     const rawSteps = asRecord(rawJob)?.steps;
     if (!Array.isArray(rawSteps)) continue;
@@ -90,7 +93,7 @@ function planJobs(data: unknown, parsed: ConfigOutput | undefined, context: Plan
       const written = typeof raw === 'string' ? raw : step.method;
       const likelyMethod = method ? undefined : (closestMatch(String(written ?? ''), STEP_KINDS) as StepKind | undefined);
       if (method) {
-        stepSchemaOf(method).check?.(step, (at, message, hint) => context.problems.add(stepPath(name, index, ...at), message, { hint }));
+        stepSchemaOf(method).check?.(step, (at, message, hint) => context.problems.add(stepPath(name, index, ...at), message, { hint }), context.paths);
       }
       const result = method ? stepSchema.safeParse(raw, { error: configErrorMessage }) : undefined;
       return { index, raw: step, method, likelyMethod, parsed: result?.success ? result.data : undefined };
@@ -99,7 +102,7 @@ function planJobs(data: unknown, parsed: ConfigOutput | undefined, context: Plan
     const hasGateway = asRecord(rawJob)?.gateway !== undefined || envGateway !== undefined;
     const plan = planJob(
       { name, steps, daemon: job?.daemon, gateway: job?.gateway ?? envGateway, hasGateway },
-      { paths: context.paths, positions: context.positions, problems: context.problems },
+      { paths: context.paths, positions: context.positions, problems: context.problems, strictTemplates },
     );
     if (plan) planned.push(plan);
   }

@@ -21,7 +21,7 @@ const MIME_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image
 export const datasetImages = withKwargs(
   kwargsSchema(
     { kind: 'input', name: 'dataset_images' },
-    { directory: kwarg.string(), dataset_path: kwarg.string(), num_docs: kwarg.optionalInteger({ min: 1 }) },
+    { directory: kwarg.string(), dataset_path: kwarg.string(), num_docs: kwarg.optionalInteger({ min: 1, max: 1_000_000 }) },
     (args, report) => {
       if (args.directory === undefined && args.dataset_path === undefined) report('directory', 'a folder of PNG/JPEG images');
     },

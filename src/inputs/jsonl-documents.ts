@@ -25,7 +25,7 @@ const DTYPE_NAMES: Record<string, NumpyDtype> = {
 export const jsonlDocuments = withKwargs(
   kwargsSchema(
     { kind: 'input', name: 'jsonl' },
-    { file: kwarg.string(), dataset_path: kwarg.string(), num_docs: kwarg.optionalInteger({ min: 1 }) },
+    { file: kwarg.string(), dataset_path: kwarg.string(), num_docs: kwarg.optionalInteger({ min: 1, max: 1_000_000 }) },
     (args, report) => {
       if (args.file === undefined && args.dataset_path === undefined) report('file', 'a .jsonl file');
     },

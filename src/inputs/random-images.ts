@@ -13,12 +13,20 @@ import { createSeededRandom } from '../seeded-random.ts';
  * document) or `float32` (the same values, 600 KB); `shape` overrides the size. Pixels come
  * from a PRNG seeded by `seed` and the client index: reproducible, different per client.
  */
+const MAX_BYTES_PER_CLIENT = 512 * 1024 * 1024;
+
 export const randomImages = withKwargs(
   kwargsSchema({ kind: 'input', name: 'random_images' }, {
-    num_docs: kwarg.integer({ min: 1, default: 100 }),
+    num_docs: kwarg.integer({ min: 1, max: 5_000, default: 100 }),
     dtype: kwarg.choice(['uint8', 'float32'], 'uint8'),
     shape: kwarg.integerList([224, 224, 3]),
     seed: kwarg.integer({ min: 0, default: 0 }),
+  }, ({ num_docs: numDocs, dtype, shape }, report) => {
+    // Every client builds its documents up front: bound what one client holds.
+    const bytesPerDoc = shape.reduce((product, dimension) => product * dimension, 1) * (dtype === 'float32' ? 4 : 1);
+    if (numDocs * bytesPerDoc > MAX_BYTES_PER_CLIENT) {
+      report('num_docs', `at most ${Math.max(1, Math.floor(MAX_BYTES_PER_CLIENT / bytesPerDoc)).toLocaleString('en-US')} for shape [${shape.join(', ')}] ${dtype} (512 MiB of tensors per client)`);
+    }
   }),
   async ({ num_docs: numDocs, dtype, shape, seed }, context: InputContext): Promise<InputSource> => {
 

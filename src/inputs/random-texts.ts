@@ -33,7 +33,7 @@ function sentence(random: SeededRandom): string {
  */
 export const randomTexts = withKwargs(
   kwargsSchema({ kind: 'input', name: 'random_texts' }, {
-    num_docs: kwarg.integer({ min: 1, default: 100 }),
+    num_docs: kwarg.integer({ min: 1, max: 1_000_000, default: 100 }),
     chunks: kwarg.boolean(false),
     seed: kwarg.integer({ min: 0, default: 0 }),
   }),

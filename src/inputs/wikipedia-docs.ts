@@ -19,7 +19,7 @@ const FIELDS = new Set(['title', 'abstract', 'url']);
 export const wikipediaDocs = withKwargs(
   kwargsSchema(
     { kind: 'input', name: 'wikipedia_docs' },
-    { file: kwarg.string(), dataset_path: kwarg.string(), num_docs: kwarg.integer({ min: 1, default: 100 }) },
+    { file: kwarg.string(), dataset_path: kwarg.string(), num_docs: kwarg.integer({ min: 1, max: 1_000_000, default: 100 }) },
     (args, report) => {
       if (args.file === undefined && args.dataset_path === undefined) report('file', 'a Wikipedia abstract XML file');
     },

@@ -9,18 +9,23 @@ const numberFromText = (value: unknown): unknown => {
   return typeof present === 'string' && present.trim() !== '' && Number.isFinite(Number(present)) ? Number(present) : present;
 };
 
+/** An integer from min (to max: documents an input builds are held in memory). */
+function boundedInteger(options: { min: number; max?: number }) {
+  const allowed = options.max === undefined ? `an integer ≥ ${options.min}` : `an integer from ${options.min} to ${options.max.toLocaleString('en-US')}`;
+  const field = z.number({ error: allowed }).int({ error: allowed }).min(options.min, { error: allowed });
+  return options.max === undefined ? field : field.max(options.max, { error: allowed });
+}
+
 /**
  * Field builders for kwargs schemas (kwargs-schema.ts). Each field's error message is what it
  * allows, which the problem message quotes.
  */
 export const kwarg = {
-  integer(options: { min: number; default: number }) {
-    const allowed = `an integer ≥ ${options.min}`;
-    return z.preprocess(numberFromText, z.number({ error: allowed }).int({ error: allowed }).min(options.min, { error: allowed }).default(options.default));
+  integer(options: { min: number; max?: number; default: number }) {
+    return z.preprocess(numberFromText, boundedInteger(options).default(options.default));
   },
-  optionalInteger(options: { min: number }) {
-    const allowed = `an integer ≥ ${options.min}`;
-    return z.preprocess(numberFromText, z.number({ error: allowed }).int({ error: allowed }).min(options.min, { error: allowed }).optional());
+  optionalInteger(options: { min: number; max?: number }) {
+    return z.preprocess(numberFromText, boundedInteger(options).optional());
   },
   string(allowed = 'a non-empty string') {
     return z.preprocess(absentWhenNull, z.string({ error: allowed }).min(1, { error: allowed }).optional());

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { defineStep } from './define-step.ts';
 import { prepareWorkspaceUploads } from './upload-files.ts';
-import { toWorkspaceParams, workspaceKeys } from './workspace-keys.ts';
+import { toWorkspaceParams, workspaceInJob, workspaceKeys } from './workspace-keys.ts';
 
 /** The seed's first step: a new workspace on the daemon with the (rendered) files. */
 export const createWorkspace = defineStep({
@@ -9,6 +9,7 @@ export const createWorkspace = defineStep({
   description: 'Create a workspace on the daemon and upload the (rendered) files.',
   schema: (context) => workspaceKeys(context, { requireFiles: false }),
   toParams: toWorkspaceParams,
+  inJob: workspaceInJob('create_workspace'),
   needs: [],
   creates: 'workspace',
   role: 'setup',

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import type { GatewayAddress } from '../config/addresses.ts';
 import { flag, jsonObject, nonNegativeInteger, oneOf, port, positiveInteger, positiveNumber, seconds, text } from '../config/field-schemas.ts';
@@ -5,8 +6,12 @@ import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, protocolOfCli
 import { resolveCallPaths } from '../config/kwargs-paths.ts';
 import { namedCall } from '../config/named-call.ts';
 import type { StepInJob, StepProblemReport } from '../config/step-schema-definition.ts';
-import { checkTable } from '../checks/create-check.ts';
-import { inputTable } from '../inputs/create-input.ts';
+import { CHECK_HELPER_MODULE, checkTable } from '../checks/create-check.ts';
+import type { PathContext } from '../config/config-paths.ts';
+import { checkWorkBounds, limitsSchema } from '../config/work-bounds.ts';
+import { closestMatch } from '../config/did-you-mean.ts';
+import { INPUT_HELPER_MODULE, inputTable } from '../inputs/create-input.ts';
+import { helperExportNames } from '../inputs/helper-export-names.ts';
 import { kwargsSchemaOf } from '../kwargs/kwargs-schema.ts';
 import type { LoadStepParams } from '../load/load-params.ts';
 import type { JsonObject } from '../protocol/json-value.ts';
@@ -44,13 +49,14 @@ export function loadKeys() {
     thresholds: thresholdsSchema.default({}),
     max_violations: nonNegativeInteger('Violations of the on_always check tolerated before the step fails (default 0).').optional(),
     abort_on_fail: flag('Stop the step as soon as a threshold is crossed.').default(false),
+    limits: limitsSchema.optional(),
   };
 }
 
 const OPEN_MODEL_KEYS = ['ramp_to', 'duration', 'max_in_flight', 'allow_lag'] as const;
 
 /** Presence rules between keys, checked on the step as written. */
-export function checkLoadKeys(step: Readonly<Record<string, unknown>>, report: StepProblemReport): void {
+export function checkLoadKeys(step: Readonly<Record<string, unknown>>, report: StepProblemReport, context?: PathContext): void {
   const has = (key: string) => step[key] !== undefined;
   if (!has('arrival_rate')) {
     for (const key of OPEN_MODEL_KEYS.filter(has)) {
@@ -64,8 +70,10 @@ export function checkLoadKeys(step: Readonly<Record<string, unknown>>, report: S
   if (has('max_violations') && thresholds && typeof thresholds === 'object' && (thresholds as Record<string, unknown>).max_violations !== undefined) {
     report(['max_violations'], 'max_violations is set both here and in thresholds', 'keep one of them');
   }
-  checkBuiltinKwargs(step.inputs, inputTable, 'inputs', report);
-  checkBuiltinKwargs(step.on_always, checkTable, 'on_always', report);
+  checkWorkBounds(step, report);
+  const helpersDir = path.resolve(context?.cwd ?? process.cwd(), 'helpers');
+  checkBuiltinKwargs(step.inputs, inputTable, 'inputs', report, helpersDir);
+  checkBuiltinKwargs(step.on_always, checkTable, 'on_always', report, helpersDir);
   const client = protocolOfClient(step.client) ?? 'grpc';
   if (has('grpc_mode') && client !== 'grpc') report(['grpc_mode'], `grpc_mode applies to the grpc client, not ${client}`, 'remove grpc_mode or set client: grpc');
   if (has('websocket_framing') && client !== 'websocket') {
@@ -74,18 +82,38 @@ export function checkLoadKeys(step: Readonly<Record<string, unknown>>, report: S
 }
 
 /**
- * The kwargs of a built-in input or check, against the schema it declares: a typo in a kwarg
- * is a config problem, not an error once the Flow is up. Other names may be a user's, in
- * helpers/, found only at run time.
+ * The name of an input or check (a built-in, else an export of helpers/inputs.ts or
+ * helpers/checks.ts, read without running it) and a built-in's kwargs against the schema it
+ * declares: a typo is a config problem, not an error once the Flow is up.
  */
-function checkBuiltinKwargs(call: unknown, table: Record<string, unknown>, key: 'inputs' | 'on_always', report: StepProblemReport): void {
+function checkBuiltinKwargs(call: unknown, table: Record<string, unknown>, key: 'inputs' | 'on_always', report: StepProblemReport, helpersDir: string): void {
   if (call === null || typeof call !== 'object' || Array.isArray(call)) return;
   const { method, kwargs } = call as { method?: unknown; kwargs?: unknown };
-  if (typeof method !== 'string' || !Object.hasOwn(table, method)) return;
+  if (typeof method !== 'string') return;
+  if (!Object.hasOwn(table, method)) {
+    checkHelperName(method, Object.keys(table), key, report, helpersDir);
+    return;
+  }
   if (kwargs !== undefined && (kwargs === null || typeof kwargs !== 'object' || Array.isArray(kwargs))) return;
   for (const problem of kwargsSchemaOf(table[method])?.check((kwargs ?? {}) as JsonObject) ?? []) {
     report([key, 'kwargs', problem.key], problem.message, problem.hint);
   }
+}
+
+function checkHelperName(method: string, builtins: string[], key: 'inputs' | 'on_always', report: StepProblemReport, helpersDir: string): void {
+  const [kind, module, define] = key === 'inputs' ? (['input', INPUT_HELPER_MODULE, 'defineInput'] as const) : (['check', CHECK_HELPER_MODULE, 'defineCheck'] as const);
+  const helper = helperExportNames(helpersDir, module);
+  if (helper.status === 'read' && helper.names.includes(method)) return;
+  const exported = helper.status === 'read' ? helper.names : [];
+  const match = closestMatch(method, [...builtins, ...exported]);
+  const where =
+    helper.status === 'read'
+      ? `helpers/${path.basename(helper.file)} exports: ${exported.join(', ') || '(nothing)'}`
+      : helper.status === 'unreadable'
+        ? `helpers/${path.basename(helper.file)} could not be read: ${helper.reason}`
+        : `no helpers/${module}.ts`;
+  const hint = `${match ? `did you mean "${match}"? ` : ''}built-in ${kind}s: ${builtins.join(', ')}; ${where}. Your own ${kind}: export it from helpers/${module}.ts with ${define}()`;
+  report([key, 'method'], `unknown ${kind} "${method}"`, hint);
 }
 
 type LoadInput = z.output<z.ZodObject<ReturnType<typeof loadKeys>>>;

@@ -18,6 +18,12 @@ export interface StartFlowParams {
   timeoutReadyS: number;
   /** Absolute path of instances.yaml for rendering `file`, as for workspace files. */
   instancesFile?: string;
+  /**
+   * What `file` renders with: the environment of the latest workspace step of the job that
+   * uploaded a file of this name (the seed's rendered copy), this step's `environment` on top.
+   */
+  templateEnvironment?: Record<string, string>;
+  strictTemplates?: boolean;
 }
 
 export const startFlow = defineStep({
@@ -32,13 +38,25 @@ export const startFlow = defineStep({
   }),
   toParams: (input, report, context): StartFlowParams => {
     const instancesFile = input.instances ?? findDefaultInstancesFile(context);
-    checkTemplates([{ file: input.file, at: ['file'] }], input.environment, instancesFile, report);
     return {
       file: input.file,
       environment: input.environment,
       ...(input.runtime ? { runtime: input.runtime } : {}),
       timeoutReadyS: input.timeout_ready,
       ...(instancesFile ? { instancesFile } : {}),
+    };
+  },
+  inJob: (params, job) => {
+    const uploaded = job.templates.uploaded.get(basename(params.file));
+    const templateEnvironment = { ...uploaded?.environment, ...params.environment };
+    const instancesFile = params.instancesFile ?? uploaded?.instancesFile;
+    const couldSet = [...(uploaded ? [`the environment of steps[${uploaded.stepIndex}] (${uploaded.kind}, which uploaded ${basename(params.file)})`] : []), "this step's environment"];
+    checkTemplates([{ file: params.file, at: ['file'] }], templateEnvironment, instancesFile, job, { couldSet });
+    return {
+      ...params,
+      templateEnvironment,
+      ...(instancesFile ? { instancesFile } : {}),
+      ...(job.templates.strict ? { strictTemplates: true } : {}),
     };
   },
   needs: ['workspace'],
@@ -53,7 +71,12 @@ export const startFlow = defineStep({
         hint: 'add a create_workspace step before it (the Flow runs in the workspace folder)',
       });
     }
-    const flowFile = await prepareFlowUpload(job, context.step.name, params);
+    const flowFile = await prepareFlowUpload(job, context.step.name, {
+      file: params.file,
+      environment: params.templateEnvironment ?? params.environment,
+      ...(params.instancesFile ? { instancesFile: params.instancesFile } : {}),
+      ...(params.strictTemplates ? { strict: true } : {}),
+    });
     const startedAt = performance.now();
     const flowId = await job.daemon.startFlow(flowFile, job.workspaceId, {
       environment: params.environment,

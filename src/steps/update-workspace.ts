@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { StressError } from '../errors.ts';
 import { defineStep } from './define-step.ts';
 import { prepareWorkspaceUploads } from './upload-files.ts';
-import { toWorkspaceParams, workspaceKeys } from './workspace-keys.ts';
+import { toWorkspaceParams, workspaceInJob, workspaceKeys } from './workspace-keys.ts';
 
 /** The seed's update: upload more files into the job's workspace (same id, files overwritten). */
 export const updateWorkspace = defineStep({
@@ -10,6 +10,7 @@ export const updateWorkspace = defineStep({
   description: "Upload more (rendered) files to the job's workspace.",
   schema: (context) => workspaceKeys(context, { requireFiles: true }),
   toParams: toWorkspaceParams,
+  inJob: workspaceInJob('update_workspace'),
   needs: ['workspace'],
   role: 'setup',
   parameters: (params) => [{ name: 'files', value: params.files.map((file) => basename(file)).join(', ') }],

@@ -30,8 +30,12 @@ function privateDir(job: JobContext, stepName: string): string {
 }
 
 /** Workspace files after `{{ VAR }}` rendering, named for upload by their base name (the seed's way). */
-export async function prepareWorkspaceUploads(job: JobContext, stepName: string, params: TemplateSource & { files: readonly string[] }): Promise<UploadFile[]> {
-  const rendered = await renderWorkspaceFiles(params, privateDir(job, stepName));
+export async function prepareWorkspaceUploads(
+  job: JobContext,
+  stepName: string,
+  params: TemplateSource & { files: readonly string[]; strictTemplates?: boolean },
+): Promise<UploadFile[]> {
+  const rendered = await renderWorkspaceFiles({ ...params, strict: params.strictTemplates === true }, privateDir(job, stepName));
   await writeMaskedCopies(rendered, maskedDir(job, stepName), job.run.knownSecrets);
   return rendered.map((path) => ({ path, name: basename(path) }));
 }

@@ -6,7 +6,7 @@ import { loadPlan } from '../config/load-plan.ts';
 import type { Plan } from '../config/plan.ts';
 import type { DaemonAddress } from '../config/addresses.ts';
 import { StressError, isStressError } from '../errors.ts';
-import { exitCodeOf, requestExitCode } from '../exit-codes.ts';
+import { EXIT_CODES, exitCodeOf, requestExitCode } from '../exit-codes.ts';
 import { readResolvedOptions, type ResolvedOptions } from './plugin-options.ts';
 import { selectSteps } from './select-steps.ts';
 import { startEmbeddedAgent } from './start-embedded-agent.ts';
@@ -25,7 +25,7 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
   const options = readOptions();
   let plan: Plan;
   try {
-    plan = loadPlan(options.configPath);
+    plan = loadPlan(options.configPath, { onWarnings: (text) => console.error(`\n${text}\n`) });
     const selected = selectSteps(plan, project.config.testNamePattern);
     if (project.config.testNamePattern) {
       console.log(`jina-stress: ${selected.length} step(s) selected by ${String(project.config.testNamePattern)}`);
@@ -34,7 +34,12 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
     // Vitest prints thrown errors with a stack; a config problem list reads better bare.
     if (isStressError(error)) {
       console.error(`\n${error.format()}\n`);
-      requestExitCode(exitCodeOf(error.code));
+      const code = exitCodeOf(error.code);
+      // Vitest prints a global setup's error as an "Unhandled Error" with a stack trace under
+      // the problem list, however it is thrown. Nothing has started yet (no worker, agent,
+      // lease or report), so a run (not a watcher, which stays up for the fix) ends here.
+      if (code === EXIT_CODES.invalid && !project.vitest.config.watch) process.exit(code);
+      requestExitCode(code);
       throw new Error(`jina-stress: ${error.code} — see the message above`);
     }
     throw error;

@@ -77,6 +77,7 @@ describe('${ENV} in the config', () => {
           hint: 'set SIZE, or give a default: ${SIZE:-value}',
         },
       ],
+      warnings: [],
     });
   });
 

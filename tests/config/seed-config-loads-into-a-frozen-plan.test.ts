@@ -42,7 +42,13 @@ describe('the seed config shape (DESIGN.md "Config")', () => {
     expect(create.params.environment).toEqual({ JINA_GATEWAY_PORT_EXPOSE: '23456', JINA_ENCODER_SHARDS: '2' });
     const start = steps[1];
     if (start?.kind !== 'start_flow') throw new Error('expected start_flow second');
-    expect(start.params).toEqual({ file: path.join(examples, 'flows/index.yml'), environment: create.params.environment, timeoutReadyS: 120 });
+    // index.yml was uploaded by create_workspace: it renders with that step's environment, its own on top.
+    expect(start.params).toEqual({
+      file: path.join(examples, 'flows/index.yml'),
+      environment: create.params.environment,
+      templateEnvironment: create.params.environment,
+      timeoutReadyS: 120,
+    });
   });
 
   test('load steps get the seed defaults, camelCase, and no gateway (the flow provides it)', () => {

@@ -49,9 +49,16 @@ executors:
     expect(readFileSync(flow, 'utf8')).toBe(flowText);
   });
 
-  test('a {{ VAR }} with no value fails naming the file, the line and the variable, and writes nothing', async () => {
+  test('a {{ VAR }} with no value renders empty, as chevron did for the seed', async () => {
+    const [rendered] = await renderWorkspaceFiles({ files: [flow], environment: { QUERY: 'q' } }, path.join(base, 'rendered-lenient'));
+    const text = readFileSync(rendered as string, 'utf8');
+    expect(text.split('\n').slice(2, 4)).toEqual(['  port: ', '  host: ']);
+    expect(text).toContain('${{ ENV.ENCODER_USES }}');
+  });
+
+  test('with strict templates, a {{ VAR }} with no value fails naming the file, the line and the variable, and writes nothing', async () => {
     const outDir = path.join(base, 'rendered-2');
-    const error = await renderWorkspaceFiles({ files: [flow], environment: { QUERY: 'q' } }, outDir).catch((e: unknown) => e);
+    const error = await renderWorkspaceFiles({ files: [flow], environment: { QUERY: 'q' }, strict: true }, outDir).catch((e: unknown) => e);
     expect(isStressError(error, 'TEMPLATE')).toBe(true);
     expect((error as Error).message).toBe(
       `cannot render templates:\n  ${flow}:3: {{ JINA_GATEWAY_PORT_EXPOSE }} has no value\n  ${flow}:4: {{ ENCODER_HOST }} has no value`,
