@@ -76,33 +76,43 @@ function undecodable(path: string, what: string, cause?: unknown): StressError {
   });
 }
 
+/** Where a document's fields come from, until first read; then the decoded fields. */
+const pendingFields = new WeakMap<JinaDocument, () => FieldObject>();
+const decodedFields = new WeakMap<JinaDocument, FieldObject>();
+
 /**
- * Gives `doc` its `fields`, computed by `decode` on first read and kept: decoding every
- * field of a typed document is paid only by checks that look at them.
+ * Remembers how to decode `doc`'s fields; `documentFieldValues` decodes them on first read
+ * and keeps them. A WeakMap entry, not a getter on the document: defining a property per
+ * document made every decode slower, and documents nobody inspects must cost nothing extra.
  */
 export function attachLazyFields(doc: JinaDocument, decode: () => FieldObject): void {
-  Object.defineProperty(doc, 'fields', {
-    configurable: true,
-    enumerable: false,
-    get(this: JinaDocument) {
-      const value = decode();
-      Object.defineProperty(this, 'fields', { value, enumerable: false, configurable: true });
-      return value;
-    },
-  });
+  pendingFields.set(doc, decode);
 }
 
 /** `fields` of a JSON document (HTTP): the object as it came, nothing to decode. */
 export function attachJsonFields(doc: JinaDocument, json: Record<string, unknown>): void {
-  Object.defineProperty(doc, 'fields', { value: json as FieldObject, enumerable: false, configurable: true });
+  decodedFields.set(doc, json as FieldObject);
+}
+
+/** The fields the gateway sent for `doc` (docarray v2), decoded now if not yet; undefined for other documents. */
+export function sentFields(doc: JinaDocument): FieldObject | undefined {
+  let fields = decodedFields.get(doc);
+  if (fields) return fields;
+  const decode = pendingFields.get(doc);
+  if (!decode) return undefined;
+  fields = decode();
+  decodedFields.set(doc, fields);
+  pendingFields.delete(doc);
+  return fields;
 }
 
 /**
- * Every field of a returned document as checks see it: what the gateway sent (`fields`,
+ * Every field of a returned document as checks see it: what the gateway sent (
  * docarray v2), else the model's fields in docarray's JSON names (v1 documents).
  */
 export function documentFieldValues(doc: JinaDocument): FieldObject {
-  if (doc.fields) return doc.fields;
+  const sent = sentFields(doc);
+  if (sent) return sent;
   const out: FieldObject = {};
   for (const [key, value] of Object.entries(doc)) {
     if (value === undefined) continue;

@@ -1,4 +1,3 @@
-import type { FieldObject } from './field-value.ts';
 import type { JsonObject } from './json-value.ts';
 
 /**
@@ -41,12 +40,6 @@ export interface JinaDocument {
   adjacency?: number;
   weight?: number;
   modality?: string;
-  /**
-   * docarray v2: every field the gateway sent, by the executor's schema names (`hits`,
-   * `scores`, nested documents, NdArrays…), decoded on first read (not enumerable, so not
-   * part of equality or JSON). Read through `documentFieldValues()`, which also serves v1.
-   */
-  readonly fields?: FieldObject;
 }
 
 export type DocarrayVersion = 'v1' | 'v2';
