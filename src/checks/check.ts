@@ -1,3 +1,4 @@
+import type { EndpointSchemas } from '../protocol/endpoint-schema.ts';
 import type { DataRequest } from '../protocol/data-request.ts';
 import type { JinaDocument } from '../protocol/document.ts';
 import type { JsonObject } from '../protocol/json-value.ts';
@@ -23,6 +24,8 @@ export type Check = (input: CheckInput) => Violation[];
 export interface CheckContext {
   baseDir: string;
   helpersDir: string;
+  /** The endpoints' document schemas the gateway published (docarray v2), read once per load step. */
+  endpointSchemas?: EndpointSchemas;
 }
 
 export type CheckFactory = (kwargs: JsonObject, context: CheckContext) => Promise<Check>;

@@ -2,10 +2,14 @@ import type { NamedCall } from '../config/named-call.ts';
 import { StressError } from '../errors.ts';
 import { helperModuleCandidates, loadHelperModule } from '../inputs/load-helper-module.ts';
 import type { Check, CheckContext, CheckFactory } from './check.ts';
+import { expectFields } from './expect-fields.ts';
+import { matchesSchema } from './matches-schema.ts';
 import { validateImages, validateTexts } from './validate-documents.ts';
 
 /** Built-in validators by the name configs use (`on_always: {method: <name>}`); each carries its kwargs schema. */
 export const checkTable = {
+  expect: expectFields,
+  matches_schema: matchesSchema,
   validate_images: validateImages,
   validate_texts: validateTexts,
 } satisfies Record<string, CheckFactory>;

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { StressError } from '../errors.ts';
-import { decodeJinaInfo, decodeStatus, emptyMessageBytes, type DecodeOptions } from '../protocol/codec.ts';
+import { decodeEndpoints, decodeJinaInfo, decodeStatus, emptyMessageBytes, type DecodeOptions, type EndpointsInfo } from '../protocol/codec.ts';
 import { STATUS_SUCCESS } from '../protocol/data-request.ts';
 import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../protocol/grpc-methods.ts';
 import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client.ts';
@@ -15,6 +15,11 @@ const passBytes = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes
 const keepBuffer = (buffer: Buffer): Buffer => buffer;
 
 export function createGrpcClient(options: GatewayClientOptions): GatewayClient {
+  return new GrpcGatewayClient(options);
+}
+
+/** A gRPC client with `endpoint_discovery` (src/gateway/endpoint-schemas.ts reads the schemas with it). */
+export function createGrpcDiscoveryClient(options: GatewayClientOptions): GatewayClient & { endpoints(): Promise<EndpointsInfo> } {
   return new GrpcGatewayClient(options);
 }
 
@@ -124,6 +129,15 @@ class GrpcGatewayClient implements GatewayClient {
       return decodeJinaInfo(await this.unaryControl(jinaGrpcMethods.status));
     } catch (error) {
       throw new StressError('GATEWAY_CONNECTION', `gRPC ${jinaGrpcMethods.status} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** `endpoint_discovery` (docarray v2 gateways): endpoints and their JSON schemas. Not part of GatewayClient: only gRPC has it. */
+  async endpoints(): Promise<EndpointsInfo> {
+    try {
+      return decodeEndpoints(await this.unaryControl(jinaGrpcMethods.endpointDiscovery));
+    } catch (error) {
+      throw new StressError('GATEWAY_CONNECTION', `gRPC ${jinaGrpcMethods.endpointDiscovery} failed: ${(error as Error).message}`, { cause: error });
     }
   }
 

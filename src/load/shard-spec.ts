@@ -1,3 +1,4 @@
+import type { EndpointSchemas } from '../protocol/endpoint-schema.ts';
 import type { LoadStepParams } from './load-params.ts';
 import type { GatewayTarget } from '../gateway/gateway-client.ts';
 import type { LatencyLimit } from './thresholds.ts';
@@ -6,6 +7,8 @@ import type { LatencyLimit } from './thresholds.ts';
 export interface LoadContext {
   baseDir: string;
   helpersDir: string;
+  /** The endpoints' document schemas (docarray v2), for checks such as matches_schema. */
+  endpointSchemas?: EndpointSchemas;
 }
 
 

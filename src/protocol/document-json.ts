@@ -2,6 +2,7 @@ import { StressError } from '../errors.ts';
 import type { DocarrayVersion, JinaDocument, Tensor } from './document.ts';
 import type { JsonObject, JsonValue } from './json-value.ts';
 import { scoresFromJson } from './document-v2.ts';
+import { attachJsonFields } from './document-fields.ts';
 import { isPlainObject } from './struct.ts';
 import { tensorFromNested, tensorToNested } from './tensor.ts';
 
@@ -139,6 +140,8 @@ export function documentFromJson(json: unknown, docarray: DocarrayVersion, path 
   if (Array.isArray(matches)) doc.matches = matches.map((m, i) => documentFromJson(m, docarray, `${path}.matches[${i}]`));
   const scores = field('scores');
   if (isPlainObject(scores)) doc.scores = scoresFromJson(scores as JsonObject);
+  // docarray v2 over HTTP: the endpoint's output model as JSON, every field of its schema.
+  if (docarray === 'v2') attachJsonFields(doc, json);
   return doc;
 }
 

@@ -1,9 +1,13 @@
 import { StressError } from '../errors.ts';
 import type { JinaDocument, NamedScore } from './document.ts';
+import { attachLazyFields, fieldsFromV2Message } from './document-fields.ts';
 import type { JsonObject, JsonValue } from './json-value.ts';
 import { isPlainObject, unrepresentable } from './struct.ts';
 import { tensorToNested } from './tensor.ts';
-import { tensorFromNdArray, tensorToDense, type DecodedNdArray, type DenseMessage } from './tensor-message.ts';
+import type { DecodedDocV2, DecodedNode } from './decoded-doc-v2.ts';
+import { tensorFromNdArray, tensorToDense, type DenseMessage } from './tensor-message.ts';
+
+export type { DecodedDocV2, DecodedNode } from './decoded-doc-v2.ts';
 
 /**
  * JinaDocument ↔ docarray v2 DocProto, with the field names of docarray's LegacyDocument
@@ -16,7 +20,8 @@ import { tensorFromNdArray, tensorToDense, type DecodedNdArray, type DenseMessag
  * per name (`{cosine: 0.93}`, what LegacyDocument executors write) when only the value is set,
  * else as a dict `{name: {value, op_name?, description?, ref_id?}}`; both are read.
  * Tag numbers: integers within int32 go as `integer`, others as `float` (a double), so a
- * Python executor sees 2.0 as int 2. On decode, fields outside LegacyDocument are ignored.
+ * Python executor sees 2.0 as int 2. On decode, the LegacyDocument fields fill the model, and
+ * every field (a typed schema's `hits`, `scores`, …) is in `fields`, decoded on first read.
  */
 export interface NodeMessage {
   text?: string;
@@ -101,28 +106,6 @@ export function jsonToNode(value: unknown, path: string, ancestors: Set<object>)
   }
 }
 
-/** A decoded NodeProto: `content` names the set member of the oneof. */
-export interface DecodedNode {
-  content?: string;
-  text?: string;
-  integer?: number;
-  float?: number;
-  boolean?: boolean;
-  blob?: Uint8Array;
-  ndarray?: DecodedNdArray;
-  doc?: DecodedDocV2;
-  docArray?: { docs?: DecodedDocV2[] };
-  list?: { data?: DecodedNode[] };
-  set?: { data?: DecodedNode[] };
-  tuple?: { data?: DecodedNode[] };
-  dict?: { data?: Record<string, DecodedNode> };
-  type?: string;
-}
-
-export interface DecodedDocV2 {
-  data?: Record<string, DecodedNode>;
-}
-
 export function documentFromV2Message(message: DecodedDocV2, path = 'doc'): JinaDocument {
   const fields = message.data ?? {};
   const doc: JinaDocument = { id: fields.id?.text ?? '' };
@@ -131,13 +114,13 @@ export function documentFromV2Message(message: DecodedDocV2, path = 'doc'): Jina
     const at = `${path}.${name}`;
     switch (name) {
       case 'text':
-        doc.text = node.text;
+        if (node.content === 'text') doc.text = node.text;
         break;
       case 'url':
-        doc.uri = node.text;
+        if (node.content === 'text') doc.uri = node.text;
         break;
       case 'blob':
-        doc.blob = node.blob;
+        if (node.content === 'blob') doc.blob = node.blob;
         break;
       case 'tensor':
         if (node.ndarray) doc.tensor = tensorFromNdArray(node.ndarray, at);
@@ -146,19 +129,24 @@ export function documentFromV2Message(message: DecodedDocV2, path = 'doc'): Jina
         if (node.ndarray) doc.embedding = tensorFromNdArray(node.ndarray, at);
         break;
       case 'chunks':
+        if (node.content !== 'docArray') break;
         doc.chunks = (node.docArray?.docs ?? []).map((d, i) => documentFromV2Message(d, `${at}[${i}]`));
         break;
       case 'matches':
+        if (node.content !== 'docArray') break;
         doc.matches = (node.docArray?.docs ?? []).map((d, i) => documentFromV2Message(d, `${at}[${i}]`));
         break;
+      // A typed schema may use these names for other shapes (`scores: List[float]`): only
+      // LegacyDocument's shape fills the model; every shape is in `fields`.
       case 'tags':
-        doc.tags = expectObject(nodeToJson(node, at), at);
+        if (node.content === 'dict') doc.tags = expectObject(nodeToJson(node, at), at);
         break;
       case 'scores':
-        doc.scores = scoresFromJson(expectObject(nodeToJson(node, at), at));
+        if (node.content === 'dict') doc.scores = scoresFromJson(expectObject(nodeToJson(node, at), at));
         break;
     }
   }
+  attachLazyFields(doc, () => fieldsFromV2Message(message, path));
   return doc;
 }
 

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { discoverEndpointSchemas } from '../gateway/endpoint-schemas.ts';
 import type { LoadStepParams } from '../load/load-params.ts';
 import { runLoad } from '../load/run-load.ts';
 import { createCpuMeter, formatLoadProgress } from '../load/format-load-progress.ts';
@@ -25,6 +26,9 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   context.log(note);
   await recordEnvironment(job, address, probe);
   const target = { ...address, docarray };
+  // docarray v2: the endpoints' document schemas, for matches_schema and the report.
+  const endpointSchemas = await discoverEndpointSchemas(target);
+  if (docarray === 'v2') context.log(endpointSchemas.status === 'found' ? `endpoint schemas from ${endpointSchemas.source}: ${Object.keys(endpointSchemas.endpoints).join(', ')}` : `no endpoint schemas: ${endpointSchemas.reason}`);
   context.log(`${method}: ${params.arrival ? 'open' : 'closed'} model against ${target.protocol}://${target.host}:${target.port}`);
   const plannedS = params.arrival?.durationS ?? params.executionTimeS;
   const cpuPercent = createCpuMeter();
@@ -34,7 +38,7 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
     job: job.job.name,
     step: context.step.name,
     method,
-    context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers') },
+    context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers'), endpointSchemas },
     ...(job.flow ? { timeToReadyS: job.flow.timeToReadyS } : {}),
     signal: context.signal,
     onProgress: (p) => context.progress(formatLoadProgress(p, { plannedS, cpuPercent: cpuPercent() })),
@@ -44,5 +48,7 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   const report = redactDeep(measured, job.run.knownSecrets);
   context.log(formatStepSummary(report));
   const verdict = judgeLoadStep(report);
-  return { report, artifacts: buildLoadAttachments(report), ...(verdict.status === 'failed' ? { failure: verdict.failure } : {}) };
+  const artifacts = buildLoadAttachments(report);
+  if (endpointSchemas.status === 'found') artifacts.push({ name: 'endpoint schemas.json', contentType: 'application/json', body: `${JSON.stringify(endpointSchemas, null, 2)}\n` });
+  return { report, artifacts, ...(verdict.status === 'failed' ? { failure: verdict.failure } : {}) };
 }

@@ -119,7 +119,7 @@ describe('createCheck', () => {
     const input = await exchange('query', { endpoint: '/search', docs: await queryImages(2), parameters: { top_k: 1 } }, 1);
     expect(check(input)).toEqual([{ requestId: input.response.header.requestId, message: expect.stringMatching(/^2 document\(s\) whose best cosine is below 0.999/) }]);
     await expect(createCheck({ method: 'validate_image', kwargs: {} }, checkContext)).rejects.toThrow(
-      `unknown check "validate_image"; built-in: validate_images, validate_texts; ${join(repo, 'helpers', 'checks.ts')} exports: min_top_score`,
+      `unknown check "validate_image"; built-in: expect, matches_schema, validate_images, validate_texts; ${join(repo, 'helpers', 'checks.ts')} exports: min_top_score`,
     );
     await expect(createCheck({ method: 'validate_texts', kwargs: { topk: 3 } }, checkContext)).rejects.toThrow(
       'check validate_texts: unknown kwarg(s) topk',
