@@ -156,6 +156,7 @@ export class Deployment {
         return { status: 'ok', docs: reply.docs, results: { [this.runtimeName(shardIndex, slot.index)]: reply.results } };
       } catch (error) {
         if (this.stopped.aborted) return this.stoppedOutcome();
+        if (error instanceof ExecutorUnavailable && error.transient) return { status: 'unavailable', message: error.message };
         if (error instanceof ExecutorUnavailable) {
           slot.isAlive = false;
           continue;

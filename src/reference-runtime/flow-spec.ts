@@ -57,7 +57,7 @@ export interface ExecutorSpec {
    * Jina's `external: true` with `host`/`port`: the executor runs elsewhere (a real
    * `jina executor` or a reference executor server); the gateway calls it over gRPC.
    */
-  external?: { host: string; port: number };
+  external?: { host: string; port: number; /** Jina's `timeout_send` (ms): give up on a call after this long. */ timeoutSendMs?: number };
 }
 
 export const GATEWAY_NODE = 'gateway';

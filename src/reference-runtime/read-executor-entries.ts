@@ -90,7 +90,8 @@ function readEntry(entry: Record<string, unknown>, path: string, name: string, b
     if (host === undefined) issues.add(joinPath(path, 'host'), 'an external executor needs the host it runs on');
     if (entry.port === undefined) issues.add(joinPath(path, 'port'), 'an external executor needs the port it listens on');
     if (spec.shards !== 1 || spec.replicas !== 1) issues.add(path, 'an external executor is one address: give shards/replicas as separate external executors');
-    if (host !== undefined && entry.port !== undefined) spec.external = { host, port };
+    const timeoutSend = entry.timeout_send === undefined ? undefined : issues.readInteger(entry.timeout_send, joinPath(path, 'timeout_send'), 0, 1);
+    if (host !== undefined && entry.port !== undefined) spec.external = { host, port, ...(timeoutSend ? { timeoutSendMs: timeoutSend } : {}) };
   }
   if (entry.uses_after !== undefined) {
     const after = resolveUses(entry.uses_after, joinPath(path, 'uses_after'), context);

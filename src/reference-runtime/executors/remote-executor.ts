@@ -38,7 +38,7 @@ const passBytes = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes
  */
 export async function connectRemoteExecutor(options: {
   deployment: string;
-  address: ExternalAddress;
+  address: ExternalAddress & { timeoutSendMs?: number };
   docarray: DocarrayVersion;
   readyTimeoutMs?: number;
   signal?: AbortSignal;
@@ -82,10 +82,11 @@ export async function connectRemoteExecutor(options: {
       );
       let answer: Buffer;
       try {
-        answer = await call(jinaGrpcMethods.processSingleData, bytes, CALL_TIMEOUT_MS);
+        answer = await call(jinaGrpcMethods.processSingleData, bytes, address.timeoutSendMs ?? CALL_TIMEOUT_MS);
       } catch (error) {
         const details = (error as grpc.ServiceError).details ?? (error as Error).message;
-        throw new ExecutorUnavailable(`external executor ${deployment} at ${target} did not answer: ${details}`);
+        // Not marked dead: a host cut off for a while answers again once its link is back.
+        throw new ExecutorUnavailable(`external executor ${deployment} at ${target} did not answer: ${details}`, true);
       }
       const response = decodeDataRequest(answer, docarray);
       if (response.header.status?.code === STATUS_ERROR) throw new RemoteExecutorError(response.header.status);
