@@ -11,6 +11,7 @@ import { requireBearerToken } from './bearer-token.ts';
 import { refuseCrossSiteRequests } from './cross-site-guard.ts';
 import type { FlowRuntime, FlowRuntimeSettings } from './flow-runtime.ts';
 import { flowRuntimes, type FlowRuntimeName } from './flow-runtimes.ts';
+import { registerExecutorRoutes } from './executor-routes.ts';
 import { registerFlowRoutes } from './flow-routes.ts';
 import { FlowStore } from './flow-store.ts';
 import { KeyedLock } from './keyed-lock.ts';
@@ -107,6 +108,7 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
     registerStatusRoutes(scope, state);
     registerWorkspaceRoutes(scope, state);
     registerFlowRoutes(scope, state);
+    registerExecutorRoutes(scope, state);
     registerRunRoutes(scope, state);
   });
 

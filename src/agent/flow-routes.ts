@@ -162,7 +162,7 @@ function reachableHost(gatewayHost: string, requestHost: string): string {
   return isWildcard(requestHost) ? '127.0.0.1' : requestHost;
 }
 
-function parseEnvironment(raw: string | undefined): Record<string, string> {
+export function parseEnvironment(raw: string | undefined): Record<string, string> {
   if (!raw) return {};
   let value: unknown;
   try {
@@ -177,7 +177,7 @@ function parseEnvironment(raw: string | undefined): Record<string, string> {
 }
 
 /** Milliseconds, as Jina's `--timeout-ready`; -1 waits forever. */
-function parseTimeoutReady(raw: string | undefined, fallbackMs: number): number | undefined {
+export function parseTimeoutReady(raw: string | undefined, fallbackMs: number): number | undefined {
   if (!raw) return fallbackMs;
   const timeoutMs = Number(raw);
   if (!Number.isInteger(timeoutMs) || (timeoutMs < 1 && timeoutMs !== -1)) {

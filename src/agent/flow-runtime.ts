@@ -1,4 +1,25 @@
 import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import type { DocarrayVersion } from '../protocol/document.ts';
+import type { JsonObject } from '../protocol/json-value.ts';
+
+/**
+ * One executor instead of a Flow (`POST /executors`): served on `port` over Jina's
+ * gateway→executor gRPC protocol, for a gateway on another host to use as `external`.
+ * Every value was checked by the route (names, paths inside the workspace, the port).
+ */
+export interface ExecutorStartSpec {
+  /** The deployment name (`jina executor --name`). */
+  name: string;
+  /** The executor class. */
+  uses: string;
+  usesWith: JsonObject;
+  /** Absolute paths inside the workspace (`--py-modules`). */
+  pyModules: string[];
+  port: number;
+  docarray: DocarrayVersion;
+  shardIndex: number;
+  shardCount: number;
+}
 
 export interface RuntimeGateway {
   protocol: GatewayProtocol;
@@ -21,6 +42,8 @@ export interface FlowStartRequest {
   timeoutReadyMs: number | undefined;
   /** Aborted when the start is cancelled (client gone, workspace deleted, agent closing). */
   signal: AbortSignal;
+  /** Set: start this one executor, not the Flow file (which then only records what was asked). */
+  executor?: ExecutorStartSpec;
 }
 
 export interface RunningFlow {

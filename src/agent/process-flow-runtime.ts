@@ -3,9 +3,10 @@ import { basename, delimiter, relative } from 'node:path';
 import { StressError } from '../errors.ts';
 import { processEnvironment } from './flow-environment.ts';
 import { readFlowGateways } from './flow-gateways.ts';
-import type { FlowRuntime, FlowRuntimeSettings, FlowStartRequest, RunningFlow, RuntimeGateway } from './flow-runtime.ts';
+import type { ExecutorStartSpec, FlowRuntime, FlowRuntimeSettings, FlowStartRequest, RunningFlow, RuntimeGateway } from './flow-runtime.ts';
 import { LogTail } from './log-tail.ts';
 import { spawnProcessGroup, type ProcessExit, type ProcessGroup } from './process-group.ts';
+import { executorProbe } from './executor-probe.ts';
 import { acceptsConnections, probeHostFor, waitForGateways } from './readiness-probes.ts';
 
 type StartOutcome =
@@ -26,10 +27,10 @@ const commandHint =
 export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRuntime {
   return {
     async start(request) {
-      const gateways: RuntimeGateway[] = readFlowGateways(request.flowYaml, request.environment).map((port) => ({
-        ...port,
-        host: request.host,
-      }));
+      const { executor } = request;
+      const gateways: RuntimeGateway[] = executor
+        ? [{ protocol: 'grpc', host: request.host, port: executor.port }]
+        : readFlowGateways(request.flowYaml, request.environment).map((port) => ({ ...port, host: request.host }));
       for (const gateway of gateways) {
         // Someone else on the port would make the readiness probe succeed for the wrong server.
         if (await acceptsConnections({ host: probeHostFor(gateway.host), port: gateway.port }, 1000)) {
@@ -38,7 +39,7 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
           });
         }
       }
-      const [command, ...args] = settings.processCommand.map((part) => fillTemplate(part, request));
+      const [command, ...args] = executor ? executorCommand(settings.processCommand, executor) : settings.processCommand.map((part) => fillTemplate(part, request));
       const commandLine = [command, ...args].join(' ');
       const group = spawnProcessGroup({
         command: command as string,
@@ -99,7 +100,7 @@ async function waitUntilReady(
 ): Promise<StartOutcome> {
   const probing = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const waiting = waitForGateways(gateways, probing.signal);
+  const waiting = waitForGateways(gateways, probing.signal, request.executor ? { probe: executorProbe } : {});
   const timedOut = new Promise<StartOutcome>((resolve) => {
     if (request.timeoutReadyMs === undefined) return;
     const timeoutMs = request.timeoutReadyMs;
@@ -121,6 +122,30 @@ async function waitUntilReady(
     clearTimeout(timer);
     probing.abort();
   }
+}
+
+/**
+ * `jina executor --name … --uses … --port …`, with the `jina` of the Flow command (an argv
+ * array: nothing goes through a shell). The worker binds all interfaces (Jina's default);
+ * `--shards` would make a Deployment with a head, so a shard is one executor. `--name` matters: a worker without one cannot return
+ * a dict (it keys `__results__` by None and protobuf raises TypeError).
+ */
+function executorCommand(processCommand: readonly string[], executor: ExecutorStartSpec): string[] {
+  const [jina, subcommand] = processCommand;
+  if (!jina || subcommand !== 'flow') {
+    throw new StressError('AGENT_RUNTIME', `this agent runs Flows with a custom command (${processCommand.join(' ')}); it cannot start a single executor`, {
+      hint: 'start the agent with the default command (jina flow --uses {file}) or --jina-bin',
+    });
+  }
+  return [
+    jina,
+    'executor',
+    '--name', executor.name,
+    '--uses', executor.uses,
+    ...(executor.pyModules.length > 0 ? ['--py-modules', ...executor.pyModules] : []),
+    '--uses-with', JSON.stringify(executor.usesWith),
+    '--port', String(executor.port),
+  ];
 }
 
 function fillTemplate(part: string, request: FlowStartRequest): string {

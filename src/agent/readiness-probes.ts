@@ -92,7 +92,8 @@ export interface GatewayWait {
 export function waitForGateways(
   gateways: ReadonlyArray<ProbeTarget & { protocol: GatewayProtocol }>,
   signal: AbortSignal,
-  options: { intervalMs?: number; probeTimeoutMs?: number } = {},
+  /** `probe`: one check for every target instead of the protocol's (an executor's port). */
+  options: { intervalMs?: number; probeTimeoutMs?: number; probe?: ReadinessProbe } = {},
 ): GatewayWait {
   const { intervalMs = 100, probeTimeoutMs = 5000 } = options;
   const reasons = new Map(gateways.map((gateway) => [gateway, 'not probed yet']));
@@ -101,7 +102,7 @@ export function waitForGateways(
       signal.throwIfAborted();
       for (const gateway of [...reasons.keys()]) {
         const target = { host: probeHostFor(gateway.host), port: gateway.port };
-        const check = await readinessProbes[gateway.protocol](target, probeTimeoutMs);
+        const check = await (options.probe ?? readinessProbes[gateway.protocol])(target, probeTimeoutMs);
         if (check.status === 'ready') reasons.delete(gateway);
         else reasons.set(gateway, check.reason);
       }

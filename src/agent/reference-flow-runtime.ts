@@ -1,5 +1,5 @@
 import { StressError } from '../errors.ts';
-import type { FlowRuntime, RunningFlow } from './flow-runtime.ts';
+import type { ExecutorStartSpec, FlowRuntime, FlowStartRequest, RunningFlow } from './flow-runtime.ts';
 import { LogTail } from './log-tail.ts';
 
 const lateStopWaitMs = 10_000;
@@ -11,6 +11,7 @@ const lateStopWaitMs = 10_000;
 export function createReferenceFlowRuntime(): FlowRuntime {
   return {
     async start(request) {
+      if (request.executor) return startReferenceExecutor(request, request.executor);
       const { startReferenceFlow } = await import('../reference-runtime/start-reference-flow.ts');
       const starting = startReferenceFlow({
         flowYaml: request.flowYaml,
@@ -47,5 +48,34 @@ export function createReferenceFlowRuntime(): FlowRuntime {
         logTail: () => logs.snapshot(),
       } satisfies RunningFlow;
     },
+  };
+}
+
+/** One reference executor served over Jina's executor gRPC protocol (`POST /executors`). */
+async function startReferenceExecutor(request: FlowStartRequest, executor: ExecutorStartSpec): Promise<RunningFlow> {
+  const { startExecutorServer } = await import('../reference-runtime/executor-server/start-executor-server.ts');
+  request.signal.throwIfAborted();
+  let server;
+  try {
+    server = await startExecutorServer({
+      name: executor.name,
+      uses: executor.uses,
+      usesWith: executor.usesWith,
+      shardIndex: executor.shardIndex,
+      shardCount: executor.shardCount,
+      workdir: request.workdir,
+      docarray: executor.docarray,
+      host: request.host,
+      port: executor.port,
+    });
+  } catch (error) {
+    throw new StressError('FLOW_NOT_READY', `reference executor ${executor.name} failed to start: ${(error as Error).message}`);
+  }
+  const logs = new LogTail(50);
+  logs.push(`[agent] reference executor ${executor.name} (${executor.uses}) serving grpc:${server.port} (docarray ${executor.docarray})`);
+  return {
+    gateways: [{ protocol: 'grpc', host: server.host, port: server.port }],
+    stop: () => server.close(),
+    logTail: () => logs.snapshot(),
   };
 }

@@ -1,7 +1,8 @@
-import type { JinaDocument } from '../protocol/document.ts';
+import type { DocarrayVersion, JinaDocument } from '../protocol/document.ts';
 import type { JsonObject } from '../protocol/json-value.ts';
 import { cloneDocuments } from './clone-document.ts';
 import { findExecutorKind } from './executors/executor-table.ts';
+import { connectRemoteExecutor } from './executors/remote-executor.ts';
 import {
   DEFAULT_ENDPOINT,
   ExecutorUnavailable,
@@ -44,7 +45,17 @@ export class Deployment {
   ) {}
 
   /** `stopped`: aborted when the Flow gives up on requests inside (see ReferenceFlow.close). */
-  static async start(spec: ExecutorSpec, workdir: string, stopped: AbortSignal = new AbortController().signal): Promise<Deployment> {
+  static async start(
+    spec: ExecutorSpec,
+    workdir: string,
+    stopped: AbortSignal = new AbortController().signal,
+    docarray: DocarrayVersion = 'v2',
+  ): Promise<Deployment> {
+    if (spec.external) {
+      const executor = await connectRemoteExecutor({ deployment: spec.name, address: spec.external, docarray, signal: stopped });
+      const shards = [{ executor, replicas: new RoundRobin([new ReplicaSlot(0)]) }];
+      return new Deployment(spec, shards, undefined, spec.endpoints ?? executor.endpoints, stopped);
+    }
     const kind = findExecutorKind(spec.uses);
     const shards: Shard[] = [];
     for (let shardIndex = 0; shardIndex < spec.shards; shardIndex++) {
@@ -145,6 +156,7 @@ export class Deployment {
         return { status: 'ok', docs: reply.docs, results: { [this.runtimeName(shardIndex, slot.index)]: reply.results } };
       } catch (error) {
         if (this.stopped.aborted) return this.stoppedOutcome();
+        if (error instanceof ExecutorUnavailable && error.transient) return { status: 'unavailable', message: error.message };
         if (error instanceof ExecutorUnavailable) {
           slot.isAlive = false;
           continue;

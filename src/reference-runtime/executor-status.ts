@@ -1,4 +1,5 @@
 import { STATUS_ERROR, type Status } from '../protocol/data-request.ts';
+import { RemoteExecutorError } from './executors/remote-executor.ts';
 import { ExecutorException } from './executors/simulated-executor.ts';
 
 /**
@@ -8,6 +9,8 @@ import { ExecutorException } from './executors/simulated-executor.ts';
  * status names the deployment).
  */
 export function exceptionStatus(error: unknown, className: string, endpoint: string): Status {
+  // An external executor built its status itself: pass it on as Jina's gateway does.
+  if (error instanceof RemoteExecutorError) return error.status;
   const { name, args, repr } = describe(error);
   return {
     code: STATUS_ERROR,

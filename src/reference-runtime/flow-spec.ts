@@ -53,6 +53,11 @@ export interface ExecutorSpec {
   endpoints?: string[];
   /** 1.x `uses_after`: an executor applied to the merged shard results, without a route. */
   usesAfter?: { uses: string; usesWith: JsonObject };
+  /**
+   * Jina's `external: true` with `host`/`port`: the executor runs elsewhere (a real
+   * `jina executor` or a reference executor server); the gateway calls it over gRPC.
+   */
+  external?: { host: string; port: number; /** Jina's `timeout_send` (ms): give up on a call after this long. */ timeoutSendMs?: number };
 }
 
 export const GATEWAY_NODE = 'gateway';

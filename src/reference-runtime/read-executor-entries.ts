@@ -12,7 +12,8 @@ const EXECUTOR_KEYS = [
 /**
  * Jina arguments that change nothing in an in-process simulation (where a pod runs, how it
  * is started, timeouts, Docker and Kubernetes options); accepted so real Flow files load.
- * `host`/`port` of remote pods are ignored: every executor runs locally here.
+ * `host`/`port` of remote pods are ignored unless `external: true`: then the executor runs
+ * elsewhere and the gateway calls it over Jina's executor gRPC protocol.
  */
 const IGNORED_EXECUTOR_KEYS = [
   'host', 'port', 'port_expose', 'port_in', 'port_out', 'external', 'tls', 'py_modules',
@@ -83,6 +84,15 @@ function readEntry(entry: Record<string, unknown>, path: string, name: string, b
   };
   const endpoints = readUsesRequests(entry.uses_requests, joinPath(path, 'uses_requests'), issues);
   if (endpoints) spec.endpoints = endpoints;
+  if (entry.external === true) {
+    const host = issues.readString(entry.host, joinPath(path, 'host'));
+    const port = issues.readInteger(entry.port, joinPath(path, 'port'), 0, 1);
+    if (host === undefined) issues.add(joinPath(path, 'host'), 'an external executor needs the host it runs on');
+    if (entry.port === undefined) issues.add(joinPath(path, 'port'), 'an external executor needs the port it listens on');
+    if (spec.shards !== 1 || spec.replicas !== 1) issues.add(path, 'an external executor is one address: give shards/replicas as separate external executors');
+    const timeoutSend = entry.timeout_send === undefined ? undefined : issues.readInteger(entry.timeout_send, joinPath(path, 'timeout_send'), 0, 1);
+    if (host !== undefined && entry.port !== undefined) spec.external = { host, port, ...(timeoutSend ? { timeoutSendMs: timeoutSend } : {}) };
+  }
   if (entry.uses_after !== undefined) {
     const after = resolveUses(entry.uses_after, joinPath(path, 'uses_after'), context);
     spec.usesAfter = { uses: after.className, usesWith: after.usesWith };

@@ -45,7 +45,7 @@ export class ReferenceFlow {
     setMaxListeners(0, stopping.signal);
     const deployments: Deployment[] = [];
     try {
-      for (const executor of spec.executors) deployments.push(await Deployment.start(executor, workdir, stopping.signal));
+      for (const executor of spec.executors) deployments.push(await Deployment.start(executor, workdir, stopping.signal, spec.docarray));
     } catch (error) {
       await Promise.allSettled(deployments.map((deployment) => deployment.close()));
       throw error;

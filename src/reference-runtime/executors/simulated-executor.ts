@@ -74,7 +74,14 @@ export class ExecutorException extends Error {
 
 /** The replica's process is gone (or the Flow stopped under it): the gateway sees UNAVAILABLE, as after a crash. */
 export class ExecutorUnavailable extends Error {
-  constructor(message: string) {
+  /**
+   * `transient`: this call failed (an external executor did not answer in time, its host is
+   * cut off) but the replica is not known dead: later requests try it again.
+   */
+  constructor(
+    message: string,
+    readonly transient = false,
+  ) {
     super(message);
     this.name = 'ExecutorUnavailable';
   }
