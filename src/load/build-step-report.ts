@@ -1,6 +1,7 @@
 import type { LoadStepParams } from './load-params.ts';
 import type { GatewayTarget } from '../gateway/gateway-client.ts';
-import type { ExecutorSummary, LoadResult } from './load-result.ts';
+import type { ExecutorSummary, LoadResult, SegmentPart } from './load-result.ts';
+import type { Thresholds } from './load-params.ts';
 import { encodeHistogram, summarizeLatency } from './histogram.ts';
 import type { MergedLoad } from './load-merger.ts';
 import { evaluateThresholds } from './thresholds.ts';
@@ -18,6 +19,7 @@ export interface ReportFrame {
   workers: number;
   lagToleranceMs: number;
   timeToReadyS?: number;
+  segment?: SegmentPart;
 }
 
 /** The LoadResult of a finished (or stopped) phase, thresholds evaluated. */
@@ -85,7 +87,18 @@ export function buildStepReport(frame: ReportFrame, merged: MergedLoad): LoadRes
     },
     thresholds: [],
     ...(frame.timeToReadyS !== undefined ? { timeToReadyS: frame.timeToReadyS } : {}),
+    ...(frame.segment ? { segment: frame.segment } : {}),
   };
-  report.thresholds = evaluateThresholds(report, frame.params.thresholds);
+  report.thresholds = evaluateThresholds(report, segmentThresholds(frame.params.thresholds, frame.segment));
   return report;
+}
+
+/** A segment sends its share of the load, so it is held to its share of the rate minimums. */
+function segmentThresholds(thresholds: Thresholds, segment: SegmentPart | undefined): Thresholds {
+  if (!segment) return thresholds;
+  return {
+    ...thresholds,
+    ...(thresholds.minDocsPerSec !== undefined ? { minDocsPerSec: thresholds.minDocsPerSec * segment.share } : {}),
+    ...(thresholds.minQps !== undefined ? { minQps: thresholds.minQps * segment.share } : {}),
+  };
 }

@@ -86,6 +86,22 @@ export interface ScheduleLag {
   planned?: number;
 }
 
+/**
+ * One generator's part of a step run from several machines (STRESS_SEGMENT); absent when one
+ * generator ran the whole step. Rate thresholds (`min_docs_per_sec`, `min_qps`) were judged
+ * on the segment's share; the merged result is judged on the configured totals.
+ */
+export interface SegmentPart {
+  index: number;
+  count: number;
+  /** Global client numbers this generator ran (a contiguous block). */
+  clients: number[];
+  /** Open model: requests of the schedule this generator owned (every count-th). */
+  plannedRequests?: number;
+  /** This generator's share of the step's load, 0..1 (clients, or planned requests). */
+  share: number;
+}
+
 export interface LoadResult {
   job: string;
   step: string;
@@ -141,4 +157,6 @@ export interface LoadResult {
    * loaded; absent when the job did not start it (a configured gateway).
    */
   timeToReadyS?: number;
+  /** Set when this result is one generator's segment of the step. */
+  segment?: SegmentPart;
 }

@@ -99,7 +99,8 @@ async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext, 
 
 // Decided by the plugin in the main process, where the terminal is (a live status line wants
 // an update a second; a CI log the configured interval).
-const progressMode = readResolvedOptions()?.progress;
+const resolvedOptions = readResolvedOptions();
+const progressMode = resolvedOptions?.progress;
 
 function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext, signal: AbortSignal): StepContext {
   const redact = (text: string) => redactSecrets(text, job.run.knownSecrets);
@@ -110,6 +111,8 @@ function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext, si
     log: (message) => void ctx.annotate(redact(message), 'log'),
     progress: (message) => void ctx.annotate(redact(message), 'progress'),
     ...(progressMode ? { progressIntervalS: progressMode.live ? 1 : progressMode.intervalS } : {}),
+    ...(resolvedOptions?.segment ? { segment: resolvedOptions.segment } : {}),
+    ...(resolvedOptions?.distributedRunId ? { distributedRunId: resolvedOptions.distributedRunId } : {}),
   };
 }
 

@@ -7,10 +7,12 @@ import { StressError } from '../errors.ts';
 import { EXIT_CODES, requestedExitCode } from '../exit-codes.ts';
 import { siblingModuleUrl } from '../sibling-module-url.ts';
 import { findUnrunTestFiles } from './find-unrun-test-files.ts';
+import { SEGMENT_ENV, parseSegment } from '../load/load-segment.ts';
 import {
   DEFAULT_CONFIG,
   DEFAULT_PROGRESS_INTERVAL_S,
   OPTIONS_ENV,
+  readDistributedRunId,
   type JinaStressOptions,
   type ResolvedOptions,
 } from './plugin-options.ts';
@@ -49,6 +51,7 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
           live: Boolean(process.stdout.isTTY) && !process.env.CI,
           intervalS: options.progressIntervalS ?? DEFAULT_PROGRESS_INTERVAL_S,
         },
+        ...resolveSegment(options),
       };
       // Global setup is loaded by Vitest's module runner, not with this module, and the suite
       // runs in a forked worker that inherits the environment: an env var reaches both.
@@ -114,4 +117,19 @@ function isRootConfig(project: TestProject): boolean {
   } catch {
     return false;
   }
+}
+
+/** `STRESS_SEGMENT` (or the `segment` option) and the run id its generators share. */
+function resolveSegment(options: JinaStressOptions): Pick<ResolvedOptions, 'segment' | 'distributedRunId'> {
+  const fromEnv = process.env[SEGMENT_ENV]?.trim();
+  const text = fromEnv || options.segment;
+  const distributedRunId = readDistributedRunId();
+  let segment;
+  try {
+    segment = text ? parseSegment(text, fromEnv ? SEGMENT_ENV : 'jinaStress({ segment })') : undefined;
+  } catch (error) {
+    process.exitCode = EXIT_CODES.invalid;
+    throw error;
+  }
+  return { ...(segment ? { segment } : {}), ...(distributedRunId ? { distributedRunId } : {}) };
 }
