@@ -102,6 +102,27 @@ export interface SegmentPart {
   share: number;
 }
 
+/** One generator of a merged result: how hard it worked, so a merge names its bottleneck. */
+export interface GeneratorHealth {
+  segment: number;
+  /** Process CPU over the phase, percent of one core (may exceed 100 with worker threads). */
+  cpuPercent: number;
+  /** Event-loop busy time over the phase, percent of its thread count (main + workers). */
+  busyPercent: number;
+  /**
+   * The generator itself was the limit: its threads were over 90% busy, or (open model) it
+   * started requests late. Its latencies then include its own queueing.
+   */
+  saturated: boolean;
+  lateStarts: number;
+}
+
+/** Set on a result merged from several generators' segments (merge-load-results.ts). */
+export interface MergedFrom {
+  segments: number;
+  generators: GeneratorHealth[];
+}
+
 export interface LoadResult {
   job: string;
   step: string;
@@ -159,4 +180,6 @@ export interface LoadResult {
   timeToReadyS?: number;
   /** Set when this result is one generator's segment of the step. */
   segment?: SegmentPart;
+  /** Set when this result merges several generators' segments. */
+  mergedFrom?: MergedFrom;
 }
