@@ -7,6 +7,7 @@ import { StressError } from '../errors.ts';
 import { EXIT_CODES, requestedExitCode } from '../exit-codes.ts';
 import { siblingModuleUrl } from '../sibling-module-url.ts';
 import { findUnrunTestFiles } from './find-unrun-test-files.ts';
+import { MERGED_VERDICTS_KEY, type MergedVerdicts } from './merge-segments-reporter.ts';
 import { SEGMENT_ENV, parseSegment } from '../load/load-segment.ts';
 import {
   DEFAULT_CONFIG,
@@ -88,9 +89,17 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
       // After Allure's: they read what it wrote when the run ended.
       reporters.push([here('./progress-reporter.ts'), { reportsDir: resolved.reportsDir, live: resolved.progress.live }]);
       reporters.push([here('./ship-reports-reporter.ts'), {}]);
+      reporters.push([here('./merge-segments-reporter.ts'), { reportsDir: resolved.reportsDir }]);
       // Vitest exits 1 whenever global setup throws; an invalid config or an empty -t
       // selection is 2, as for `jina-stress validate`. onClose runs after Vitest set its code.
       vitest.onClose(() => {
+        // A merge of segments: the merged verdicts decide, not the segments' own (a segment
+        // judged on its share may fail where the whole passes, and the other way round).
+        const mergedVerdicts = (globalThis as Record<symbol, MergedVerdicts | undefined>)[MERGED_VERDICTS_KEY];
+        if (mergedVerdicts) {
+          const isPassed = mergedVerdicts.otherFailures === 0 && mergedVerdicts.steps.every((step) => step.status === 'passed');
+          process.exitCode = isPassed ? 0 : EXIT_CODES.failed;
+        }
         const requested = requestedExitCode();
         if (requested !== undefined && process.exitCode === EXIT_CODES.failed) process.exitCode = requested;
       });
