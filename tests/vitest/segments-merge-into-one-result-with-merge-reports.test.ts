@@ -1,4 +1,5 @@
-import { mkdir, readFile, readdir, rename } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { copyFile, mkdir, readFile, readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createHistogram, decodeHistogram, initHistograms } from '../../src/load/histogram.ts';
@@ -75,6 +76,21 @@ test('the merge gives one result: percentiles of all samples, counters summed, e
   expect(merged.latency.p95Ms).toBe(single.getValueAtPercentile(95) / 1000);
   expect(merged.latency.p99Ms).toBe(single.getValueAtPercentile(99) / 1000);
   single.destroy();
+});
+
+test('npx jina-stress merge gathers blobs from several folders into the same merge', async () => {
+  const blobs = join(project.dir, '.vitest-reports');
+  for (const index of [1, 2, 3]) {
+    await mkdir(join(project.dir, `artifact-${index}`, 'nested'), { recursive: true });
+    await copyFile(join(blobs, `blob-${index}.json`), join(project.dir, `artifact-${index}`, 'nested', `blob-${index}.json`));
+  }
+  const cli = spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/jina-stress.mjs'), 'merge', 'artifact-1', 'artifact-2', 'artifact-3'], {
+    cwd: project.dir,
+    encoding: 'utf8',
+    env: { ...process.env, STRESS_CONFIG: '', NO_COLOR: '1' },
+  });
+  expect(cli.status, cli.stdout + cli.stderr).toBe(0);
+  expect(cli.stdout).toMatch(/✓ split › index \(3 segments\)/);
 });
 
 test('a merge missing a generator names its segment and fails', async () => {
