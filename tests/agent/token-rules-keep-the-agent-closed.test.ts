@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { createAgent } from '../../src/agent/create-agent.ts';
 import { isStressError } from '../../src/errors.ts';
+import { EXIT_CODES } from '../../src/exit-codes.ts';
 
 const bin = fileURLToPath(new URL('../../bin/jina-stress.mjs', import.meta.url));
 
@@ -41,10 +42,10 @@ describe('the agent refuses to start open by accident', () => {
     ['--host with a LAN address and the process runtime', ['--host', '10.9.8.7', '--runtimes', 'process'], {}, 'and run code on this machine'],
     ['an unknown runtime', ['--runtimes', 'reference,nope'], {}, 'unknown runtime "nope"'],
     ['a default runtime that is not allowed', ['--runtime', 'process', '--runtimes', 'reference'], {}, 'the default runtime "process" is not among the allowed runtimes'],
-  ])('%s: exit 1 with a clear error, never listening', async (_name, args, env, message) => {
+  ])('%s: exit 2 (bad usage: nothing ran) with a clear error, never listening', async (_name, args, env, message) => {
     const run = await runAgent(args, env);
     expect(run.listened, run.output).toBe(false);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(EXIT_CODES.invalid);
     expect(run.output).toContain('[CONFIG_INVALID]');
     expect(run.output).toContain(message);
     expect(run.output).toContain('hint:');
@@ -53,6 +54,15 @@ describe('the agent refuses to start open by accident', () => {
   test('--insecure-no-token is the explicit way to listen beyond loopback without one', async () => {
     const run = await runAgent(['--host', '0.0.0.0', '--insecure-no-token']);
     expect(run.listened, run.output).toBe(true);
+    expect(run.code).toBe(0);
+  }, 30_000);
+
+  test("the README's command for a daemon on a host: token from the environment, listening on every interface", async () => {
+    // JINA_STRESS_AGENT_TOKEN=T npx jina-stress agent --host 0.0.0.0 --port 8000 (port 0 here)
+    const run = await runAgent(['--host', '0.0.0.0'], { JINA_STRESS_AGENT_TOKEN: 'readme-token-5c1e' });
+    expect(run.listened, run.output).toBe(true);
+    expect(run.output).toMatch(/listening on http:\/\/0\.0\.0\.0:\d+/);
+    expect(run.output).not.toContain('readme-token-5c1e');
     expect(run.code).toBe(0);
   }, 30_000);
 

@@ -12,7 +12,7 @@ import type { StepRecord } from '../../src/vitest/progress-reporter.ts';
 // reports/, not the repository's.
 
 const repoRoot = resolve(import.meta.dirname, '../..');
-const COPIED = ['src', 'suites', 'helpers', 'configs', 'fixtures/flows', 'vitest.config.ts', 'package.json', 'tsconfig.json', 'allurerc.ts'];
+const COPIED = ['src', 'helpers', 'configs', 'fixtures/flows', 'vitest.config.ts', 'package.json', 'tsconfig.json'];
 
 let dir: string;
 let run: { exitCode: number | null; output: string; steps: StepRecord[] | undefined };
