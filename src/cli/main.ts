@@ -22,6 +22,10 @@ const commands = {
     summary: 'the offline Allure HTML report from a run\'s results (--single-file for one file)',
     run: async (argv) => (await import('./report-command.ts')).reportCommand(argv),
   },
+  merge: {
+    summary: 'merge the blob reports of several generators into one result (vitest --merge-reports)',
+    run: async (argv) => (await import('./merge-command.ts')).mergeCommand(argv),
+  },
   agent: {
     summary: 'run the JinaD-compatible agent (workspaces, flows) on a machine under test',
     run: async (argv) => (await import('./agent-command.ts')).agentCommand(argv),
@@ -45,6 +49,7 @@ function usage(): string {
     '  npx jina-stress validate stress.yaml --json   # problems as JSON, for CI or editors',
     '  npx vitest run                                # run the stress config (jinaStress() plugin)',
     '  npx jina-stress report --single-file          # reports/allure-results -> one HTML file',
+    '  npx jina-stress merge blobs-1 blobs-2 blobs-3  # one result from several generators',
     '  npx jina-stress agent --host 0.0.0.0 --port 8000   # a daemon on a machine under test',
     '',
     'exit codes: 0 ok, 1 a step, threshold or check failed (or the tool failed),',

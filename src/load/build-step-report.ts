@@ -1,6 +1,7 @@
 import type { LoadStepParams } from './load-params.ts';
 import type { GatewayTarget } from '../gateway/gateway-client.ts';
-import type { ExecutorSummary, LoadResult } from './load-result.ts';
+import type { ExecutorSummary, LoadResult, SegmentPart } from './load-result.ts';
+import type { Thresholds } from './load-params.ts';
 import { encodeHistogram, summarizeLatency } from './histogram.ts';
 import type { MergedLoad } from './load-merger.ts';
 import { evaluateThresholds } from './thresholds.ts';
@@ -23,6 +24,7 @@ export interface ReportFrame {
   workers: number;
   lagToleranceMs: number;
   timeToReadyS?: number;
+  segment?: SegmentPart;
 }
 
 /** The LoadResult of a finished (or stopped) phase, thresholds evaluated. */
@@ -100,8 +102,9 @@ export function buildStepReport(frame: ReportFrame, merged: MergedLoad): LoadRes
     ...(frame.timeToReadyS !== undefined ? { timeToReadyS: frame.timeToReadyS } : {}),
     ...(roundTripSplit ? { roundTripSplit } : {}),
     ...(generatorLoad ? { generatorLoad } : {}),
+    ...(frame.segment ? { segment: frame.segment } : {}),
   };
-  report.thresholds = evaluateThresholds(report, frame.params.thresholds);
+  report.thresholds = evaluateThresholds(report, segmentThresholds(frame.params.thresholds, frame.segment));
   return report;
 }
 
@@ -121,4 +124,14 @@ function buildRoundTripSplit(merged: MergedLoad, generatorLoad: LoadResult['gene
   if (merged.routesUnavailable !== undefined) return { status: 'unavailable', reason: merged.routesUnavailable };
   if (merged.okRequests > 0) return { status: 'unavailable', reason: 'no response carried a gateway route with both timestamps' };
   return undefined;
+}
+
+/** A segment sends its share of the load, so it is held to its share of the rate minimums. */
+function segmentThresholds(thresholds: Thresholds, segment: SegmentPart | undefined): Thresholds {
+  if (!segment) return thresholds;
+  return {
+    ...thresholds,
+    ...(thresholds.minDocsPerSec !== undefined ? { minDocsPerSec: thresholds.minDocsPerSec * segment.share } : {}),
+    ...(thresholds.minQps !== undefined ? { minQps: thresholds.minQps * segment.share } : {}),
+  };
 }

@@ -91,6 +91,43 @@ export interface ScheduleLag {
   planned?: number;
 }
 
+/**
+ * One generator's part of a step run from several machines (STRESS_SEGMENT); absent when one
+ * generator ran the whole step. Rate thresholds (`min_docs_per_sec`, `min_qps`) were judged
+ * on the segment's share; the merged result is judged on the configured totals.
+ */
+export interface SegmentPart {
+  index: number;
+  count: number;
+  /** Global client numbers this generator ran (a contiguous block). */
+  clients: number[];
+  /** Open model: requests of the schedule this generator owned (every count-th). */
+  plannedRequests?: number;
+  /** This generator's share of the step's load, 0..1 (clients, or planned requests). */
+  share: number;
+}
+
+/** One generator of a merged result: how hard it worked, so a merge names its bottleneck. */
+export interface GeneratorHealth {
+  segment: number;
+  /** Process CPU over the phase, percent of one core (may exceed 100 with worker threads). */
+  cpuPercent: number;
+  /** Event-loop busy time over the phase, percent of its thread count (main + workers). */
+  busyPercent: number;
+  /**
+   * The generator itself was the limit: its threads were over 90% busy, or (open model) it
+   * started requests late. Its latencies then include its own queueing.
+   */
+  saturated: boolean;
+  lateStarts: number;
+}
+
+/** Set on a result merged from several generators' segments (merge-load-results.ts). */
+export interface MergedFrom {
+  segments: number;
+  generators: GeneratorHealth[];
+}
+
 export interface LoadResult {
   job: string;
   step: string;
@@ -146,6 +183,10 @@ export interface LoadResult {
    * loaded; absent when the job did not start it (a configured gateway).
    */
   timeToReadyS?: number;
+  /** Set when this result is one generator's segment of the step. */
+  segment?: SegmentPart;
+  /** Set when this result merges several generators' segments. */
+  mergedFrom?: MergedFrom;
   /** Where the round trip went: executors, the gateway's own share, client and transport. */
   roundTripSplit?: RoundTripSplit;
   /** How busy the generator process was (its CPU per second against the cores it may use). */

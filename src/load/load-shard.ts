@@ -39,7 +39,7 @@ export class LoadShard implements ModelShard {
   private readonly targetExecutor: string | undefined;
   private readonly encodedDocs: EncodedDocumentCache | undefined;
   private readonly encodedParameters: Uint8Array | undefined;
-  private readonly requestIds = new RequestIds();
+  private readonly requestIds: RequestIds;
   private isCut = false;
   private failure: unknown;
   private idleWaiters: Array<() => void> = [];
@@ -49,6 +49,7 @@ export class LoadShard implements ModelShard {
     this.spec = spec;
     this.lanes = lanes;
     this.check = check;
+    this.requestIds = new RequestIds(spec.requestIdPrefix);
     const { params, method } = spec;
     this.encodedDocs = EncodedDocumentCache.forInputs(spec.target, params.websocketFraming, lanes.map((lane) => lane.input));
     this.endpoint = params.endpoint;

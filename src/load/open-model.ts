@@ -10,7 +10,8 @@ import type { ShardLag } from './shard-snapshot.ts';
  * stall) instead of slowing the generator down as in the closed model.
  *
  * Shard k of n takes requests k, k+n, k+2n, ... of the one global schedule, so shards
- * interleave exactly. Within a shard each request goes to the client with the fewest in
+ * interleave exactly; with segments (several generators) the same holds one level up: the
+ * segment's requests are every segment.count-th of the schedule, and its shards split those. Within a shard each request goes to the client with the fewest in
  * flight (ties rotate), so one slow connection does not collect a queue of its own.
  *
  * The generator never slips silently: a start later than `lagToleranceMs` behind schedule
@@ -19,12 +20,15 @@ import type { ShardLag } from './shard-snapshot.ts';
  */
 export async function runOpenModel(shard: ModelShard, arrival: ArrivalModel): Promise<void> {
   const schedule = new ArrivalSchedule(arrival);
-  const { shardIndex, shardCount, lagToleranceMs, maxInFlight } = shard.spec;
+  const { shardIndex, shardCount, lagToleranceMs, maxInFlight, segment } = shard.spec;
   const lag: ShardLag = { lateStarts: 0, maxLagMs: 0, dropped: 0 };
   shard.lag = lag;
-  shard.planned = Math.max(0, Math.ceil((schedule.count - shardIndex) / shardCount));
+  // Segment s of n owns requests s-1, s-1+n, ...; its shard k takes every shardCount-th of those.
+  const stride = segment.count * shardCount;
+  const first = segment.index - 1 + segment.count * shardIndex;
+  shard.planned = Math.max(0, Math.ceil((schedule.count - first) / stride));
   const lanes = shard.lanes;
-  let next = shardIndex;
+  let next = first;
   let rotation = 0;
 
   const pickLane = (): ShardLane => {
@@ -47,7 +51,7 @@ export async function runOpenModel(shard: ModelShard, arrival: ArrivalModel): Pr
           timer = setTimeout(pump, intendedMs - now);
           return;
         }
-        next += shardCount;
+        next += stride;
         const lateMs = now - intendedMs;
         if (lateMs > lagToleranceMs) lag.lateStarts++;
         if (lateMs > lag.maxLagMs) lag.maxLagMs = lateMs;

@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
-
 /**
- * Request ids for one shard: 32 hex characters like Jina's uuid hex, made of a random
- * 16-hex prefix per shard and a 16-hex counter. Unique across shards and runs for practical
- * purposes, and ~10× cheaper than a fresh random UUID per request (bench/load).
+ * Request ids for one shard: 32 hex characters like Jina's uuid hex, made of a 16-hex
+ * prefix per shard (segment, shard, run: load-segment.ts requestIdPrefix) and a 16-hex
+ * counter. Unique across shards and generators by construction, and ~10x cheaper than a
+ * fresh random UUID per request (bench/load).
  */
 export class RequestIds {
-  private readonly prefix = randomBytes(8).toString('hex');
   private counter = 0;
+
+  constructor(private readonly prefix: string) {}
 
   next(): string {
     const count = this.counter++;

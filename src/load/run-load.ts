@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { LoadStepParams } from './load-params.ts';
 import { StressError } from '../errors.ts';
 import type { GatewayTarget } from '../gateway/gateway-client.ts';
-import type { LoadResult } from './load-result.ts';
+import type { LoadResult, SegmentPart } from './load-result.ts';
 import { ArrivalSchedule } from './arrival-schedule.ts';
 import { buildStepReport } from './build-step-report.ts';
 import { initHistograms } from './histogram.ts';
@@ -16,6 +16,8 @@ import { latencyLimits } from './thresholds.ts';
 import { resolveWorkerCount } from './worker-count.ts';
 import { GeneratorCpuSampler } from './generator-cpu-sampler.ts';
 import { availableParallelism } from 'node:os';
+import { WHOLE_SEGMENT, requestIdPrefix, segmentClients, segmentPlannedRequests, segmentShare, type LoadSegment } from './load-segment.ts';
+import { randomBytes } from 'node:crypto';
 
 export interface LoadTuning {
   /** Seconds between `onProgress` calls (default 5). */
@@ -49,6 +51,13 @@ export interface RunLoadOptions extends Partial<LoadFactories> {
    */
   factoriesModule?: string | URL;
   tuning?: LoadTuning;
+  /**
+   * This generator's part of the step when several run it (STRESS_SEGMENT): its block of
+   * clients (closed) or every n-th request of the schedule (open). Default: the whole step.
+   */
+  segment?: LoadSegment;
+  /** Seeds the request ids, so a rerun with the same run id sends the same ids (default: random). */
+  runId?: string;
 }
 
 export type { LoadProgress };
@@ -69,7 +78,9 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
   const lagToleranceMs = tuning.lagToleranceMs ?? 10;
   const violationSamples = tuning.violationSamples ?? 10;
   const overrides = pickOverrides(options);
-  const workers = resolveWorkerCount(params, tuning.cores);
+  const segment = options.segment ?? WHOLE_SEGMENT;
+  const segmentClientIndexes = segmentClients(params.numClients, segment);
+  const workers = resolveWorkerCount(segmentLoad(params, segment, segmentClientIndexes.length), tuning.cores);
   if (workers > 0 && Object.keys(overrides).length > 0) {
     throw new StressError('INTERNAL', 'factory functions cannot be passed to load worker threads', {
       hint: 'give factoriesModule (a module exporting loadFactories) instead, or set workers: 0',
@@ -77,12 +88,14 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
   }
   const shardCount = Math.max(1, workers);
   const limits = latencyLimits(params.thresholds);
-  const specs = shardSpecs(options, shardCount, limits, lagToleranceMs, violationSamples);
+  const specs = shardSpecs(options, segment, segmentClientIndexes, shardCount, limits, lagToleranceMs, violationSamples);
 
   let stoppedBy: StopReason | 'deadline' = 'deadline';
   let stopDetail: string | undefined;
   // Open model: the request budget that makes early threshold verdicts certain.
-  const planned = params.arrival ? new ArrivalSchedule(params.arrival).count : undefined;
+  const planned = params.arrival ? segmentPlannedRequests(new ArrivalSchedule(params.arrival).count, segment) : undefined;
+  // One segment's certain breach is not the merged result's: only the merge judges then.
+  const isAbortOnFail = params.abortOnFail && segment.count === 1;
   const handles: ShardHandle[] = [];
   const stopAll = (reason: StopReason, detail: string): void => {
     if (stoppedBy !== 'deadline') return;
@@ -96,7 +109,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
     violationSamples,
     progressIntervalS: tuning.progressIntervalS ?? 5,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(params.abortOnFail
+    ...(isAbortOnFail
       ? {
           onTotals: (totals) => {
             const breach = findCertainBreach(params.thresholds, limits, totals, planned);
@@ -141,6 +154,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
           workers,
           lagToleranceMs,
           ...(options.timeToReadyS !== undefined ? { timeToReadyS: options.timeToReadyS } : {}),
+          ...(segment.count > 1 ? { segment: describeSegment(params, segment, segmentClientIndexes, planned) } : {}),
         },
         merged,
       );
@@ -166,8 +180,29 @@ function pickOverrides(options: RunLoadOptions): Partial<LoadFactories> {
   return overrides;
 }
 
+function describeSegment(params: LoadStepParams, segment: LoadSegment, clients: number[], planned: number | undefined): SegmentPart {
+  const total = params.arrival ? new ArrivalSchedule(params.arrival).count : params.numClients;
+  const part = planned ?? clients.length;
+  return { index: segment.index, count: segment.count, clients, ...(planned !== undefined ? { plannedRequests: planned } : {}), share: total > 0 ? part / total : 0 };
+}
+
+/** The segment's own load, for sizing its worker threads. */
+function segmentLoad(params: LoadStepParams, segment: LoadSegment, clients: number): LoadStepParams {
+  if (segment.count === 1) return params;
+  const arrival = params.arrival;
+  return {
+    ...params,
+    numClients: clients,
+    ...(arrival
+      ? { arrival: { ...arrival, arrivalRate: arrival.arrivalRate / segment.count, ...(arrival.rampTo !== undefined ? { rampTo: arrival.rampTo / segment.count } : {}) } }
+      : {}),
+  };
+}
+
 function shardSpecs(
   options: RunLoadOptions,
+  segment: LoadSegment,
+  segmentClientIndexes: number[],
   shardCount: number,
   limits: ShardSpec['watch'],
   lagToleranceMs: number,
@@ -176,20 +211,23 @@ function shardSpecs(
   const { params } = options;
   const factoriesModule = options.factoriesModule ? String(options.factoriesModule) : defaultFactoriesModule;
   const maxInFlight = params.arrival?.maxInFlight;
+  const phaseKey = `${options.runId ?? randomBytes(8).toString('hex')}/${options.job}/${options.step}`;
   return Array.from({ length: shardCount }, (_, shardIndex) => ({
     shardIndex,
     shardCount,
+    segment,
+    requestIdPrefix: requestIdPrefix(segment, shardIndex, phaseKey),
     method: options.method,
     params,
     target: options.target,
-    clientIndexes: Array.from({ length: params.numClients }, (_, client) => client).filter((client) => client % shardCount === shardIndex),
+    clientIndexes: segmentClientIndexes.filter((_, position) => position % shardCount === shardIndex),
     context: options.context,
     factoriesModule,
     watch: limits,
     lagToleranceMs,
     deadlineGraceMs: options.tuning?.deadlineGraceMs ?? 50,
     violationSamples,
-    maxInFlight: maxInFlight === undefined ? Infinity : Math.ceil(maxInFlight / shardCount),
+    maxInFlight: maxInFlight === undefined ? Infinity : Math.ceil(Math.max(1, segmentShare(maxInFlight, segment)) / shardCount),
   }));
 }
 

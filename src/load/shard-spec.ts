@@ -2,6 +2,7 @@ import type { EndpointSchemas } from '../protocol/endpoint-schema.ts';
 import type { LoadStepParams } from './load-params.ts';
 import type { GatewayTarget } from '../gateway/gateway-client.ts';
 import type { LatencyLimit } from './thresholds.ts';
+import type { LoadSegment } from './load-segment.ts';
 
 /** Where inputs and checks resolve relative paths and user modules. */
 export interface LoadContext {
@@ -22,6 +23,10 @@ export interface ShardSpec {
   method: 'index' | 'query';
   params: LoadStepParams;
   target: GatewayTarget;
+  /** This generator's part of the step (WHOLE_SEGMENT when it runs alone). */
+  segment: LoadSegment;
+  /** First 16 hex of this shard's request ids (load-segment.ts requestIdPrefix). */
+  requestIdPrefix: string;
   /** Global client numbers this shard runs (input `clientIndex`). */
   clientIndexes: number[];
   context: LoadContext;

@@ -29,6 +29,7 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   // docarray v2: the endpoints' document schemas, for matches_schema and the report.
   const endpointSchemas = await discoverEndpointSchemas(target);
   if (docarray === 'v2') context.log(endpointSchemas.status === 'found' ? `endpoint schemas from ${endpointSchemas.source}: ${Object.keys(endpointSchemas.endpoints).join(', ')}` : `no endpoint schemas: ${endpointSchemas.reason}`);
+  if (context.segment) context.log(`${method}: segment ${context.segment.index}/${context.segment.count} of the load`);
   context.log(`${method}: ${params.arrival ? 'open' : 'closed'} model against ${target.protocol}://${target.host}:${target.port}`);
   const plannedS = params.arrival?.durationS ?? params.executionTimeS;
   const cpuPercent = createCpuMeter();
@@ -43,6 +44,8 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
     signal: context.signal,
     onProgress: (p) => context.progress(formatLoadProgress(p, { plannedS, cpuPercent: cpuPercent() })),
     ...(context.progressIntervalS === undefined ? {} : { tuning: { progressIntervalS: context.progressIntervalS } }),
+    ...(context.segment ? { segment: context.segment } : {}),
+    runId: context.distributedRunId ?? job.run.runId,
   });
   // Error samples carry what executors said, which may echo a credential the Flow was given.
   const report = redactDeep(measured, job.run.knownSecrets);

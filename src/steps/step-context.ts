@@ -1,4 +1,5 @@
 import type { JobContext } from './job-context.ts';
+import type { LoadSegment } from '../load/load-segment.ts';
 
 /** Which step is running: what messages and file names need of it. */
 export interface StepSummary {
@@ -24,4 +25,8 @@ export interface StepContext {
   progress(message: string): void;
   /** Seconds between progress calls of a load phase (default: the engine's). */
   progressIntervalS?: number;
+  /** This generator's part of load steps (STRESS_SEGMENT); absent: the whole step. */
+  segment?: LoadSegment;
+  /** The run id the generators of a distributed run share (seeds request ids). */
+  distributedRunId?: string;
 }

@@ -7,7 +7,8 @@ import type { JobContext, RunContext } from '../steps/job-context.ts';
 import { JobRunner } from '../steps/job-runner.ts';
 import { RunResults } from '../steps/run-results.ts';
 import type { StepContext } from '../steps/step-context.ts';
-import type { DeferredUpload } from '../steps/step-outcome.ts';
+import type { DeferredUpload, StepOutcome } from '../steps/step-outcome.ts';
+import type { LoadResult } from '../load/load-result.ts';
 import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata.ts';
 import { describeStepForAllure } from '../report/allure-metadata.ts';
 import { asTestFailure } from '../report/failure-categories.ts';
@@ -26,6 +27,11 @@ export interface StepTaskMeta {
     deferredUploads: DeferredUpload[];
     /** The run was interrupted (Ctrl+C, SIGTERM) while this step ran: its numbers are partial. */
     interrupted?: boolean;
+    /**
+     * A load step run as one segment of several generators: its LoadResult (counters, encoded
+     * histograms, series), carried in the blob report for `vitest --merge-reports`.
+     */
+    segmentResult?: LoadResult;
   };
 }
 
@@ -88,6 +94,7 @@ async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext, 
     summaries: outcomes.flatMap((outcome) => (outcome.report ? [redact(formatStepSummary(outcome.report))] : [])),
     deferredUploads: outcomes.flatMap((outcome) => outcome.deferredUploads ?? []),
     ...(!wasInterrupted && interrupt.signal.aborted ? { interrupted: true } : {}),
+    ...segmentResultOf(outcomes),
   };
   if (result.status === 'skipped') {
     // ctx.skip's note is lost in Allure; the annotation keeps the reason visible there too.
@@ -99,7 +106,8 @@ async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext, 
 
 // Decided by the plugin in the main process, where the terminal is (a live status line wants
 // an update a second; a CI log the configured interval).
-const progressMode = readResolvedOptions()?.progress;
+const resolvedOptions = readResolvedOptions();
+const progressMode = resolvedOptions?.progress;
 
 function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext, signal: AbortSignal): StepContext {
   const redact = (text: string) => redactSecrets(text, job.run.knownSecrets);
@@ -110,6 +118,8 @@ function createStepContext(job: JobContext, step: StepPlan, ctx: TestContext, si
     log: (message) => void ctx.annotate(redact(message), 'log'),
     progress: (message) => void ctx.annotate(redact(message), 'progress'),
     ...(progressMode ? { progressIntervalS: progressMode.live ? 1 : progressMode.intervalS } : {}),
+    ...(resolvedOptions?.segment ? { segment: resolvedOptions.segment } : {}),
+    ...(resolvedOptions?.distributedRunId ? { distributedRunId: resolvedOptions.distributedRunId } : {}),
   };
 }
 
@@ -132,4 +142,10 @@ function createJobContext(job: JobPlan, run: RunContext, payload: SuitePayload):
     ...(job.gateway ? { gateway: job.gateway } : {}),
     created: { workspaces: new Set(), flows: new Set() },
   };
+}
+
+/** Only segments carry their result: a whole run has its report in the attachments already. */
+function segmentResultOf(outcomes: readonly StepOutcome[]): { segmentResult?: LoadResult } {
+  const report = outcomes.find((outcome) => outcome.report?.segment)?.report;
+  return report ? { segmentResult: report } : {};
 }

@@ -7,10 +7,13 @@ import { StressError } from '../errors.ts';
 import { EXIT_CODES, requestedExitCode } from '../exit-codes.ts';
 import { siblingModuleUrl } from '../sibling-module-url.ts';
 import { findUnrunTestFiles } from './find-unrun-test-files.ts';
+import { MERGED_VERDICTS_KEY, type MergedVerdicts } from './merge-segments-reporter.ts';
+import { SEGMENT_ENV, parseSegment } from '../load/load-segment.ts';
 import {
   DEFAULT_CONFIG,
   DEFAULT_PROGRESS_INTERVAL_S,
   OPTIONS_ENV,
+  readDistributedRunId,
   type JinaStressOptions,
   type ResolvedOptions,
 } from './plugin-options.ts';
@@ -49,6 +52,7 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
           live: Boolean(process.stdout.isTTY) && !process.env.CI,
           intervalS: options.progressIntervalS ?? DEFAULT_PROGRESS_INTERVAL_S,
         },
+        ...resolveSegment(options),
       };
       // Global setup is loaded by Vitest's module runner, not with this module, and the suite
       // runs in a forked worker that inherits the environment: an env var reaches both.
@@ -85,9 +89,17 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
       // After Allure's: they read what it wrote when the run ended.
       reporters.push([here('./progress-reporter.ts'), { reportsDir: resolved.reportsDir, live: resolved.progress.live }]);
       reporters.push([here('./ship-reports-reporter.ts'), {}]);
+      reporters.push([here('./merge-segments-reporter.ts'), { reportsDir: resolved.reportsDir }]);
       // Vitest exits 1 whenever global setup throws; an invalid config or an empty -t
       // selection is 2, as for `jina-stress validate`. onClose runs after Vitest set its code.
       vitest.onClose(() => {
+        // A merge of segments: the merged verdicts decide, not the segments' own (a segment
+        // judged on its share may fail where the whole passes, and the other way round).
+        const mergedVerdicts = (globalThis as Record<symbol, MergedVerdicts | undefined>)[MERGED_VERDICTS_KEY];
+        if (mergedVerdicts) {
+          const isPassed = mergedVerdicts.otherFailures === 0 && mergedVerdicts.steps.every((step) => step.status === 'passed');
+          process.exitCode = isPassed ? 0 : EXIT_CODES.failed;
+        }
         const requested = requestedExitCode();
         if (requested !== undefined && process.exitCode === EXIT_CODES.failed) process.exitCode = requested;
       });
@@ -114,4 +126,19 @@ function isRootConfig(project: TestProject): boolean {
   } catch {
     return false;
   }
+}
+
+/** `STRESS_SEGMENT` (or the `segment` option) and the run id its generators share. */
+function resolveSegment(options: JinaStressOptions): Pick<ResolvedOptions, 'segment' | 'distributedRunId'> {
+  const fromEnv = process.env[SEGMENT_ENV]?.trim();
+  const text = fromEnv || options.segment;
+  const distributedRunId = readDistributedRunId();
+  let segment;
+  try {
+    segment = text ? parseSegment(text, fromEnv ? SEGMENT_ENV : 'jinaStress({ segment })') : undefined;
+  } catch (error) {
+    process.exitCode = EXIT_CODES.invalid;
+    throw error;
+  }
+  return { ...(segment ? { segment } : {}), ...(distributedRunId ? { distributedRunId } : {}) };
 }

@@ -1,3 +1,5 @@
+import type { LoadSegment } from '../load/load-segment.ts';
+
 /** Options of `jinaStress()`; they reach global setup and the suite worker through one env var. */
 export interface JinaStressOptions {
   /** Config file; `STRESS_CONFIG` wins over it so CI can switch configs without edits. */
@@ -17,6 +19,11 @@ export interface JinaStressOptions {
    * plugin runs only the stress suite. Off where other tests have a config of their own.
    */
   warnUnrunTests?: boolean;
+  /**
+   * This generator's part of every load step when several machines run the job: `i/n`
+   * (e.g. `2/3`). `STRESS_SEGMENT` wins over it. See README "Load from several machines".
+   */
+  segment?: string;
 }
 
 export interface ResolvedOptions {
@@ -24,6 +31,10 @@ export interface ResolvedOptions {
   reportsDir: string;
   allure: boolean;
   progress: ProgressMode;
+  /** Absent: this generator runs every load step whole. */
+  segment?: LoadSegment;
+  /** Shared by the generators of one distributed run (STRESS_RUN_ID, else CI's run id). */
+  distributedRunId?: string;
 }
 
 /** How progress is shown: decided once in the main process, where the terminal is. */
@@ -42,4 +53,17 @@ export const DEFAULT_PROGRESS_INTERVAL_S = 10;
 export function readResolvedOptions(env: NodeJS.ProcessEnv = process.env): ResolvedOptions | undefined {
   const raw = env[OPTIONS_ENV];
   return raw ? (JSON.parse(raw) as ResolvedOptions) : undefined;
+}
+
+/**
+ * The id the generators of one run share: `STRESS_RUN_ID`, else the CI system's run id
+ * (GitHub Actions run + attempt, GitLab pipeline, Kubernetes Job via JOB_NAME is not unique,
+ * so none there). Absent when none is set.
+ */
+export function readDistributedRunId(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const explicit = env.STRESS_RUN_ID?.trim();
+  if (explicit) return explicit;
+  if (env.GITHUB_RUN_ID) return `gh-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
+  if (env.CI_PIPELINE_ID) return `gl-${env.CI_PIPELINE_ID}`;
+  return undefined;
 }

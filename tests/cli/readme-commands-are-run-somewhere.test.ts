@@ -70,6 +70,16 @@ const WHERE_EACH_COMMAND_RUNS: Record<string, RunBy[]> = {
   'npm run bench -- <name>': [{ file: 'tests/bench/npm-run-bench-runs-the-benchmarks.test.ts', contains: "npmRunBench('peers', '--smoke')" }],
   'npm run bench -- peers': [{ file: 'tests/bench/npm-run-bench-runs-the-benchmarks.test.ts', contains: "npmRunBench('peers', '--smoke')" }],
   'npm run report': [{ file: 'tests/report/run-allure-fixture.ts', contains: "'scripts/report.ts'" }],
+  'STRESS_SEGMENT=1/3 npx vitest run --reporter=blob --outputFile=.vitest-reports/blob-1.json': [
+    { file: 'tests/vitest/segments-merge-into-one-result-with-merge-reports.test.ts', contains: "['--reporter=blob', `--outputFile=.vitest-reports/blob-${index}.json`], { env: { STRESS_SEGMENT: `${index}/3`" },
+  ],
+  'npx vitest --merge-reports': [{ file: 'tests/vitest/segments-merge-into-one-result-with-merge-reports.test.ts', contains: "project.run(['--merge-reports'])" }],
+  'npx jina-stress merge artifact-1 artifact-2 artifact-3': [
+    { file: 'tests/vitest/segments-merge-into-one-result-with-merge-reports.test.ts', contains: "'merge', 'artifact-1', 'artifact-2', 'artifact-3'" },
+  ],
+  'npx jina-stress merge <dir…>': [
+    { file: 'tests/vitest/segments-merge-into-one-result-with-merge-reports.test.ts', contains: "'merge', 'artifact-1', 'artifact-2', 'artifact-3'" },
+  ],
   // The CI entry point: the CI system runs it.
   'bash .ci/run': [{ file: '.ci/run', contains: 'npm test --' }],
 };
