@@ -1,6 +1,7 @@
 import type { GatewayTarget } from '../gateway/gateway-client.ts';
 import type { InputSource } from '../inputs/input-source.ts';
 import { encodeDocuments } from '../protocol/codec.ts';
+import { documentToJson } from '../protocol/document-json.ts';
 import type { DocarrayVersion, JinaDocument } from '../protocol/document.ts';
 
 /**
@@ -38,4 +39,35 @@ export class EncodedDocumentCache {
 /** gRPC and WebSocket with bytes framing send DataRequestProto bytes; the rest send JSON. */
 export function sendsProtobuf(target: GatewayTarget, framing: 'bytes' | 'json'): boolean {
   return target.protocol === 'grpc' || (target.protocol === 'websocket' && framing === 'bytes');
+}
+
+/**
+ * The HTTP client's counterpart: each document of a finite input serialised to JSON once
+ * (`PostRequest.jsonDocs`), looked up by object identity as above. Building the body from
+ * documents was a quarter of our own CPU per HTTP request at request_size 1.
+ */
+export class JsonDocumentCache {
+  private readonly texts = new WeakMap<JinaDocument, string>();
+
+  constructor(private readonly docarray: DocarrayVersion) {}
+
+  /** A cache when it pays: the HTTP client (WebSocket JSON framing builds its own frames) and a finite input. */
+  static forInputs(target: GatewayTarget, inputs: readonly InputSource[]): JsonDocumentCache | undefined {
+    const isFinite = inputs.every((input) => Number.isFinite(input.size));
+    return target.protocol === 'http' && isFinite ? new JsonDocumentCache(target.docarray) : undefined;
+  }
+
+  serialise(docs: readonly JinaDocument[]): string[] {
+    const texts = new Array<string>(docs.length);
+    for (let i = 0; i < docs.length; i++) {
+      const doc = docs[i]!;
+      let text = this.texts.get(doc);
+      if (text === undefined) {
+        text = JSON.stringify(documentToJson(doc, this.docarray));
+        this.texts.set(doc, text);
+      }
+      texts[i] = text;
+    }
+    return texts;
+  }
 }
