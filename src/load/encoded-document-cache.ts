@@ -5,6 +5,15 @@ import { documentToJson } from '../protocol/document-json.ts';
 import type { DocarrayVersion, JinaDocument } from '../protocol/document.ts';
 
 /**
+ * Inputs of up to this many documents are encoded whole before the phase starts (`warm`):
+ * the first pass's encoding then costs no phase time and no generator CPU during the phase
+ * (16 clients × 1,000 texts: ~120 ms of the first seconds, 3 µs per request of a 4 s
+ * phase). `take(size)` is one full pass, which leaves a cycling input where it was. Larger
+ * inputs encode as they go, so a huge file does not delay the first request.
+ */
+const warmLimit = 10_000;
+
+/**
  * Each document of a finite input encoded once, however many times the input cycles: an
  * input hands out the same document objects on every pass, so the protobuf bytes are looked
  * up by object identity (`PostRequest.encodedDocs`). A WeakMap, so a document the input
@@ -19,6 +28,11 @@ export class EncodedDocumentCache {
   static forInputs(target: GatewayTarget, framing: 'bytes' | 'json', inputs: readonly InputSource[]): EncodedDocumentCache | undefined {
     const isFinite = inputs.every((input) => Number.isFinite(input.size));
     return sendsProtobuf(target, framing) && isFinite ? new EncodedDocumentCache(target.docarray) : undefined;
+  }
+
+  /** See warmDocumentCache. */
+  warm(inputs: readonly InputSource[]): void {
+    for (const input of inputs) if (input.size <= warmLimit) this.encode(input.take(input.size));
   }
 
   encode(docs: readonly JinaDocument[]): Uint8Array[] {
@@ -55,6 +69,11 @@ export class JsonDocumentCache {
   static forInputs(target: GatewayTarget, inputs: readonly InputSource[]): JsonDocumentCache | undefined {
     const isFinite = inputs.every((input) => Number.isFinite(input.size));
     return target.protocol === 'http' && isFinite ? new JsonDocumentCache(target.docarray) : undefined;
+  }
+
+  /** See warmDocumentCache. */
+  warm(inputs: readonly InputSource[]): void {
+    for (const input of inputs) if (input.size <= warmLimit) this.serialise(input.take(input.size));
   }
 
   serialise(docs: readonly JinaDocument[]): string[] {

@@ -54,6 +54,8 @@ export class LoadShard implements ModelShard {
     const { params, method } = spec;
     this.encodedDocs = EncodedDocumentCache.forInputs(spec.target, params.websocketFraming, lanes.map((lane) => lane.input));
     this.jsonDocs = JsonDocumentCache.forInputs(spec.target, lanes.map((lane) => lane.input));
+    this.encodedDocs?.warm(lanes.map((lane) => lane.input));
+    this.jsonDocs?.warm(lanes.map((lane) => lane.input));
     this.endpoint = params.endpoint;
     this.parameters =
       method === 'query' && params.topK !== undefined

@@ -46,5 +46,4 @@ describe('HTTP post body', () => {
     expect(httpPost({ ...request, jsonDocs }, 'rid-1', docarray).body).toBe(expected);
     expect(JSON.parse(expected)).toBeTypeOf('object');
   });
-
 });
