@@ -45,9 +45,9 @@ export function findBindingResource(probes: readonly CapacityProbe[]): BindingRe
 }
 
 function growthOfExecutors(low: CapacityProbe, high: CapacityProbe): { name: string; fromMs: number; toMs: number } | undefined {
-  const grown = Object.entries(high.executorMeanMs)
-    .filter(([name]) => low.executorMeanMs[name] !== undefined)
-    .map(([name, toMs]) => ({ name, fromMs: low.executorMeanMs[name]!, toMs }))
+  const grown = Object.entries(high.executors)
+    .filter(([name]) => low.executors[name] !== undefined)
+    .map(([name, to]) => ({ name, fromMs: low.executors[name]!.meanMs, toMs: to.meanMs }))
     .sort((a, b) => b.toMs - b.fromMs - (a.toMs - a.fromMs));
   const top = grown[0];
   return top && top.toMs > top.fromMs ? top : undefined;

@@ -3,8 +3,11 @@ import type { CapacityObjective, CapacityProbe, CapacityResult } from '../load/c
 import type { LoadResult } from '../load/load-result.ts';
 import { findBindingResource } from './find-binding-resource.ts';
 import { findKnee } from './find-knee.ts';
-import { judgeProbe } from './judge-probe.ts';
-import { bisect, describeResolution, isResolved, probeCostS, summarizePlan, type CapacityPlan } from './search-plan.ts';
+import { judgeRuns } from './judge-probe.ts';
+import { bisect, describeResolution, isResolved, PROBE_OVERHEAD_S, probeCostS, summarizePlan, type CapacityPlan } from './search-plan.ts';
+
+/** Seconds of the short phase at the start rate that checks the Flow has drained its queue. */
+const DRAIN_CHECK_S = 1;
 
 /** Runs one open-model phase at `rate` for `durationS` (a warm-up or a measured probe). */
 export type RunPhase = (phase: { rate: number; durationS: number; graceMs: number; key: string }) => Promise<LoadResult>;
@@ -24,11 +27,8 @@ export interface CapacitySearchOutcome {
   report?: LoadResult;
 }
 
-interface RateVerdict {
-  passed: boolean;
-  saturated: boolean;
-  interrupted: boolean;
-}
+/** How a rate went (a marginal probe's repeats decided together). */
+type RateVerdict = 'passed' | 'failed' | 'saturated' | 'interrupted' | 'out-of-time';
 
 /**
  * The search: probes from the start rate, multiplying by `growth` until one fails or max_rate
@@ -50,72 +50,93 @@ export async function searchCapacity(options: SearchCapacityOptions): Promise<Ca
   // Every cut-off request has waited at least this long: above every round-trip limit.
   const graceMs = Math.max(50, objective.p99Ms ?? 0, objective.p95Ms ?? 0);
   let worstProbeS = probeCostS(plan);
-  let drainS = 0;
+  /** Requests the last probe left in the target, not yet drained. */
+  let queued = 0;
 
-  const fitsAnother = (): boolean => elapsedS() + drainS + worstProbeS <= plan.maxDurationS;
+  const fitsAnother = (): boolean => elapsedS() + worstProbeS <= plan.maxDurationS;
 
-  const runOnce = async (rate: number, phase: CapacityProbe['phase'], repeat: number): Promise<CapacityProbe | undefined> => {
-    if (drainS > 0) {
-      log(`waiting ${drainS.toFixed(1)} s for the Flow to drain the requests the last probe left queued`);
-      await sleep(drainS * 1000, signal);
-      drainS = 0;
+  /**
+   * After a probe that left requests queued in the target (cut off at the client, still work
+   * for the Flow): wait what the queue should take at the highest rate achieved so far, then
+   * check with a short phase at the start rate (which passed, or is being judged) that the
+   * Flow answers promptly again; repeat while it does not, within the budget.
+   */
+  const drain = async (queued: number): Promise<void> => {
+    const serviceRate = Math.max(1, ...probes.map((probe) => probe.achievedRate));
+    let waitS = queued / serviceRate;
+    for (let check = 1; check <= 5 && !signal?.aborted; check++) {
+      const leftS = plan.maxDurationS - elapsedS() - worstProbeS - DRAIN_CHECK_S - PROBE_OVERHEAD_S;
+      if (leftS <= 0) return;
+      log(`waiting ${Math.min(waitS, leftS).toFixed(1)} s for the Flow to drain ${queued} requests the last phase left queued`);
+      await sleep(Math.min(waitS, leftS) * 1000, signal);
+      const probe = await runPhase({ rate: plan.startRate, durationS: DRAIN_CHECK_S, graceMs, key: `drain-check-${probes.length}-${check}` });
+      const slowest = probe.latency.count > 0 ? probe.latency.maxMs : Infinity;
+      if (probe.cutOff === 0 && slowest <= graceMs) return;
+      queued = Math.max(probe.cutOff, 1);
+      waitS = Math.max(0.5, queued / serviceRate);
     }
-    if (signal?.aborted) return undefined;
-    const probeStartedMs = performance.now();
-    const key = `probe-${probes.length + 1}`;
-    if (plan.warmupS > 0) await runPhase({ rate, durationS: plan.warmupS, graceMs: 0, key: `${key}-warmup` });
-    if (signal?.aborted) return undefined;
-    const report = await runPhase({ rate, durationS: plan.probeDurationS, graceMs, key });
-    if (report.stoppedBy === 'signal') return undefined;
-    worstProbeS = Math.max(worstProbeS, (performance.now() - probeStartedMs) / 1000);
-    const judged = judgeProbe(report, objective, plan.resolution, graceMs);
-    const probe: CapacityProbe = { index: probes.length + 1, phase, repeat, ...judged };
-    probes.push(probe);
-    reports.set(probe.index, report);
-    // What the target accepted and the client stopped waiting for is still its work.
-    if (report.cutOff > 0) drainS = Math.min(plan.probeDurationS, report.cutOff / Math.max(probe.achievedRate, 1));
-    log(describeProbe(probe));
-    return probe;
   };
 
-  const probeRate = async (rate: number, phase: CapacityProbe['phase']): Promise<RateVerdict | undefined> => {
-    if (!fitsAnother()) return undefined;
-    const runs: CapacityProbe[] = [];
+  /** One measured run at `rate` after its warm-up (and the drain the last run called for). */
+  const runOnce = async (rate: number, key: string): Promise<LoadResult | 'interrupted' | 'out-of-time'> => {
+    if (queued > 0) {
+      await drain(queued);
+      queued = 0;
+      if (!fitsAnother()) return 'out-of-time';
+    }
+    if (signal?.aborted) return 'interrupted';
+    const startedAtMs = performance.now();
+    if (plan.warmupS > 0) await runPhase({ rate, durationS: plan.warmupS, graceMs: 0, key: `${key}-warmup` });
+    if (signal?.aborted) return 'interrupted';
+    const report = await runPhase({ rate, durationS: plan.probeDurationS, graceMs, key });
+    if (report.stoppedBy === 'signal') return 'interrupted';
+    worstProbeS = Math.max(worstProbeS, (performance.now() - startedAtMs) / 1000);
+    // What the target accepted and the client stopped waiting for is still its work.
+    queued = report.cutOff;
+    return report;
+  };
+
+  /** A probe at `rate`: runs until one is not marginal (pooled) or the repeats are spent. */
+  const probeRate = async (rate: number, phase: CapacityProbe['phase']): Promise<RateVerdict> => {
+    if (!fitsAnother()) return 'out-of-time';
+    const index = probes.length + 1;
+    const runs: LoadResult[] = [];
+    let probe: CapacityProbe | undefined;
     for (let repeat = 0; repeat <= plan.maxRepeats; repeat++) {
       if (repeat > 0 && !fitsAnother()) break;
-      const probe = await runOnce(rate, phase, repeat);
-      if (!probe) return { passed: false, saturated: false, interrupted: true };
-      runs.push(probe);
-      if (probe.generatorSaturated) return { passed: false, saturated: true, interrupted: false };
-      if (!probe.marginal) return { passed: probe.passed, saturated: false, interrupted: false };
+      const run = await runOnce(rate, `probe-${index}-run-${repeat + 1}`);
+      if (run === 'out-of-time' && probe) break;
+      if (typeof run === 'string') {
+        if (probe) record(probe, runs);
+        return run;
+      }
+      runs.push(run);
+      probe = { index, phase, ...judgeRuns(runs, objective, plan.resolution, graceMs) };
+      if (probe.generatorSaturated || !probe.marginal) break;
+      log(`probe ${index} at ${formatRate(rate)} req/s is marginal (${probe.notes.join('; ')}): measuring it again`);
     }
-    const passes = runs.filter((run) => run.passed).length;
-    return { passed: passes * 2 > runs.length, saturated: false, interrupted: false };
+    record(probe!, runs);
+    if (probe!.generatorSaturated) return 'saturated';
+    return probe!.passed ? 'passed' : 'failed';
+  };
+
+  const record = (probe: CapacityProbe, runs: LoadResult[]): void => {
+    probes.push(probe);
+    reports.set(probe.index, runs[runs.length - 1]!);
+    log(describeProbe(probe));
   };
 
   let lastPassing: number | undefined;
   let firstFailing: number | undefined;
-  let ended: { status: 'saturated'; rate: number } | { status: 'interrupted' } | { status: 'out-of-time' } | { status: 'above-max-rate' } | undefined;
+  let ended: SearchEnd | undefined;
 
   for (let rate = plan.startRate; ; rate = Math.min(plan.maxRate, rate * plan.growth)) {
-    const verdict = await probeRate(roundRate(rate), 'growth');
-    if (!verdict) {
-      ended = { status: 'out-of-time' };
-      break;
-    }
-    if (verdict.interrupted) {
-      ended = { status: 'interrupted' };
-      break;
-    }
-    if (verdict.saturated) {
-      ended = { status: 'saturated', rate: roundRate(rate) };
-      break;
-    }
-    if (!verdict.passed) {
-      firstFailing = roundRate(rate);
-      break;
-    }
-    lastPassing = roundRate(rate);
+    const offered = roundRate(rate);
+    const verdict = await probeRate(offered, 'growth');
+    if (verdict === 'passed') lastPassing = offered;
+    else if (verdict === 'failed') firstFailing = offered;
+    else ended = verdict === 'saturated' ? { status: 'saturated', rate: offered } : { status: verdict };
+    if (verdict !== 'passed') break;
     if (rate >= plan.maxRate) {
       ended = { status: 'above-max-rate' };
       break;
@@ -124,11 +145,9 @@ export async function searchCapacity(options: SearchCapacityOptions): Promise<Ca
   while (!ended && lastPassing !== undefined && firstFailing !== undefined && !isResolved(lastPassing, firstFailing, plan.resolution)) {
     const rate = bisect(lastPassing, firstFailing);
     const verdict = await probeRate(rate, 'bisection');
-    if (!verdict) ended = { status: 'out-of-time' };
-    else if (verdict.interrupted) ended = { status: 'interrupted' };
-    else if (verdict.saturated) ended = { status: 'saturated', rate };
-    else if (verdict.passed) lastPassing = rate;
-    else firstFailing = rate;
+    if (verdict === 'passed') lastPassing = rate;
+    else if (verdict === 'failed') firstFailing = rate;
+    else ended = verdict === 'saturated' ? { status: 'saturated', rate } : { status: verdict };
   }
 
   const common = {
@@ -145,13 +164,15 @@ export async function searchCapacity(options: SearchCapacityOptions): Promise<Ca
   return report ? { result, report: { ...report, capacity: result } } : { result };
 }
 
+type SearchEnd = { status: 'saturated'; rate: number } | { status: 'interrupted' } | { status: 'out-of-time' } | { status: 'above-max-rate' };
+
 type Common = Omit<CapacityResult, 'status' | 'message'> & object;
 
 function decide(
   common: Common,
   lastPassing: number | undefined,
   firstFailing: number | undefined,
-  ended: { status: 'saturated'; rate: number } | { status: 'interrupted' } | { status: 'out-of-time' } | { status: 'above-max-rate' } | undefined,
+  ended: SearchEnd | undefined,
   plan: CapacityPlan,
 ): CapacityResult {
   const resolution = describeResolution(plan.resolution);
@@ -199,7 +220,7 @@ export function formatRate(rate: number): string {
 /** One log line per probe: what was offered, what came back, the verdict and why. */
 export function describeProbe(probe: CapacityProbe): string {
   const verdict = probe.passed ? 'pass' : 'FAIL';
-  const repeat = probe.repeat > 0 ? ` (repeat ${probe.repeat})` : '';
+  const repeat = probe.runs > 1 ? `, ${probe.runs} runs pooled` : '';
   const marginal = probe.marginal ? ', marginal' : '';
   const notes = probe.notes.length > 0 ? `: ${probe.notes.join('; ')}` : '';
   return (

@@ -31,15 +31,18 @@ export interface ObjectiveOutcome {
   note?: string;
 }
 
-/** One measured phase at one offered rate (a repeat at the same rate is its own probe). */
+/**
+ * One offered rate, measured: one run, or more when the first landed near a limit (the runs
+ * are pooled: counts summed, histograms added, so a repeat adds samples rather than a vote).
+ */
 export interface CapacityProbe {
   /** 1-based, in the order run. */
   index: number;
   phase: 'growth' | 'bisection';
-  /** 0 for the first run at this rate; 1, 2, ... for repeats of a marginal one. */
-  repeat: number;
+  /** Measured runs at this rate (1 + repeats). */
+  runs: number;
   offeredRate: number;
-  /** Requests answered without an error per second of the measured phase. */
+  /** Requests answered without an error per second of the measured phases. */
   achievedRate: number;
   requests: number;
   errors: number;
@@ -48,8 +51,8 @@ export interface CapacityProbe {
   /** Of the answered requests, from the intended start (open model). */
   p50Ms: number;
   p99Ms: number;
-  /** Mean time per executor, as the gateway stamped it (its queueing included). */
-  executorMeanMs: Record<string, number>;
+  /** Time per executor as the gateway stamped it (waiting for a free replica included). */
+  executors: Record<string, { meanMs: number; p50Ms: number }>;
   split?: SplitMeans;
   /** Generator CPU as a share of its usable cores (mean over the phase). */
   generatorShare?: number;

@@ -22,13 +22,13 @@ export function buildCapacityAttachments(report: LoadResult): ReportAttachment[]
 
 /** One row per probe, in the order run. */
 export function renderProbesCsv(capacity: CapacityResult): string {
-  const header = ['probe', 'phase', 'repeat', 'offered_rate', 'achieved_rate', 'requests', 'errors', 'cut_off', 'p50_ms', 'p99_ms', 'objective_p99_ms', 'generator_share', 'verdict', 'marginal', 'notes'];
+  const header = ['probe', 'phase', 'runs', 'offered_rate', 'achieved_rate', 'requests', 'errors', 'cut_off', 'p50_ms', 'p99_ms', 'objective_p99_ms', 'generator_share', 'verdict', 'marginal', 'notes'];
   const rows = capacity.probes.map((probe) => {
     const objectiveP99 = probe.outcomes.find((outcome) => outcome.name === 'p99_ms')?.measured;
     return [
       probe.index,
       probe.phase,
-      probe.repeat,
+      probe.runs,
       probe.offeredRate,
       probe.achievedRate.toFixed(2),
       probe.requests,
