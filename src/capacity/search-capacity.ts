@@ -61,19 +61,19 @@ export async function searchCapacity(options: SearchCapacityOptions): Promise<Ca
    * check with a short phase at the start rate (which passed, or is being judged) that the
    * Flow answers promptly again; repeat while it does not, within the budget.
    */
-  const drain = async (queued: number): Promise<void> => {
+  const drain = async (left: number): Promise<void> => {
     const serviceRate = Math.max(1, ...probes.map((probe) => probe.achievedRate));
-    let waitS = queued / serviceRate;
-    for (let check = 1; check <= 5 && !signal?.aborted; check++) {
+    let waitS = left / serviceRate;
+    for (let attempt = 1; attempt <= 5 && !signal?.aborted; attempt++) {
       const leftS = plan.maxDurationS - elapsedS() - worstProbeS - DRAIN_CHECK_S - PROBE_OVERHEAD_S;
       if (leftS <= 0) return;
-      log(`waiting ${Math.min(waitS, leftS).toFixed(1)} s for the Flow to drain ${queued} requests the last phase left queued`);
+      log(`waiting ${Math.min(waitS, leftS).toFixed(1)} s for the Flow to drain ${left} requests the last phase left queued`);
       await sleep(Math.min(waitS, leftS) * 1000, signal);
-      const probe = await runPhase({ rate: plan.startRate, durationS: DRAIN_CHECK_S, graceMs, key: `drain-check-${probes.length}-${check}` });
-      const slowest = probe.latency.count > 0 ? probe.latency.maxMs : Infinity;
-      if (probe.cutOff === 0 && slowest <= graceMs) return;
-      queued = Math.max(probe.cutOff, 1);
-      waitS = Math.max(0.5, queued / serviceRate);
+      const check = await runPhase({ rate: plan.startRate, durationS: DRAIN_CHECK_S, graceMs, key: `drain-check-${probes.length}-${attempt}` });
+      // A queue still in front of them delays every request, the typical one included.
+      if (check.cutOff === 0 && check.latency.count > 0 && check.latency.p50Ms <= graceMs) return;
+      left = Math.max(check.cutOff, 1);
+      waitS = Math.max(0.5, left / serviceRate);
     }
   };
 
@@ -193,6 +193,9 @@ function decide(
   }
   if (lastPassing === undefined && firstFailing !== undefined) {
     return { ...common, status: 'start-rate-fails', firstFailingRate: firstFailing, message: `even the start rate ${formatRate(firstFailing)} req/s breaks the objective` };
+  }
+  if (lastPassing !== undefined && firstFailing === undefined) {
+    return { ...common, status: 'unresolved', maxSustainableRate: lastPassing, message: `max_duration ran out while growing: every probe up to ${formatRate(lastPassing)} req/s met the objective` };
   }
   if (lastPassing !== undefined && firstFailing !== undefined) {
     const resolved = isResolved(lastPassing, firstFailing, plan.resolution);

@@ -112,7 +112,8 @@ interface CapacityCommon {
  */
 export type CapacityResult = CapacityCommon &
   (
-    | { status: 'found' | 'unresolved'; maxSustainableRate: number; firstFailingRate: number }
+    | { status: 'found'; maxSustainableRate: number; firstFailingRate: number }
+    | { status: 'unresolved'; maxSustainableRate: number; firstFailingRate?: number }
     | { status: 'above-max-rate'; maxSustainableRate: number }
     | { status: 'start-rate-fails'; firstFailingRate: number }
     | { status: 'generator-saturated'; saturatedAtRate: number; maxSustainableRate?: number }

@@ -16,8 +16,11 @@ export function formatCapacitySummary(capacity: CapacityResult): string {
 function describeAnswer(capacity: CapacityResult): string {
   switch (capacity.status) {
     case 'found':
-    case 'unresolved':
       return `${rate(capacity.maxSustainableRate)} req/s (passes ${rate(capacity.maxSustainableRate)}, fails ${rate(capacity.firstFailingRate)})`;
+    case 'unresolved':
+      return capacity.firstFailingRate === undefined
+        ? `≥ ${rate(capacity.maxSustainableRate)} req/s (max_duration ran out while growing)`
+        : `${rate(capacity.maxSustainableRate)}–${rate(capacity.firstFailingRate)} req/s (passes ${rate(capacity.maxSustainableRate)}, fails ${rate(capacity.firstFailingRate)}; wider than the resolution)`;
     case 'above-max-rate':
       return `≥ ${rate(capacity.maxSustainableRate)} req/s (max_rate passed)`;
     case 'start-rate-fails':

@@ -5,6 +5,7 @@ import { describeResolution, summarizePlan } from '../capacity/search-plan.ts';
 import { StressError } from '../errors.ts';
 import { discoverEndpointSchemas } from '../gateway/endpoint-schemas.ts';
 import type { CapacityResult } from '../load/capacity-result.ts';
+import { formatLoadProgress } from '../load/format-load-progress.ts';
 import { runLoad } from '../load/run-load.ts';
 import { renderThresholdTable } from '../load/thresholds.ts';
 import { buildCapacityAttachments } from '../report/capacity-attachments.ts';
@@ -57,7 +58,8 @@ export async function runFindCapacity(context: StepContext, params: FindCapacity
         context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers'), endpointSchemas },
         ...(job.flow ? { timeToReadyS: job.flow.timeToReadyS } : {}),
         signal: context.signal,
-        tuning: { deadlineGraceMs: graceMs },
+        onProgress: (progress) => context.progress(`${key} at ${formatRate(rate)} req/s: ${formatLoadProgress(progress, { plannedS: durationS })}`),
+        tuning: { deadlineGraceMs: graceMs, ...(context.progressIntervalS === undefined ? {} : { progressIntervalS: context.progressIntervalS }) },
         runId: `${baseRunId}/${key}`,
       }),
   });
