@@ -8,6 +8,9 @@ import { bisect, describeResolution, isResolved, PROBE_OVERHEAD_S, probeCostS, s
 
 /** Seconds of the short phase at the start rate that checks the Flow has drained its queue. */
 const DRAIN_CHECK_S = 1;
+/** Drained: the check's median round trip within 1.5× (+5 ms) of the lowest median seen. */
+const DRAINED_P50_FACTOR = 1.5;
+const DRAINED_P50_SLACK_MS = 5;
 
 /** Runs one open-model phase at `rate` for `durationS` (a warm-up or a measured probe). */
 export type RunPhase = (phase: { rate: number; durationS: number; graceMs: number; key: string }) => Promise<LoadResult>;
@@ -52,6 +55,8 @@ export async function searchCapacity(options: SearchCapacityOptions): Promise<Ca
   let worstProbeS = probeCostS(plan);
   /** Requests the last probe left in the target, not yet drained. */
   let queued = 0;
+  /** The lowest median round trip of any measured run: the Flow without a queue. */
+  let idleP50Ms = Infinity;
 
   const fitsAnother = (): boolean => elapsedS() + worstProbeS <= plan.maxDurationS;
 
@@ -70,8 +75,9 @@ export async function searchCapacity(options: SearchCapacityOptions): Promise<Ca
       log(`waiting ${Math.min(waitS, leftS).toFixed(1)} s for the Flow to drain ${left} requests the last phase left queued`);
       await sleep(Math.min(waitS, leftS) * 1000, signal);
       const check = await runPhase({ rate: plan.startRate, durationS: DRAIN_CHECK_S, graceMs, key: `drain-check-${probes.length}-${attempt}` });
-      // A queue still in front of them delays every request, the typical one included.
-      if (check.cutOff === 0 && check.latency.count > 0 && check.latency.p50Ms <= graceMs) return;
+      // A queue still in front of them delays every request, the typical one included: drained
+      // is when the typical request takes about what it took without a queue.
+      if (check.cutOff === 0 && check.latency.count > 0 && check.latency.p50Ms <= Math.min(graceMs, idleP50Ms * DRAINED_P50_FACTOR + DRAINED_P50_SLACK_MS)) return;
       left = Math.max(check.cutOff, 1);
       waitS = Math.max(0.5, left / serviceRate);
     }
@@ -91,6 +97,7 @@ export async function searchCapacity(options: SearchCapacityOptions): Promise<Ca
     const report = await runPhase({ rate, durationS: plan.probeDurationS, graceMs, key });
     if (report.stoppedBy === 'signal') return 'interrupted';
     worstProbeS = Math.max(worstProbeS, (performance.now() - startedAtMs) / 1000);
+    if (report.latency.count > 0) idleP50Ms = Math.min(idleP50Ms, report.latency.p50Ms);
     // What the target accepted and the client stopped waiting for is still its work.
     queued = report.cutOff;
     return report;

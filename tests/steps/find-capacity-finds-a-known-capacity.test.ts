@@ -95,15 +95,19 @@ describe('find_capacity', () => {
     // The reported probe is the highest passing one.
     expect(summary.config.arrival?.arrivalRate).toBe(passing);
     const lowest = [...capacity.probes].sort((a, b) => a.offeredRate - b.offeredRate)[0]!;
-    const service = lowest.executors.slow!;
-    // Throughput is bounded by replicas / mean service time. A loaded machine adds rare long
-    // stalls to a few sleeps, which the mean counts in full and the median not at all: the
-    // truth lies between the two readings.
-    const truthLow = REPLICAS / (service.meanMs / 1000);
-    const truthHigh = REPLICAS / (service.p50Ms / 1000);
+    const atPassing = capacity.probes.find((probe) => probe.passed && probe.offeredRate === passing)!;
+    // Throughput is bounded by replicas / mean service time. How long a service takes depends
+    // on how busy the machine is, so both readings come from the target's own spans: the
+    // median at the lowest rate (an idle replica, no stall: the most the replicas can do) and
+    // the mean at the highest passing rate (the machine as loaded as at the boundary, every
+    // stall and any wait for a replica counted: the least).
+    const truthHigh = REPLICAS / (lowest.executors.slow!.p50Ms / 1000);
+    const truthLow = REPLICAS / (atPassing.executors.slow!.meanMs / 1000);
     console.log(
-      `capacity bracket [${passing}, ${failing}] req/s; service mean ${service.meanMs.toFixed(2)} / median ${service.p50Ms.toFixed(2)} ms at ${lowest.offeredRate} req/s → ` +
-        `truth ${truthLow.toFixed(1)}–${truthHigh.toFixed(1)} req/s; search ${capacity.elapsedS.toFixed(1)} s, ${capacity.probes.length} probes`,
+      `capacity bracket [${passing}, ${failing}] req/s; service median ${lowest.executors.slow!.p50Ms.toFixed(2)} ms at ${lowest.offeredRate} req/s, ` +
+        `mean ${atPassing.executors.slow!.meanMs.toFixed(2)} ms at ${passing} req/s → truth ${truthLow.toFixed(1)}–${truthHigh.toFixed(1)} req/s; ` +
+        `search ${capacity.elapsedS.toFixed(1)} s, ${capacity.probes.length} probes: ` +
+        capacity.probes.map((probe) => `${probe.offeredRate}${probe.passed ? '✓' : '✗'} (p99 ${probe.p99Ms.toFixed(0)}, slow ${probe.executors.slow?.p50Ms.toFixed(1)}/${probe.executors.slow?.meanMs.toFixed(1)})`).join(', '),
     );
     // The bracket holds the truth, within the resolution: it never claims more than the
     // replicas can serve, and it breaks no further below that than the resolution.
