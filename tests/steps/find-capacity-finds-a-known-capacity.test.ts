@@ -16,8 +16,10 @@ import { createStressProject, statesOf, type StressProject, type StressRun } fro
 //
 // Why the bracket sits just below the truth: near full load the queue that jitter builds
 // breaks a latency objective before the replicas run out; above it the queue grows by
-// (rate − capacity) requests a second, so the objective (p99 200 ms, ten service times) breaks
-// within a few percent of it over a 5 s probe (warm-up included).
+// (rate − capacity) requests a second, so the objective (p99 250 ms) breaks within
+// (250 − 20) ms / 5 s ≈ 5% above it over a probe of 5 s (warm-up included). On this shared
+// machine a stalled second can put a p99 of a few hundred samples near the limit even at low
+// rates: such a probe is marginal and is measured again (max_repeats: 2), its runs pooled.
 const REPLICAS = 2;
 const RESOLUTION = 0.05;
 const MAX_DURATION_S = 150;
@@ -39,12 +41,13 @@ jobs:
       - method: find_capacity
         inputs: { method: random_texts, kwargs: { num_docs: 10 } }
         request_size: 1
-        objective: { p99_ms: 200, error_rate: 0.01 }
+        objective: { p99_ms: 250, error_rate: 0.01 }
         start_rate: 30
         max_rate: 400
         resolution: 5%
         warmup: 1
         probe_duration: 4
+        max_repeats: 2
         max_duration: ${MAX_DURATION_S}
       - method: find_capacity
         name: too fast to start
