@@ -19,8 +19,9 @@ export interface CapacityPlan {
 
 /**
  * Time a probe costs beyond its warm-up and measured phase: connecting the clients of two
- * phases, the grace for answers in flight, closing. Measured here at 0.2–0.6 s on a loaded
- * 2-core machine; the search itself checks the real cost before each probe.
+ * phases, the grace for answers in flight, closing. About 0.3–0.6 s in this project's tests
+ * on a loaded 2-core machine; the search itself uses the slowest probe it has seen when it
+ * decides whether one more fits.
  */
 export const PROBE_OVERHEAD_S = 1;
 
