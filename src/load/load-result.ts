@@ -1,4 +1,5 @@
 import type { LoadStepParams } from './load-params.ts';
+import type { CapacityResult } from './capacity-result.ts';
 import type { SplitMeans } from './round-trip-split.ts';
 
 /**
@@ -191,6 +192,8 @@ export interface LoadResult {
   roundTripSplit?: RoundTripSplit;
   /** How busy the generator process was (its CPU per second against the cores it may use). */
   generatorLoad?: GeneratorLoad;
+  /** Set by `find_capacity` on the probe it reports (the highest passing rate): the whole search. */
+  capacity?: CapacityResult;
 }
 
 /**

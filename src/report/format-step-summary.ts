@@ -1,5 +1,6 @@
 import type { LoadResult } from '../load/load-result.ts';
 import { errorBudgetOutcome } from '../load/thresholds.ts';
+import { formatCapacitySummary } from './format-capacity-summary.ts';
 import { formatMs } from './stats-table.ts';
 
 const count = (value: number): string => value.toLocaleString('en-US');
@@ -13,6 +14,12 @@ const percent = (share: number): string => `${(share * 100).toLocaleString('en-U
  * budget it is judged against.
  */
 export function formatStepSummary(report: LoadResult): string {
+  // find_capacity: the answer first, then the probe it reports (the highest passing rate).
+  if (report.capacity) return `${formatCapacitySummary(report.capacity)}; at that rate: ${formatLoadSummary(report)}`;
+  return formatLoadSummary(report);
+}
+
+function formatLoadSummary(report: LoadResult): string {
   const budget = errorBudgetOutcome(report);
   const errors = `, ${count(report.errors.total)} errors (${percent(budget.measured)}, budget ${percent(budget.limit)})`;
   const violations = report.violations.count > 0 ? `, ${count(report.violations.count)} violations` : '';
