@@ -46,7 +46,7 @@ export function registerBarrierRoutes(app: FastifyInstance, state: AgentState): 
     reply.raw.once('close', () => gone.abort());
     await state.barriers.waitForChange(runId, name, body.wait_s * 1000, gone.signal);
     const view = state.barriers.get(runId, name);
-    if (!view) throw agentHttpError(410, `barrier ${name} of run ${runId} was removed while waiting (the run was deleted)`);
+    if (!view) throw agentHttpError(410, `barrier ${name} of run ${runId} was removed while waiting (the agent is shutting down)`);
     return sendJson(reply, 200, toJson(view));
   });
 

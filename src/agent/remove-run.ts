@@ -17,14 +17,13 @@ export function findRunResources(state: AgentState, runId: string): RemovedRun {
 }
 
 /**
- * Terminates every Flow of the run and deletes every workspace of it, and forgets its lease
- * and its barriers.
+ * Terminates every Flow of the run and deletes every workspace of it, and forgets its lease.
+ * Its barriers stay until they expire: a generator arriving late still gets the same answer.
  * Idempotent: what is already gone is simply not listed. Used by `DELETE /runs/{id}` and when
  * the run's lease expires.
  */
 export async function removeRun(state: AgentState, runId: string, reason: string): Promise<RemovedRun> {
   state.leases.drop(runId);
-  state.barriers.dropRun(runId);
   const held = findRunResources(state, runId);
   const flows = new Set<string>();
   // Flows outside the run's workspaces first; those inside go with their workspace.

@@ -64,7 +64,7 @@ export class RunBarriers {
     if (!barrier) {
       if (this.barriers.size >= MAX_BARRIERS) {
         throw agentHttpError(429, `the agent holds ${MAX_BARRIERS} barriers already`, {
-          hint: 'barriers go 10 minutes after they open, or with DELETE /runs/{id}; try again later',
+          hint: 'barriers go 10 minutes after they open; try again later',
         });
       }
       barrier = {
@@ -117,11 +117,6 @@ export class RunBarriers {
       signal.addEventListener('abort', done, { once: true });
       barrier.listeners.add(done);
     });
-  }
-
-  /** Forgets a run's barriers (DELETE /runs/{id}, an expired lease); waiting polls answer now. */
-  dropRun(runId: string): void {
-    for (const barrier of [...this.barriers.values()].filter((entry) => entry.runId === runId)) this.forget(barrier);
   }
 
   close(): void {
