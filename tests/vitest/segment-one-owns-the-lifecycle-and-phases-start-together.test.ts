@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LoadResult } from '../../src/load/load-result.ts';
@@ -86,12 +86,14 @@ function stepRecords(run: StressRun): Record<string, { state: string; skipReason
 describe('three generators through one agent', () => {
   let agent: ExternalAgent;
   let generators: Generators;
+  let merge: { project: StressProject; run: StressRun };
   const projects: StressProject[] = [];
 
   beforeAll(async () => {
     agent = await startExternalAgent();
     generators = await runGenerators(agent, 'owner-run', { executionTimeS: 3, timeoutS: 60 });
-    projects.push(...generators.projects);
+    merge = await mergeBlobs(generators, config(agent, 3));
+    projects.push(...generators.projects, merge.project);
   }, 240_000);
 
   afterAll(async () => {
@@ -140,7 +142,59 @@ describe('three generators through one agent', () => {
     expect(generators.runs[0]!.output).toContain('every generator (3) is done: tearing down');
     expect(await agent.holdings()).toEqual({ flows: [], workspaces: [] });
   });
+
+  test('the merge writes one Allure result per step: the load step from the merged result, the lifecycle as segment 1 ran it', async () => {
+    expect(merge.run.exitCode, merge.run.output).toBe(0);
+    const results = await readAllureResults(merge.project);
+    expect(results.map((result) => result.name).sort(), merge.run.output).toEqual(['create_workspace', 'delete_workspace', 'index', 'start_flow', 'terminate_flow']);
+    for (const result of results) expect(result.status, result.name).toBe('passed');
+    const index = results.find((result) => result.name === 'index')!;
+    expect(index.attachments.map((attachment) => attachment.name)).toEqual([
+      'throughput and latency',
+      'time per executor',
+      'where the round trip went',
+      'summary.json',
+      'per-second.csv',
+      'latency percentiles (HDR, ms)',
+      'generators',
+    ]);
+    const summary = JSON.parse(await index.read('summary.json')) as LoadResult;
+    const parts = [...generators.parts.values()];
+    expect(summary.requests).toBe(parts.reduce((total, part) => total + part.requests, 0));
+    expect(summary.docs).toBe(parts.reduce((total, part) => total + part.docs, 0));
+    expect(summary.mergedFrom?.generators.map((generator) => generator.segment)).toEqual([1, 2, 3]);
+    // The CSV has the merged per-second rows: their requests add up to the merged count.
+    const rows = (await index.read('per-second.csv')).trim().split('\n');
+    const requestsColumn = rows[0]!.split(',').indexOf('requests');
+    expect(rows.slice(1).reduce((total, row) => total + Number(row.split(',')[requestsColumn]), 0)).toBe(summary.requests);
+    expect(await index.read('throughput and latency')).toContain('<svg');
+    expect(await index.read('generators')).toMatch(/^3 generators merged: #1 cpu \d+% busy \d+%.*, #2 .*, #3 /);
+  });
 });
+
+interface AllureResult {
+  name: string;
+  status: string;
+  attachments: Array<{ name: string; source: string }>;
+  read(attachment: string): Promise<string>;
+}
+
+async function readAllureResults(project: StressProject): Promise<AllureResult[]> {
+  const dir = join(project.reportsDir, 'allure-results');
+  const files = (await readdir(dir)).filter((file) => file.endsWith('-result.json'));
+  return Promise.all(
+    files.map(async (file) => {
+      const result = JSON.parse(await readFile(join(dir, file), 'utf8')) as Omit<AllureResult, 'read'> & { steps: Array<{ attachments: AllureResult['attachments'] }> };
+      // allure-js-commons wraps each attachment in a step of its own.
+      const attachments = [...result.attachments, ...result.steps.flatMap((step) => step.attachments)];
+      return {
+        ...result,
+        attachments,
+        read: (name: string) => readFile(join(dir, attachments.find((attachment) => attachment.name === name)!.source), 'utf8'),
+      };
+    }),
+  );
+}
 
 describe('a generator killed mid-phase', () => {
   let agent: ExternalAgent;
@@ -178,5 +232,13 @@ describe('a generator killed mid-phase', () => {
   test('the merge names the missing segment and fails', () => {
     expect(merge.run.exitCode, merge.run.output).toBe(1);
     expect(merge.run.output).toContain('shared › index: segment 3/3 missing');
+  });
+
+  test('the merged Allure result of the load step fails with that reason, and carries no one generator\'s numbers', async () => {
+    const index = (await readAllureResults(merge.project)).find((result) => result.name === 'index')!;
+    // As a single run reports a step that could not measure (not a breached threshold): broken.
+    expect(index.status).toBe('broken');
+    expect((index as unknown as { statusDetails: { message: string } }).statusDetails.message).toContain('segment 3/3 missing');
+    expect(index.attachments).toEqual([]);
   });
 });
