@@ -13,7 +13,7 @@ import type { StepContext } from '../steps/step-context.ts';
 import type { DeferredUpload, StepOutcome } from '../steps/step-outcome.ts';
 import type { LoadResult } from '../load/load-result.ts';
 import type { LoadSegment } from '../load/load-segment.ts';
-import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata.ts';
+import { applyAllureMetadata, attachToAllure, explainSkipInAllure } from '../report/apply-allure-metadata.ts';
 import { describeStepForAllure } from '../report/allure-metadata.ts';
 import { asTestFailure } from '../report/failure-categories.ts';
 import { formatStepSummary } from '../report/format-step-summary.ts';
@@ -105,7 +105,8 @@ async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext, 
     ...(resolvedOptions?.segment ? { segment: resolvedOptions.segment } : {}),
   };
   if (result.status === 'skipped') {
-    // ctx.skip's note is lost in Allure; the annotation keeps the reason visible there too.
+    // ctx.skip's note is lost in Allure; the description and the annotation keep the reason visible.
+    await explainSkipInAllure(redact(result.reason));
     await ctx.annotate(redact(result.reason), 'skipped');
     ctx.skip(redact(result.reason));
   }

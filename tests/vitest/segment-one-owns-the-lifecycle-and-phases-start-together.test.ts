@@ -101,7 +101,7 @@ describe('three generators through one agent', () => {
     await agent?.close();
   });
 
-  test('segment 1 runs the lifecycle; segments 2 and 3 skip it with that reason and load segment 1\'s Flow', () => {
+  test('segment 1 runs the lifecycle; segments 2 and 3 skip it with that reason and load segment 1\'s Flow', async () => {
     for (const run of generators.runs) expect(run.exitCode, run.output).toBe(0);
     const owner = stepRecords(generators.runs[0]!);
     for (const step of ['create_workspace', 'start_flow', 'terminate_flow', 'delete_workspace']) expect(owner[step]?.state, step).toBe('passed');
@@ -113,6 +113,12 @@ describe('three generators through one agent', () => {
       expect(steps['terminate_flow']?.skipReason).toContain('segment 1/3 owns the lifecycle: it tears down once every generator is done');
       expect(steps.index?.state).toBe('passed');
     }
+    // and in each one's own Allure results, as the skipped test's description.
+    const ownAllure = await readAllureResults(generators.projects[1]!);
+    expect(ownAllure.find((result) => result.name === 'start_flow')).toMatchObject({
+      status: 'skipped',
+      description: expect.stringMatching(/^segment 1\/3 owns the lifecycle: using its Flow /),
+    });
     // All three sent load to the one Flow segment 1 started: the same gateway port.
     const gateways = [...generators.parts.values()].map((part) => `${part.gateway.host}:${part.gateway.port}`);
     expect(new Set(gateways).size, gateways.join(', ')).toBe(1);
