@@ -34,6 +34,9 @@ export interface AgreedStart {
  * deadline with the missing generators named), so a dead generator never hangs the others.
  */
 export class SegmentRun {
+  /** Generators that did not report done at an earlier teardown. */
+  private readonly gone = new Set<number>();
+
   constructor(
     private readonly daemon: DaemonApi,
     readonly options: SegmentRunOptions,
@@ -92,10 +95,17 @@ export class SegmentRun {
     await this.arrive(this.doneBarrier(at), { waitS: 0 });
   }
 
-  /** Segment 1, before it tears down: waits until every generator is done, or the timeout. Returns the missing ones. */
+  /**
+   * Segment 1, before it tears down: waits until every generator is done, or the timeout.
+   * Returns the missing ones. A generator that missed an earlier teardown is not waited for
+   * again: a dead generator costs the timeout once, not at every teardown step.
+   */
   async awaitDone(at: number | 'end', signal: AbortSignal): Promise<number[]> {
-    const state = await this.waitUntil(this.doneBarrier(at), signal, () => false);
-    return state.status === 'released' ? state.missing : [];
+    const expected = Array.from({ length: this.options.segment.count }, (_, position) => position + 1).filter((party) => !this.gone.has(party));
+    const state = await this.waitUntil(this.doneBarrier(at), signal, (current) => expected.every((party) => current.arrived.includes(party)));
+    const missing = Array.from({ length: this.options.segment.count }, (_, position) => position + 1).filter((party) => !state.arrived.includes(party));
+    for (const party of missing) this.gone.add(party);
+    return missing;
   }
 
   private doneBarrier(at: number | 'end'): string {
