@@ -22,7 +22,9 @@ export interface SegmentRunOptions {
 
 /** How a phase start went: the moment agreed through the agent, and who was not there. */
 export interface AgreedStart {
+  /** On the agent's clock. */
   startAt: Date;
+  localStartEpochMs: number;
   missing: number[];
 }
 
@@ -77,12 +79,16 @@ export class SegmentRun {
     });
   }
 
-  /** Every segment before a load phase: waits for the others (or the timeout), then until the agreed start. */
-  async alignPhaseStart(stepIndex: number, signal: AbortSignal): Promise<AgreedStart> {
+  /**
+   * Every segment, its clients ready to send: waits for the others (or the timeout) and
+   * returns the agreed start, `localStartEpochMs` on this process's clock (the time left that
+   * the agent gave, from when its answer came: clocks that differ do not matter).
+   */
+  async agreePhaseStart(stepIndex: number, signal: AbortSignal): Promise<AgreedStart> {
     const state = await this.waitUntil(this.barrier(stepIndex, 'start'), signal, () => false);
+    const answeredAtMs = performance.timeOrigin + performance.now();
     if (state.status !== 'released') throw new StressError('INTERNAL', 'a barrier answered as waiting after its wait');
-    await sleep(state.startsInMs, signal);
-    return { startAt: state.startAt, missing: state.missing };
+    return { startAt: state.startAt, localStartEpochMs: answeredAtMs + state.startsInMs, missing: state.missing };
   }
 
   /** A generator that skips a phase (an earlier step failed) says so: the others need not wait for it. */
@@ -137,20 +143,4 @@ export class SegmentRun {
     }
     return state;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -51,7 +51,7 @@ async function runGenerators(
         ...(options.killMidPhase === position + 1
           ? {
               onOutput: (chunk, child) => {
-                if (chunk.includes('as agreed through the agent') && child.pid) setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 1000);
+                if (chunk.includes('as agreed through the agent') && child.pid) setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 2500);
               },
             }
           : {}),
