@@ -24,10 +24,11 @@ export async function runAsSegment(job: JobContext, step: StepPlan, definition: 
   if (segmentRun.isOwner) {
     if (definition.removes) {
       // Not meeting the others (the agent went away) never keeps segment 1 from tearing down.
-      const notDone = await awaitOthers(job, step.index, context).catch(
-        (error: unknown) => `could not wait for the other generators through agent ${segmentRun.options.agent}: ${error instanceof Error ? error.message : String(error)}; tearing down now`,
-      );
-      if (notDone && !notDone.includes('(STRESS_SEGMENT_TIMEOUT_S)')) context.log(notDone);
+      const notDone = await awaitOthers(job, step.index, context).catch((error: unknown) => {
+        const message = `could not wait for the other generators through agent ${segmentRun.options.agent}: ${error instanceof Error ? error.message : String(error)}; tearing down now`;
+        context.log(message);
+        return message;
+      });
       const outcome = await run();
       // Reported where the teardown is: in the step's report, not only its log.
       return { status: 'ran', outcome: notDone ? { ...outcome, artifacts: [...(outcome.artifacts ?? []), { name: 'generators not done', contentType: 'text/plain', body: `${notDone}\n` }] } : outcome };
