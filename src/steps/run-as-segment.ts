@@ -34,15 +34,18 @@ export async function runAsSegment(job: JobContext, step: StepPlan, definition: 
       return { status: 'ran', outcome: notDone ? { ...outcome, artifacts: [...(outcome.artifacts ?? []), { name: 'generators not done', contentType: 'text/plain', body: `${notDone}\n` }] } : outcome };
     }
     if (definition.creates !== 'flow') return { status: 'ran', outcome: await run() };
-    let flowId: string | undefined;
+    let outcome: StepOutcome;
     try {
-      const outcome = await run();
-      flowId = outcome.failure ? undefined : job.flow?.id;
-      return { status: 'ran', outcome };
-    } finally {
-      await segmentRun.shareFlow(step.index, flowId);
-      if (flowId) context.log(`told the other generators through agent ${segmentRun.options.agent} (run ${segmentRun.options.runId}) that the Flow is ${flowId}`);
+      outcome = await run();
+    } catch (error) {
+      // No Flow: the others stop waiting for one now rather than at the timeout. The start's error is the one to report.
+      await segmentRun.shareFlow(step.index, undefined).catch(() => undefined);
+      throw error;
     }
+    const flowId = outcome.failure ? undefined : job.flow?.id;
+    await segmentRun.shareFlow(step.index, flowId);
+    if (flowId) context.log(`told the other generators through agent ${segmentRun.options.agent} (run ${segmentRun.options.runId}) that the Flow is ${flowId}`);
+    return { status: 'ran', outcome };
   }
   if (definition.creates === 'flow') {
     const flowId = await segmentRun.findFlow(step.index, context.signal);
