@@ -33,9 +33,10 @@ export const MERGED_VERDICTS_KEY = Symbol.for('jina-stress.mergedVerdicts');
 /**
  * `vitest --merge-reports` of generators' blob reports: the load steps' segments (task meta
  * `segmentResult`) are merged per step (merge-load-results.ts) and judged once on the
- * merged result (judgeLoadStep). Prints one summary line per step and one stats table,
- * writes `merged/<job>--<step>.summary.json`, and records the verdicts for the exit code.
- * Outside a merge, or without segments, it does nothing.
+ * merged result (judgeLoadStep). Vitest and the reporters (Allure's included) see one copy
+ * of the suite carrying the merged results; this one prints a summary line per step and one
+ * stats table, writes `merged/<job>--<step>.summary.json`, and records the verdicts for the
+ * exit code. Outside a merge, or without segments, it does nothing.
  */
 export default class MergeSegmentsReporter implements Reporter {
   private vitest: Vitest | undefined;
