@@ -18,7 +18,6 @@ export function findRunResources(state: AgentState, runId: string): RemovedRun {
 
 /**
  * Terminates every Flow of the run and deletes every workspace of it, and forgets its lease.
- * Its barriers stay until they expire: a generator arriving late still gets the same answer.
  * Idempotent: what is already gone is simply not listed. Used by `DELETE /runs/{id}` and when
  * the run's lease expires.
  */
