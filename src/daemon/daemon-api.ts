@@ -47,6 +47,36 @@ export interface RunHoldings {
   lease?: { ttlS: number; expiresAt: Date };
 }
 
+/** A party's arrival at a run's barrier (`POST /runs/{id}/barriers/{name}`). */
+export interface BarrierArrival {
+  party: number;
+  parties: number;
+  /** Set by the first arrival: the barrier opens then even with parties missing. */
+  timeoutS: number;
+  /** Long poll: the agent answers on the barrier's next change or after this many seconds (≤ 60). */
+  waitS?: number;
+  /** Release → agreed start, in ms (the agent's default: 1000). */
+  leadMs?: number;
+  /** A short id shared with the other parties ([A-Za-z0-9._-]{1,128}). */
+  note?: string;
+}
+
+/** A barrier as the agent answered: open (`released`) with one start time for every party, or still waiting. */
+export type BarrierState =
+  | { status: 'waiting'; arrived: number[]; notes: Record<string, string>; parties: number }
+  | {
+      status: 'released';
+      arrived: number[];
+      notes: Record<string, string>;
+      parties: number;
+      releasedBy: 'all_arrived' | 'timeout';
+      missing: number[];
+      /** On the agent's clock. */
+      startAt: Date;
+      /** From when the answer left the agent: what a party with a skewed clock waits. */
+      startsInMs: number;
+    };
+
 /**
  * The JinaD 1.x REST API as the steps use it, plus the agent's runs (not in JinaD). Every method rejects with a StressError
  * (`DAEMON_UNREACHABLE` or `DAEMON_HTTP`) naming the call, the status and the daemon's detail.
@@ -64,4 +94,6 @@ export interface DaemonApi {
   /** Terminates every Flow and deletes every workspace of the run; fine when nothing is left. */
   deleteRun(runId: string): Promise<RunHoldings>;
   getRun(runId: string): Promise<RunHoldings>;
+  /** Arrives at a barrier of the run (idempotent) and, with `waitS`, waits for its next change. */
+  arriveAtBarrier(runId: string, barrier: string, arrival: BarrierArrival): Promise<BarrierState>;
 }

@@ -2,6 +2,7 @@ import type { DaemonAddress, GatewayAddress } from '../config/addresses.ts';
 import type { JobSummary, PlanSummary } from '../config/plan-summary.ts';
 import type { DaemonApi, FlowGateway } from '../daemon/daemon-api.ts';
 import type { RunResults } from './run-results.ts';
+import type { SegmentRun } from './segment-run.ts';
 
 /** State shared by every job of one run (one Vitest worker runs the whole plan). */
 export interface RunContext {
@@ -41,4 +42,6 @@ export interface JobContext {
   gateway?: GatewayAddress;
   /** What this job created and has not yet removed: teardown removes these. */
   created: { workspaces: Set<string>; flows: Set<string> };
+  /** This generator's side of a job run from several machines through a shared agent (STRESS_SEGMENT). */
+  segmentRun?: SegmentRun;
 }

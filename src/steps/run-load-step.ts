@@ -31,6 +31,20 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   if (docarray === 'v2') context.log(endpointSchemas.status === 'found' ? `endpoint schemas from ${endpointSchemas.source}: ${Object.keys(endpointSchemas.endpoints).join(', ')}` : `no endpoint schemas: ${endpointSchemas.reason}`);
   if (context.segment) context.log(`${method}: segment ${context.segment.index}/${context.segment.count} of the load`);
   context.log(`${method}: ${params.arrival ? 'open' : 'closed'} model against ${target.protocol}://${target.host}:${target.port}`);
+  // Run from several machines: every generator starts the phase at one moment agreed through
+  // the agent, once its clients are ready to send.
+  const { segmentRun } = job;
+  const agreeStart = segmentRun
+    ? async () => {
+        const agreed = await segmentRun.agreePhaseStart(context.step.index, context.signal);
+        const absent = agreed.missing.map((index) => `${index}/${segmentRun.options.segment.count}`).join(', ');
+        context.log(`${method}: starts at ${agreed.startAt.toISOString()} as agreed through the agent${absent ? ` (without generator${agreed.missing.length > 1 ? 's' : ''} ${absent}: not there within STRESS_SEGMENT_TIMEOUT_S)` : ' with every generator'}`);
+        return agreed.localStartEpochMs;
+      }
+    : undefined;
+  if (!segmentRun && context.segment && context.segment.count > 1) {
+    context.log(`${method}: this phase starts when this generator gets here, not at a time agreed with the others (the job has no agent every generator shares)`);
+  }
   const plannedS = params.arrival?.durationS ?? params.executionTimeS;
   const cpuPercent = createCpuMeter();
   const measured = await runLoad({
@@ -46,6 +60,7 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
     ...(context.progressIntervalS === undefined ? {} : { tuning: { progressIntervalS: context.progressIntervalS } }),
     ...(context.segment ? { segment: context.segment } : {}),
     runId: context.distributedRunId ?? job.run.runId,
+    ...(agreeStart ? { agreeStart } : {}),
   });
   // Error samples carry what executors said, which may echo a credential the Flow was given.
   const report = redactDeep(measured, job.run.knownSecrets);
