@@ -38,8 +38,16 @@ export interface SecondSample {
   errors: number;
   p50Ms: number;
   p99Ms: number;
+  /** Round-trip p95 of this second (absent in results merged from segments, and in older baselines). */
+  p95Ms?: number;
   /** Mean time per executor in this second (for the stacked chart). */
   executorMeanMs: Record<string, number>;
+  /**
+   * p95 and p99 per executor in this second, from its own histogram: what the regression gate
+   * compares per second (absent in results merged from segments, and in older baselines).
+   */
+  executorP95Ms?: Record<string, number>;
+  executorP99Ms?: Record<string, number>;
   /** Where this second's round trips went (means per request); absent without gateway routes. */
   split?: SplitMeans;
   /** The generator process's CPU in this second, in cores (1 = one core busy); see `generatorLoad`. */
