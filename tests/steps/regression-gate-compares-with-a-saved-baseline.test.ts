@@ -20,11 +20,11 @@ executors:
   - name: slow
     uses: FaultExecutor
     uses_with: {latency_ms: {distribution: uniform, min: ${serviceMs * 0.9}, max: ${serviceMs * 1.1}}}
-    replicas: 8
+    replicas: 16
 `;
 const indexStep = (extra: string) => `      - method: index
         execution_time: 4
-        num_clients: 8
+        num_clients: 16
         request_size: 1
         inputs: { method: random_texts, kwargs: { num_docs: 20 } }
 ${extra}`;
@@ -57,15 +57,15 @@ beforeAll(async () => {
   const s3Keys = `bucket: ${BUCKET}, endpoint: ${s3.connection.endpoint}, force_path_style: true`;
   project = await createStressProject(`jobs:
   images:
-${job('flow-100ms.yml', indexStep('') + `      - method: save_baseline
+${job('flow-300ms.yml', indexStep('') + `      - method: save_baseline
         file: baselines/run.json
         s3_key: ${KEY}
         bucket: ${BUCKET}
         endpoint: ${s3.connection.endpoint}
         force_path_style: true
 `)}`);
-  await writeFile(join(project.dir, 'flow-100ms.yml'), flowYaml(100));
-  await writeFile(join(project.dir, 'flow-200ms.yml'), flowYaml(200));
+  await writeFile(join(project.dir, 'flow-300ms.yml'), flowYaml(300));
+  await writeFile(join(project.dir, 'flow-600ms.yml'), flowYaml(600));
   const { accessKeyId = '', secretAccessKey = '' } = s3.connection.credentials ?? {};
   env = { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_REGION: 'us-east-1' };
   first = await project.run([], { env });
@@ -74,13 +74,13 @@ ${job('flow-100ms.yml', indexStep('') + `      - method: save_baseline
     join(project.dir, 'stress.yaml'),
     `jobs:
   images:
-${job('flow-200ms.yml', indexStep(`        baseline: { s3: { key: ${KEY}, ${s3Keys} } }
+${job('flow-600ms.yml', indexStep(`        baseline: { s3: { key: ${KEY}, ${s3Keys} } }
         regression: { p99: +10%, qps: -5%, executor: { slow: { p95: +15% } } }
 `))}  fresh:
-${job('flow-100ms.yml', indexStep(`        baseline: { s3: { key: nothing/here.json, ${s3Keys} }, if_missing: pass }
+${job('flow-300ms.yml', indexStep(`        baseline: { s3: { key: nothing/here.json, ${s3Keys} }, if_missing: pass }
         regression: { p99: +10% }
 `))}  unsaved:
-${job('flow-100ms.yml', indexStep(`        baseline: { file: baselines/never-written.json }
+${job('flow-300ms.yml', indexStep(`        baseline: { file: baselines/never-written.json }
         regression: { p99: +10% }
 `))}`,
   );
@@ -124,10 +124,10 @@ describe('regression gate against a saved baseline', () => {
     expect(summary, 'summary.json with the regression report').toBeDefined();
     const p99 = summary!.regression.rows.find((row) => row.metric === 'p99')!;
     expect(p99.verdict).toBe('regressed');
-    // Ground truth by construction: each executor sleep is at least its lower bound, 90 ms, then 180 ms.
+    // Ground truth by construction: each executor sleep is at least its lower bound, 270 ms, then 540 ms.
     const executor = summary!.regression.rows.find((row) => row.metric === 'executor.slow.p95')!;
-    expect(executor.baseline).toBeGreaterThanOrEqual(90);
-    expect(executor.now).toBeGreaterThanOrEqual(180);
+    expect(executor.baseline).toBeGreaterThanOrEqual(270);
+    expect(executor.now).toBeGreaterThanOrEqual(540);
   });
 
   test('a missing baseline passes only when the user opted in, and says it skipped', () => {
