@@ -15,10 +15,11 @@ import { helperExportNames } from '../inputs/helper-export-names.ts';
 import { kwargsSchemaOf } from '../kwargs/kwargs-schema.ts';
 import type { LoadStepParams } from '../load/load-params.ts';
 import type { JsonObject } from '../protocol/json-value.ts';
+import { checkRegressionExecutors, checkRegressionKeys, regressionKeys, toRegressionGate } from './regression-keys.ts';
 import { thresholdsSchema } from './threshold-keys.ts';
 
 /** Keys shared by index and query (the closed model of the seed, the open model, limits). */
-export function loadKeys() {
+export function loadKeys(context: PathContext) {
   return {
     client: clientSchema.default('grpc'),
     num_clients: positiveInteger('Concurrent clients of the closed model (default 1).').default(1),
@@ -50,6 +51,7 @@ export function loadKeys() {
     max_violations: nonNegativeInteger('Violations of the on_always check tolerated before the step fails (default 0).').optional(),
     abort_on_fail: flag('Stop the step as soon as a threshold is crossed.').default(false),
     limits: limitsSchema.optional(),
+    ...regressionKeys(context),
   };
 }
 
@@ -71,6 +73,7 @@ export function checkLoadKeys(step: Readonly<Record<string, unknown>>, report: S
     report(['max_violations'], 'max_violations is set both here and in thresholds', 'keep one of them');
   }
   checkWorkBounds(step, report);
+  checkRegressionKeys(step, report);
   const helpersDir = path.resolve(context?.cwd ?? process.cwd(), 'helpers');
   checkBuiltinKwargs(step.inputs, inputTable, 'inputs', report, helpersDir);
   checkBuiltinKwargs(step.on_always, checkTable, 'on_always', report, helpersDir);
@@ -153,8 +156,11 @@ export function toLoadParams(input: LoadInput, defaultEndpoint: string): LoadSte
     thresholds: input.thresholds,
     maxViolations: input.max_violations ?? input.thresholds.maxViolations ?? 0,
     abortOnFail: input.abort_on_fail,
+    ...withRegression(toRegressionGate(input.baseline, input.regression)),
   };
 }
+
+const withRegression = (regression: LoadStepParams['regression']) => (regression ? { regression } : {});
 
 /**
  * The step in its job: its gateway (the step's gateway_host/gateway_port override the job's
@@ -165,6 +171,7 @@ export function toLoadParams(input: LoadInput, defaultEndpoint: string): LoadSte
 export function loadStepInJob(params: LoadStepParams, job: StepInJob): LoadStepParams {
   const withGateway = withJobGateway(params, job.raw, job.gateway);
   const at = [...job.at];
+  checkRegressionExecutors(params.regression, job);
   return {
     ...withGateway,
     inputs: resolveCallPaths(withGateway.inputs, [...at, 'inputs'], job.downloads, job.paths, job.problems),

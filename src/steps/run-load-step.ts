@@ -4,6 +4,7 @@ import type { LoadStepParams } from '../load/load-params.ts';
 import { runLoad } from '../load/run-load.ts';
 import { createCpuMeter, formatLoadProgress } from '../load/format-load-progress.ts';
 import { judgeLoadStep } from '../load/judge-load-step.ts';
+import { renderRegressionTable, summarizeRegression } from '../load/regression-gate.ts';
 import { buildLoadAttachments } from '../report/load-attachments.ts';
 import { formatStepSummary } from '../report/format-step-summary.ts';
 import { redactDeep } from '../report/redact-secrets.ts';
@@ -65,8 +66,18 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   // Error samples carry what executors said, which may echo a credential the Flow was given.
   const report = redactDeep(measured, job.run.knownSecrets);
   context.log(formatStepSummary(report));
+  if (params.regression && context.segment) {
+    // One generator's share of the load is not the step the baseline measured (its qps is a
+    // fraction); the merged result is what compares, and merging does not run the gate yet.
+    context.log('regression gate: not run in a segment (one generator of several); the baseline compares with whole steps');
+  } else if (params.regression) {
+    const { compareStepWithBaseline } = await import('./compare-with-baseline.ts');
+    report.regression = await compareStepWithBaseline(report, params.regression, context.signal);
+    context.log(summarizeRegression(report.regression));
+  }
   const verdict = judgeLoadStep(report);
   const artifacts = buildLoadAttachments(report);
+  if (report.regression) artifacts.push({ name: 'regression.txt', contentType: 'text/plain', body: `${renderRegressionTable(report.regression)}\n` });
   if (endpointSchemas.status === 'found') artifacts.push({ name: 'endpoint schemas.json', contentType: 'application/json', body: `${JSON.stringify(endpointSchemas, null, 2)}\n` });
   return { report, artifacts, ...(verdict.status === 'failed' ? { failure: verdict.failure } : {}) };
 }
