@@ -10,8 +10,14 @@ import { defineStep } from './define-step.ts';
 import { checkLoadKeys, loadKeys, loadStepInJob, toLoadParams } from './load-step-keys.ts';
 import { executorThresholds } from './threshold-keys.ts';
 
-/** The load keys that mean the same here; the schedule, its length and the thresholds are the search's own. */
-const { execution_time, arrival_rate, ramp_to, duration, allow_lag, thresholds, abort_on_fail, ...sharedLoadKeys } = loadKeys();
+/**
+ * The load keys that mean the same here; the schedule, its length and the thresholds are the
+ * search's own, and the regression gate compares one phase with a baseline, not a search.
+ */
+function sharedLoadKeys(context: Parameters<typeof loadKeys>[0]) {
+  const { execution_time, arrival_rate, ramp_to, duration, allow_lag, thresholds, abort_on_fail, baseline, regression, ...shared } = loadKeys(context);
+  return shared;
+}
 
 const objectiveSchema = z
   .strictObject(
@@ -61,8 +67,8 @@ const DEFAULT_MAX_RATE = WORK_BOUNDS.arrival_rate.max;
 export const findCapacity = defineStep({
   kind: 'find_capacity',
   description: 'Find the highest arrival rate the Flow sustains within an objective (p99, error rate): growth, then bisection to a resolution.',
-  schema: () => ({
-    ...sharedLoadKeys,
+  schema: (context) => ({
+    ...sharedLoadKeys(context),
     top_k: positiveInteger('Matches per query document, sent as parameters.top_k (default 10).').default(10),
     objective: objectiveSchema,
     start_rate: positiveNumber('Requests per second of the first probe; it must meet the objective.'),
