@@ -15,6 +15,8 @@ import { registerExecutorRoutes } from './executor-routes.ts';
 import { registerFlowRoutes } from './flow-routes.ts';
 import { FlowStore } from './flow-store.ts';
 import { KeyedLock } from './keyed-lock.ts';
+import { registerMetricsRoutes } from './metrics-routes.ts';
+import { MetricsWindows } from './metrics-windows.ts';
 import { readProcessStat } from './process-identity.ts';
 import { reconcileLeftovers } from './reconcile-leftovers.ts';
 import { removeRun } from './remove-run.ts';
@@ -72,6 +74,7 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
   );
   const workspaces = new WorkspaceStore(options.workspaceRoot, ledger);
   const flows = new FlowStore(runtimes);
+  const metricsWindows = new MetricsWindows(flows);
   let closing: Promise<void> | undefined;
   const state: AgentState = {
     options,
@@ -110,6 +113,7 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
     registerFlowRoutes(scope, state);
     registerExecutorRoutes(scope, state);
     registerRunRoutes(scope, state);
+    registerMetricsRoutes(scope, state, metricsWindows);
   });
 
   return {
@@ -137,6 +141,7 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
     close() {
       closing ??= (async () => {
         state.leases.close();
+        metricsWindows.closeAll();
         await flows.terminateAll('the agent is shutting down');
         await app.close();
         if (options.isOwnWorkspaceRoot) await rm(options.workspaceRoot, { recursive: true, force: true });
