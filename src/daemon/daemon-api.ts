@@ -1,4 +1,5 @@
 import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import type { MetricsWindowRead, MetricsWindowStart } from './agent-metrics.ts';
 
 /** A file to upload: `path` on disk, `name` as the daemon should store it. */
 export interface UploadFile {
@@ -64,4 +65,25 @@ export interface DaemonApi {
   /** Terminates every Flow and deletes every workspace of the run; fine when nothing is left. */
   deleteRun(runId: string): Promise<RunHoldings>;
   getRun(runId: string): Promise<RunHoldings>;
+  /**
+   * Starts the agent's host-metrics sampling (not in JinaD): `unsupported` when the daemon has
+   * no such endpoint (404, 405), with the reason; other failures reject as usual.
+   */
+  openMetricsWindow(scope: MetricsWindowScope): Promise<OpenedMetricsWindow | { status: 'unsupported'; reason: string }>;
+  /** The samples after `afterSeq`; `close` also stops the window. */
+  readMetricsWindow(windowId: string, afterSeq: number): Promise<MetricsWindowRead>;
+  closeMetricsWindow(windowId: string, afterSeq: number): Promise<MetricsWindowRead>;
+}
+
+export interface MetricsWindowScope {
+  /** Only these Flows of the agent; absent: every Flow of `runId`, or every Flow. */
+  flowIds?: string[];
+  runId?: string;
+  maxDurationS: number;
+}
+
+export interface OpenedMetricsWindow extends MetricsWindowStart {
+  status: 'open';
+  /** Our clock (epoch ms) at the middle of the request that the agent's `agentNowMs` answered. */
+  localNowMs: number;
 }

@@ -1,3 +1,4 @@
+import type { HostMetrics } from './host-metrics.ts';
 import type { LoadStepParams } from './load-params.ts';
 import type { SplitMeans } from './round-trip-split.ts';
 
@@ -191,6 +192,12 @@ export interface LoadResult {
   roundTripSplit?: RoundTripSplit;
   /** How busy the generator process was (its CPU per second against the cores it may use). */
   generatorLoad?: GeneratorLoad;
+  /**
+   * CPU and memory of the Flow's processes and hosts, sampled by the agents once a second
+   * during the phase (host-metrics.ts); `unavailable` with the reason for a daemon that cannot
+   * sample (JinaD). Absent where no daemon was asked (a load run outside a job).
+   */
+  hostMetrics?: HostMetrics;
 }
 
 /**
