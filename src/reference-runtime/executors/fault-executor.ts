@@ -14,7 +14,7 @@ export const faultExecutor = {
   summary: 'latency (fixed or distributed), cpu_ms, error_rate, crash_after, fail_on',
   options: {
     latency_ms: 'a number, or {distribution: uniform|normal|exponential, ...}',
-    cpu_ms: 'ms each request keeps the executor\'s thread busy computing (CPU work, unlike latency_ms, which waits)',
+    cpu_ms: 'ms of CPU time each request computes (CPU work, unlike latency_ms, which waits)',
     error_rate: 'probability in [0, 1] that a request raises (default 0)',
     crash_after: 'requests a replica serves before it becomes unavailable',
     fail_on: 'endpoints the faults apply to (default: all)',
@@ -56,13 +56,21 @@ export const faultExecutor = {
 } satisfies ExecutorKind;
 
 /**
- * Keeps the thread busy for `ms` of wall time. The reference runtime runs executors on the
- * agent's event loop, so this is CPU the agent's process uses (what host metrics show); under
- * contention the thread gets less than `ms` of CPU in that time, as a real executor would.
+ * Computes until the process has used `ms` more CPU time (user + system). The reference
+ * runtime runs executors on the agent's event loop, so this is CPU the agent's process uses
+ * (what host metrics show), the same amount per request however busy the machine is; time
+ * waiting for a core is not counted, as it would not be for a real executor. Other busy
+ * threads in the process (the embedded agent's load generator) make it end sooner; a wall
+ * clock cap of 50 × `ms` bounds it.
  */
 function burnCpu(ms: number): void {
-  const until = performance.now() + ms;
+  const start = process.cpuUsage();
+  const giveUpAt = performance.now() + ms * 50;
   let sink = 0;
-  while (performance.now() < until) for (let i = 0; i < 1000; i += 1) sink += Math.sqrt(i + sink);
+  for (;;) {
+    for (let i = 0; i < 2000; i += 1) sink += Math.sqrt(i + sink);
+    const used = process.cpuUsage(start);
+    if ((used.user + used.system) / 1000 >= ms || performance.now() >= giveUpAt) break;
+  }
   if (sink < 0) throw new Error('unreachable');
 }
