@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { HostSampleWire, MetricsWindowReadWire, MetricsWindowStartWire } from '../daemon/agent-metrics.ts';
 import { agentHttpError } from './agent-http-error.ts';
 import type { FlowStore } from './flow-store.ts';
@@ -13,6 +14,8 @@ export const MAX_WINDOWS = 16;
 export const WINDOW_CAPACITY = 3600;
 /** Longest window: a 24 h phase with room to spare. */
 export const MAX_WINDOW_DURATION_S = 90_000;
+/** A closing window takes a last sample when the current interval is at least this long. */
+const MIN_PARTIAL_MS = 250;
 /** How long an expired or finished window stays readable before it is forgotten. */
 const keepAfterEndMs = 10 * 60_000;
 
@@ -44,6 +47,7 @@ export class MetricsWindows {
   private readonly windows = new Map<string, Window>();
   private readonly sampler = new MetricsSampler();
   private timer: NodeJS.Timeout | undefined;
+  private lastTickMs = 0;
 
   constructor(private readonly flows: FlowStore) {}
 
@@ -69,6 +73,7 @@ export class MetricsWindows {
     this.windows.set(window.id, window);
     if (!this.timer) {
       this.sampler.baseline();
+      this.lastTickMs = performance.now();
       this.timer = setInterval(() => this.tick(), METRICS_INTERVAL_MS);
       this.timer.unref();
     }
@@ -91,6 +96,8 @@ export class MetricsWindows {
   /** Stops the window and forgets it; answers with its samples after `afterSeq`. */
   close(id: string, afterSeq: number): MetricsWindowReadWire {
     const window = this.get(id);
+    // The phase's last partial second counts too (every open window gets that sample).
+    if (window.state === 'sampling' && performance.now() - this.lastTickMs >= MIN_PARTIAL_MS) this.tick();
     if (window.state === 'sampling') window.state = 'stopped';
     const answer = this.read(id, afterSeq);
     this.windows.delete(id);
@@ -115,6 +122,7 @@ export class MetricsWindows {
   }
 
   private tick(): void {
+    this.lastTickMs = performance.now();
     const now = Date.now();
     for (const window of this.windows.values()) {
       if (window.state === 'sampling' && now >= window.expiresAtMs) {

@@ -4,6 +4,7 @@ import type { HostSecond, ProcessMetrics, ProcessSecond } from '../load/host-met
 import type { LoadResult } from '../load/load-result.ts';
 import {
   type ChartBox,
+  type LegendItem,
   colorAt,
   escapeXml,
   renderBottomAxis,
@@ -35,8 +36,8 @@ export function processLabel(process: ProcessMetrics, isMultiAgent: boolean): st
 export function renderHostMetricsChart(report: LoadResult): string {
   const metrics = report.hostMetrics;
   const plotWidth = WIDTH - LEFT - RIGHT;
-  const top: ChartBox = { left: LEFT, top: 74, width: plotWidth, height: 170 };
-  const bottom: ChartBox = { left: LEFT, top: 268, width: plotWidth, height: 150 };
+  const top: ChartBox = { left: LEFT, top: 58, width: plotWidth, height: 170 };
+  const bottom: ChartBox = { left: LEFT, top: 252, width: plotWidth, height: 150 };
   const phaseS = Math.max(1, Math.ceil(report.wallTimeS));
   const x = scaleLinear().domain([0, phaseS]).range([LEFT, WIDTH - RIGHT]);
   if (!metrics || metrics.status === 'unavailable') {
@@ -49,21 +50,15 @@ export function renderHostMetricsChart(report: LoadResult): string {
   const busiest = shown[0];
   const title = `${report.job} / ${report.step}: CPU and memory per process${busiest ? ` (busiest: ${processLabel(busiest, isMultiAgent)})` : ''}`;
   const hosts = metrics.agents.flatMap((agent) => (agent.status === 'sampled' ? [agent] : []));
-  const body: string[] = [
-    renderLegend(
-      shown.map((process, index) => ({ label: `${processLabel(process, isMultiAgent)} (${process.meanCpuCores.toFixed(2)})`, color: colorAt(index) })).slice(0, 4),
-      LEFT,
-      40,
-    ),
-    renderLegend(
-      [
-        ...shown.slice(4).map((process, index) => ({ label: `${processLabel(process, isMultiAgent)} (${process.meanCpuCores.toFixed(2)})`, color: colorAt(index + 4) })),
-        { label: 'host total', color: HOST_COLOR, dashed: true },
-      ],
-      LEFT,
-      56,
-    ),
-  ];
+  const legend = wrapLegend([
+    ...shown.map((process, index) => ({ label: `${processLabel(process, isMultiAgent)} (${process.meanCpuCores.toFixed(2)})`, color: colorAt(index) })),
+    { label: 'host total', color: HOST_COLOR, dashed: true },
+  ]);
+  const body: string[] = legend.map((items, row) => renderLegend(items, LEFT, 40 + row * 16));
+  // The panels move down by the legend's extra rows.
+  const shift = (legend.length - 1) * 16;
+  top.top += shift;
+  bottom.top += shift;
   const center = (second: { second: number }): number => x(second.second + 0.5);
 
   const maxCpu = Math.max(0.1, ...shown.flatMap((process) => process.seconds.map((second) => second.cpuCores)), ...hosts.flatMap((host) => host.seconds.map((second) => second.cpuCores ?? 0)));
@@ -89,5 +84,21 @@ export function renderHostMetricsChart(report: LoadResult): string {
     body.push(`<path class="process-rss" data-process="${escapeXml(process.key)}" d="${path(process.seconds) ?? ''}" fill="none" stroke="${colorAt(index)}" stroke-width="2"><title>${escapeXml(processLabel(process, isMultiAgent))}</title></path>`);
   });
   body.push(renderBottomAxis(x, bottom, 'elapsed time (s)'));
-  return renderSvgDocument({ width: WIDTH, height: HEIGHT, title, body });
+  return renderSvgDocument({ width: WIDTH, height: HEIGHT + shift, title, body });
+}
+
+/** Legend items in rows that fit the chart's width (label widths estimated as renderLegend does). */
+function wrapLegend(items: LegendItem[]): LegendItem[][] {
+  const rows: LegendItem[][] = [[]];
+  let used = 0;
+  for (const item of items) {
+    const width = 23 + item.label.length * 6.2 + 16;
+    if (used + width > WIDTH - LEFT - RIGHT && rows.at(-1)!.length > 0) {
+      rows.push([]);
+      used = 0;
+    }
+    rows.at(-1)!.push(item);
+    used += width;
+  }
+  return rows;
 }

@@ -134,10 +134,7 @@ function alignAgent(state: Opened, phase: { startedAt: string; wallTimeS: number
   const offsetMs = window.agentNowMs - window.localNowMs;
   const startMs = Date.parse(phase.startedAt);
   const endMs = startMs + phase.wallTimeS * 1000;
-  const inside = state.samples.flatMap((sample) => {
-    const middleMs = sample.atMs - offsetMs - sample.intervalMs / 2;
-    return middleMs >= startMs && middleMs <= endMs ? [{ sample, second: Math.floor((middleMs - startMs) / 1000) }] : [];
-  });
+  const inside = placeOnSeconds(state.samples, offsetMs, startMs, endMs);
   const isGeneratorProcess = window.agent.pid === process.pid && window.agent.bootId !== undefined && window.agent.bootId === bootId();
   const byKey = new Map<string, ProcessMetrics>();
   for (const { sample, second } of inside) {
@@ -186,4 +183,20 @@ function bootId(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The samples whose interval's middle falls inside the phase, each on its own second: the
+ * second its middle falls in, or the one after the previous sample's when a late timer put
+ * two middles in one second (the agent samples once a second, so they catch up).
+ */
+function placeOnSeconds(samples: readonly HostSample[], offsetMs: number, startMs: number, endMs: number): Array<{ sample: HostSample; second: number }> {
+  const placed: Array<{ sample: HostSample; second: number }> = [];
+  for (const sample of samples) {
+    const middleMs = sample.atMs - offsetMs - sample.intervalMs / 2;
+    if (middleMs < startMs || middleMs > endMs) continue;
+    const previous = placed.at(-1)?.second ?? -1;
+    placed.push({ sample, second: Math.max(previous + 1, Math.floor((middleMs - startMs) / 1000)) });
+  }
+  return placed;
 }

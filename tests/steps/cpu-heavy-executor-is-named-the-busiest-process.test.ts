@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createDaemonClient } from '../../src/daemon/create-daemon-client.ts';
 import type { DaemonApi } from '../../src/daemon/daemon-api.ts';
@@ -78,7 +79,7 @@ test('a reference executor that computes is its agent process, named the busiest
   expect(outcome.failure).toBeUndefined();
   const metrics = outcome.report!.hostMetrics!;
   if (metrics.status !== 'sampled') throw new Error(`host metrics: ${metrics.reason}`);
-  expect(metrics.agents.map((agent) => [agent.agent, agent.status])).toEqual([agents[0], lightHost, heavyHost].map((agent) => [label(agent), 'sampled']));
+  expect(metrics.agents.map((agent) => [agent.agent, agent.status])).toEqual([gatewayHost, lightHost, heavyHost].map((agent) => [label(agent), 'sampled']));
   // Each agent runs its part in its own process: one row each, saying what it serves.
   const rows = Object.fromEntries(metrics.processes.map((process) => [process.agent, process]));
   expect(rows[label(gatewayHost)]).toMatchObject({ role: 'agent', serves: ['gateway'], pids: [gatewayHost.cli.child.pid] });
@@ -102,11 +103,19 @@ test('a reference executor that computes is its agent process, named the busiest
   expect(formatStepSummary(outcome.report!)).toContain(`busiest process agent process [heavy] on ${label(heavyHost)}`);
   const chart = outcome.artifacts!.find((artifact) => artifact.name === 'CPU and memory per process')!.body as string;
   expect(chart).toContain(`busiest: agent process [heavy] @ ${label(heavyHost)}`);
+  expect(() => new SaxesParser({ xmlns: true }).write(chart).close()).not.toThrow();
+  // A CPU and a memory line per process, and each host's total.
+  expect(chart.match(/class="process-cpu"/g)).toHaveLength(3);
+  expect(chart.match(/class="process-rss"/g)).toHaveLength(3);
+  expect(chart.match(/class="host-cpu"/g)).toHaveLength(3);
   const csv = (outcome.artifacts!.find((artifact) => artifact.name === 'host-metrics.csv')!.body as string).trim().split('\n');
   expect(csv[0]).toBe('second,agent,process,role,executor,shard,replica,pids,cpu_cores,rss_mb');
   const heavyLines = csv.filter((line) => line.includes(`${label(heavyHost)},agent process [heavy],agent`));
   expect(heavyLines.length).toBe(heavyRow.seconds.length);
-  expect(csv.filter((line) => line.includes(',(host),host,')).length).toBe(3 * heavyRow.seconds.length);
+  const hostSeconds = metrics.agents.reduce((sum, agent) => sum + (agent.status === 'sampled' ? agent.seconds.length : 0), 0);
+  expect(csv.filter((line) => line.includes(',(host),host,')).length).toBe(hostSeconds);
+  // One row per second: never two samples in one second.
+  expect(new Set(heavyRow.seconds.map((second) => second.second)).size).toBe(heavyRow.seconds.length);
   const table = renderStatsText(buildStatsTable([outcome.report!]));
   expect(table).toMatch(/heavy peak CPU \/ RSS/);
   expect(buildStatsTable([outcome.report!]).rows[0]!.resources!.heavy!.peakCpuCores).toBe(heavyRow.peakCpuCores);
