@@ -74,7 +74,7 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
   );
   const workspaces = new WorkspaceStore(options.workspaceRoot, ledger);
   const flows = new FlowStore(runtimes);
-  const metricsWindows = new MetricsWindows(flows);
+  const metricsWindows = new MetricsWindows(flows, options.log);
   let closing: Promise<void> | undefined;
   const state: AgentState = {
     options,

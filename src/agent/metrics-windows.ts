@@ -49,7 +49,10 @@ export class MetricsWindows {
   private timer: NodeJS.Timeout | undefined;
   private lastTickMs = 0;
 
-  constructor(private readonly flows: FlowStore) {}
+  constructor(
+    private readonly flows: FlowStore,
+    private readonly log: (message: string) => void,
+  ) {}
 
   open(scope: WindowScope): MetricsWindowStartWire {
     this.forgetEnded();
@@ -74,7 +77,7 @@ export class MetricsWindows {
     if (!this.timer) {
       this.sampler.baseline();
       this.lastTickMs = performance.now();
-      this.timer = setInterval(() => this.tick(), METRICS_INTERVAL_MS);
+      this.timer = setInterval(() => this.tickSafely(), METRICS_INTERVAL_MS);
       this.timer.unref();
     }
     const bootId = currentBootId();
@@ -97,7 +100,7 @@ export class MetricsWindows {
   close(id: string, afterSeq: number): MetricsWindowReadWire {
     const window = this.get(id);
     // The phase's last partial second counts too (every open window gets that sample).
-    if (window.state === 'sampling' && performance.now() - this.lastTickMs >= MIN_PARTIAL_MS) this.tick();
+    if (window.state === 'sampling' && performance.now() - this.lastTickMs >= MIN_PARTIAL_MS) this.tickSafely();
     if (window.state === 'sampling') window.state = 'stopped';
     const answer = this.read(id, afterSeq);
     this.windows.delete(id);
@@ -119,6 +122,15 @@ export class MetricsWindows {
 
   private openCount(): number {
     return [...this.windows.values()].filter((window) => window.state === 'sampling').length;
+  }
+
+  /** A timer callback that throws would take the agent down: a failed tick is a missing sample. */
+  private tickSafely(): void {
+    try {
+      this.tick();
+    } catch (error) {
+      this.log(`host metrics: a sample failed: ${(error as Error).message}`);
+    }
   }
 
   private tick(): void {
