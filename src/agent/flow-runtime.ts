@@ -71,6 +71,8 @@ export type MetricsSubject =
       executor?: string;
       /** Which executor a pid is, from what the Flow logged. */
       names: { get(pid: number): JinaProcessName | undefined };
+      /** The gateway's ports: a process Jina did not name that listens on one is the gateway. */
+      gatewayPorts?: number[];
     }
   | {
       kind: 'in-agent';

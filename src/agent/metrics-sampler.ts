@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { HostSampleWire, ProcessSampleWire } from '../daemon/agent-metrics.ts';
 import type { MetricsSubject } from './flow-runtime.ts';
+import { listeningPorts } from './listening-ports.ts';
 import { readProcSnapshot, readResidentBytes, TICKS_PER_SECOND, type ProcEntry, type ProcSnapshot } from './proc-snapshot.ts';
 
 export interface SampledFlow {
@@ -26,12 +27,27 @@ export class MetricsSampler {
   private previous: ProcSnapshot | undefined;
   private previousEpochMs = 0;
   private previousOwnCpu = process.cpuUsage();
+  /** `pid:startTicks` → whether it listens on its Flow's gateway port (asked once per process). */
+  private readonly isGatewayByPort = new Map<string, boolean>();
 
   /** Starts a new interval without producing a sample (the first tick of a window). */
   baseline(): void {
     this.previous = readProcSnapshot(performance.now());
     this.previousEpochMs = Date.now();
     this.previousOwnCpu = process.cpuUsage();
+  }
+
+  private listensOnGatewayPort(entry: ProcEntry, subject: MetricsSubject): boolean {
+    if (subject.kind !== 'process-group' || !subject.gatewayPorts?.length) return false;
+    const key = `${entry.pid}:${entry.startTicks}`;
+    let known = this.isGatewayByPort.get(key);
+    if (known === undefined) {
+      if (this.isGatewayByPort.size > 4096) this.isGatewayByPort.clear();
+      const ports = listeningPorts(entry.pid);
+      known = subject.gatewayPorts.some((port) => ports.includes(port));
+      this.isGatewayByPort.set(key, known);
+    }
+    return known;
   }
 
   sample(flows: readonly SampledFlow[]): UnnumberedSample | undefined {
@@ -62,7 +78,7 @@ export class MetricsSampler {
     const children = childrenOf(current.processes);
     for (const flow of flows) {
       if (flow.subject.kind !== 'process-group') continue;
-      for (const unit of unitsOf(flow.id, flow.subject, current.processes, children)) {
+      for (const unit of unitsOf(flow.id, flow.subject, current.processes, children, (entry) => this.listensOnGatewayPort(entry, flow.subject))) {
         const ticks = unit.members.reduce((sum, member) => sum + ticksSince(member, previous), 0);
         const rss = unit.members.reduce((sum, member) => sum + (readResidentBytes(member.pid) ?? 0), 0);
         processes.push({ ...unit.row, cpu_cores: ticks / TICKS_PER_SECOND / elapsedS, rss_bytes: rss });
@@ -112,7 +128,13 @@ function childrenOf(processes: Map<number, ProcEntry>): Map<number, number[]> {
  * everything below it, and the leader itself (`jina flow`, the orchestrator; or the one
  * executor of `jina executor`).
  */
-function unitsOf(flowId: string, subject: Extract<MetricsSubject, { kind: 'process-group' }>, processes: Map<number, ProcEntry>, children: Map<number, number[]>): Unit[] {
+function unitsOf(
+  flowId: string,
+  subject: Extract<MetricsSubject, { kind: 'process-group' }>,
+  processes: Map<number, ProcEntry>,
+  children: Map<number, number[]>,
+  isGateway: (entry: ProcEntry) => boolean,
+): Unit[] {
   const members = new Map<number, ProcEntry>();
   for (const entry of processes.values()) if (entry.pgrp === subject.pgid) members.set(entry.pid, entry);
   const pending = [...members.keys()];
@@ -127,7 +149,7 @@ function unitsOf(flowId: string, subject: Extract<MetricsSubject, { kind: 'proce
   }
   const units = new Map<string, Unit>();
   for (const entry of [...members.values()].sort((a, b) => a.pid - b.pid)) {
-    const row = unitRowOf(entry, flowId, subject, members);
+    const row = unitRowOf(entry, flowId, subject, members, isGateway);
     const unit = units.get(row.key);
     if (unit) {
       unit.members.push(entry);
@@ -144,6 +166,7 @@ function unitRowOf(
   flowId: string,
   subject: Extract<MetricsSubject, { kind: 'process-group' }>,
   members: Map<number, ProcEntry>,
+  isGateway: (entry: ProcEntry) => boolean,
 ): Omit<ProcessSampleWire, 'cpu_cores' | 'rss_bytes' | 'pids'> {
   // Up the tree to the nearest process that says who it is; at most the tree's depth.
   for (let current: ProcEntry | undefined = entry, depth = 0; current && depth < 64; current = members.get(current.ppid), depth += 1) {
@@ -166,6 +189,8 @@ function unitRowOf(
         : { key: `${flowId}/jina flow`, flow_id: flowId, role: 'flow', name: 'jina flow' };
     }
     if (current.ppid === subject.pgid && !subject.executor) {
+      // Jina did not name it (its log level hides INFO): the one listening on the gateway port is the gateway.
+      if (isGateway(current)) return { key: `${flowId}/gateway`, flow_id: flowId, role: 'gateway', name: 'gateway' };
       return { key: `${flowId}/pid ${current.pid}`, flow_id: flowId, role: 'process', name: `pid ${current.pid}` };
     }
   }

@@ -68,7 +68,14 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
           stop: stopGroup,
           logTail: () => logs.snapshot(),
           ...(group.pid !== undefined
-            ? { metrics: { kind: 'process-group', pgid: group.pid, names, ...(executor ? { executor: executor.name } : {}) } as const }
+            ? {
+                metrics: {
+                  kind: 'process-group',
+                  pgid: group.pid,
+                  names,
+                  ...(executor ? { executor: executor.name } : { gatewayPorts: gateways.map((gateway) => gateway.port) }),
+                } as const,
+              }
             : {}),
         } satisfies RunningFlow;
       }

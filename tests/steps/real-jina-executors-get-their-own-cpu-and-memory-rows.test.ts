@@ -128,3 +128,35 @@ test('each executor replica, shard and head, the gateway and jina flow get their
   expect(Object.keys(row.resources!).sort()).toEqual(['encoder', 'gateway', 'indexer']);
   expect(row.resources!.encoder!.peakRssBytes).toBe(executors.get('encoder')!.peakRssBytes);
 });
+
+test('with Jina logging only errors the pods go unnamed: the gateway is found by its port, the others reported by pid', { timeout: 180_000 }, async (context) => {
+  if (environment.status === 'missing' || !agent) return skipOrFail(context, environment.status === 'missing' ? environment.reason : 'no agent');
+  const parts = [{ name: 'files', filename: 'encoder.py', content: readFileSync(join(repo, 'fixtures/executors/v2/encoder.py'), 'utf8') }];
+  const workspaceId = (await agent.call('POST', '/workspaces', { parts })).body as string;
+  const flowYaml = 'jtype: Flow\nwith:\n  protocol: grpc\n  port: ${{ ENV.JINA_PORT }}\nexecutors:\n  - {name: encoder, uses: StressEncoder, py_modules: [encoder.py], uses_with: {dim: 16}}\n';
+  const started = await agent.call('POST', '/flows', {
+    parts: [
+      { name: 'flow', filename: 'quiet.yml', content: flowYaml },
+      { name: 'workspace_id', content: workspaceId },
+      { name: 'environment', content: JSON.stringify({ JINA_LOG_LEVEL: 'ERROR' }) },
+    ],
+  });
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  const daemon = createDaemonClient({ host: '127.0.0.1', port: agent.address.port, token });
+  const { context: stepContext } = await loadStepContext({ daemon, flowId: started.body });
+  const gatewayPort = stepContext.job.flow!.gateway!.port;
+  const outcome = await runLoadStep(stepContext, 'index', loadParams({ numClients: 1, executionTimeS: 2, inputs: { method: 'random_texts', kwargs: { num_docs: 10 } } }));
+  expect(outcome.failure).toBeUndefined();
+  const metrics = outcome.report!.hostMetrics!;
+  if (metrics.status !== 'sampled') throw new Error(metrics.reason);
+  const names = metrics.processes.map((process) => `${process.role}:${process.name}`).sort();
+  const gateway = metrics.processes.find((process) => process.role === 'gateway');
+  expect(gateway, names.join(', ')).toMatchObject({ name: 'gateway' });
+  expect(listeningPorts(gateway!.pids[0]!)).toContain(gatewayPort);
+  // The rest: `jina flow` and the encoder's pod, by pid; every process of the Flow exactly once.
+  expect(names.filter((name) => name.startsWith('process:pid '))).toHaveLength(1);
+  expect(names).toContain('flow:jina flow');
+  const rowPids = metrics.processes.flatMap((process) => process.pids).sort();
+  expect(rowPids).toEqual([...processesInWorkspaces([workspaceId])].sort());
+  expect((await agent.call('DELETE', `/flows/${started.body}`)).status).toBe(200);
+});
