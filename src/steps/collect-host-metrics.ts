@@ -52,8 +52,10 @@ export async function startHostMetrics(agents: readonly MetricsAgent[], maxDurat
     const answer = close
       ? await daemon.closeMetricsWindow(state.window.windowId, state.lastSeq)
       : await daemon.readMetricsWindow(state.window.windowId, state.lastSeq);
-    state.samples.push(...answer.samples);
-    state.lastSeq = Math.max(state.lastSeq, ...answer.samples.map((sample) => sample.seq));
+    // A poll still in flight when the window closes answers with samples the close got too.
+    const fresh = answer.samples.filter((sample) => sample.seq > state.lastSeq);
+    state.samples.push(...fresh);
+    state.lastSeq = Math.max(state.lastSeq, ...fresh.map((sample) => sample.seq));
     state.dropped = answer.dropped;
   };
   const poller = setInterval(() => {
