@@ -5,6 +5,9 @@ import type { MetricsSubject } from './flow-runtime.ts';
 import { listeningPorts } from './listening-ports.ts';
 import { readProcSnapshot, readResidentBytes, TICKS_PER_SECOND, type ProcEntry, type ProcSnapshot } from './proc-snapshot.ts';
 
+// Read once: os.cpus() parses /proc/cpuinfo, too much for every tick.
+const onlineCores = cpus().length;
+
 export interface SampledFlow {
   id: string;
   subject: MetricsSubject;
@@ -102,7 +105,7 @@ function hostCores(previous: ProcSnapshot, current: ProcSnapshot): number | unde
   if (!previous.hostCpu || !current.hostCpu) return undefined;
   const total = current.hostCpu.totalTicks - previous.hostCpu.totalTicks;
   const busy = current.hostCpu.busyTicks - previous.hostCpu.busyTicks;
-  return total > 0 ? (busy / total) * cpus().length : undefined;
+  return total > 0 ? (busy / total) * onlineCores : undefined;
 }
 
 /** CPU ticks a process used since the last snapshot; all of them when it is new (it started in between). */
