@@ -16,6 +16,8 @@ import { registerExecutorRoutes } from './executor-routes.ts';
 import { registerFlowRoutes } from './flow-routes.ts';
 import { FlowStore } from './flow-store.ts';
 import { KeyedLock } from './keyed-lock.ts';
+import { registerMetricsRoutes } from './metrics-routes.ts';
+import { MetricsWindows } from './metrics-windows.ts';
 import { readProcessStat } from './process-identity.ts';
 import { reconcileLeftovers } from './reconcile-leftovers.ts';
 import { removeRun } from './remove-run.ts';
@@ -74,6 +76,7 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
   );
   const workspaces = new WorkspaceStore(options.workspaceRoot, ledger);
   const flows = new FlowStore(runtimes);
+  const metricsWindows = new MetricsWindows(flows, options.log);
   let closing: Promise<void> | undefined;
   const state: AgentState = {
     options,
@@ -114,6 +117,7 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
     registerExecutorRoutes(scope, state);
     registerRunRoutes(scope, state);
     registerBarrierRoutes(scope, state);
+    registerMetricsRoutes(scope, state, metricsWindows);
   });
 
   return {
@@ -142,6 +146,7 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
       closing ??= (async () => {
         state.leases.close();
         state.barriers.close();
+        metricsWindows.closeAll();
         await flows.terminateAll('the agent is shutting down');
         await app.close();
         if (options.isOwnWorkspaceRoot) await rm(options.workspaceRoot, { recursive: true, force: true });

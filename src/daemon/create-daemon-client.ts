@@ -1,8 +1,10 @@
 import axios from 'axios';
 import type { GatewayProtocol } from '../gateway/gateway-client.ts';
 import { toGatewayProtocol } from '../gateway/protocol-names.ts';
+import { parseMetricsWindowRead, parseMetricsWindowStart } from './agent-metrics.ts';
 import type { BarrierArrival, BarrierState, DaemonApi, FlowGateway, FlowInfo, RunHoldings, StartFlowOptions, UploadFile } from './daemon-api.ts';
 import { daemonAnswerError, parseJson, type DaemonCall } from './daemon-error.ts';
+import { isStressError } from '../errors.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import { sendDaemonRequest, type DaemonRequest } from './send-daemon-request.ts';
 import { buildUploadForm } from './upload-form.ts';
@@ -162,6 +164,45 @@ export function createDaemonClient(options: DaemonClientOptions): DaemonApi {
         body: () => ({ data, headers: { 'content-type': 'application/json' } }),
       });
       return toBarrierState(where, text);
+    },
+
+    async openMetricsWindow(scope) {
+      const where = { call: 'open_metrics_window', method: 'POST', path: '/metrics/windows' };
+      const body = {
+        ...(scope.flowIds ? { flows: scope.flowIds } : {}),
+        ...(scope.runId ? { run_id: scope.runId } : {}),
+        max_duration_s: Math.min(90_000, Math.max(1, Math.ceil(scope.maxDurationS))),
+      };
+      const sentAtMs = Date.now();
+      let text: string;
+      try {
+        text = await send({ ...where, body: () => ({ data: body, headers: { 'content-type': 'application/json' } }) });
+      } catch (error) {
+        const httpStatus = isStressError(error) ? error.details?.httpStatus : undefined;
+        // A JinaD (or an older agent) has no such route: metrics are unavailable, not an error.
+        if (httpStatus === 404 || httpStatus === 405) return { status: 'unsupported', reason: `the daemon has no host metrics (POST /metrics/windows → ${httpStatus})` };
+        throw error;
+      }
+      const localNowMs = (sentAtMs + Date.now()) / 2;
+      const window = parseMetricsWindowStart(parseJson(text));
+      if (!window) throw daemonAnswerError(where, 201, 'a metrics window', text);
+      return { status: 'open', ...window, localNowMs };
+    },
+
+    async readMetricsWindow(windowId, afterSeq) {
+      const where = { call: 'read_metrics_window', method: 'GET', path: `/metrics/windows/${encodeURIComponent(windowId)}?after=${afterSeq}` };
+      const text = await send(where);
+      const read = parseMetricsWindowRead(parseJson(text));
+      if (!read) throw daemonAnswerError(where, 200, 'metrics samples', text);
+      return read;
+    },
+
+    async closeMetricsWindow(windowId, afterSeq) {
+      const where = { call: 'close_metrics_window', method: 'DELETE', path: `/metrics/windows/${encodeURIComponent(windowId)}?after=${afterSeq}` };
+      const text = await send(where);
+      const read = parseMetricsWindowRead(parseJson(text));
+      if (!read) throw daemonAnswerError(where, 200, 'metrics samples', text);
+      return read;
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import type { MetricsWindowRead, MetricsWindowStart } from './agent-metrics.ts';
 
 /** A file to upload: `path` on disk, `name` as the daemon should store it. */
 export interface UploadFile {
@@ -96,4 +97,25 @@ export interface DaemonApi {
   getRun(runId: string): Promise<RunHoldings>;
   /** Arrives at a barrier of the run (idempotent) and, with `waitS`, waits for its next change. */
   arriveAtBarrier(runId: string, barrier: string, arrival: BarrierArrival): Promise<BarrierState>;
+  /**
+   * Starts the agent's host-metrics sampling (not in JinaD): `unsupported` when the daemon has
+   * no such endpoint (404, 405), with the reason; other failures reject as usual.
+   */
+  openMetricsWindow(scope: MetricsWindowScope): Promise<OpenedMetricsWindow | { status: 'unsupported'; reason: string }>;
+  /** The samples after `afterSeq`; `close` also stops the window. */
+  readMetricsWindow(windowId: string, afterSeq: number): Promise<MetricsWindowRead>;
+  closeMetricsWindow(windowId: string, afterSeq: number): Promise<MetricsWindowRead>;
+}
+
+export interface MetricsWindowScope {
+  /** Only these Flows of the agent; absent: every Flow of `runId`, or every Flow. */
+  flowIds?: string[];
+  runId?: string;
+  maxDurationS: number;
+}
+
+export interface OpenedMetricsWindow extends MetricsWindowStart {
+  status: 'open';
+  /** Our clock (epoch ms) at the middle of the request that the agent's `agentNowMs` answered. */
+  localNowMs: number;
 }

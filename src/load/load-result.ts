@@ -1,3 +1,4 @@
+import type { HostMetrics } from './host-metrics.ts';
 import type { LoadStepParams } from './load-params.ts';
 import type { CapacityResult } from './capacity-result.ts';
 import type { SplitMeans } from './round-trip-split.ts';
@@ -200,6 +201,12 @@ export interface LoadResult {
   roundTripSplit?: RoundTripSplit;
   /** How busy the generator process was (its CPU per second against the cores it may use). */
   generatorLoad?: GeneratorLoad;
+  /**
+   * CPU and memory of the Flow's processes and hosts, sampled by the agents once a second
+   * during the phase (host-metrics.ts); `unavailable` with the reason for a daemon that cannot
+   * sample (JinaD). Absent where no daemon was asked (a load run outside a job).
+   */
+  hostMetrics?: HostMetrics;
   /** Set by `find_capacity` on the probe it reports (the highest passing rate): the whole search. */
   capacity?: CapacityResult;
   /** The step against its stored baseline (regression-gate.ts); absent without `regression:`. */

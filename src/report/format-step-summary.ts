@@ -35,7 +35,7 @@ function formatLoadSummary(report: LoadResult): string {
     `${count(report.requests)} req, ${count(report.docs)} docs in ${report.wallTimeS.toFixed(1)}s: ` +
     `${rate(report.docsPerSec)} docs/s, ${rate(report.qps)} QPS; ` +
     `latency p50 ${formatMs(report.latency.p50Ms)} / p95 ${formatMs(report.latency.p95Ms)} / p99 ${formatMs(report.latency.p99Ms)} ms` +
-    `${errors}${violations}${cutOff}${executors ? `; mean ${executors} ms` : ''}${formatSplit(report)}${formatGenerator(report)}${flowReady}${partial}`
+    `${errors}${violations}${cutOff}${executors ? `; mean ${executors} ms` : ''}${formatSplit(report)}${formatGenerator(report)}${formatHostMetrics(report)}${flowReady}${partial}`
   );
 }
 
@@ -59,4 +59,24 @@ function formatGenerator(report: LoadResult): string {
     `generator CPU ${load.meanCores.toFixed(2)} of ${load.usableCores} cores (peak ${load.peakCores.toFixed(2)}), ` +
     `event loop busy ${percent(Math.round(load.loopBusyShare * 100) / 100)}`;
   return load.saturated ? `; ${used}: GENERATOR SATURATED, the results measure the generator, not the Flow` : `; ${used}`;
+}
+
+/** The busiest process the agents saw, or why there are no host metrics. */
+function formatHostMetrics(report: LoadResult): string {
+  const metrics = report.hostMetrics;
+  if (!metrics) return '';
+  if (metrics.status === 'unavailable') return `; host metrics unavailable (${metrics.reason})`;
+  const busiest = metrics.busiest;
+  if (!busiest) return '; host metrics: no Flow process sampled';
+  const what = busiest.role === 'agent' ? `agent process${busiest.includesGenerator ? ' (with the generator)' : ''}` : busiest.name;
+  const serves = metrics.processes.find((process) => process.key === busiest.key && process.agent === busiest.agent)?.serves;
+  const rss = Math.max(...metrics.processes.filter((process) => process.key === busiest.key).map((process) => process.peakRssBytes));
+  return (
+    `; busiest process ${what}${serves ? ` [${serves.join(', ')}]` : ''} on ${busiest.agent}: CPU ${busiest.meanCpuCores.toFixed(2)} cores ` +
+    `(peak ${busiest.peakCpuCores.toFixed(2)}${busiest.hostCores !== undefined ? ` of ${busiest.hostCores}` : ''}), RSS ${formatMegabytes(rss)}`
+  );
+}
+
+export function formatMegabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(bytes >= 100 * 1024 * 1024 ? 0 : 1)} MB`;
 }

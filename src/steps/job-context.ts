@@ -40,6 +40,11 @@ export interface JobContext {
   flow?: RunningFlow;
   /** Explicit gateway from config (job or env), which wins over the flow's. */
   gateway?: GatewayAddress;
+  /**
+   * Agents besides `daemon` that run part of this job's Flow (executors placed on other hosts,
+   * issue 13), with the Flow ids there: load steps collect their host metrics too.
+   */
+  placedAgents?: Array<{ label: string; daemon: DaemonApi; flowIds: string[] }>;
   /** What this job created and has not yet removed: teardown removes these. */
   created: { workspaces: Set<string>; flows: Set<string> };
   /** This generator's side of a job run from several machines through a shared agent (STRESS_SEGMENT). */

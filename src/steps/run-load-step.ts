@@ -8,6 +8,7 @@ import { renderRegressionTable, summarizeRegression } from '../load/regression-g
 import { buildLoadAttachments } from '../report/load-attachments.ts';
 import { formatStepSummary } from '../report/format-step-summary.ts';
 import { redactDeep } from '../report/redact-secrets.ts';
+import { startHostMetrics, type MetricsAgent } from './collect-host-metrics.ts';
 import { chooseDocarray, probeGateway } from './probe-gateway.ts';
 import { recordEnvironment } from './record-environment.ts';
 import { resolveGatewayTarget } from './resolve-gateway-target.ts';
@@ -48,7 +49,8 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   }
   const plannedS = params.arrival?.durationS ?? params.executionTimeS;
   const cpuPercent = createCpuMeter();
-  const measured = await runLoad({
+  const hostMetrics = await startHostMetrics(metricsAgentsOf(job), plannedS + 120);
+  const loading = runLoad({
     params,
     target,
     job: job.job.name,
@@ -63,6 +65,12 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
     runId: context.distributedRunId ?? job.run.runId,
     ...(agreeStart ? { agreeStart } : {}),
   });
+  // The windows close whether the phase ends or throws: an agent never samples for nothing.
+  const measuredLoad = await loading.catch(async (error: unknown) => {
+    await hostMetrics.finish({ startedAt: new Date().toISOString(), wallTimeS: 0 });
+    throw error;
+  });
+  const measured = { ...measuredLoad, hostMetrics: await hostMetrics.finish(measuredLoad) };
   // Error samples carry what executors said, which may echo a credential the Flow was given.
   const report = redactDeep(measured, job.run.knownSecrets);
   context.log(formatStepSummary(report));
@@ -80,4 +88,10 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   if (report.regression) artifacts.push({ name: 'regression.txt', contentType: 'text/plain', body: `${renderRegressionTable(report.regression)}\n` });
   if (endpointSchemas.status === 'found') artifacts.push({ name: 'endpoint schemas.json', contentType: 'application/json', body: `${JSON.stringify(endpointSchemas, null, 2)}\n` });
   return { report, artifacts, ...(verdict.status === 'failed' ? { failure: verdict.failure } : {}) };
+}
+
+/** The job's daemon (its Flow, if the job started one) and the agents its executors were placed on. */
+function metricsAgentsOf(job: StepContext['job']): MetricsAgent[] {
+  const main: MetricsAgent[] = job.flow ? [{ label: new URL(job.daemon.baseUrl).host, daemon: job.daemon, flowIds: [job.flow.id] }] : [];
+  return [...main, ...(job.placedAgents ?? [])];
 }
