@@ -4,7 +4,7 @@ import type { GatewayAddress } from '../config/addresses.ts';
 import { flag, jsonObject, nonNegativeInteger, oneOf, port, positiveInteger, positiveNumber, seconds, text } from '../config/field-schemas.ts';
 import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, protocolOfClient, toGatewayProtocol } from '../config/gateway-keys.ts';
 import { resolveCallPaths } from '../config/kwargs-paths.ts';
-import { namedCall } from '../config/named-call.ts';
+import { inputCall, namedCall } from '../config/named-call.ts';
 import type { StepInJob, StepProblemReport } from '../config/step-schema-definition.ts';
 import { CHECK_HELPER_MODULE, checkTable } from '../checks/create-check.ts';
 import type { PathContext } from '../config/config-paths.ts';
@@ -32,7 +32,7 @@ export function loadKeys() {
     parameters: jsonObject('Request parameters sent to the executors.').default({}),
     target_executor: text('Send requests only to this executor.').optional(),
     docarray: oneOf(['v1', 'v2'], 'Wire format of documents: v1 (DocumentArrayProto) or v2 (DocList); detected when absent.').optional(),
-    inputs: namedCall('Where documents come from: a data ingester by name.', 'Ingester name, e.g. random_images, random_texts.'),
+    inputs: inputCall('Where documents come from: a data ingester by name.', 'Ingester name, e.g. random_images, random_texts, schema_documents.'),
     on_always: namedCall('A check run on every response, by name.', 'Check name, e.g. validate_images.').optional(),
     gateway_host: text(`Flow gateway host (the seed's key; default ${DEFAULT_GATEWAY_HOST} when gateway_port is set).`).optional(),
     gateway_port: port(`Flow gateway port (the seed's key; default ${DEFAULT_GATEWAY_PORT} when gateway_host is set).`).optional(),
