@@ -7,6 +7,7 @@ import type { StepContext } from './step-context.ts';
 import type { StepOutcome } from './step-outcome.ts';
 import { stepTable } from './step-table.ts';
 import { terminateJobResources } from './terminate-job-resources.ts';
+import { restoreEnvironment } from './export-environment.ts';
 
 /**
  * How a selected step went. `outcomes` are what it (and the prerequisites run for it, first)
@@ -97,6 +98,8 @@ export class JobRunner {
 
   /** Terminates flows and deletes workspaces this job created; returns what could not be removed. */
   async teardown(): Promise<string[]> {
+    // The job's workspace steps exported their environment (export-environment.ts); the next job starts without it.
+    restoreEnvironment(this.context);
     return terminateJobResources(this.context);
   }
 
