@@ -1,5 +1,6 @@
 import type { NamedCall } from '../config/named-call.ts';
 import { StressError } from '../errors.ts';
+import { kwargsSpecsOf, parseDeclaredKwargs } from '../kwargs/kwarg-spec.ts';
 import { datasetImages } from './dataset-images.ts';
 import type { InputContext, InputFactory, InputSource } from './input-source.ts';
 import { jsonlDocuments } from './jsonl-documents.ts';
@@ -29,7 +30,11 @@ export const INPUT_HELPER_MODULE = 'inputs';
  * `map`, its documents are put into the fields of the endpoint's schema (mapped-input.ts).
  */
 export async function createInput(call: NamedCall, context: InputContext): Promise<InputSource> {
-  const source = await (await findInputFactory(call.method, context.helpersDir))(call.kwargs, context);
+  const factory = await findInputFactory(call.method, context.helpersDir);
+  // A helper with a kwargs declaration: its problems named by the config's name for it.
+  const specs = kwargsSpecsOf(factory);
+  if (specs) parseDeclaredKwargs('input', call.method, specs, call.kwargs);
+  const source = await factory(call.kwargs, context);
   if (!call.map) return source;
   try {
     return mapInput(source, call.map, context, call.method);
