@@ -71,6 +71,8 @@ function expectedReceipt(doc: JinaDocument): Record<string, unknown> {
     line_count: order.lines.length,
     features_shape: [4],
     features_sum: expect.closeTo((order.features as number[]).reduce((a, b) => a + b, 0), 5),
+    // An NdArray[2, 2] answer: nested by its shape (its published schema says a flat list).
+    grid: [order.features.slice(0, 2), order.features.slice(2, 4)],
   };
 }
 
