@@ -73,7 +73,7 @@ export class LoadShard implements ModelShard {
     const lanes: ShardLane[] = [];
     try {
       for (const clientIndex of spec.clientIndexes) {
-        const input = await factories.createInput(params.inputs, { ...spec.context, clientIndex });
+        const input = await factories.createInput(params.inputs, { ...spec.context, clientIndex, endpoint: params.endpoint, docarray: spec.target.docarray });
         const client = factories.createClient({
           target: spec.target,
           prefetch: clientWindow(spec),

@@ -8,6 +8,7 @@ import type { StepContext } from './step-context.ts';
 import type { StepOutcome } from './step-outcome.ts';
 import { stepTable } from './step-table.ts';
 import { terminateJobResources } from './terminate-job-resources.ts';
+import { restoreEnvironment } from './export-environment.ts';
 
 /**
  * How a selected step went. `outcomes` are what it (and the prerequisites run for it, first)
@@ -110,6 +111,8 @@ export class JobRunner {
    * removed. Run from several machines, segment 1 first waits for the others to be done.
    */
   async teardown(log: (line: string) => void = () => {}): Promise<string[]> {
+    // The job's workspace steps exported their environment (export-environment.ts); the next job starts without it.
+    restoreEnvironment(this.context);
     await meetAtJobEnd(this.context, log).catch((error: unknown) => log(`could not meet the other generators before tearing down: ${messageOf(error)}`));
     return terminateJobResources(this.context);
   }

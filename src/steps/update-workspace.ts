@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { StressError } from '../errors.ts';
 import { defineStep } from './define-step.ts';
+import { exportEnvironment } from './export-environment.ts';
 import { prepareWorkspaceUploads } from './upload-files.ts';
 import { toWorkspaceParams, workspaceInJob, workspaceKeys } from './workspace-keys.ts';
 
@@ -25,6 +26,8 @@ export const updateWorkspace = defineStep({
     const files = await prepareWorkspaceUploads(context.job, context.step.name, params);
     await context.job.daemon.createWorkspace(files, workspaceId);
     context.log(`workspace ${workspaceId} updated with ${files.length} file(s): ${files.map((f) => f.name).join(', ')}`);
+    const exported = exportEnvironment(context.job, params.environment);
+    if (exported.length > 0) context.log(`exported for later steps: ${exported.join(', ')}`);
     return {};
   },
 });
