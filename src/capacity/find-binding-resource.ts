@@ -1,14 +1,20 @@
 import type { BindingResource, CapacityProbe } from '../load/capacity-result.ts';
 
 /**
+ * Mean cores of one process that make it the limit: a Python executor (or Jina's gateway) runs
+ * its requests on one core at a time (the GIL), so a process near a whole core cannot go faster.
+ */
+const CPU_BOUND_CORES = 0.9;
+
+/**
  * What limited the rate, from what the probes measured. One function on purpose: each source
- * of evidence is one step here, in order of how directly it names the limit, and a later
- * source (per-process CPU and memory from the agents' host metrics) slots in before the
- * round-trip split.
+ * of evidence is one step here, in order of how directly it names the limit.
  *
  * 1. The generator: a probe saturated it (its CPU or its event loops), so the numbers from
  *    there on describe the generator.
- * 2. The round-trip split, between the lowest passing probe and the first failing one (or the
+ * 2. The agents' host metrics: at the first failing probe (or the highest), a Flow process that
+ *    kept a core busy is CPU-bound — named by its executor, or as the gateway.
+ * 3. The round-trip split, between the lowest passing probe and the first failing one (or the
  *    highest probe): the part whose time per request grew the most is where requests queued.
  *    When that is the executors, the executor whose mean time grew the most is named (a
  *    gateway-stamped executor span includes waiting for a free replica).
@@ -22,6 +28,12 @@ export function findBindingResource(probes: readonly CapacityProbe[]): BindingRe
   const byRate = [...probes].sort((a, b) => a.offeredRate - b.offeredRate || a.index - b.index);
   const low = byRate.find((probe) => probe.passed) ?? byRate[0];
   const high = byRate.find((probe) => !probe.passed && low !== undefined && probe.offeredRate > low.offeredRate) ?? byRate[byRate.length - 1];
+  const cpuBound = high?.busiestProcess;
+  if (high && cpuBound && !cpuBound.includesGenerator && cpuBound.meanCpuCores >= CPU_BOUND_CORES) {
+    const resource = cpuBound.executor !== undefined ? `executor:${cpuBound.executor}` : cpuBound.role === 'gateway' ? 'gateway' : `process:${cpuBound.name}`;
+    const host = cpuBound.hostCores === undefined ? '' : ` of the host's ${cpuBound.hostCores}`;
+    return { resource, evidence: `${cpuBound.name} on ${cpuBound.agent} kept ${cpuBound.meanCpuCores.toFixed(2)} cores${host} busy at ${high.offeredRate} req/s (CPU-bound)` };
+  }
   if (!low || !high || low === high) return { resource: 'unknown', evidence: 'fewer than two probe rates to compare' };
   const at = `from ${low.offeredRate} to ${high.offeredRate} req/s`;
   if (low.split && high.split) {

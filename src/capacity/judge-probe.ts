@@ -89,6 +89,9 @@ export function judgeRuns(runs: readonly LoadResult[], objective: CapacityObject
     const splitCount = splits.reduce((total, split) => total + split.requests, 0);
     const weighted = (pick: (split: (typeof splits)[number]) => number): number => splits.reduce((total, split) => total + pick(split) * split.requests, 0) / splitCount;
     const loads = runs.flatMap((run) => (run.generatorLoad ? [run.generatorLoad] : []));
+    const busiest = runs
+      .flatMap((run) => (run.hostMetrics?.status === 'sampled' && run.hostMetrics.busiest ? [run.hostMetrics.busiest] : []))
+      .sort((a, b) => b.meanCpuCores - a.meanCpuCores)[0];
     return {
       runs: runs.length,
       offeredRate,
@@ -104,6 +107,19 @@ export function judgeRuns(runs: readonly LoadResult[], objective: CapacityObject
       ...(splitCount > 0 ? { split: { executorsMs: weighted((s) => s.executorsMs), gatewayMs: weighted((s) => s.gatewayMs), clientMs: weighted((s) => s.clientMs) } } : {}),
       ...(loads.length > 0 ? { generatorShare: Math.max(...loads.map((load) => load.meanShare)) } : {}),
       generatorSaturated: loads.some((load) => load.saturated),
+      ...(busiest
+        ? {
+            busiestProcess: {
+              name: busiest.name,
+              agent: busiest.agent,
+              role: busiest.role,
+              meanCpuCores: busiest.meanCpuCores,
+              ...(busiest.executor !== undefined ? { executor: busiest.executor } : {}),
+              ...(busiest.hostCores !== undefined ? { hostCores: busiest.hostCores } : {}),
+              ...(busiest.includesGenerator ? { includesGenerator: true } : {}),
+            },
+          }
+        : {}),
       outcomes,
       passed: failed.length === 0 && engineFailures.length === 0,
       marginal,

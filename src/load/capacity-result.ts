@@ -57,6 +57,8 @@ export interface CapacityProbe {
   /** Generator CPU as a share of its usable cores (mean over the phase). */
   generatorShare?: number;
   generatorSaturated: boolean;
+  /** The busiest process the agents sampled during the probe (its busiest run); absent without host metrics. */
+  busiestProcess?: ProbeBusiestProcess;
   /** The objective, judged on this probe (latency limits count cut-off requests as above them). */
   outcomes: ObjectiveOutcome[];
   passed: boolean;
@@ -64,6 +66,18 @@ export interface CapacityProbe {
   marginal: boolean;
   /** Why it failed or is marginal, for people. */
   notes: string[];
+}
+
+export interface ProbeBusiestProcess {
+  /** The process row's name, e.g. `indexer/shard-0/rep-0` or `agent process [gateway, encoder]`. */
+  name: string;
+  agent: string;
+  executor?: string;
+  role: string;
+  meanCpuCores: number;
+  hostCores?: number;
+  /** Its row includes the load generator (the agent runs in the generator's process). */
+  includesGenerator?: boolean;
 }
 
 /** Where throughput stopped growing with offered load. */

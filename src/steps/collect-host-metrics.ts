@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { HostSample } from '../daemon/agent-metrics.ts';
 import type { DaemonApi, OpenedMetricsWindow } from '../daemon/daemon-api.ts';
+import type { LoadResult } from '../load/load-result.ts';
+import type { JobContext } from './job-context.ts';
 import {
   meanAndPeak,
   summarizeExecutorResources,
@@ -25,6 +27,25 @@ export interface HostMetricsCollection {
 
 type Opened = { agent: MetricsAgent; window: OpenedMetricsWindow; samples: HostSample[]; lastSeq: number; dropped: number };
 type AgentState = Opened | { agent: MetricsAgent; unavailable: string };
+
+/** The job's daemon (its Flow, if the job started one) and the agents its executors were placed on. */
+export function metricsAgentsOf(job: JobContext): MetricsAgent[] {
+  const main: MetricsAgent[] = job.flow ? [{ label: new URL(job.daemon.baseUrl).host, daemon: job.daemon, flowIds: [job.flow.id] }] : [];
+  return [...main, ...(job.placedAgents ?? [])];
+}
+
+/**
+ * One load phase with the agents sampling around it (`hostMetrics` on its result). The windows
+ * close whether the phase ends or throws: an agent never samples for nothing.
+ */
+export async function measureWithHostMetrics(agents: readonly MetricsAgent[], maxDurationS: number, phase: () => Promise<LoadResult>): Promise<LoadResult> {
+  const hostMetrics = await startHostMetrics(agents, maxDurationS);
+  const measured = await phase().catch(async (error: unknown) => {
+    await hostMetrics.finish({ startedAt: new Date().toISOString(), wallTimeS: 0 });
+    throw error;
+  });
+  return { ...measured, hostMetrics: await hostMetrics.finish(measured) };
+}
 
 /** Reads what the agents hold this often, so a phase longer than their buffer (an hour) loses nothing. */
 const pollIntervalMs = 60_000;

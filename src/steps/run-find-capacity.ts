@@ -11,6 +11,7 @@ import { renderThresholdTable } from '../load/thresholds.ts';
 import { buildCapacityAttachments } from '../report/capacity-attachments.ts';
 import { formatStepSummary } from '../report/format-step-summary.ts';
 import { redactDeep } from '../report/redact-secrets.ts';
+import { measureWithHostMetrics, metricsAgentsOf } from './collect-host-metrics.ts';
 import { chooseDocarray, probeGateway } from './probe-gateway.ts';
 import { recordEnvironment } from './record-environment.ts';
 import { resolveGatewayTarget } from './resolve-gateway-target.ts';
@@ -43,13 +44,15 @@ export async function runFindCapacity(context: StepContext, params: FindCapacity
       `resolution ${describeResolution(plan.resolution)}; ${summary.probesThatFit} probes fit in ${plan.maxDurationS} s, at most ${summary.probesNeeded} needed (repeats from the rest)`,
   );
   const baseRunId = context.distributedRunId ?? job.run.runId;
+  const metricsAgents = metricsAgentsOf(job);
   const { result, report } = await searchCapacity({
     plan,
     objective,
     signal: context.signal,
     log: (message) => context.log(message),
+    // Each probe with the agents sampling around it: the busiest process names the binding resource.
     runPhase: ({ rate, durationS, graceMs, key }) =>
-      runLoad({
+      measureWithHostMetrics(metricsAgents, durationS + 120, () => runLoad({
         params: { ...load, executionTimeS: durationS, arrival: { arrivalRate: rate, durationS, allowLag: true, ...(load.arrival?.maxInFlight !== undefined ? { maxInFlight: load.arrival.maxInFlight } : {}) } },
         target,
         job: job.job.name,
@@ -61,7 +64,7 @@ export async function runFindCapacity(context: StepContext, params: FindCapacity
         onProgress: (progress) => context.progress(`${key} at ${formatRate(rate)} req/s: ${formatLoadProgress(progress, { plannedS: durationS })}`),
         tuning: { deadlineGraceMs: graceMs, ...(context.progressIntervalS === undefined ? {} : { progressIntervalS: context.progressIntervalS }) },
         runId: `${baseRunId}/${key}`,
-      }),
+      })),
   });
   if (!report) throw new StressError('STEP_FAILED', `find_capacity ran no probe: ${result.message}`, { hint: 'raise max_duration so that one probe (warmup + probe_duration) fits' });
   // Error samples carry what executors said, which may echo a credential the Flow was given.

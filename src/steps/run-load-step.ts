@@ -8,7 +8,7 @@ import { renderRegressionTable, summarizeRegression } from '../load/regression-g
 import { buildLoadAttachments } from '../report/load-attachments.ts';
 import { formatStepSummary } from '../report/format-step-summary.ts';
 import { redactDeep } from '../report/redact-secrets.ts';
-import { startHostMetrics, type MetricsAgent } from './collect-host-metrics.ts';
+import { measureWithHostMetrics, metricsAgentsOf } from './collect-host-metrics.ts';
 import { chooseDocarray, probeGateway } from './probe-gateway.ts';
 import { recordEnvironment } from './record-environment.ts';
 import { resolveGatewayTarget } from './resolve-gateway-target.ts';
@@ -49,28 +49,23 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   }
   const plannedS = params.arrival?.durationS ?? params.executionTimeS;
   const cpuPercent = createCpuMeter();
-  const hostMetrics = await startHostMetrics(metricsAgentsOf(job), plannedS + 120);
-  const loading = runLoad({
-    params,
-    target,
-    job: job.job.name,
-    step: context.step.name,
-    method,
-    context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers'), endpointSchemas },
-    ...(job.flow ? { timeToReadyS: job.flow.timeToReadyS } : {}),
-    signal: context.signal,
-    onProgress: (p) => context.progress(formatLoadProgress(p, { plannedS, cpuPercent: cpuPercent() })),
-    ...(context.progressIntervalS === undefined ? {} : { tuning: { progressIntervalS: context.progressIntervalS } }),
-    ...(context.segment ? { segment: context.segment } : {}),
-    runId: context.distributedRunId ?? job.run.runId,
-    ...(agreeStart ? { agreeStart } : {}),
-  });
-  // The windows close whether the phase ends or throws: an agent never samples for nothing.
-  const measuredLoad = await loading.catch(async (error: unknown) => {
-    await hostMetrics.finish({ startedAt: new Date().toISOString(), wallTimeS: 0 });
-    throw error;
-  });
-  const measured = { ...measuredLoad, hostMetrics: await hostMetrics.finish(measuredLoad) };
+  const measured = await measureWithHostMetrics(metricsAgentsOf(job), plannedS + 120, () =>
+    runLoad({
+      params,
+      target,
+      job: job.job.name,
+      step: context.step.name,
+      method,
+      context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers'), endpointSchemas },
+      ...(job.flow ? { timeToReadyS: job.flow.timeToReadyS } : {}),
+      signal: context.signal,
+      onProgress: (p) => context.progress(formatLoadProgress(p, { plannedS, cpuPercent: cpuPercent() })),
+      ...(context.progressIntervalS === undefined ? {} : { tuning: { progressIntervalS: context.progressIntervalS } }),
+      ...(context.segment ? { segment: context.segment } : {}),
+      runId: context.distributedRunId ?? job.run.runId,
+      ...(agreeStart ? { agreeStart } : {}),
+    }),
+  );
   // Error samples carry what executors said, which may echo a credential the Flow was given.
   const report = redactDeep(measured, job.run.knownSecrets);
   context.log(formatStepSummary(report));
@@ -88,10 +83,4 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   if (report.regression) artifacts.push({ name: 'regression.txt', contentType: 'text/plain', body: `${renderRegressionTable(report.regression)}\n` });
   if (endpointSchemas.status === 'found') artifacts.push({ name: 'endpoint schemas.json', contentType: 'application/json', body: `${JSON.stringify(endpointSchemas, null, 2)}\n` });
   return { report, artifacts, ...(verdict.status === 'failed' ? { failure: verdict.failure } : {}) };
-}
-
-/** The job's daemon (its Flow, if the job started one) and the agents its executors were placed on. */
-function metricsAgentsOf(job: StepContext['job']): MetricsAgent[] {
-  const main: MetricsAgent[] = job.flow ? [{ label: new URL(job.daemon.baseUrl).host, daemon: job.daemon, flowIds: [job.flow.id] }] : [];
-  return [...main, ...(job.placedAgents ?? [])];
 }
