@@ -2,6 +2,7 @@ import type { PathContext } from './config-paths.ts';
 import type { JobStep } from './job-steps.ts';
 import { stepPath } from './job-steps.ts';
 import { checkLifecycle } from './lifecycle-checks.ts';
+import { planJobHosts } from './job-hosts.ts';
 import type { DaemonAddress, GatewayAddress, JobPlan, StepPlan } from './plan.ts';
 import { stepSchemaOf } from './step-kinds.ts';
 import type { ProblemList } from './problem-list.ts';
@@ -18,6 +19,8 @@ export interface JobSource {
   gateway?: GatewayAddress;
   /** A gateway is configured even if it did not validate (avoids a second, derived problem). */
   hasGateway: boolean;
+  /** The job's `hosts:` as written (executor name → agent). */
+  hosts?: Record<string, string>;
 }
 
 export interface JobContext {
@@ -60,5 +63,18 @@ export function planJob(source: JobSource, context: JobContext): JobPlan | undef
     planned.push({ ...base, kind: parsed.kind, params } as StepPlan);
   }
   if (planned.length !== steps.length) return undefined;
-  return { name: job, daemon: source.daemon, gateway: source.gateway, steps: planned };
+  const flows = planned.flatMap((step) =>
+    step.kind === 'start_flow'
+      ? [{ at: stepPath(job, step.index), file: step.params.file, environment: step.params.templateEnvironment ?? step.params.environment, ...(step.params.instancesFile ? { instancesFile: step.params.instancesFile } : {}) }]
+      : [],
+  );
+  const placement = planJobHosts(job, source.hosts, flows, source.daemon, context);
+  return {
+    name: job,
+    daemon: source.daemon,
+    gateway: source.gateway,
+    ...(Object.keys(placement.hosts).length > 0 ? { hosts: placement.hosts } : {}),
+    ...(placement.agents.length > 0 ? { agents: placement.agents } : {}),
+    steps: planned,
+  };
 }

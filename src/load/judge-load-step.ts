@@ -1,4 +1,5 @@
 import { StressError } from '../errors.ts';
+import { executorLabel } from './executor-label.ts';
 import type { ErrorCounts, LoadResult, ThresholdOutcome } from './load-result.ts';
 import { errorBudgetOutcome, renderThresholdTable } from './thresholds.ts';
 
@@ -113,7 +114,7 @@ function describeTooManyViolations(result: LoadResult): string | undefined {
 function nothingSucceeded(result: LoadResult): StressError {
   const { requests, cutOff, errors } = result;
   const sent = requests + cutOff;
-  const failedPart = requests > 0 ? `${requests} answered with an error (${describeErrors(errors)})` : 'none answered';
+  const failedPart = requests > 0 ? `${requests} answered with an error (${describeErrors(errors, result)})` : 'none answered';
   const cutPart = cutOff > 0 ? `, ${cutOff} cut off in flight when the phase ended` : '';
   const hint =
     cutOff > 0
@@ -124,15 +125,15 @@ function nothingSucceeded(result: LoadResult): StressError {
   return new StressError('STEP_FAILED', `${result.method}: no request succeeded (${sent} sent: ${failedPart}${cutPart})`, { hint });
 }
 
-function describeErrors(errors: ErrorCounts): string {
+function describeErrors(errors: ErrorCounts, result: LoadResult): string {
   const parts = [
     errors.connection ? `${errors.connection} connection` : '',
     errors.timeout ? `${errors.timeout} timeout` : '',
     errors.protocol ? `${errors.protocol} protocol` : '',
-    ...Object.entries(errors.statusByExecutor).map(([executor, count]) => `${count} error status from ${executor}`),
+    ...Object.entries(errors.statusByExecutor).map(([executor, count]) => `${count} error status from ${executorLabel(result, executor)}`),
   ].filter(Boolean);
   // The first error as said: what an executor or the gateway answered names the cause.
   const first = errors.samples?.[0];
-  const sample = first ? `; first: ${first.executor ? `${first.executor}: ` : ''}${first.message}` : '';
+  const sample = first ? `; first: ${first.executor ? `${executorLabel(result, first.executor)}: ` : ''}${first.message}` : '';
   return (parts.join(', ') || 'none') + sample;
 }

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { StressError } from '../errors.ts';
 import { defineStep } from './define-step.ts';
-import { prepareWorkspaceUploads } from './upload-files.ts';
+import { prepareWorkspaceUploads, uploadToEveryHost } from './upload-files.ts';
 import { toWorkspaceParams, workspaceInJob, workspaceKeys } from './workspace-keys.ts';
 
 /** The seed's update: upload more files into the job's workspace (same id, files overwritten). */
@@ -25,6 +25,7 @@ export const updateWorkspace = defineStep({
     const files = await prepareWorkspaceUploads(context.job, context.step.name, params);
     await context.job.daemon.createWorkspace(files, workspaceId);
     context.log(`workspace ${workspaceId} updated with ${files.length} file(s): ${files.map((f) => f.name).join(', ')}`);
+    await uploadToEveryHost(context, files, workspaceId);
     return {};
   },
 });
