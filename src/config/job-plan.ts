@@ -21,6 +21,11 @@ export interface JobSource {
   hasGateway: boolean;
   /** The job's `hosts:` as written (executor name → agent). */
   hosts?: Record<string, string>;
+  /**
+   * The main agent's host and the token for the job's other agents when the job names no
+   * `daemon:` (the seed's JINA_GATEWAY_HOST, JINA_STRESS_AGENT_TOKEN).
+   */
+  envAgent?: { host?: string; token?: string };
 }
 
 export interface JobContext {
@@ -68,7 +73,8 @@ export function planJob(source: JobSource, context: JobContext): JobPlan | undef
       ? [{ at: stepPath(job, step.index), file: step.params.file, environment: step.params.templateEnvironment ?? step.params.environment, ...(step.params.instancesFile ? { instancesFile: step.params.instancesFile } : {}) }]
       : [],
   );
-  const placement = planJobHosts(job, source.hosts, flows, source.daemon, context);
+  const main = source.daemon ?? { host: source.envAgent?.host ?? '127.0.0.1', port: 0, ...(source.envAgent?.token ? { token: source.envAgent.token } : {}) };
+  const placement = planJobHosts(job, source.hosts, flows, main, context);
   return {
     name: job,
     daemon: source.daemon,
