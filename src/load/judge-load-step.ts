@@ -80,7 +80,9 @@ export function describeThresholdBreaches(result: LoadResult, breaches: readonly
   if (breaches.length === 0) return undefined;
   const parts = breaches.map((outcome) => {
     const measured = `${outcome.name} measured ${formatMeasure(outcome.measured)}, limit ${formatMeasure(outcome.limit)}`;
-    return outcome.note ? `${measured} (${outcome.note})` : measured;
+    const noted = outcome.note ? `${measured} (${outcome.note})` : measured;
+    // Which executor (and host) the errors came from, and the first as said: the cause.
+    return outcome.name === 'error_rate' && result.errors.total > 0 ? `${noted} [errors: ${describeErrors(result.errors, result)}]` : noted;
   });
   return `${THRESHOLD_BREACH_PREFIX} in ${result.job}/${result.step}: ${parts.join('; ')}`;
 }

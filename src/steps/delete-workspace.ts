@@ -33,7 +33,7 @@ export const deleteWorkspace = defineStep({
     const failure = await mainRemoval;
     if (failure instanceof Error) throw failure;
     if (left.length > 0) {
-      throw new StressError('DAEMON_UNREACHABLE', `delete_workspace could not clean ${left.length} thing(s) on other hosts:\n  ${left.join('\n  ')}`, {
+      throw new StressError('DAEMON_UNREACHABLE', `delete_workspace could not clean ${left.length} other host(s):\n  ${left.join('\n  ')}`, {
         hint: 'the other hosts were cleaned; the job\'s teardown and the run\'s end try these again',
       });
     }

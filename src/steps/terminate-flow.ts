@@ -32,7 +32,7 @@ export const terminateFlow = defineStep({
     if (placed.length > 0 && left.length < placed.length) context.log(`executors stopped: ${placed.map((executor) => `${executor.name}@${executor.host}`).join(', ')}${left.length > 0 ? ' (except the ones below)' : ''}`);
     if (outcome instanceof Error) throw outcome;
     if (left.length > 0) {
-      throw new StressError('DAEMON_UNREACHABLE', `terminate_flow could not stop ${left.length} placed executor(s):\n  ${left.join('\n  ')}`, {
+      throw new StressError('DAEMON_UNREACHABLE', `terminate_flow could not stop placed executors on ${left.length} host(s):\n  ${left.join('\n  ')}`, {
         hint: 'the other hosts were cleaned; the job\'s teardown and the run\'s end try these again',
       });
     }
