@@ -27,6 +27,8 @@ export interface StartedFlowSource {
   file: string;
   environment: Readonly<Record<string, string>>;
   instancesFile?: string;
+  /** The step's `runtime` (absent: the agent's default). */
+  runtime?: string;
 }
 
 /** Where a job's executors run, as the Plan carries it (plain JSON). */
@@ -66,6 +68,7 @@ export function planJobHosts(
   }
   const known = new Set<string>();
   const agents = new Map<string, DaemonAddress>();
+  let isEveryFlowRead = true;
   for (const flow of flows) {
     const view = buildTemplateView({ environment: flow.environment, ...(flow.instancesFile ? { instancesFile: flow.instancesFile } : {}) });
     if (view.status === 'invalid') continue; // reported by the step's own template check
@@ -81,13 +84,22 @@ export function planJobHosts(
         view: view.view,
       });
       for (const { agent } of placed) agents.set(`${agent.host}:${agent.port}`, agent);
+      // Jina's gateway reads several addresses of one external executor as replicas, not
+      // shards: without a head in front of them, a sharded placement would be queried wrongly.
+      for (const executor of placed.filter((one) => one.shards > 1 && flow.runtime === 'process')) {
+        context.problems.add([...flow.at, 'file'], `${path.basename(flow.file)}: ${executor.name} has ${executor.shards} shards and is placed on ${executor.agent.host}; real Jina's gateway cannot use a sharded executor started elsewhere`, {
+          hint: 'give it shards: 1, or run this Flow on the reference runtime, whose gateway takes one address per shard',
+        });
+      }
     } catch (error) {
+      isEveryFlowRead = false;
       context.problems.add([...flow.at, 'file'], `cannot place the Flow's executors: ${error instanceof Error ? error.message : String(error)}`, {
         hint: 'an executor placed on another host needs uses: a class name or an executor YAML next to the Flow',
       });
     }
   }
-  if (flows.length > 0) {
+  // Names are judged only against Flows that could be read: a broken one is its own problem.
+  if (flows.length > 0 && isEveryFlowRead) {
     for (const name of Object.keys(written ?? {})) {
       if (!known.has(name)) {
         context.problems.add(['jobs', job, 'hosts', name], `"${name}" is not an executor of any Flow this job starts`, {

@@ -70,7 +70,7 @@ export function planJob(source: JobSource, context: JobContext): JobPlan | undef
   if (planned.length !== steps.length) return undefined;
   const flows = planned.flatMap((step) =>
     step.kind === 'start_flow'
-      ? [{ at: stepPath(job, step.index), file: step.params.file, environment: step.params.templateEnvironment ?? step.params.environment, ...(step.params.instancesFile ? { instancesFile: step.params.instancesFile } : {}) }]
+      ? [{ at: stepPath(job, step.index), file: step.params.file, environment: step.params.templateEnvironment ?? step.params.environment, ...(step.params.instancesFile ? { instancesFile: step.params.instancesFile } : {}), ...(step.params.runtime ? { runtime: step.params.runtime } : {}) }]
       : [],
   );
   const main = source.daemon ?? { host: source.envAgent?.host ?? '127.0.0.1', port: 0, ...(source.envAgent?.token ? { token: source.envAgent.token } : {}) };
