@@ -72,9 +72,21 @@ export function planJobHosts(
   for (const flow of flows) {
     const view = buildTemplateView({ environment: flow.environment, ...(flow.instancesFile ? { instancesFile: flow.instancesFile } : {}) });
     if (view.status === 'invalid') continue; // reported by the step's own template check
+    const rendered = renderTemplateText(readFileSync(flow.file, 'utf8'), view.view);
+    let names: string[];
     try {
-      const rendered = renderTemplateText(readFileSync(flow.file, 'utf8'), view.view);
-      for (const name of flowExecutorNames(rendered, flow.file)) known.add(name);
+      names = flowExecutorNames(rendered, flow.file);
+    } catch (error) {
+      // A Flow that is not YAML places nothing: the agent refuses it when the step runs, as
+      // before placements existed. Only a job that names hosts needs it read now.
+      if (written !== undefined) {
+        isEveryFlowRead = false;
+        context.problems.add([...flow.at, 'file'], `cannot read the Flow's executors for hosts: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      continue;
+    }
+    for (const name of names) known.add(name);
+    try {
       const placed = readFlowPlacements(rendered, {
         source: path.basename(flow.file),
         hosts,
