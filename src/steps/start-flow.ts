@@ -63,7 +63,8 @@ export const startFlow = defineStep({
   creates: 'flow',
   role: 'setup',
   parameters: (params) => [{ name: 'file', value: basename(params.file) }],
-  timeoutMs: (params) => params.timeoutReadyS * 1000 + 30_000,
+  // Executors placed on other hosts may take timeout_ready, then the gateway as long again.
+  timeoutMs: (params) => params.timeoutReadyS * 2000 + 30_000,
   async run(context, params) {
     const { job } = context;
     if (!job.workspaceId) {
