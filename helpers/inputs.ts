@@ -8,26 +8,32 @@ import { defineInput } from '../src/inputs/define-input.ts';
 
 const TOPICS = ['shoes', 'lamps', 'coffee', 'bicycles', 'tea', 'maps'];
 
-/** `num_docs` short texts "item <n> about <topic>", tagged with the topic; cycles forever. */
-export const numbered_texts = defineInput(async (kwargs, context) => {
-  const count = typeof kwargs.num_docs === 'number' ? kwargs.num_docs : 20;
-  const prefix = typeof kwargs.prefix === 'string' ? kwargs.prefix : 'item';
-  const docs: JinaDocument[] = Array.from({ length: count }, (_, index) => {
-    const topic = TOPICS[index % TOPICS.length]!;
+/**
+ * `num_docs` short texts "item <n> about <topic>", tagged with the topic; cycles forever. Its
+ * kwargs are declared, so `validate` checks them (a typo such as `num_doc` is a config problem).
+ */
+export const numbered_texts = defineInput(
+  { kwargs: { num_docs: { type: 'integer', min: 1, max: 100_000, default: 20 }, prefix: { type: 'string', default: 'item' } } },
+  async (kwargs, context) => {
+    const count = kwargs.num_docs as number;
+    const prefix = kwargs.prefix as string;
+    const docs: JinaDocument[] = Array.from({ length: count }, (_, index) => {
+      const topic = TOPICS[index % TOPICS.length]!;
+      return {
+        id: `${prefix}-${context.clientIndex}-${index}`,
+        text: `${prefix} ${index} about ${topic}`,
+        tags: { filename: `${prefix}-${index}.txt`, topic },
+      };
+    });
+    let next = 0;
     return {
-      id: `${prefix}-${context.clientIndex}-${index}`,
-      text: `${prefix} ${index} about ${topic}`,
-      tags: { filename: `${prefix}-${index}.txt`, topic },
+      name: 'numbered_texts',
+      size: docs.length,
+      take(n) {
+        const out: JinaDocument[] = [];
+        for (let i = 0; i < n; i++) out.push(docs[next++ % docs.length]!);
+        return out;
+      },
     };
-  });
-  let next = 0;
-  return {
-    name: 'numbered_texts',
-    size: docs.length,
-    take(n) {
-      const out: JinaDocument[] = [];
-      for (let i = 0; i < n; i++) out.push(docs[next++ % docs.length]!);
-      return out;
-    },
-  };
-});
+  },
+);

@@ -24,6 +24,8 @@ export type StressErrorCode =
   | 'STEP_PREREQUISITE'
   | 'STEP_FAILED'
   | 'THRESHOLD'
+  | 'REGRESSION'
+  | 'BASELINE'
   | 'SELECTION_EMPTY'
   | 'S3'
   | 'SLACK'

@@ -2,6 +2,7 @@ import type { AgentLedger } from './agent-ledger.ts';
 import type { ResolvedAgentOptions } from './agent-options.ts';
 import type { FlowStore } from './flow-store.ts';
 import type { KeyedLock } from './keyed-lock.ts';
+import type { RunBarriers } from './run-barriers.ts';
 import type { RunLeases } from './run-leases.ts';
 import type { WorkspaceStore } from './workspace-store.ts';
 
@@ -12,6 +13,8 @@ export interface AgentState {
   flows: FlowStore;
   ledger: AgentLedger;
   leases: RunLeases;
+  /** Rendezvous of distributed runs' generators (in memory). */
+  barriers: RunBarriers;
   /** Per workspace id: creates, uploads, Flow starts and deletes of one workspace take turns. */
   workspaceLocks: KeyedLock;
   runtimeNames: string[];

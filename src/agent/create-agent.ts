@@ -11,13 +11,17 @@ import { requireBearerToken } from './bearer-token.ts';
 import { refuseCrossSiteRequests } from './cross-site-guard.ts';
 import type { FlowRuntime, FlowRuntimeSettings } from './flow-runtime.ts';
 import { flowRuntimes, type FlowRuntimeName } from './flow-runtimes.ts';
+import { registerBarrierRoutes } from './barrier-routes.ts';
 import { registerExecutorRoutes } from './executor-routes.ts';
 import { registerFlowRoutes } from './flow-routes.ts';
 import { FlowStore } from './flow-store.ts';
 import { KeyedLock } from './keyed-lock.ts';
+import { registerMetricsRoutes } from './metrics-routes.ts';
+import { MetricsWindows } from './metrics-windows.ts';
 import { readProcessStat } from './process-identity.ts';
 import { reconcileLeftovers } from './reconcile-leftovers.ts';
 import { removeRun } from './remove-run.ts';
+import { RunBarriers } from './run-barriers.ts';
 import { RunLeases } from './run-leases.ts';
 import { registerRunRoutes } from './run-routes.ts';
 import { registerStatusRoutes } from './status-routes.ts';
@@ -72,6 +76,7 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
   );
   const workspaces = new WorkspaceStore(options.workspaceRoot, ledger);
   const flows = new FlowStore(runtimes);
+  const metricsWindows = new MetricsWindows(flows, options.log);
   let closing: Promise<void> | undefined;
   const state: AgentState = {
     options,
@@ -85,6 +90,7 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
         options.log(`run ${runId}: removing after its lease expired failed: ${(error as Error).message}`);
       }
     }),
+    barriers: new RunBarriers(),
     workspaceLocks: new KeyedLock(),
     runtimeNames: options.runtimes,
     defaultRuntime: options.runtime,
@@ -110,6 +116,8 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
     registerFlowRoutes(scope, state);
     registerExecutorRoutes(scope, state);
     registerRunRoutes(scope, state);
+    registerBarrierRoutes(scope, state);
+    registerMetricsRoutes(scope, state, metricsWindows);
   });
 
   return {
@@ -137,6 +145,8 @@ export function createAgent(agentOptions: AgentOptions = {}): Agent {
     close() {
       closing ??= (async () => {
         state.leases.close();
+        state.barriers.close();
+        metricsWindows.closeAll();
         await flows.terminateAll('the agent is shutting down');
         await app.close();
         if (options.isOwnWorkspaceRoot) await rm(options.workspaceRoot, { recursive: true, force: true });

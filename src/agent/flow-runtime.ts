@@ -1,6 +1,7 @@
 import type { GatewayProtocol } from '../gateway/gateway-client.ts';
 import type { DocarrayVersion } from '../protocol/document.ts';
 import type { JsonObject } from '../protocol/json-value.ts';
+import type { JinaProcessName } from './jina-process-names.ts';
 
 /**
  * One executor instead of a Flow (`POST /executors`): served on `port` over Jina's
@@ -52,7 +53,32 @@ export interface RunningFlow {
   stop(): Promise<void>;
   /** The last log lines, for errors and `GET /flows/{id}`. */
   logTail(): string[];
+  /** What the host-metrics sampler measures for this Flow (metrics-sampler.ts). */
+  readonly metrics?: MetricsSubject;
 }
+
+/**
+ * The processes of a running Flow, as the host-metrics sampler sees them: a process group the
+ * agent started (`process` runtime), or the agent's own process (`reference` runtime, where
+ * the gateway and executors run inside the agent and cannot be told apart by the OS).
+ */
+export type MetricsSubject =
+  | {
+      kind: 'process-group';
+      /** The group's leader (`jina flow` or `jina executor`); its descendants are the Flow's processes. */
+      pgid: number;
+      /** Set for `POST /executors`: the leader is this one executor. */
+      executor?: string;
+      /** Which executor a pid is, from what the Flow logged. */
+      names: { get(pid: number): JinaProcessName | undefined };
+      /** The gateway's ports: a process Jina did not name that listens on one is the gateway. */
+      gatewayPorts?: number[];
+    }
+  | {
+      kind: 'in-agent';
+      /** What runs in the agent's process for this Flow: `gateway` and the executors' names. */
+      serves: string[];
+    };
 
 /**
  * Starts a Flow and resolves once every gateway answers. Rejects with a StressError:

@@ -21,6 +21,7 @@ export class LogTail {
   private readonly capacity: number;
   private readonly errors: string[][] = [];
   private openError: string[] | undefined;
+  private readonly listeners: Array<(line: string) => void> = [];
 
   constructor(capacity = 50) {
     this.capacity = capacity;
@@ -30,8 +31,14 @@ export class LogTail {
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.push(prefix + line));
   }
 
+  /** Called with every line pushed (colours removed), e.g. to learn which pid is which executor. */
+  onLine(listener: (line: string) => void): void {
+    this.listeners.push(listener);
+  }
+
   push(line: string): void {
     const plain = line.replace(ansiEscape, '');
+    for (const listener of this.listeners) listener(plain);
     this.lines.push(plain);
     if (this.lines.length > this.capacity) this.lines.shift();
     this.noteError(plain);

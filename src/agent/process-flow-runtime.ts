@@ -4,6 +4,7 @@ import { StressError } from '../errors.ts';
 import { processEnvironment } from './flow-environment.ts';
 import { readFlowGateways } from './flow-gateways.ts';
 import type { ExecutorStartSpec, FlowRuntime, FlowRuntimeSettings, FlowStartRequest, RunningFlow, RuntimeGateway } from './flow-runtime.ts';
+import { JinaProcessNames } from './jina-process-names.ts';
 import { LogTail } from './log-tail.ts';
 import { spawnProcessGroup, type ProcessExit, type ProcessGroup } from './process-group.ts';
 import { executorProbe } from './executor-probe.ts';
@@ -53,6 +54,8 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
         if (group.pid !== undefined) settings.processGroups.stopped(group.pid);
       };
       const logs = new LogTail(50);
+      const names = new JinaProcessNames();
+      logs.onLine((line) => names.readLine(line));
       logs.follow(group.stdout);
       logs.follow(group.stderr);
       const streamsClosed = Promise.all([once(group.stdout, 'close'), once(group.stderr, 'close')]);
@@ -64,6 +67,16 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
           gateways,
           stop: stopGroup,
           logTail: () => logs.snapshot(),
+          ...(group.pid !== undefined
+            ? {
+                metrics: {
+                  kind: 'process-group',
+                  pgid: group.pid,
+                  names,
+                  ...(executor ? { executor: executor.name } : { gatewayPorts: gateways.map((gateway) => gateway.port) }),
+                } as const,
+              }
+            : {}),
         } satisfies RunningFlow;
       }
       await stopGroup();

@@ -46,6 +46,7 @@ export function createReferenceFlowRuntime(): FlowRuntime {
         gateways: outcome.gateways,
         stop: () => outcome.stop(),
         logTail: () => logs.snapshot(),
+        metrics: { kind: 'in-agent', serves: ['gateway', ...outcome.executors] },
       } satisfies RunningFlow;
     },
   };
@@ -77,5 +78,6 @@ async function startReferenceExecutor(request: FlowStartRequest, executor: Execu
     gateways: [{ protocol: 'grpc', host: server.host, port: server.port }],
     stop: () => server.close(),
     logTail: () => logs.snapshot(),
+    metrics: { kind: 'in-agent', serves: [executor.name] },
   };
 }

@@ -1,5 +1,6 @@
 import type { NamedCall } from '../config/named-call.ts';
 import { StressError } from '../errors.ts';
+import { kwargsSpecsOf, parseDeclaredKwargs } from '../kwargs/kwarg-spec.ts';
 import { helperModuleCandidates, loadHelperModule } from '../inputs/load-helper-module.ts';
 import type { Check, CheckContext, CheckFactory } from './check.ts';
 import { expectFields } from './expect-fields.ts';
@@ -22,7 +23,11 @@ export const CHECK_HELPER_MODULE = 'checks';
  * An unknown name is a CHECK error listing the built-ins and the helper's exports.
  */
 export async function createCheck(call: NamedCall, context: CheckContext): Promise<Check> {
-  return (await findCheckFactory(call.method, context.helpersDir))(call.kwargs, context);
+  const factory = await findCheckFactory(call.method, context.helpersDir);
+  // A helper with a kwargs declaration: its problems named by the config's name for it.
+  const specs = kwargsSpecsOf(factory);
+  if (specs) parseDeclaredKwargs('check', call.method, specs, call.kwargs);
+  return factory(call.kwargs, context);
 }
 
 export async function findCheckFactory(name: string, helpersDir: string): Promise<CheckFactory> {

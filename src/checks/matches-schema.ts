@@ -4,6 +4,7 @@ import { kwarg } from '../kwargs/kwarg.ts';
 import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema.ts';
 import { documentFieldValues } from '../protocol/document-fields.ts';
 import type { Check, CheckContext, Violation } from './check.ts';
+import { withNestedNdArrays } from './ndarray-schemas.ts';
 
 const EXAMPLES = 3;
 
@@ -32,7 +33,7 @@ export const matchesSchema = withKwargs(
     const validatorOf = (endpoint: string): ValidateFunction | undefined => {
       if (!validators.has(endpoint)) {
         const output = schemas.endpoints[endpoint]?.output;
-        validators.set(endpoint, output ? ajv.compile(output) : undefined);
+        validators.set(endpoint, output ? ajv.compile(withNestedNdArrays(output) as object) : undefined);
       }
       return validators.get(endpoint);
     };

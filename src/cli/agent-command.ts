@@ -1,6 +1,7 @@
-import { parseArgs } from 'node:util';
 import { createAgent } from '../agent/create-agent.ts';
 import { StressError } from '../errors.ts';
+import { EXIT_CODES } from '../exit-codes.ts';
+import { parseCommandLine } from './parse-command-line.ts';
 
 const usage = `usage: jina-stress agent [options]
 
@@ -24,17 +25,30 @@ const usage = `usage: jina-stress agent [options]
 
 /** `jina-stress agent`: serves until SIGINT/SIGTERM, then stops every flow and exits 0. */
 export async function agentCommand(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseAgentArgs>;
-  try {
-    parsed = parseAgentArgs(argv);
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${usage}`);
-    return 2;
-  }
-  const { values } = parsed;
-  if (values.help) {
-    console.log(usage);
-    return 0;
+  const parsed = parseCommandLine(
+    argv,
+    {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'workspace-root': { type: 'string' },
+      token: { type: 'string' },
+      'insecure-no-token': { type: 'boolean' },
+      runtime: { type: 'string' },
+      runtimes: { type: 'string' },
+      'pass-env': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true },
+      'advertise-host': { type: 'string' },
+      'jina-bin': { type: 'string' },
+      'process-command': { type: 'string' },
+      'timeout-ready': { type: 'string' },
+    },
+    usage,
+  );
+  if (parsed.status === 'exit') return parsed.code;
+  const { values, positionals } = parsed;
+  if (positionals.length > 0) {
+    console.error(`unexpected argument ${JSON.stringify(positionals[0])}: the agent takes options only\n\n${usage}`);
+    return EXIT_CODES.invalid;
   }
   const agent = createAgent({
     host: values.host,
@@ -88,27 +102,4 @@ function toNumber(flag: string, raw: string, max = Number.MAX_SAFE_INTEGER): num
     throw new StressError('CONFIG_INVALID', `${flag} ${JSON.stringify(raw)} is not a whole number from 0 to ${max}`);
   }
   return value;
-}
-
-function parseAgentArgs(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'workspace-root': { type: 'string' },
-      token: { type: 'string' },
-      'insecure-no-token': { type: 'boolean' },
-      runtime: { type: 'string' },
-      runtimes: { type: 'string' },
-      'pass-env': { type: 'string', multiple: true },
-      'allow-host': { type: 'string', multiple: true },
-      'advertise-host': { type: 'string' },
-      'jina-bin': { type: 'string' },
-      'process-command': { type: 'string' },
-      'timeout-ready': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
 }

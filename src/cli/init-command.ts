@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT_CODES } from '../exit-codes.ts';
+import { parseCommandLine } from './parse-command-line.ts';
 import { STARTER_FILES, VITEST_CONFIG_NAMES } from './starter-files.ts';
 
 const USAGE = `usage: jina-stress init [dir]
@@ -14,17 +14,8 @@ Vitest config, exists.
 Then: npx vitest run`;
 
 export async function initCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return EXIT_CODES.invalid;
-  }
-  if (parsed.values.help) {
-    console.log(USAGE);
-    return EXIT_CODES.ok;
-  }
+  const parsed = parseCommandLine(argv, {}, USAGE);
+  if (parsed.status === 'exit') return parsed.code;
   if (parsed.positionals.length > 1) {
     console.error(USAGE);
     return EXIT_CODES.invalid;

@@ -3,8 +3,8 @@ import { copyFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT_CODES } from '../exit-codes.ts';
+import { parseCommandLine } from './parse-command-line.ts';
 
 const USAGE = `usage: jina-stress merge <dir…>
 
@@ -15,17 +15,8 @@ Exit: the merged verdict (0 passed, 1 failed or a segment missing), 2 no blobs (
 
 /** `vitest --merge-reports` for users not used to Vitest's flags: blobs from many folders. */
 export async function mergeCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return EXIT_CODES.invalid;
-  }
-  if (parsed.values.help) {
-    console.log(USAGE);
-    return EXIT_CODES.ok;
-  }
+  const parsed = parseCommandLine(argv, {}, USAGE);
+  if (parsed.status === 'exit') return parsed.code;
   if (parsed.positionals.length === 0) {
     console.error(`name the folders holding the generators' blob reports\n\n${USAGE}`);
     return EXIT_CODES.invalid;

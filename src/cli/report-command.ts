@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { EXIT_CODES } from '../exit-codes.ts';
 import { generateAllureHtml } from '../report/allure-html-report.ts';
+import { parseCommandLine } from './parse-command-line.ts';
 
 const USAGE = `usage: jina-stress report [results-dir | --results dir] [--output dir] [--single-file] [--name title]
 
@@ -10,29 +10,13 @@ index.html in reports/allure-report-single/ that opens from disk.
 Exit: 0 written, 2 no results there (or bad usage), 1 allure failed.`;
 
 export async function reportCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        results: { type: 'string' },
-        output: { type: 'string' },
-        'single-file': { type: 'boolean', default: false },
-        name: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return EXIT_CODES.invalid;
-  }
+  const parsed = parseCommandLine(
+    argv,
+    { results: { type: 'string' }, output: { type: 'string' }, 'single-file': { type: 'boolean', default: false }, name: { type: 'string' } },
+    USAGE,
+  );
+  if (parsed.status === 'exit') return parsed.code;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return EXIT_CODES.ok;
-  }
   if (positionals.length > 1 || (positionals.length === 1 && values.results)) {
     console.error(USAGE);
     return EXIT_CODES.invalid;

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { readConfigFile } from '../config/load-plan.ts';
 import type { Plan } from '../config/plan.ts';
 import { compareProblems, countProblems, displayPath, formatProblems, formatWarnings, type Problem } from '../config/problem.ts';
@@ -7,6 +6,7 @@ import { validateConfigText } from '../config/validate-config.ts';
 import type { Env } from '../config/validate-config.ts';
 import { isStressError } from '../errors.ts';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.ts';
+import { parseCommandLine } from './parse-command-line.ts';
 
 /** Where the command reads and writes; tests pass their own to run it in-process. */
 export interface ValidateIo {
@@ -52,17 +52,8 @@ export interface ValidationReport {
 }
 
 export async function validateCommand(argv: string[], io: ValidateIo = processIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
-    return EXIT_CODES.invalid;
-  }
-  if (parsed.values.help) {
-    io.out(USAGE);
-    return EXIT_OK;
-  }
+  const parsed = parseCommandLine(argv, { json: { type: 'boolean' } }, USAGE, io);
+  if (parsed.status === 'exit') return parsed.code;
   if (parsed.positionals.length === 0) {
     io.err(USAGE);
     return EXIT_CODES.invalid;

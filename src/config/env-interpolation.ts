@@ -25,14 +25,19 @@ export function interpolateEnv(
   tree: unknown,
   env: Readonly<Record<string, string | undefined>>,
   problems: ProblemList,
+  options: { exportingMethods?: readonly string[] } = {},
 ): InterpolatedTree {
   const wholeReferences = new Set<string>();
+  const exporting = new Set(options.exportingMethods ?? []);
 
-  const visit = (node: unknown, path: YamlPathSegment[]): unknown => {
-    if (Array.isArray(node)) return node.map((item, index) => visit(item, [...path, index]));
+  const visit = (node: unknown, path: YamlPathSegment[], env: Readonly<Record<string, string | undefined>>): unknown => {
+    if (Array.isArray(node)) {
+      if (exporting.size > 0 && path.length === 3 && path[0] === 'jobs' && path[2] === 'steps') return visitSteps(node, path, env);
+      return node.map((item, index) => visit(item, [...path, index], env));
+    }
     if (node !== null && typeof node === 'object') {
       const copy: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(node)) copy[key] = visit(value, [...path, key]);
+      for (const [key, value] of Object.entries(node)) copy[key] = visit(value, [...path, key], env);
       return copy;
     }
     if (typeof node !== 'string' || !node.includes('${')) return node;
@@ -51,5 +56,31 @@ export function interpolateEnv(
     });
   };
 
-  return { value: visit(tree, []), wholeReferences };
+  /**
+   * A job's steps in order: as the seed exported a workspace step's `environment` to the
+   * process environment, every later step of the job sees those values in its `${VAR}`
+   * (over the process's own; the latest step wins). The runtime exports them too
+   * (src/steps/export-environment.ts).
+   */
+  const visitSteps = (steps: unknown[], path: YamlPathSegment[], base: Readonly<Record<string, string | undefined>>): unknown[] => {
+    let scoped = base;
+    return steps.map((step, index) => {
+      const out = visit(step, [...path, index], scoped);
+      const method = isRecord(out) ? out.method : undefined;
+      if (typeof method === 'string' && exporting.has(method) && isRecord(out) && isRecord(out.environment)) {
+        const exported: Record<string, string> = {};
+        for (const [name, value] of Object.entries(out.environment)) {
+          if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') exported[name] = String(value);
+        }
+        scoped = { ...scoped, ...exported };
+      }
+      return out;
+    });
+  };
+
+  return { value: visit(tree, [], env), wholeReferences };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

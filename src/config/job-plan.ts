@@ -49,6 +49,7 @@ export function planJob(source: JobSource, context: JobContext): JobPlan | undef
   const downloads: string[] = [];
   const templates: JobTemplates = { strict: context.strictTemplates === true, uploaded: new Map() };
   const planned: StepPlan[] = [];
+  let flowFile: string | undefined;
   for (const step of steps) {
     const parsed = step.parsed;
     if (!parsed) continue;
@@ -62,8 +63,10 @@ export function planJob(source: JobSource, context: JobContext): JobPlan | undef
     };
     const definition = stepSchemaOf(parsed.kind);
     const params = definition.inJob
-      ? definition.inJob(parsed.params, { raw: step.raw, gateway: source.gateway, downloads, templates, at, paths: context.paths, problems: context.problems })
+      ? definition.inJob(parsed.params, { raw: step.raw, gateway: source.gateway, downloads, templates, at, paths: context.paths, problems: context.problems, ...(flowFile ? { flowFile } : {}) })
       : parsed.params;
+    if (parsed.kind === 'start_flow') flowFile = (params as { file: string }).file;
+    if (parsed.kind === 'terminate_flow') flowFile = undefined;
     downloads.push(...(definition.downloads?.(params) ?? []));
     planned.push({ ...base, kind: parsed.kind, params } as StepPlan);
   }

@@ -40,5 +40,5 @@ export function resolveCallPaths(
     const { message, hint } = describeUnresolved(value, resolution, 'any', context.cwd);
     problems.add([...at, 'kwargs', key], message, { hint: `${hint}; or fetch it with a download_from_s3 step earlier in the job` });
   }
-  return { method: call.method, kwargs };
+  return { ...call, kwargs };
 }

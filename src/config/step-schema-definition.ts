@@ -45,6 +45,8 @@ export interface StepInJob {
   at: readonly YamlPathSegment[];
   paths: PathContext;
   problems: ProblemList;
+  /** The Flow file of the job's latest start_flow before this step (absent after terminate_flow). */
+  flowFile?: string;
 }
 
 /**

@@ -50,7 +50,8 @@ export function validateConfigText(text: string, options: ConfigSourceOptions): 
   if (document.status === 'invalid') return { status: 'invalid', problems: document.problems, warnings: [] };
   const problems = new ProblemList(file, document.positions);
 
-  const interpolated = interpolateEnv(document.value, env, problems);
+  // The seed exported a workspace step's `environment` for the steps after it (export-environment.ts).
+  const interpolated = interpolateEnv(document.value, env, problems, { exportingMethods: ['create_workspace', 'update_workspace'] });
   const schema = buildConfigSchema(paths);
   let data = withoutExtensionKeys(interpolated.value);
   let result = schema.safeParse(data, { error: configErrorMessage });

@@ -1,8 +1,10 @@
 import axios from 'axios';
 import type { GatewayProtocol } from '../gateway/gateway-client.ts';
 import { toGatewayProtocol } from '../gateway/protocol-names.ts';
-import type { DaemonApi, ExecutorStart, FlowGateway, FlowInfo, RunHoldings, StartFlowOptions, UploadFile } from './daemon-api.ts';
+import { parseMetricsWindowRead, parseMetricsWindowStart } from './agent-metrics.ts';
+import type { BarrierArrival, BarrierState, DaemonApi, ExecutorStart, FlowGateway, FlowInfo, RunHoldings, StartFlowOptions, UploadFile } from './daemon-api.ts';
 import { daemonAnswerError, parseJson, type DaemonCall } from './daemon-error.ts';
+import { isStressError } from '../errors.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import { sendDaemonRequest, type DaemonRequest } from './send-daemon-request.ts';
 import { buildUploadForm } from './upload-form.ts';
@@ -168,6 +170,64 @@ export function createDaemonClient(options: DaemonClientOptions): DaemonApi {
       const where = { call: 'get_run', method: 'GET', path: `/runs/${encodeURIComponent(runId)}` };
       return toRunHoldings(runId, where, await send(where));
     },
+
+    async arriveAtBarrier(runId: string, barrier: string, arrival: BarrierArrival) {
+      const where = { call: 'barrier', method: 'POST', path: `/runs/${encodeURIComponent(runId)}/barriers/${encodeURIComponent(barrier)}` };
+      const data = {
+        party: arrival.party,
+        parties: arrival.parties,
+        timeout_s: arrival.timeoutS,
+        ...(arrival.waitS !== undefined ? { wait_s: arrival.waitS } : {}),
+        ...(arrival.leadMs !== undefined ? { lead_ms: arrival.leadMs } : {}),
+        ...(arrival.note !== undefined ? { note: arrival.note } : {}),
+      };
+      // The agent holds a long poll up to wait_s: the request may take that long.
+      const text = await send({
+        ...where,
+        timeoutMs: Math.max(timeoutMs, (arrival.waitS ?? 0) * 1000 + 10_000),
+        body: () => ({ data, headers: { 'content-type': 'application/json' } }),
+      });
+      return toBarrierState(where, text);
+    },
+
+    async openMetricsWindow(scope) {
+      const where = { call: 'open_metrics_window', method: 'POST', path: '/metrics/windows' };
+      const body = {
+        ...(scope.flowIds ? { flows: scope.flowIds } : {}),
+        ...(scope.runId ? { run_id: scope.runId } : {}),
+        max_duration_s: Math.min(90_000, Math.max(1, Math.ceil(scope.maxDurationS))),
+      };
+      const sentAtMs = Date.now();
+      let text: string;
+      try {
+        text = await send({ ...where, body: () => ({ data: body, headers: { 'content-type': 'application/json' } }) });
+      } catch (error) {
+        const httpStatus = isStressError(error) ? error.details?.httpStatus : undefined;
+        // A JinaD (or an older agent) has no such route: metrics are unavailable, not an error.
+        if (httpStatus === 404 || httpStatus === 405) return { status: 'unsupported', reason: `the daemon has no host metrics (POST /metrics/windows → ${httpStatus})` };
+        throw error;
+      }
+      const localNowMs = (sentAtMs + Date.now()) / 2;
+      const window = parseMetricsWindowStart(parseJson(text));
+      if (!window) throw daemonAnswerError(where, 201, 'a metrics window', text);
+      return { status: 'open', ...window, localNowMs };
+    },
+
+    async readMetricsWindow(windowId, afterSeq) {
+      const where = { call: 'read_metrics_window', method: 'GET', path: `/metrics/windows/${encodeURIComponent(windowId)}?after=${afterSeq}` };
+      const text = await send(where);
+      const read = parseMetricsWindowRead(parseJson(text));
+      if (!read) throw daemonAnswerError(where, 200, 'metrics samples', text);
+      return read;
+    },
+
+    async closeMetricsWindow(windowId, afterSeq) {
+      const where = { call: 'close_metrics_window', method: 'DELETE', path: `/metrics/windows/${encodeURIComponent(windowId)}?after=${afterSeq}` };
+      const text = await send(where);
+      const read = parseMetricsWindowRead(parseJson(text));
+      if (!read) throw daemonAnswerError(where, 200, 'metrics samples', text);
+      return read;
+    },
   };
 }
 
@@ -183,6 +243,29 @@ function toRunHoldings(runId: string, where: DaemonCall, text: string): RunHoldi
     holdings.lease = { ttlS: lease.ttl_s, expiresAt: new Date(lease.expires_at) };
   }
   return holdings;
+}
+
+function toBarrierState(where: DaemonCall, text: string): BarrierState {
+  const body = parseJson(text);
+  const numbers = (value: unknown) => (Array.isArray(value) && value.every((item) => typeof item === 'number') ? (value as number[]) : undefined);
+  if (!isRecord(body) || typeof body.parties !== 'number' || !numbers(body.arrived) || !isRecord(body.notes)) {
+    throw daemonAnswerError(where, 200, 'a barrier with parties, arrived and notes', text);
+  }
+  const notes = Object.fromEntries(Object.entries(body.notes).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  const common = { arrived: numbers(body.arrived)!, notes, parties: body.parties };
+  if (body.status !== 'released') return { status: 'waiting', ...common };
+  const startAt = typeof body.start_at === 'string' ? new Date(body.start_at) : undefined;
+  if (!startAt || Number.isNaN(startAt.getTime()) || typeof body.starts_in_ms !== 'number' || !numbers(body.missing)) {
+    throw daemonAnswerError(where, 200, 'a released barrier with start_at, starts_in_ms and missing', text);
+  }
+  return {
+    status: 'released',
+    ...common,
+    releasedBy: body.released_by === 'timeout' ? 'timeout' : 'all_arrived',
+    missing: numbers(body.missing)!,
+    startAt,
+    startsInMs: body.starts_in_ms,
+  };
 }
 
 /** JinaD 1.x has no gateway or runtime fields; the agent adds them. */

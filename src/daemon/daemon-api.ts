@@ -1,4 +1,5 @@
 import type { GatewayProtocol } from '../gateway/gateway-client.ts';
+import type { MetricsWindowRead, MetricsWindowStart } from './agent-metrics.ts';
 
 /** A file to upload: `path` on disk, `name` as the daemon should store it. */
 export interface UploadFile {
@@ -64,6 +65,36 @@ export interface RunHoldings {
   lease?: { ttlS: number; expiresAt: Date };
 }
 
+/** A party's arrival at a run's barrier (`POST /runs/{id}/barriers/{name}`). */
+export interface BarrierArrival {
+  party: number;
+  parties: number;
+  /** Set by the first arrival: the barrier opens then even with parties missing. */
+  timeoutS: number;
+  /** Long poll: the agent answers on the barrier's next change or after this many seconds (≤ 60). */
+  waitS?: number;
+  /** Release → agreed start, in ms (the agent's default: 1000). */
+  leadMs?: number;
+  /** A short id shared with the other parties ([A-Za-z0-9._-]{1,128}). */
+  note?: string;
+}
+
+/** A barrier as the agent answered: open (`released`) with one start time for every party, or still waiting. */
+export type BarrierState =
+  | { status: 'waiting'; arrived: number[]; notes: Record<string, string>; parties: number }
+  | {
+      status: 'released';
+      arrived: number[];
+      notes: Record<string, string>;
+      parties: number;
+      releasedBy: 'all_arrived' | 'timeout';
+      missing: number[];
+      /** On the agent's clock. */
+      startAt: Date;
+      /** From when the answer left the agent: what a party with a skewed clock waits. */
+      startsInMs: number;
+    };
+
 /**
  * The JinaD 1.x REST API as the steps use it, plus the agent's runs (not in JinaD). Every method rejects with a StressError
  * (`DAEMON_UNREACHABLE` or `DAEMON_HTTP`) naming the call, the status and the daemon's detail.
@@ -83,4 +114,27 @@ export interface DaemonApi {
   /** Terminates every Flow and deletes every workspace of the run; fine when nothing is left. */
   deleteRun(runId: string): Promise<RunHoldings>;
   getRun(runId: string): Promise<RunHoldings>;
+  /** Arrives at a barrier of the run (idempotent) and, with `waitS`, waits for its next change. */
+  arriveAtBarrier(runId: string, barrier: string, arrival: BarrierArrival): Promise<BarrierState>;
+  /**
+   * Starts the agent's host-metrics sampling (not in JinaD): `unsupported` when the daemon has
+   * no such endpoint (404, 405), with the reason; other failures reject as usual.
+   */
+  openMetricsWindow(scope: MetricsWindowScope): Promise<OpenedMetricsWindow | { status: 'unsupported'; reason: string }>;
+  /** The samples after `afterSeq`; `close` also stops the window. */
+  readMetricsWindow(windowId: string, afterSeq: number): Promise<MetricsWindowRead>;
+  closeMetricsWindow(windowId: string, afterSeq: number): Promise<MetricsWindowRead>;
+}
+
+export interface MetricsWindowScope {
+  /** Only these Flows of the agent; absent: every Flow of `runId`, or every Flow. */
+  flowIds?: string[];
+  runId?: string;
+  maxDurationS: number;
+}
+
+export interface OpenedMetricsWindow extends MetricsWindowStart {
+  status: 'open';
+  /** Our clock (epoch ms) at the middle of the request that the agent's `agentNowMs` answered. */
+  localNowMs: number;
 }

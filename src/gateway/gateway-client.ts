@@ -33,8 +33,8 @@ export interface GatewayClientOptions {
   /** Per-request timeout; a request that takes longer yields `status: 'timeout'`. */
   requestTimeoutMs?: number;
   /**
-   * Protobuf transports (gRPC, WebSocket bytes): decode the documents of each response
-   * (default true). When false, `response.docs` is always empty, while header, parameters and
+   * Decode (protobuf) or convert (HTTP JSON) the documents of each response (default true;
+   * WebSocket JSON framing always converts them). When false, `response.docs` is always empty, while header, parameters and
    * routes are read as usual: a load phase without a check never looks at the documents, and
    * decoding them was most of the client's cost with large requests. A malformed document then
    * goes unnoticed (a malformed header or route is still a `protocol-error`).
@@ -63,6 +63,12 @@ export interface PostRequest {
    * ignore them. Must encode the same object as `parameters`.
    */
   encodedParameters?: Uint8Array;
+  /**
+   * Each document's JSON text as the HTTP client sends it (`JSON.stringify(documentToJson(doc,
+   * docarray))`), pre-serialised by the load engine (JsonDocumentCache); protobuf transports
+   * ignore them. Must serialise the same documents as `docs`.
+   */
+  jsonDocs?: readonly string[];
 }
 
 /** Client-side timing of one request, on the monotonic clock (`performance.now()`, ms). */

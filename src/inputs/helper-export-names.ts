@@ -1,10 +1,11 @@
 import { statSync } from 'node:fs';
 import { buildSync } from 'esbuild';
+import { helperKwargsDeclarations, type KwargsDeclaration } from './helper-kwargs-declarations.ts';
 import { helperModuleCandidates } from './load-helper-module.ts';
 
 export type HelperExports =
   | { status: 'none'; candidates: string[] }
-  | { status: 'read'; file: string; names: string[] }
+  | { status: 'read'; file: string; names: string[]; kwargs: ReadonlyMap<string, KwargsDeclaration> }
   | { status: 'unreadable'; file: string; reason: string };
 
 const cache = new Map<string, { mtimeMs: number; exports: HelperExports }>();
@@ -13,7 +14,8 @@ const cache = new Map<string, { mtimeMs: number; exports: HelperExports }>();
  * The names `helpers/<name>.{ts,mts,js,mjs}` exports, read without running it: validation
  * must not execute a user's module (it may connect, write or take seconds). esbuild (tsx's,
  * which loads the helpers at run time) parses TypeScript and JavaScript alike and lists an
- * entry point's exports in its metafile; ~50 ms for both helper files.
+ * entry point's exports in its metafile; ~50 ms for both helper files. Its output, parsed
+ * with acorn, gives the kwargs each export declares with defineInput/defineCheck.
  */
 export function helperExportNames(helpersDir: string, name: string): HelperExports {
   const candidates = helperModuleCandidates(helpersDir, name);
@@ -33,7 +35,9 @@ function readExports(file: string): HelperExports {
   try {
     const result = buildSync({ entryPoints: [file], bundle: false, write: false, metafile: true, format: 'esm', outdir: '/', logLevel: 'silent' });
     const names = Object.values(result.metafile.outputs).flatMap((output) => output.exports);
-    return { status: 'read', file, names: [...new Set(names)].filter((exported) => exported !== 'default').sort() };
+    // The same output, parsed: the kwargs each export declares (helper-kwargs-declarations.ts).
+    const kwargs = helperKwargsDeclarations(result.outputFiles.map((output) => output.text).join('\n'));
+    return { status: 'read', file, names: [...new Set(names)].filter((exported) => exported !== 'default').sort(), kwargs };
   } catch (error) {
     const first = (error as { errors?: Array<{ text: string; location?: { line: number } }> }).errors?.[0];
     return { status: 'unreadable', file, reason: first ? `${first.text}${first.location ? ` (line ${first.location.line})` : ''}` : String(error) };

@@ -1,4 +1,5 @@
-import type { JinaDocument } from '../protocol/document.ts';
+import type { DocarrayVersion, JinaDocument } from '../protocol/document.ts';
+import type { EndpointSchemas } from '../protocol/endpoint-schema.ts';
 import type { JsonObject } from '../protocol/json-value.ts';
 
 /**
@@ -21,6 +22,10 @@ export interface InputContext {
   helpersDir: string;
   /** Distinguishes clients so generated inputs differ between them but stay reproducible. */
   clientIndex: number;
+  /** The step's endpoint, the documents' wire format and the schemas the gateway published (load steps set them). */
+  endpoint?: string;
+  docarray?: DocarrayVersion;
+  endpointSchemas?: EndpointSchemas;
 }
 
 export type InputFactory = (kwargs: JsonObject, context: InputContext) => Promise<InputSource>;

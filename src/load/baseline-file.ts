@@ -1,3 +1,4 @@
+import { StressError } from '../errors.ts';
 import { judgeLoadStep } from './judge-load-step.ts';
 import type { ErrorCounts, ExecutorSummary, LatencySummary, LoadResult, SecondSample, ThresholdOutcome } from './load-result.ts';
 
@@ -87,4 +88,30 @@ function baselineStepOf(result: LoadResult): BaselineStep {
     thresholds: verdict.thresholds,
     verdict: verdict.status === 'passed' ? { status: 'passed' } : { status: 'failed', message: verdict.failure.message },
   };
+}
+
+/**
+ * A baseline file's text as a BaselineFile, or a StressError that says what is wrong with it:
+ * a corrupt or foreign file is an error even with `if_missing: pass` (it is there, and wrong).
+ */
+export function parseBaseline(text: string, source: string): BaselineFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new StressError('BASELINE', `baseline ${source} is not JSON: ${(error as Error).message}`, { hint: 'save_baseline writes this file; was it truncated or replaced?' });
+  }
+  const file = value as Partial<BaselineFile> | null;
+  if (!file || typeof file !== 'object' || file.format !== BASELINE_FORMAT) {
+    throw new StressError('BASELINE', `${source} is not a jina-stress baseline (no "format": "${BASELINE_FORMAT}")`, { hint: 'point baseline at a file save_baseline wrote' });
+  }
+  if (file.version !== BASELINE_VERSION) {
+    throw new StressError('BASELINE', `baseline ${source} has version ${String(file.version)}; this jina-stress reads version ${BASELINE_VERSION}`, {
+      hint: 'write a new baseline with this version (run save_baseline once)',
+    });
+  }
+  if (!Array.isArray(file.steps) || file.steps.some((step) => !step || !Array.isArray(step.series) || typeof step.wallTimeS !== 'number')) {
+    throw new StressError('BASELINE', `baseline ${source} has no per-second series for its steps`, { hint: 'write a new baseline with save_baseline' });
+  }
+  return file as BaselineFile;
 }

@@ -1,6 +1,7 @@
 import { StressError } from '../errors.ts';
 import { executorLabel } from './executor-label.ts';
 import type { ErrorCounts, LoadResult, ThresholdOutcome } from './load-result.ts';
+import { regressionFailure } from './regression-gate.ts';
 import { errorBudgetOutcome, renderThresholdTable } from './thresholds.ts';
 
 /** The prefixes of the messages built here; Allure's failure categories key on them. */
@@ -22,7 +23,9 @@ export type LoadVerdict =
  * 1. interrupted (the abort signal): the numbers are partial;
  * 2. a breached threshold the user set, and/or check violations beyond the tolerance;
  * 3. nothing succeeded (said honestly: answered with errors, or cut off unanswered);
- * 4. the default error budget (`thresholds.error_rate`, 1% unless set).
+ * 4. the default error budget (`thresholds.error_rate`, 1% unless set);
+ * 5. the regression gate: a metric significantly worse than the baseline beyond its limit,
+ *    or no baseline (regression-gate.ts).
  */
 export function judgeLoadStep(result: LoadResult): LoadVerdict {
   const budget = errorBudgetOutcome(result);
@@ -62,6 +65,8 @@ export function judgeLoadStep(result: LoadResult): LoadVerdict {
       }),
     );
   }
+  const regression = regressionFailure(result);
+  if (regression) return failed(regression);
   return { status: 'passed', thresholds };
 }
 

@@ -53,6 +53,7 @@ interface PendingSecond {
   reported: number;
   row: SecondSnapshot;
   latency: Histogram;
+  executorLatency: Map<string, Histogram>;
 }
 
 /**
@@ -91,7 +92,7 @@ export class LoadMerger {
         executors: {},
         overLimits: snapshot.overLimits.map(() => 0),
       };
-      pending = { reported: 0, row, latency: createHistogram() };
+      pending = { reported: 0, row, latency: createHistogram(), executorLatency: new Map() };
       this.pending.set(snapshot.second, pending);
     }
     const row = pending.row;
@@ -108,6 +109,11 @@ export class LoadMerger {
     }
     if (snapshot.split) addSplitSum((row.split ??= emptySplitSum()), snapshot.split);
     if (snapshot.latency) addEncodedHistogram(pending.latency, snapshot.latency);
+    for (const [name, encoded] of Object.entries(snapshot.executorLatency ?? {})) {
+      let histogram = pending.executorLatency.get(name);
+      if (!histogram) pending.executorLatency.set(name, (histogram = createHistogram()));
+      addEncodedHistogram(histogram, encoded);
+    }
     if (++pending.reported === this.options.shardCount) this.completeSecond(snapshot.second, pending);
   }
 
@@ -127,7 +133,7 @@ export class LoadMerger {
     if (this.isDisposed) return;
     this.isDisposed = true;
     this.window.latency.destroy();
-    for (const pending of this.pending.values()) pending.latency.destroy();
+    for (const pending of this.pending.values()) destroyPending(pending);
     this.pending.clear();
   }
 
@@ -136,6 +142,12 @@ export class LoadMerger {
     const { row, latency } = pending;
     const executorMeanMs: Record<string, number> = {};
     for (const [name, sum] of Object.entries(row.executors)) executorMeanMs[name] = sum.count > 0 ? sum.sumUs / sum.count / 1000 : 0;
+    const executorP95Ms: Record<string, number> = {};
+    const executorP99Ms: Record<string, number> = {};
+    for (const [name, histogram] of pending.executorLatency) {
+      executorP95Ms[name] = histogram.getValueAtPercentile(95) / 1000;
+      executorP99Ms[name] = histogram.getValueAtPercentile(99) / 1000;
+    }
     this.series.push({
       second,
       requests: row.requests,
@@ -143,7 +155,9 @@ export class LoadMerger {
       errors: row.errors,
       p50Ms: latency.totalCount > 0 ? latency.getValueAtPercentile(50) / 1000 : 0,
       p99Ms: latency.totalCount > 0 ? latency.getValueAtPercentile(99) / 1000 : 0,
+      p95Ms: latency.totalCount > 0 ? latency.getValueAtPercentile(95) / 1000 : 0,
       executorMeanMs,
+      ...(pending.executorLatency.size > 0 ? { executorP95Ms, executorP99Ms } : {}),
       ...(row.split ? { split: splitMeans(row.split)! } : {}),
     });
     this.totals.requests += row.requests;
@@ -153,7 +167,7 @@ export class LoadMerger {
     this.docs += row.docs;
     this.options.onTotals?.(this.totals);
     this.advanceProgress(row, latency);
-    latency.destroy();
+    destroyPending(pending);
   }
 
   private advanceProgress(row: SecondSnapshot, latency: Histogram): void {
@@ -176,6 +190,11 @@ export class LoadMerger {
     window.requests = window.docs = window.errors = window.seconds = 0;
     window.latency.reset();
   }
+}
+
+function destroyPending(pending: PendingSecond): void {
+  pending.latency.destroy();
+  for (const histogram of pending.executorLatency.values()) histogram.destroy();
 }
 
 function mergeFinals(finals: readonly ShardSnapshot[], series: SecondSample[], violationSamples: number): MergedLoad {

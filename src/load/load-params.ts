@@ -18,6 +18,32 @@ export interface Thresholds {
   maxGeneratorCpu?: number;
 }
 
+/** The metrics a regression limit may name: round trip and rates, or (with `executor`) an executor's time. */
+export type RegressionMetric = 'p50' | 'p95' | 'p99' | 'qps' | 'docs_per_sec' | 'mean';
+
+export interface RegressionLimit {
+  metric: RegressionMetric;
+  /** Set for an executor's own time (`mean`, `p95`, `p99`). */
+  executor?: string;
+  /** The change allowed in the metric's worse direction, as a fraction (0.1 for +10% or -10%). */
+  limit: number;
+}
+
+/** Fewest per-second samples a side needs: 3 against 3 is the smallest rank test that can reach p 0.05. */
+export const MIN_REGRESSION_SECONDS = 3;
+
+/** `baseline:` + `regression:` of a load step: what it compares itself with (regression-gate.ts). */
+export interface RegressionGate {
+  source:
+    | { kind: 'file'; file: string }
+    | { kind: 's3'; key: string; bucket: string; endpoint?: string; region?: string; forcePathStyle?: boolean };
+  /** The baseline's step to compare with; default the step of the same job and name. */
+  step?: string;
+  /** A missing baseline (or step in it): fail the step, or pass saying so. */
+  ifMissing: 'fail' | 'pass';
+  limits: RegressionLimit[];
+}
+
 export interface ArrivalModel {
   /** Requests per second at the start. */
   arrivalRate: number;
@@ -54,4 +80,6 @@ export interface LoadStepParams {
   thresholds: Thresholds;
   maxViolations: number;
   abortOnFail: boolean;
+  /** Compare the phase with a stored baseline run (absent: no regression gate). */
+  regression?: RegressionGate;
 }

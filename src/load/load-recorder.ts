@@ -46,6 +46,8 @@ export class LoadRecorder {
   private readonly timings = createRouteTimings();
   private readonly split = emptySplitSum();
   private readonly secondLatency = createHistogram();
+  /** Each executor's times in the current second (reset after each second). */
+  private readonly secondExecutors = new Map<string, Histogram>();
   /** Watched round-trip limits as [index into watch, limit µs] pairs, and executor ones. */
   private readonly roundTripLimits: Array<[number, number]>;
   private readonly executorLimits: Array<[number, number, string]>;
@@ -173,6 +175,7 @@ export class LoadRecorder {
       const durationUs = Math.round(timings.durationsUs[i]!);
       const track = this.executors.get(name) ?? this.addExecutor(name);
       track.histogram.recordValue(durationUs);
+      (this.secondExecutors.get(name) ?? this.addSecondExecutor(name)).recordValue(durationUs);
       track.total.sumUs += durationUs;
       track.total.count++;
       const second = (row.executors[name] ??= { sumUs: 0, count: 0 });
@@ -195,11 +198,22 @@ export class LoadRecorder {
     return track;
   }
 
+  private addSecondExecutor(name: string): Histogram {
+    const histogram = createHistogram();
+    this.secondExecutors.set(name, histogram);
+    return histogram;
+  }
+
   private flushSecond(): void {
     const row = this.secondRow;
     if (this.secondLatency.totalCount > 0) {
       row.latency = encodeHistogram(this.secondLatency);
       this.secondLatency.reset();
+    }
+    for (const [name, histogram] of this.secondExecutors) {
+      if (histogram.totalCount === 0) continue;
+      (row.executorLatency ??= {})[name] = encodeHistogram(histogram);
+      histogram.reset();
     }
     this.second++;
     this.secondRow = this.emptyRow(this.second);
@@ -225,6 +239,8 @@ export class LoadRecorder {
     this.docsPerRequest.destroy();
     this.gatewayOverhead.destroy();
     this.secondLatency.destroy();
+    for (const histogram of this.secondExecutors.values()) histogram.destroy();
+    this.secondExecutors.clear();
     for (const track of this.executors.values()) track.histogram.destroy();
     this.executors.clear();
   }

@@ -1,4 +1,6 @@
+import type { HostMetrics } from './host-metrics.ts';
 import type { LoadStepParams } from './load-params.ts';
+import type { CapacityResult } from './capacity-result.ts';
 import type { SplitMeans } from './round-trip-split.ts';
 
 /**
@@ -38,8 +40,16 @@ export interface SecondSample {
   errors: number;
   p50Ms: number;
   p99Ms: number;
+  /** Round-trip p95 of this second (absent in results merged from segments, and in older baselines). */
+  p95Ms?: number;
   /** Mean time per executor in this second (for the stacked chart). */
   executorMeanMs: Record<string, number>;
+  /**
+   * p95 and p99 per executor in this second, from its own histogram: what the regression gate
+   * compares per second (absent in results merged from segments, and in older baselines).
+   */
+  executorP95Ms?: Record<string, number>;
+  executorP99Ms?: Record<string, number>;
   /** Where this second's round trips went (means per request); absent without gateway routes. */
   split?: SplitMeans;
   /** The generator process's CPU in this second, in cores (1 = one core busy); see `generatorLoad`. */
@@ -193,6 +203,56 @@ export interface LoadResult {
   roundTripSplit?: RoundTripSplit;
   /** How busy the generator process was (its CPU per second against the cores it may use). */
   generatorLoad?: GeneratorLoad;
+  /**
+   * CPU and memory of the Flow's processes and hosts, sampled by the agents once a second
+   * during the phase (host-metrics.ts); `unavailable` with the reason for a daemon that cannot
+   * sample (JinaD). Absent where no daemon was asked (a load run outside a job).
+   */
+  hostMetrics?: HostMetrics;
+  /** Set by `find_capacity` on the probe it reports (the highest passing rate): the whole search. */
+  capacity?: CapacityResult;
+  /** The step against its stored baseline (regression-gate.ts); absent without `regression:`. */
+  regression?: RegressionReport;
+}
+
+/**
+ * The regression gate's comparison: per metric, the per-second samples of the baseline step
+ * and of this phase, the Hodges-Lehmann change with its interval, and the one-sided
+ * Mann-Whitney U p-value. Or the baseline was missing (`ifMissing` says whether that fails).
+ */
+export type RegressionReport =
+  | {
+      status: 'compared';
+      baseline: { source: string; runId: string; createdAt: string; job: string; step: string };
+      /** One-sided significance level of every test. */
+      alpha: number;
+      /** Two-sided confidence of the intervals (1 - 2·alpha). */
+      confidence: number;
+      rows: RegressionRow[];
+    }
+  | { status: 'missing'; source: string; reason: string; ifMissing: 'fail' | 'pass' }
+  /** The baseline is there but could not be read or is not a baseline: fails whatever if_missing says. */
+  | { status: 'unreadable'; source: string; reason: string; hint?: string };
+
+export interface RegressionRow {
+  /** `p99`, `qps`, `executor.indexer.p95`. */
+  metric: string;
+  /** The change allowed, signed in the worse direction (+0.1 for latencies, -0.05 for rates). */
+  limit: number;
+  /** Medians of the per-second values. */
+  baseline: number;
+  now: number;
+  /** Hodges-Lehmann shift (now − baseline) over the baseline median; 0.31 = +31%. */
+  change: number;
+  /** Its interval at `confidence`; null when the samples are too few to bound it. */
+  low: number | null;
+  high: number | null;
+  /** One-sided Mann-Whitney U p-value of "worse than the baseline by more than the limit". */
+  pValue: number;
+  samples: { baseline: number; now: number };
+  /** `regressed` (significantly beyond the limit) fails the step; `no data` does too; `not significant`: beyond, within the noise. */
+  verdict: 'passed' | 'regressed' | 'not significant' | 'no data';
+  note?: string;
 }
 
 /**

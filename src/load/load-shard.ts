@@ -6,7 +6,7 @@ import { encodeRequestParameters } from '../gateway/post-request-encoding.ts';
 import type { DocarrayVersion } from '../protocol/document.ts';
 import type { JsonObject } from '../protocol/json-value.ts';
 import { runClosedModel } from './closed-model.ts';
-import { EncodedDocumentCache, sendsProtobuf } from './encoded-document-cache.ts';
+import { EncodedDocumentCache, JsonDocumentCache, sendsProtobuf } from './encoded-document-cache.ts';
 import { RequestIds } from './request-ids.ts';
 import { initHistograms } from './histogram.ts';
 import type { LoadFactories } from './load-factories.ts';
@@ -38,6 +38,7 @@ export class LoadShard implements ModelShard {
   private readonly parameters: JsonObject;
   private readonly targetExecutor: string | undefined;
   private readonly encodedDocs: EncodedDocumentCache | undefined;
+  private readonly jsonDocs: JsonDocumentCache | undefined;
   private readonly encodedParameters: Uint8Array | undefined;
   private readonly requestIds: RequestIds;
   private isCut = false;
@@ -52,6 +53,9 @@ export class LoadShard implements ModelShard {
     this.requestIds = new RequestIds(spec.requestIdPrefix);
     const { params, method } = spec;
     this.encodedDocs = EncodedDocumentCache.forInputs(spec.target, params.websocketFraming, lanes.map((lane) => lane.input));
+    this.jsonDocs = JsonDocumentCache.forInputs(spec.target, lanes.map((lane) => lane.input));
+    this.encodedDocs?.warm(lanes.map((lane) => lane.input));
+    this.jsonDocs?.warm(lanes.map((lane) => lane.input));
     this.endpoint = params.endpoint;
     this.parameters =
       method === 'query' && params.topK !== undefined
@@ -69,7 +73,7 @@ export class LoadShard implements ModelShard {
     const lanes: ShardLane[] = [];
     try {
       for (const clientIndex of spec.clientIndexes) {
-        const input = await factories.createInput(params.inputs, { ...spec.context, clientIndex });
+        const input = await factories.createInput(params.inputs, { ...spec.context, clientIndex, endpoint: params.endpoint, docarray: spec.target.docarray });
         const client = factories.createClient({
           target: spec.target,
           prefetch: clientWindow(spec),
@@ -156,6 +160,7 @@ export class LoadShard implements ModelShard {
       if (this.targetExecutor !== undefined) request.targetExecutor = this.targetExecutor;
       if (this.encodedDocs) request.encodedDocs = this.encodedDocs.encode(docs);
       if (this.encodedParameters) request.encodedParameters = this.encodedParameters;
+      if (this.jsonDocs) request.jsonDocs = this.jsonDocs.serialise(docs);
       result = await lane.client.post(request);
     } catch (error) {
       // post() reports failures as values; a throw means a broken client, counted, not fatal.

@@ -88,6 +88,7 @@ export function mergeLoadResults(parts: readonly LoadResult[]): LoadResult {
         : {}),
       ...(parts.find((part) => part.executorHosts)?.executorHosts ? { executorHosts: parts.find((part) => part.executorHosts)!.executorHosts! } : {}),
       mergedFrom: { segments: parts.length, generators: parts.map(describeGenerator) },
+      ...hostMetricsOf(parts),
     };
     merged.thresholds = evaluateThresholds(merged, merged.config.thresholds);
     return merged;
@@ -97,6 +98,12 @@ export function mergeLoadResults(parts: readonly LoadResult[]): LoadResult {
     histograms.docsPerRequest.destroy();
     for (const histogram of executorHistograms.values()) histogram.destroy();
   }
+}
+
+/** Every generator sampled the same agents over the same phase: the first that could speaks for all. */
+function hostMetricsOf(parts: readonly LoadResult[]): Pick<LoadResult, 'hostMetrics'> {
+  const hostMetrics = (parts.find((part) => part.hostMetrics?.status === 'sampled') ?? parts.find((part) => part.hostMetrics))?.hostMetrics;
+  return hostMetrics ? { hostMetrics } : {};
 }
 
 /** Every segment 1..n exactly once, all of one step and one n; the first part. */

@@ -60,6 +60,11 @@ export interface RunLoadOptions extends Partial<LoadFactories> {
   segment?: LoadSegment;
   /** Seeds the request ids, so a rerun with the same run id sends the same ids (default: random). */
   runId?: string;
+  /**
+   * Called once every shard is ready to send: resolves to the epoch ms (this process's clock)
+   * at which the phase starts, agreed with the other generators (STRESS_SEGMENT).
+   */
+  agreeStart?: () => Promise<number>;
 }
 
 export type { LoadProgress };
@@ -129,7 +134,9 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
 
   try {
     await Promise.all(handles.map((handle) => handle.ready));
-    const startEpochMs = performance.timeOrigin + performance.now() + (workers > 0 ? workerStartMarginMs : 0);
+    // Run from several machines: the clients are ready, now the generators agree when to start.
+    const agreedEpochMs = options.agreeStart ? await options.agreeStart() : undefined;
+    const startEpochMs = Math.max(agreedEpochMs ?? 0, performance.timeOrigin + performance.now() + (workers > 0 ? workerStartMarginMs : 0));
     const cpuBefore = process.cpuUsage();
     const cpuSampler = new GeneratorCpuSampler();
     cpuSampler.start();

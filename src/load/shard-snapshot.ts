@@ -24,6 +24,8 @@ export interface SecondSnapshot {
   /** Latency of this second's successful requests; absent when there were none. */
   latency?: string;
   executors: Record<string, ExecutorSum>;
+  /** Each executor's times in this second (encoded histograms), for per-second percentiles. */
+  executorLatency?: Record<string, string>;
   /** Samples of this second above each watched limit (the spec's `watch` order). */
   overLimits: number[];
   /** Where this second's round trips went; absent when no response carried a gateway span. */

@@ -61,8 +61,10 @@ function messageToDict(request: DataRequest, data: JsonObject[]): JsonObject {
  * A DataRequest from JSON of either style (camelCase or snake_case keys, `Z` or `+00:00`
  * timestamps, status codes as ints or `"SUCCESS"`/`"ERROR"`); `data` may be a list of
  * documents or `{docs: [...]}`, as the gateways accept both. Missing parts become empty.
+ * `skipDocs` (the HTTP client when no check reads the documents, as DecodeOptions.skipDocs for
+ * protobuf): `docs` is left empty, the documents' JSON is not converted or validated.
  */
-export function dataRequestFromJson(json: unknown, docarray: DocarrayVersion): DataRequest {
+export function dataRequestFromJson(json: unknown, docarray: DocarrayVersion, options?: { skipDocs?: boolean }): DataRequest {
   if (!isPlainObject(json)) throw notJson('request', 'a JSON object', json);
   const parameters = json.parameters ?? {};
   if (!isPlainObject(parameters)) throw notJson('parameters', 'an object', parameters);
@@ -72,7 +74,7 @@ export function dataRequestFromJson(json: unknown, docarray: DocarrayVersion): D
     header: headerFromJson(json.header ?? {}),
     parameters: parameters as JsonObject,
     routes: routes.map((route, i) => routeFromJson(route, `routes[${i}]`)),
-    docs: docsFromJson(json.data).map((doc, i) => documentFromJson(doc, docarray, `data[${i}]`)),
+    docs: options?.skipDocs ? [] : docsFromJson(json.data).map((doc, i) => documentFromJson(doc, docarray, `data[${i}]`)),
   };
 }
 

@@ -5,6 +5,7 @@ import { scoresFromJson } from './document-v2.ts';
 import { attachJsonFields } from './document-fields.ts';
 import { isPlainObject } from './struct.ts';
 import { tensorFromNested, tensorToNested } from './tensor.ts';
+import { typedFieldsInV1, typedFieldsToJson } from './typed-value.ts';
 
 /**
  * How a DataRequest looks in JSON (docs/jina-protocols-verified.md §3-4):
@@ -48,6 +49,7 @@ export function documentToJson(doc: JinaDocument, docarray: DocarrayVersion, for
 }
 
 function documentToV1Json(doc: JinaDocument, form: DocumentJsonForm): JsonObject {
+  if (doc.fields !== undefined) throw typedFieldsInV1(`doc ${doc.id}`, doc.fields);
   const json: JsonObject = { id: doc.id };
   if (form === 'full') {
     // DocumentProto's `content` oneof keeps one of blob, tensor, text.
@@ -85,6 +87,7 @@ function documentToV2Json(doc: JinaDocument, form: DocumentJsonForm): JsonObject
   if (doc.embedding !== undefined) json.embedding = tensorToNested(doc.embedding);
   if (doc.tags !== undefined) json.tags = doc.tags;
   if (doc.scores !== undefined) json.scores = form === 'full' ? bareScores(doc.scores) : scoresToJson(doc.scores, 'minimal');
+  if (doc.fields !== undefined) Object.assign(json, typedFieldsToJson(doc.fields));
   return json;
 }
 

@@ -1,5 +1,6 @@
 import type { JinaDocument, NamedScore } from './document.ts';
 import { jsonToStruct, structToJson, type StructMessage } from './struct.ts';
+import { typedFieldsInV1 } from './typed-value.ts';
 import { tensorFromNdArray, tensorToDense, type DecodedNdArray, type DenseMessage } from './tensor-message.ts';
 
 /**
@@ -44,6 +45,7 @@ interface NamedScoreMessage {
 
 /** The JinaDocument as an encode-ready DocumentProto object; `path` names it in errors. */
 export function documentToV1Message(doc: JinaDocument, path = 'doc'): DocumentMessageV1 {
+  if (doc.fields !== undefined) throw typedFieldsInV1(path, doc.fields);
   const message: DocumentMessageV1 = {};
   if (doc.id) message.id = doc.id;
   // `content` is a oneof: the first of blob, tensor, text wins, as in docarray v1.

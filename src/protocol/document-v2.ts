@@ -5,9 +5,12 @@ import type { JsonObject, JsonValue } from './json-value.ts';
 import { isPlainObject, unrepresentable } from './struct.ts';
 import { tensorToNested } from './tensor.ts';
 import type { DecodedDocV2, DecodedNode } from './decoded-doc-v2.ts';
-import { tensorFromNdArray, tensorToDense, type DenseMessage } from './tensor-message.ts';
+import type { DocMessageV2, NodeMessage } from './node-message.ts';
+import { tensorFromNdArray, tensorToDense } from './tensor-message.ts';
+import { typedFieldsToNodes } from './typed-value.ts';
 
 export type { DecodedDocV2, DecodedNode } from './decoded-doc-v2.ts';
+export type { DocMessageV2, NodeMessage } from './node-message.ts';
 
 /**
  * JinaDocument ↔ docarray v2 DocProto, with the field names of docarray's LegacyDocument
@@ -23,24 +26,6 @@ export type { DecodedDocV2, DecodedNode } from './decoded-doc-v2.ts';
  * Python executor sees 2.0 as int 2. On decode, the LegacyDocument fields fill the model, and
  * every field (a typed schema's `hits`, `scores`, …) is in `fields`, decoded on first read.
  */
-export interface NodeMessage {
-  text?: string;
-  integer?: number;
-  float?: number;
-  boolean?: boolean;
-  blob?: Uint8Array;
-  ndarray?: { dense: DenseMessage };
-  doc?: DocMessageV2;
-  docArray?: { docs: DocMessageV2[] };
-  list?: { data: NodeMessage[] };
-  dict?: { data: Record<string, NodeMessage> };
-  type?: string;
-}
-
-export interface DocMessageV2 {
-  data: Record<string, NodeMessage>;
-}
-
 const int32Min = -(2 ** 31);
 const int32Max = 2 ** 31 - 1;
 
@@ -59,6 +44,9 @@ export function documentToV2Message(doc: JinaDocument, path = 'doc'): DocMessage
     for (const [name, score] of Object.entries(doc.scores)) scores[name] = scoreToNode(score);
     data.scores = { dict: { data: scores } };
   }
+  // A typed schema's fields (schema_documents, an input's `map`), each in its wire form; a
+  // typed field of a legacy name (`text`, `tensor`) replaces the legacy one.
+  if (doc.fields !== undefined) Object.assign(data, typedFieldsToNodes(doc.fields, path));
   return { data };
 }
 

@@ -31,6 +31,8 @@ export interface RunningReferenceFlow {
   /** One per protocol of the Flow, with the port actually bound (port 0 → a free one). */
   gateways: Array<{ protocol: GatewayProtocol; host: string; port: number }>;
   docarray: DocarrayVersion;
+  /** The executors served in this process (external ones left out), in the Flow's order. */
+  executors: string[];
   /**
    * Closes the gateways, lets requests inside finish (bounded: `closeGraceMs`), then persists
    * indexers. Idempotent.
@@ -76,6 +78,7 @@ async function serveFlow(spec: FlowSpec, options: ReferenceFlowOptions, environm
   return {
     gateways: servers.map((server) => ({ protocol: server.protocol, host: server.host, port: server.port })),
     docarray: spec.docarray,
+    executors: spec.executors.filter((executor) => !executor.external).map((executor) => executor.name),
     stop() {
       stopping ??= (async () => {
         await Promise.allSettled(servers.map((server) => server.close()));

@@ -19,3 +19,11 @@ export async function applyAllureMetadata(metadata: AllureMetadata): Promise<voi
 export const attachToAllure: AttachFunction = async (name, contentType, body) => {
   await allure.attachment(name, typeof body === 'string' ? body : Buffer.from(body), contentType);
 };
+
+/**
+ * Why a step was skipped, as the test's Allure description: allure-vitest reports a skipped
+ * test without the note given to `skip()` and without annotations.
+ */
+export async function explainSkipInAllure(reason: string): Promise<void> {
+  await allure.description(reason);
+}

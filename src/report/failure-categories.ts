@@ -1,5 +1,6 @@
 import { type StressErrorCode, isStressError } from '../errors.ts';
 import { CHECK_VIOLATION_PREFIX, THRESHOLD_BREACH_PREFIX } from '../load/judge-load-step.ts';
+import { REGRESSION_PREFIX } from '../load/regression-gate.ts';
 
 /**
  * How failed steps are sorted in the Allure report. The Allure 3 HTML report reads categories
@@ -22,6 +23,12 @@ export const failureCategories = [
     name: 'Threshold breaches',
     codes: ['THRESHOLD'],
     messagePatterns: [new RegExp(`^${THRESHOLD_BREACH_PREFIX}\\b`)],
+  },
+  {
+    id: 'regressions',
+    name: 'Regressions against the baseline',
+    codes: ['REGRESSION'],
+    messagePatterns: [new RegExp(`^${REGRESSION_PREFIX} in\\b`)],
   },
   {
     id: 'check-violations',
@@ -84,7 +91,7 @@ export function failureMessage(error: unknown): string {
 }
 
 /** Codes that mean "the target did not do what was asked" rather than "the test could not run". */
-const PRODUCT_FAILURE_CODES: readonly StressErrorCode[] = ['THRESHOLD', 'CHECK'];
+const PRODUCT_FAILURE_CODES: readonly StressErrorCode[] = ['THRESHOLD', 'CHECK', 'REGRESSION'];
 
 /**
  * What the suite should throw when a step fails: the message is `failureMessage(error)` (so

@@ -2,7 +2,7 @@ import { executorNamesOf } from './executor-time-chart.ts';
 import type { LoadResult } from '../load/load-result.ts';
 
 /** RFC 4180 quoting: only when the field needs it. */
-function csvField(value: string | number): string {
+export function csvField(value: string | number): string {
   const text = typeof value === 'number' ? formatNumber(value) : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -35,6 +35,8 @@ export interface StatsRow {
   split?: SplitMeans | 'unavailable';
   /** The generator's mean CPU as a share of its usable cores, and whether it was saturated. */
   generator?: { meanShare: number; saturated: boolean };
+  /** Peak CPU (cores) and peak resident memory per executor (and the gateway), from the agents' host metrics. */
+  resources?: Record<string, { peakCpuCores: number; peakRssBytes: number }>;
 }
 
 export interface StatsTable {
@@ -43,6 +45,8 @@ export interface StatsTable {
   executors: string[];
   /** More than one job: the task column names the job too. */
   isMultiJob: boolean;
+  /** Executors (and the gateway) with host metrics, in the order they first appear. */
+  resourceNames?: string[];
 }
 
 export function buildStatsRow(report: LoadResult): StatsRow {
@@ -82,6 +86,13 @@ export function buildStatsRow(report: LoadResult): StatsRow {
         }
       : {}),
     ...(report.generatorLoad ? { generator: { meanShare: report.generatorLoad.meanShare, saturated: report.generatorLoad.saturated } } : {}),
+    ...(report.hostMetrics?.status === 'sampled' && report.hostMetrics.executors.length > 0
+      ? {
+          resources: Object.fromEntries(
+            report.hostMetrics.executors.map((executor) => [executor.name, { peakCpuCores: executor.peakCpuCores, peakRssBytes: executor.peakRssBytes }]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -93,7 +104,9 @@ export function buildStatsTable(reports: readonly LoadResult[]): StatsTable {
   const rows = reports.map(buildStatsRow);
   const executors: string[] = [];
   for (const row of rows) for (const name of Object.keys(row.executorMeanMs)) if (!executors.includes(name)) executors.push(name);
-  return { rows, executors, isMultiJob: new Set(rows.map((row) => row.job)).size > 1 };
+  const resourceNames: string[] = [];
+  for (const row of rows) for (const name of Object.keys(row.resources ?? {})) if (!resourceNames.includes(name)) resourceNames.push(name);
+  return { rows, executors, isMultiJob: new Set(rows.map((row) => row.job)).size > 1, ...(resourceNames.length > 0 ? { resourceNames } : {}) };
 }
 
 /** A column of the rendered table: header, how to read a cell, whether it is numeric. */
@@ -159,8 +172,15 @@ export function statsColumns(table: StatsTable, options: { compact?: boolean } =
           ),
         ]
       : []),
+    // Peak CPU (cores) / peak RSS of each executor's processes: which one ran hot.
+    ...(table.resourceNames ?? []).map((name) =>
+      number(`${name} peak CPU / RSS`, (row) => {
+        const resource = row.resources?.[name];
+        return resource === undefined ? '–' : `${resource.peakCpuCores.toFixed(2)} / ${Math.round(resource.peakRssBytes / 1024 / 1024)} MB`;
+      }),
+    ),
     number('Errors', (row) => formatCount(row.errors)),
     text('Result', (row) => `${row.passed ? 'pass' : 'FAIL'}${row.stoppedBy ? ` (partial: ${row.stoppedBy})` : ''}`),
   ];
-  return options.compact ? columns.filter((column) => !setupHeaders.has(column.header)) : columns;
+  return options.compact ? columns.filter((column) => !setupHeaders.has(column.header) && !column.header.endsWith(' peak CPU / RSS')) : columns;
 }

@@ -3,6 +3,7 @@ import type { JobSummary, PlanSummary } from '../config/plan-summary.ts';
 import type { DaemonApi, FlowGateway } from '../daemon/daemon-api.ts';
 import type { HostAgent } from './host-agents.ts';
 import type { RunResults } from './run-results.ts';
+import type { SegmentRun } from './segment-run.ts';
 
 /** State shared by every job of one run (one Vitest worker runs the whole plan). */
 export interface RunContext {
@@ -58,6 +59,11 @@ export interface JobContext {
   gateway?: GatewayAddress;
   /** What this job created and has not yet removed: teardown removes these. */
   created: { workspaces: Set<string>; flows: Set<string> };
-  /** The agents on other hosts the job's Flows place executors on (issue 13); empty: one host. */
+  /**
+   * The agents on other hosts the job's Flows place executors on (issue 13), with the
+   * executors running there; empty: one host. Load steps collect their host metrics too.
+   */
   hostAgents: HostAgent[];
+  /** This generator's side of a job run from several machines through a shared agent (STRESS_SEGMENT). */
+  segmentRun?: SegmentRun;
 }

@@ -2,11 +2,13 @@ import { StressError, isStressError } from '../errors.ts';
 import type { JobPlan, StepPlan } from '../config/plan.ts';
 import { ROLES_RUN_AFTER_FAILURE, type StepDefinition } from './define-step.ts';
 import { findPrerequisites } from './find-prerequisites.ts';
+import { meetAtJobEnd, runAsSegment } from './run-as-segment.ts';
 import type { JobContext } from './job-context.ts';
 import type { StepContext } from './step-context.ts';
 import type { StepOutcome } from './step-outcome.ts';
 import { stepTable } from './step-table.ts';
 import { terminateJobResources } from './terminate-job-resources.ts';
+import { restoreEnvironment } from './export-environment.ts';
 
 /**
  * How a selected step went. `outcomes` are what it (and the prerequisites run for it, first)
@@ -61,6 +63,8 @@ export class JobRunner {
     const step = this.stepAt(index);
     const definition = this.definitionOf(step);
     if (this.failure && !ROLES_RUN_AFTER_FAILURE.includes(definition.role)) {
+      // The other generators need not wait at this phase's start for this one.
+      if (definition.role === 'work') await this.context.segmentRun?.passPhaseStart(step.index).catch(() => undefined);
       return {
         status: 'skipped',
         reason: `skipped because step "${this.failure.step}" failed earlier in job "${this.context.job.name}": ${this.failure.message}`,
@@ -77,7 +81,8 @@ export class JobRunner {
         const why = this.definitionOf(before).data === 'writes' ? `; "${step.name}" reads the data it writes` : '';
         stepContext.log(`running prerequisite "${before.name}" first (step ${i + 1}, not selected by the test filter${why})`);
         const failure = await this.execute(before, createContext(before), stepContext.signal, outcomes).catch((error: unknown) => error);
-        if (failure !== undefined) {
+        // A string: segment 1 owns that lifecycle step, which this generator skipped as it should.
+        if (failure !== undefined && typeof failure !== 'string') {
           throw new StressError('STEP_PREREQUISITE', `prerequisite "${before.name}" failed: ${messageOf(failure)}`, {
             cause: failure,
             hint: 'the step needs it; fix the prerequisite or run the whole job',
@@ -85,40 +90,60 @@ export class JobRunner {
         }
       }
       const failure = await this.execute(step, stepContext, stepContext.signal, outcomes);
+      if (typeof failure === 'string') return { status: 'skipped', reason: failure };
       if (failure !== undefined) throw failure;
       return { status: 'passed', prerequisites, outcomes };
     } catch (error) {
       const asError = error instanceof Error ? error : new Error(String(error));
-      this.failure ??= { step: step.name, message: firstLine(messageOf(error)) };
+      // One generator of several: a breached threshold or check on its share is provisional
+      // (the merge judges the whole load), so the rest of its job still runs: skipping its
+      // later phases would leave them a segment short in the merge.
+      const isProvisional = (stepContext.segment?.count ?? 1) > 1 && (isStressError(error, 'THRESHOLD') || isStressError(error, 'CHECK'));
+      if (isProvisional) stepContext.log(`this generator's share breached: provisional, the merge judges the whole load; the job goes on`);
+      else this.failure ??= { step: step.name, message: firstLine(messageOf(error)) };
       this.context.run.results.addFailure({ job: this.context.job.name, step: step.name, message: messageOf(error) });
       return { status: 'failed', error: asError, prerequisites, outcomes };
     }
   }
 
-  /** Terminates flows and deletes workspaces this job created; returns what could not be removed. */
-  async teardown(): Promise<string[]> {
+  /**
+   * Terminates flows and deletes workspaces this job created; returns what could not be
+   * removed. Run from several machines, segment 1 first waits for the others to be done.
+   */
+  async teardown(log: (line: string) => void = () => {}): Promise<string[]> {
+    // The job's workspace steps exported their environment (export-environment.ts); the next job starts without it.
+    restoreEnvironment(this.context);
+    await meetAtJobEnd(this.context, log).catch((error: unknown) => log(`could not meet the other generators before tearing down: ${messageOf(error)}`));
     return terminateJobResources(this.context);
   }
 
   /**
    * Runs one step and collects its outcome (into `outcomes` and the run's results). Returns
-   * the step's own verdict on what it produced when that is a failure; throws when the step
-   * produced nothing.
+   * the step's own verdict on what it produced when that is a failure, or why it did not run
+   * here (segment 1 owns the lifecycle); throws when the step produced nothing.
    */
-  private async execute(step: StepPlan, context: StepContext, signal: AbortSignal, outcomes: StepOutcome[]): Promise<Error | undefined> {
+  private async execute(step: StepPlan, context: StepContext, signal: AbortSignal, outcomes: StepOutcome[]): Promise<Error | string | undefined> {
     this.executed.add(step.index);
     if (step.sleepTimeS > 0) {
       context.log(`sleeping ${step.sleepTimeS}s before "${step.name}" (sleep_time)`);
       await sleep(step.sleepTimeS * 1000, signal);
     }
-    const outcome = await this.definitionOf(step).run(context, step.params as never);
+    const definition = this.definitionOf(step);
+    const result = await runAsSegment(this.context, step, definition, context, () => definition.run(context, step.params as never));
+    if (result.status === 'skipped') {
+      context.log(result.reason);
+      return result.reason;
+    }
+    const { outcome } = result;
     outcomes.push(outcome);
     this.context.run.results.add(outcome);
     return outcome.failure;
   }
 
   private ownTimeoutMs(step: StepPlan): number {
-    return this.definitionOf(step).timeoutMs(step.params as never) + step.sleepTimeS * 1000;
+    // Run from several machines, a step may first wait for the other generators.
+    const meetingMs = this.context.segmentRun?.waitBoundMs ?? 0;
+    return this.definitionOf(step).timeoutMs(step.params as never) + step.sleepTimeS * 1000 + meetingMs;
   }
 
   private stepAt(index: number): StepPlan {

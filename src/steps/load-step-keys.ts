@@ -4,7 +4,7 @@ import type { GatewayAddress } from '../config/addresses.ts';
 import { flag, jsonObject, nonNegativeInteger, oneOf, port, positiveInteger, positiveNumber, seconds, text } from '../config/field-schemas.ts';
 import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, protocolOfClient, toGatewayProtocol } from '../config/gateway-keys.ts';
 import { resolveCallPaths } from '../config/kwargs-paths.ts';
-import { namedCall } from '../config/named-call.ts';
+import { inputCall, namedCall } from '../config/named-call.ts';
 import type { StepInJob, StepProblemReport } from '../config/step-schema-definition.ts';
 import { CHECK_HELPER_MODULE, checkTable } from '../checks/create-check.ts';
 import type { PathContext } from '../config/config-paths.ts';
@@ -13,12 +13,15 @@ import { closestMatch } from '../config/did-you-mean.ts';
 import { INPUT_HELPER_MODULE, inputTable } from '../inputs/create-input.ts';
 import { helperExportNames } from '../inputs/helper-export-names.ts';
 import { kwargsSchemaOf } from '../kwargs/kwargs-schema.ts';
+import { kwargSpecProblems, kwargsSchemaFromSpecs } from '../kwargs/kwarg-spec.ts';
+import type { KwargsDeclaration } from '../inputs/helper-kwargs-declarations.ts';
 import type { LoadStepParams } from '../load/load-params.ts';
 import type { JsonObject } from '../protocol/json-value.ts';
+import { checkRegressionExecutors, checkRegressionKeys, regressionKeys, toRegressionGate } from './regression-keys.ts';
 import { thresholdsSchema } from './threshold-keys.ts';
 
 /** Keys shared by index and query (the closed model of the seed, the open model, limits). */
-export function loadKeys() {
+export function loadKeys(context: PathContext) {
   return {
     client: clientSchema.default('grpc'),
     num_clients: positiveInteger('Concurrent clients of the closed model (default 1).').default(1),
@@ -32,7 +35,7 @@ export function loadKeys() {
     parameters: jsonObject('Request parameters sent to the executors.').default({}),
     target_executor: text('Send requests only to this executor.').optional(),
     docarray: oneOf(['v1', 'v2'], 'Wire format of documents: v1 (DocumentArrayProto) or v2 (DocList); detected when absent.').optional(),
-    inputs: namedCall('Where documents come from: a data ingester by name.', 'Ingester name, e.g. random_images, random_texts.'),
+    inputs: inputCall('Where documents come from: a data ingester by name.', 'Ingester name, e.g. random_images, random_texts, schema_documents.'),
     on_always: namedCall('A check run on every response, by name.', 'Check name, e.g. validate_images.').optional(),
     gateway_host: text(`Flow gateway host (the seed's key; default ${DEFAULT_GATEWAY_HOST} when gateway_port is set).`).optional(),
     gateway_port: port(`Flow gateway port (the seed's key; default ${DEFAULT_GATEWAY_PORT} when gateway_host is set).`).optional(),
@@ -50,6 +53,7 @@ export function loadKeys() {
     max_violations: nonNegativeInteger('Violations of the on_always check tolerated before the step fails (default 0).').optional(),
     abort_on_fail: flag('Stop the step as soon as a threshold is crossed.').default(false),
     limits: limitsSchema.optional(),
+    ...regressionKeys(context),
   };
 }
 
@@ -71,6 +75,7 @@ export function checkLoadKeys(step: Readonly<Record<string, unknown>>, report: S
     report(['max_violations'], 'max_violations is set both here and in thresholds', 'keep one of them');
   }
   checkWorkBounds(step, report);
+  checkRegressionKeys(step, report);
   const helpersDir = path.resolve(context?.cwd ?? process.cwd(), 'helpers');
   checkBuiltinKwargs(step.inputs, inputTable, 'inputs', report, helpersDir);
   checkBuiltinKwargs(step.on_always, checkTable, 'on_always', report, helpersDir);
@@ -90,20 +95,23 @@ function checkBuiltinKwargs(call: unknown, table: Record<string, unknown>, key: 
   if (call === null || typeof call !== 'object' || Array.isArray(call)) return;
   const { method, kwargs } = call as { method?: unknown; kwargs?: unknown };
   if (typeof method !== 'string') return;
+  if (kwargs !== undefined && (kwargs === null || typeof kwargs !== 'object' || Array.isArray(kwargs))) return;
   if (!Object.hasOwn(table, method)) {
-    checkHelperName(method, Object.keys(table), key, report, helpersDir);
+    checkHelperName(method, Object.keys(table), key, report, helpersDir, (kwargs ?? {}) as JsonObject);
     return;
   }
-  if (kwargs !== undefined && (kwargs === null || typeof kwargs !== 'object' || Array.isArray(kwargs))) return;
   for (const problem of kwargsSchemaOf(table[method])?.check((kwargs ?? {}) as JsonObject) ?? []) {
     report([key, 'kwargs', problem.key], problem.message, problem.hint);
   }
 }
 
-function checkHelperName(method: string, builtins: string[], key: 'inputs' | 'on_always', report: StepProblemReport, helpersDir: string): void {
+function checkHelperName(method: string, builtins: string[], key: 'inputs' | 'on_always', report: StepProblemReport, helpersDir: string, kwargs: JsonObject): void {
   const [kind, module, define] = key === 'inputs' ? (['input', INPUT_HELPER_MODULE, 'defineInput'] as const) : (['check', CHECK_HELPER_MODULE, 'defineCheck'] as const);
   const helper = helperExportNames(helpersDir, module);
-  if (helper.status === 'read' && helper.names.includes(method)) return;
+  if (helper.status === 'read' && helper.names.includes(method)) {
+    checkHelperKwargs(helper.kwargs.get(method), { kind, name: method }, `helpers/${path.basename(helper.file)}`, key, report, kwargs);
+    return;
+  }
   const exported = helper.status === 'read' ? helper.names : [];
   const match = closestMatch(method, [...builtins, ...exported]);
   const where =
@@ -114,6 +122,30 @@ function checkHelperName(method: string, builtins: string[], key: 'inputs' | 'on
         : `no helpers/${module}.ts`;
   const hint = `${match ? `did you mean "${match}"? ` : ''}built-in ${kind}s: ${builtins.join(', ')}; ${where}. Your own ${kind}: export it from helpers/${module}.ts with ${define}()`;
   report([key, 'method'], `unknown ${kind} "${method}"`, hint);
+}
+
+/**
+ * A helper's kwargs against the declaration its source gives (defineInput/defineCheck with
+ * `kwargs`, read without running it), as a built-in's are checked; a declaration that is not
+ * a literal, or has none, leaves them to the run.
+ */
+function checkHelperKwargs(
+  declaration: KwargsDeclaration | undefined,
+  owner: { kind: 'input' | 'check'; name: string },
+  file: string,
+  key: 'inputs' | 'on_always',
+  report: StepProblemReport,
+  kwargs: JsonObject,
+): void {
+  if (declaration?.status !== 'declared') return;
+  const invalid = kwargSpecProblems(declaration.specs);
+  if (invalid.length > 0) {
+    report([key, 'method'], `${file}: ${owner.name} declares invalid kwargs: ${invalid.join('; ')}`, 'each kwarg is {type: integer | number | string | boolean | choice | string_list | any, default?, required?, min?, max?, values?}');
+    return;
+  }
+  for (const problem of kwargsSchemaFromSpecs(owner, declaration.specs).check(kwargs)) {
+    report([key, 'kwargs', problem.key], problem.message, problem.hint);
+  }
 }
 
 type LoadInput = z.output<z.ZodObject<ReturnType<typeof loadKeys>>>;
@@ -153,8 +185,11 @@ export function toLoadParams(input: LoadInput, defaultEndpoint: string): LoadSte
     thresholds: input.thresholds,
     maxViolations: input.max_violations ?? input.thresholds.maxViolations ?? 0,
     abortOnFail: input.abort_on_fail,
+    ...withRegression(toRegressionGate(input.baseline, input.regression)),
   };
 }
+
+const withRegression = (regression: LoadStepParams['regression']) => (regression ? { regression } : {});
 
 /**
  * The step in its job: its gateway (the step's gateway_host/gateway_port override the job's
@@ -165,6 +200,7 @@ export function toLoadParams(input: LoadInput, defaultEndpoint: string): LoadSte
 export function loadStepInJob(params: LoadStepParams, job: StepInJob): LoadStepParams {
   const withGateway = withJobGateway(params, job.raw, job.gateway);
   const at = [...job.at];
+  checkRegressionExecutors(params.regression, job);
   return {
     ...withGateway,
     inputs: resolveCallPaths(withGateway.inputs, [...at, 'inputs'], job.downloads, job.paths, job.problems),

@@ -7,8 +7,8 @@ import { checkLoadKeys, loadKeys, loadStepInJob, loadStepTimeoutMs, toLoadParams
 export const queryStep = defineStep({
   kind: 'query',
   description: 'Query the Flow for execution_time seconds (closed model) or on a schedule (open model).',
-  schema: () => ({
-    ...loadKeys(),
+  schema: (context) => ({
+    ...loadKeys(context),
     top_k: positiveInteger('Matches per query document, sent as parameters.top_k (default 10).').default(10),
   }),
   check: checkLoadKeys,

@@ -4,9 +4,11 @@ import type { LoadStepParams } from '../load/load-params.ts';
 import { runLoad } from '../load/run-load.ts';
 import { createCpuMeter, formatLoadProgress } from '../load/format-load-progress.ts';
 import { judgeLoadStep } from '../load/judge-load-step.ts';
+import { renderRegressionTable, summarizeRegression } from '../load/regression-gate.ts';
 import { buildLoadAttachments } from '../report/load-attachments.ts';
 import { formatStepSummary } from '../report/format-step-summary.ts';
 import { redactDeep } from '../report/redact-secrets.ts';
+import { startHostMetrics, type MetricsAgent } from './collect-host-metrics.ts';
 import { chooseDocarray, probeGateway } from './probe-gateway.ts';
 import { recordEnvironment } from './record-environment.ts';
 import { resolveGatewayTarget } from './resolve-gateway-target.ts';
@@ -31,9 +33,24 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   if (docarray === 'v2') context.log(endpointSchemas.status === 'found' ? `endpoint schemas from ${endpointSchemas.source}: ${Object.keys(endpointSchemas.endpoints).join(', ')}` : `no endpoint schemas: ${endpointSchemas.reason}`);
   if (context.segment) context.log(`${method}: segment ${context.segment.index}/${context.segment.count} of the load`);
   context.log(`${method}: ${params.arrival ? 'open' : 'closed'} model against ${target.protocol}://${target.host}:${target.port}`);
+  // Run from several machines: every generator starts the phase at one moment agreed through
+  // the agent, once its clients are ready to send.
+  const { segmentRun } = job;
+  const agreeStart = segmentRun
+    ? async () => {
+        const agreed = await segmentRun.agreePhaseStart(context.step.index, context.signal);
+        const absent = agreed.missing.map((index) => `${index}/${segmentRun.options.segment.count}`).join(', ');
+        context.log(`${method}: starts at ${agreed.startAt.toISOString()} as agreed through the agent${absent ? ` (without generator${agreed.missing.length > 1 ? 's' : ''} ${absent}: not there within STRESS_SEGMENT_TIMEOUT_S)` : ' with every generator'}`);
+        return agreed.localStartEpochMs;
+      }
+    : undefined;
+  if (!segmentRun && context.segment && context.segment.count > 1) {
+    context.log(`${method}: this phase starts when this generator gets here, not at a time agreed with the others (the job has no agent every generator shares)`);
+  }
   const plannedS = params.arrival?.durationS ?? params.executionTimeS;
   const cpuPercent = createCpuMeter();
-  const measured = await runLoad({
+  const hostMetrics = await startHostMetrics(metricsAgentsOf(job), plannedS + 120);
+  const loading = runLoad({
     params,
     target,
     job: job.job.name,
@@ -47,12 +64,36 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
     ...(context.progressIntervalS === undefined ? {} : { tuning: { progressIntervalS: context.progressIntervalS } }),
     ...(context.segment ? { segment: context.segment } : {}),
     runId: context.distributedRunId ?? job.run.runId,
+    ...(agreeStart ? { agreeStart } : {}),
   });
+  // The windows close whether the phase ends or throws: an agent never samples for nothing.
+  const measuredLoad = await loading.catch(async (error: unknown) => {
+    await hostMetrics.finish({ startedAt: new Date().toISOString(), wallTimeS: 0 });
+    throw error;
+  });
+  const measured = { ...measuredLoad, hostMetrics: await hostMetrics.finish(measuredLoad) };
   // Error samples carry what executors said, which may echo a credential the Flow was given.
   const report = redactDeep(measured, job.run.knownSecrets);
   context.log(formatStepSummary(report));
+  if (params.regression && context.segment) {
+    // One generator's share of the load is not the step the baseline measured (its qps is a
+    // fraction); the merged result is what compares, and merging does not run the gate yet.
+    context.log('regression gate: not run in a segment (one generator of several); the baseline compares with whole steps');
+  } else if (params.regression) {
+    const { compareStepWithBaseline } = await import('./compare-with-baseline.ts');
+    report.regression = await compareStepWithBaseline(report, params.regression, context.signal);
+    context.log(summarizeRegression(report.regression));
+  }
   const verdict = judgeLoadStep(report);
   const artifacts = buildLoadAttachments(report);
+  if (report.regression) artifacts.push({ name: 'regression.txt', contentType: 'text/plain', body: `${renderRegressionTable(report.regression)}\n` });
   if (endpointSchemas.status === 'found') artifacts.push({ name: 'endpoint schemas.json', contentType: 'application/json', body: `${JSON.stringify(endpointSchemas, null, 2)}\n` });
   return { report, artifacts, ...(verdict.status === 'failed' ? { failure: verdict.failure } : {}) };
+}
+
+/** The job's daemon (its Flow, if the job started one) and the agents its executors were placed on. */
+function metricsAgentsOf(job: StepContext['job']): MetricsAgent[] {
+  const main: MetricsAgent[] = job.flow ? [{ label: new URL(job.daemon.baseUrl).host, daemon: job.daemon, flowIds: [job.flow.id] }] : [];
+  const placed = job.hostAgents.filter((agent) => agent.executors.size > 0).map((agent) => ({ label: agent.label, daemon: agent.daemon, flowIds: [...agent.executors.keys()] }));
+  return [...main, ...placed];
 }

@@ -3,6 +3,7 @@ import { createWorkspace } from './create-workspace.ts';
 import type { StepDefinition } from './define-step.ts';
 import { deleteWorkspace } from './delete-workspace.ts';
 import { downloadFromS3 } from './download-from-s3.ts';
+import { findCapacity } from './find-capacity.ts';
 import { indexStep } from './index-step.ts';
 import { notifySlack } from './notify-slack.ts';
 import { queryStep } from './query-step.ts';
@@ -37,4 +38,5 @@ export const stepTable = defineStepTable({
   download_from_s3: downloadFromS3,
   notify_slack: notifySlack,
   save_baseline: saveBaseline,
+  find_capacity: findCapacity,
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { nonNegativeInteger, positiveNumber, ratio, text } from '../config/field-schemas.ts';
 import type { Thresholds } from '../load/load-params.ts';
 
-const executorThresholds = z
+export const executorThresholds = z
   .strictObject({
     p95_ms: positiveNumber('Fail when the p95 time of this executor exceeds this many milliseconds.').optional(),
     p99_ms: positiveNumber('Fail when the p99 time of this executor exceeds this many milliseconds.').optional(),

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { StressError } from '../errors.ts';
 import { defineStep } from './define-step.ts';
+import { exportEnvironment } from './export-environment.ts';
 import { prepareWorkspaceUploads, uploadToEveryHost } from './upload-files.ts';
 import { toWorkspaceParams, workspaceInJob, workspaceKeys } from './workspace-keys.ts';
 
@@ -26,6 +27,8 @@ export const updateWorkspace = defineStep({
     await context.job.daemon.createWorkspace(files, workspaceId);
     context.log(`workspace ${workspaceId} updated with ${files.length} file(s): ${files.map((f) => f.name).join(', ')}`);
     await uploadToEveryHost(context, files, workspaceId);
+    const exported = exportEnvironment(context.job, params.environment);
+    if (exported.length > 0) context.log(`exported for later steps: ${exported.join(', ')}`);
     return {};
   },
 });

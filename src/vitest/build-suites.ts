@@ -1,7 +1,10 @@
 import { basename } from 'node:path';
 import { afterAll, describe, test, type TestContext } from 'vitest';
 import type { JobPlan, StepPlan } from '../config/plan.ts';
+import type { DaemonAddress } from '../config/addresses.ts';
 import { createDaemonClient } from '../daemon/create-daemon-client.ts';
+import type { DaemonApi } from '../daemon/daemon-api.ts';
+import { DEFAULT_SEGMENT_TIMEOUT_S, SegmentRun } from '../steps/segment-run.ts';
 import { StressError } from '../errors.ts';
 import type { JobContext, RunContext } from '../steps/job-context.ts';
 import { createHostAgent } from '../steps/host-agents.ts';
@@ -10,7 +13,8 @@ import { RunResults } from '../steps/run-results.ts';
 import type { StepContext } from '../steps/step-context.ts';
 import type { DeferredUpload, StepOutcome } from '../steps/step-outcome.ts';
 import type { LoadResult } from '../load/load-result.ts';
-import { applyAllureMetadata, attachToAllure } from '../report/apply-allure-metadata.ts';
+import type { LoadSegment } from '../load/load-segment.ts';
+import { applyAllureMetadata, attachToAllure, explainSkipInAllure } from '../report/apply-allure-metadata.ts';
 import { describeStepForAllure } from '../report/allure-metadata.ts';
 import { asTestFailure } from '../report/failure-categories.ts';
 import { formatStepSummary } from '../report/format-step-summary.ts';
@@ -33,6 +37,8 @@ export interface StepTaskMeta {
      * histograms, series), carried in the blob report for `vitest --merge-reports`.
      */
     segmentResult?: LoadResult;
+    /** The generator's segment (STRESS_SEGMENT), on every step: a merge keeps segment 1's lifecycle steps. */
+    segment?: LoadSegment;
   };
 }
 
@@ -59,15 +65,16 @@ function describeJob(job: JobPlan, run: RunContext, payload: SuitePayload, inter
     for (const step of job.steps) {
       test(step.name, (ctx) => runStepTest(runner, step, ctx, interrupt), runner.timeoutMs(step.index));
     }
+    // Run from several machines, segment 1 may first wait for the others to be done: the hook's bound grows by that wait.
     afterAll(async () => {
-      const leftBehind = await runner.teardown();
+      const leftBehind = await runner.teardown((line) => console.error(`jina-stress: job "${job.name}": ${line}`));
       if (leftBehind.length > 0) {
         const message = `job "${job.name}" could not clean up:\n  ${leftBehind.join('\n  ')}`;
         throw new StressError('DAEMON_HTTP', redactSecrets(message, run.knownSecrets), {
           hint: 'remove them by hand on the daemon; the step results above are kept',
         });
       }
-    });
+    }, 120_000 + (runner.context.segmentRun?.waitBoundMs ?? 0));
   });
 }
 
@@ -96,9 +103,11 @@ async function runStepTest(runner: JobRunner, step: StepPlan, ctx: TestContext, 
     deferredUploads: outcomes.flatMap((outcome) => outcome.deferredUploads ?? []),
     ...(!wasInterrupted && interrupt.signal.aborted ? { interrupted: true } : {}),
     ...segmentResultOf(outcomes),
+    ...(resolvedOptions?.segment ? { segment: resolvedOptions.segment } : {}),
   };
   if (result.status === 'skipped') {
-    // ctx.skip's note is lost in Allure; the annotation keeps the reason visible there too.
+    // ctx.skip's note is lost in Allure; the description and the annotation keep the reason visible.
+    await explainSkipInAllure(redact(result.reason));
     await ctx.annotate(redact(result.reason), 'skipped');
     ctx.skip(redact(result.reason));
   }
@@ -135,16 +144,37 @@ function createJobContext(job: JobPlan, run: RunContext, payload: SuitePayload):
   if (!address) {
     throw new StressError('INTERNAL', `job "${job.name}" has no daemon and no embedded agent was started`);
   }
+  const daemon = createDaemonClient({ ...address, runId: payload.agentRunId });
   return {
     run,
     job,
-    daemon: createDaemonClient({ ...address, runId: payload.agentRunId }),
+    daemon,
     daemonAddress: address,
     ...(job.gateway ? { gateway: job.gateway } : {}),
     created: { workspaces: new Set(), flows: new Set() },
     // Shorter waits than the main agent's: a host that fell off the network must not hold the
     // teardown of the others (starting an executor waits for its own timeout_ready anyway).
     hostAgents: (job.agents ?? []).map((agent) => createHostAgent(agent, (a) => createDaemonClient({ ...a, runId: payload.agentRunId, retries: 1, timeoutMs: 10_000 }))),
+    ...segmentRunOf(job, payload, daemon, address),
+  };
+}
+
+/**
+ * Run from several machines, a job whose agent every generator shares (its own `daemon:` or
+ * the environment's, never a process's embedded one) is met through it (segment-run.ts).
+ */
+function segmentRunOf(job: JobPlan, payload: SuitePayload, daemon: DaemonApi, address: DaemonAddress): { segmentRun?: SegmentRun } {
+  const segment = resolvedOptions?.segment;
+  const isShared = Boolean(job.daemon ?? payload.envDaemon);
+  if (!segment || segment.count < 2 || !payload.segmentRunId || !isShared) return {};
+  return {
+    segmentRun: new SegmentRun(daemon, {
+      segment,
+      runId: payload.segmentRunId,
+      jobIndex: payload.plan.jobs.findIndex((entry) => entry.name === job.name),
+      timeoutS: resolvedOptions?.segmentTimeoutS ?? DEFAULT_SEGMENT_TIMEOUT_S,
+      agent: `${address.host}:${address.port}`,
+    }),
   };
 }
 

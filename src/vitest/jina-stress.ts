@@ -9,10 +9,12 @@ import { siblingModuleUrl } from '../sibling-module-url.ts';
 import { findUnrunTestFiles } from './find-unrun-test-files.ts';
 import { MERGED_VERDICTS_KEY, type MergedVerdicts } from './merge-segments-reporter.ts';
 import { SEGMENT_ENV, parseSegment } from '../load/load-segment.ts';
+import { DEFAULT_SEGMENT_TIMEOUT_S } from '../steps/segment-run.ts';
 import {
   DEFAULT_CONFIG,
   DEFAULT_PROGRESS_INTERVAL_S,
   OPTIONS_ENV,
+  SEGMENT_TIMEOUT_ENV,
   readDistributedRunId,
   type JinaStressOptions,
   type ResolvedOptions,
@@ -129,16 +131,30 @@ function isRootConfig(project: TestProject): boolean {
 }
 
 /** `STRESS_SEGMENT` (or the `segment` option) and the run id its generators share. */
-function resolveSegment(options: JinaStressOptions): Pick<ResolvedOptions, 'segment' | 'distributedRunId'> {
+function resolveSegment(options: JinaStressOptions): Pick<ResolvedOptions, 'segment' | 'distributedRunId' | 'segmentTimeoutS'> {
   const fromEnv = process.env[SEGMENT_ENV]?.trim();
   const text = fromEnv || options.segment;
   const distributedRunId = readDistributedRunId();
   let segment;
+  let segmentTimeoutS;
   try {
     segment = text ? parseSegment(text, fromEnv ? SEGMENT_ENV : 'jinaStress({ segment })') : undefined;
+    segmentTimeoutS = readSegmentTimeoutS(options);
   } catch (error) {
     process.exitCode = EXIT_CODES.invalid;
     throw error;
   }
-  return { ...(segment ? { segment } : {}), ...(distributedRunId ? { distributedRunId } : {}) };
+  return { ...(segment ? { segment, segmentTimeoutS } : {}), ...(distributedRunId ? { distributedRunId } : {}) };
+}
+
+/** `STRESS_SEGMENT_TIMEOUT_S`, else the `segmentTimeoutS` option, else the default; 1..3600 (the agent's bound). */
+function readSegmentTimeoutS(options: JinaStressOptions): number {
+  const fromEnv = process.env[SEGMENT_TIMEOUT_ENV]?.trim();
+  const value = fromEnv ? Number(fromEnv) : (options.segmentTimeoutS ?? DEFAULT_SEGMENT_TIMEOUT_S);
+  if (!Number.isFinite(value) || value < 1 || value > 3600) {
+    throw new StressError('CONFIG_INVALID', `${fromEnv ? `${SEGMENT_TIMEOUT_ENV}=${JSON.stringify(fromEnv)}` : `jinaStress({ segmentTimeoutS: ${String(options.segmentTimeoutS)} })`} is not a number of seconds from 1 to 3600`, {
+      hint: 'how long a generator waits for the others at each meeting point, e.g. 300',
+    });
+  }
+  return value;
 }

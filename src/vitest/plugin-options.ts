@@ -24,6 +24,12 @@ export interface JinaStressOptions {
    * (e.g. `2/3`). `STRESS_SEGMENT` wins over it. See README "Load from several machines".
    */
   segment?: string;
+  /**
+   * Run from several machines: how long a generator waits for the others at each meeting
+   * point (segment 1's Flow, a phase start, their being done before segment 1 tears down).
+   * `STRESS_SEGMENT_TIMEOUT_S` wins over it. Default 300.
+   */
+  segmentTimeoutS?: number;
 }
 
 export interface ResolvedOptions {
@@ -35,6 +41,8 @@ export interface ResolvedOptions {
   segment?: LoadSegment;
   /** Shared by the generators of one distributed run (STRESS_RUN_ID, else CI's run id). */
   distributedRunId?: string;
+  /** Bound of each wait for the other generators, in seconds. */
+  segmentTimeoutS?: number;
 }
 
 /** How progress is shown: decided once in the main process, where the terminal is. */
@@ -46,6 +54,7 @@ export interface ProgressMode {
 }
 
 export const OPTIONS_ENV = 'STRESS_PLUGIN_OPTIONS';
+export const SEGMENT_TIMEOUT_ENV = 'STRESS_SEGMENT_TIMEOUT_S';
 export const DEFAULT_CONFIG = 'configs/local.yaml';
 export const DEFAULT_PROGRESS_INTERVAL_S = 10;
 
@@ -66,4 +75,14 @@ export function readDistributedRunId(env: NodeJS.ProcessEnv = process.env): stri
   if (env.GITHUB_RUN_ID) return `gh-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
   if (env.CI_PIPELINE_ID) return `gl-${env.CI_PIPELINE_ID}`;
   return undefined;
+}
+
+/**
+ * The distributed run id in the agent's run id alphabet (`[A-Za-z0-9._-]{1,128}`): what
+ * segment 1 tags its workspace and Flow with, and where the generators meet. The same for
+ * every generator, since each computes it from the same id.
+ */
+export function agentRunIdOf(distributedRunId: string): string {
+  const cleaned = distributedRunId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 128);
+  return cleaned === '.' || cleaned === '..' ? `run${cleaned}` : cleaned;
 }

@@ -3,11 +3,12 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadPlan } from '../config/load-plan.ts';
-import type { Plan } from '../config/plan.ts';
+import type { Plan, StepPlan } from '../config/plan.ts';
 import type { DaemonAddress } from '../config/addresses.ts';
 import { StressError, isStressError } from '../errors.ts';
 import { EXIT_CODES, exitCodeOf, requestExitCode } from '../exit-codes.ts';
-import { readResolvedOptions, type ResolvedOptions } from './plugin-options.ts';
+import { agentRunIdOf, readResolvedOptions, type ResolvedOptions } from './plugin-options.ts';
+import { stepTable } from '../steps/step-table.ts';
 import { selectSteps } from './select-steps.ts';
 import { startEmbeddedAgent } from './start-embedded-agent.ts';
 import type { SuitePayload } from './suite-payload.ts';
@@ -23,13 +24,16 @@ import { stopRunOnInterrupt } from './stop-run-on-interrupt.ts';
  */
 export async function prepareRun(project: TestProject): Promise<() => Promise<void>> {
   const options = readOptions();
+  const envDaemon = daemonFromEnv();
   let plan: Plan;
+  let segmentRunId: string | undefined;
   try {
     plan = loadPlan(options.configPath, { onWarnings: (text) => console.error(`\n${text}\n`) });
     const selected = selectSteps(plan, project.config.testNamePattern);
     if (project.config.testNamePattern) {
       console.log(`jina-stress: ${selected.length} step(s) selected by ${String(project.config.testNamePattern)}`);
     }
+    segmentRunId = checkSegmentedJobs(plan, options, envDaemon);
   } catch (error) {
     // Vitest prints thrown errors with a stack; a config problem list reads better bare.
     if (isStressError(error)) {
@@ -50,14 +54,18 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
     ['allure-results', 'rendered'].map((dir) => rm(join(options.reportsDir, dir), { recursive: true, force: true })),
   );
 
-  const envDaemon = daemonFromEnv();
   const needsEmbedded = plan.jobs.some((job) => !job.daemon) && !envDaemon;
   const agent = needsEmbedded ? await startEmbeddedAgent(options.reportsDir, plan) : undefined;
   const runId = createRunId();
   const payload: SuitePayload = {
     plan,
     runId,
-    agentRunId: `${runId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100)}.${randomBytes(4).toString('hex')}`,
+    // Segment 1 owns the lifecycle: what it creates carries the id the other generators look it up by.
+    agentRunId:
+      segmentRunId && options.segment?.index === 1
+        ? segmentRunId
+        : `${runId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100)}.${randomBytes(4).toString('hex')}`,
+    ...(segmentRunId ? { segmentRunId } : {}),
     reportsDir: options.reportsDir,
     ...(agent ? { embeddedDaemon: agent.address } : {}),
     ...(envDaemon ? { envDaemon } : {}),
@@ -82,6 +90,30 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
     for (const line of describeRemovals(removals)) console.error(`jina-stress: ${line}`);
     await agent?.close();
   };
+}
+
+/**
+ * Run from several machines (STRESS_SEGMENT=i/n, n > 1), the generators meet through the
+ * agent of each job: segment 1 starts the Flow the others use. A job with lifecycle steps
+ * therefore needs an agent every generator reaches (not the embedded one of each process),
+ * and a run id they share. Returns that id in the agent's alphabet, when any job meets.
+ */
+function checkSegmentedJobs(plan: Plan, options: ResolvedOptions, envDaemon: DaemonAddress | undefined): string | undefined {
+  if (!options.segment || options.segment.count < 2) return undefined;
+  const isLifecycle = (step: StepPlan) => ['setup', 'teardown'].includes(stepTable[step.kind].role);
+  const unshared = plan.jobs.filter((job) => !job.daemon && !envDaemon && job.steps.some(isLifecycle));
+  if (unshared.length > 0) {
+    throw new StressError('CONFIG_INVALID', `STRESS_SEGMENT=${options.segment.index}/${options.segment.count}: job${unshared.length > 1 ? 's' : ''} ${unshared.map((job) => `"${job.name}"`).join(', ')} start${unshared.length > 1 ? '' : 's'} a workspace or Flow without an agent every generator reaches`, {
+      hint: 'segment 1 starts the Flow and the others find it through the agent: give the job daemon: {host, port, token} (or set JINA_GATEWAY_HOST), the same for every generator',
+    });
+  }
+  if (!plan.jobs.some((job) => job.daemon || envDaemon)) return undefined;
+  if (!options.distributedRunId) {
+    throw new StressError('CONFIG_INVALID', `STRESS_SEGMENT=${options.segment.index}/${options.segment.count} without a run id the generators share`, {
+      hint: 'set STRESS_RUN_ID to the same value on every generator of the run (GitHub Actions and GitLab CI provide one)',
+    });
+  }
+  return agentRunIdOf(options.distributedRunId);
 }
 
 function readOptions(): ResolvedOptions {

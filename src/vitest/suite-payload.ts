@@ -10,6 +10,11 @@ export interface SuitePayload {
    * `vitest run` even when runs share a TFID: the main process leases it and removes by it.
    */
   agentRunId: string;
+  /**
+   * Run from several machines through a shared agent: the run id every generator meets under
+   * (STRESS_RUN_ID in the agent's alphabet); segment 1's agentRunId is this one.
+   */
+  segmentRunId?: string;
   reportsDir: string;
   /** The embedded agent, for jobs that name no daemon. */
   embeddedDaemon?: DaemonAddress;

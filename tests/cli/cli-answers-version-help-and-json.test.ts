@@ -27,11 +27,11 @@ describe('npx jina-stress', () => {
   test('--help lists the commands, examples and exit codes; each command has its own --help', async () => {
     const help = await run('--help');
     expect(help.code).toBe(0);
-    for (const command of ['init', 'validate', 'report', 'agent']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['init', 'validate', 'report', 'merge', 'agent']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     expect(help.stdout).toContain('examples:');
     expect(help.stdout).toContain('npx jina-stress validate stress.yaml --json');
     expect(help.stdout).toContain('exit codes: 0 ok, 1 a step, threshold or check failed');
-    for (const command of ['init', 'validate', 'report', 'agent']) {
+    for (const command of ['init', 'validate', 'report', 'merge', 'agent']) {
       const own = await run(command, '--help');
       expect(own.code, command).toBe(0);
       expect(own.stdout, command).toContain(`usage: jina-stress ${command}`);
@@ -45,9 +45,17 @@ describe('npx jina-stress', () => {
     const unknown = await run('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "frobnicate"');
-    const option = await run('report', '--colour');
-    expect(option.code).toBe(2);
-    expect(option.stderr).toContain("Unknown option '--colour'");
+    for (const command of ['init', 'validate', 'report', 'merge', 'agent']) {
+      const option = await run(command, '--colour');
+      expect(option.code, command).toBe(2);
+      expect(option.stderr, command).toContain("Unknown option '--colour'");
+      expect(option.stderr, command).toContain(`usage: jina-stress ${command}`);
+      expect(option.stdout, command).toBe('');
+    }
+    // The agent takes no positionals: a stray word is not silently ignored (it never starts listening).
+    const stray = await run('agent', '0.0.0.0');
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('unexpected argument "0.0.0.0"');
   });
 
   test('validate --json: one document with every problem, its place and hint; exit 2', async () => {

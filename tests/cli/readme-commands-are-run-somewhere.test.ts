@@ -54,7 +54,7 @@ const WHERE_EACH_COMMAND_RUNS: Record<string, RunBy[]> = {
   'JINA_STRESS_AGENT_TOKEN=T npx jina-stress agent --host 0.0.0.0 --port 8000': [
     { file: 'tests/agent/token-rules-keep-the-agent-closed.test.ts', contains: "runAgent(['--host', '0.0.0.0'], { JINA_STRESS_AGENT_TOKEN: 'readme-token-5c1e' })" },
   ],
-  'npx jina-stress agent --help': [{ file: 'tests/cli/cli-answers-version-help-and-json.test.ts', contains: "for (const command of ['init', 'validate', 'report', 'agent']) {" }],
+  'npx jina-stress agent --help': [{ file: 'tests/cli/cli-answers-version-help-and-json.test.ts', contains: "for (const command of ['init', 'validate', 'report', 'merge', 'agent']) {" }],
   'npx jina-stress agent': [{ file: 'tests/agent/agent-command-stops-flows-on-sigterm.test.ts', contains: "[bin, 'agent'" }],
   'npx jina-stress --help': [{ file: 'tests/cli/cli-answers-version-help-and-json.test.ts', contains: "run('--help')" }],
   'npx jina-stress <command> --help': [{ file: 'tests/cli/cli-answers-version-help-and-json.test.ts', contains: "run(command, '--help')" }],

@@ -37,7 +37,7 @@ describe('loadPlan', () => {
         'two-problems.yaml:5:9  jobs.j.steps[0].slak  unknown key "slak"',
         '  hint: did you mean "slack"?',
         'two-problems.yaml:6:17  jobs.j.steps[1].method  unknown step method, got "sleep"',
-        '  hint: known methods: create_workspace, update_workspace, delete_workspace, start_flow, terminate_flow, index, query, collect_stats, upload_to_s3, download_from_s3, notify_slack, save_baseline',
+        '  hint: known methods: create_workspace, update_workspace, delete_workspace, start_flow, terminate_flow, index, query, collect_stats, upload_to_s3, download_from_s3, notify_slack, save_baseline, find_capacity',
       ].join('\n'),
     );
   });

@@ -188,7 +188,18 @@ describe('configs/local.yaml end to end, with S3 and Slack on loopback', () => {
       const roundTripCount = Number(/#\[Max\s+=\s+[\d.]+, Total count\s+=\s+(\d+)\]/.exec(hdr)?.[1]);
       expect(roundTripCount).toBe(summary.latency.count);
 
-      for (const chart of ['throughput and latency', 'time per executor', 'where the round trip went']) {
+      // Host metrics: the embedded agent (in Vitest's main process, not the generator's worker)
+      // runs the reference Flow inside itself: one row, serving the gateway and the executors.
+      expect(summary.hostMetrics).toMatchObject({
+        status: 'sampled',
+        agents: [{ status: 'sampled', isGeneratorProcess: false }],
+        processes: [{ role: 'agent', serves: expect.arrayContaining(['gateway', ...executors]) }],
+      });
+      const hostCsv = (await readAttachment(step, 'host-metrics.csv')).trimEnd().split('\n');
+      expect(hostCsv[0]).toBe('second,agent,process,role,executor,shard,replica,pids,cpu_cores,rss_mb');
+      expect(hostCsv.filter((line) => line.split(',')[3] === 'agent').length).toBe(summary.hostMetrics?.status === 'sampled' ? summary.hostMetrics.processes[0]!.seconds.length : -1);
+
+      for (const chart of ['throughput and latency', 'time per executor', 'where the round trip went', 'CPU and memory per process']) {
         const svg = await readAttachment(step, chart);
         let root: string | undefined;
         const parser = new SaxesParser({ xmlns: true });

@@ -28,7 +28,7 @@ describe('createInput', () => {
 
   it('lists built-ins and helper exports for an unknown name', async () => {
     await expect(createInput({ method: 'random_imgs', kwargs: {} }, { baseDir: '.', helpersDir: repoHelpers, clientIndex: 0 })).rejects.toThrow(
-      `unknown input "random_imgs"; built-in: random_images, random_texts, dataset_images, wikipedia_docs, jsonl; ${join(repoHelpers, 'inputs.ts')} exports: numbered_texts`,
+      `unknown input "random_imgs"; built-in: random_images, random_texts, dataset_images, wikipedia_docs, jsonl, schema_documents; ${join(repoHelpers, 'inputs.ts')} exports: numbered_texts`,
     );
     await expect(createInput({ method: 'x', kwargs: {} }, { baseDir: '.', helpersDir: emptyHelpers, clientIndex: 0 })).rejects.toThrow(
       `no helper module (looked for ${join(emptyHelpers, 'inputs.ts')}`,

@@ -11,9 +11,10 @@ import { DEFAULT_ENDPOINT, ExecutorException, ExecutorUnavailable, type Executor
  * deployment UNAVAILABLE. Draws come from a seeded PRNG so runs repeat.
  */
 export const faultExecutor = {
-  summary: 'latency (fixed or distributed), error_rate, crash_after, fail_on',
+  summary: 'latency (fixed or distributed), cpu_ms, error_rate, crash_after, fail_on',
   options: {
     latency_ms: 'a number, or {distribution: uniform|normal|exponential, ...}',
+    cpu_ms: 'ms of CPU time each request computes (CPU work, unlike latency_ms, which waits)',
     error_rate: 'probability in [0, 1] that a request raises (default 0)',
     crash_after: 'requests a replica serves before it becomes unavailable',
     fail_on: 'endpoints the faults apply to (default: all)',
@@ -25,6 +26,7 @@ export const faultExecutor = {
     const options = new ExecutorOptions(setup);
     const where = `executor "${setup.deployment}" (${setup.className})`;
     const latency = parseLatency(options.raw('latency_ms'), where);
+    const cpuMs = options.number('cpu_ms', 0, { min: 0, max: 60_000 });
     const errorRate = options.number('error_rate', 0, { min: 0, max: 1 });
     const crashAfter = options.optionalInteger('crash_after');
     const failOn = options.stringList('fail_on', []);
@@ -43,6 +45,7 @@ export const faultExecutor = {
         if (crashAfter !== undefined && count > crashAfter) {
           throw new ExecutorUnavailable(`replica ${replicaIndex} of ${setup.deployment} crashed after ${crashAfter} requests`);
         }
+        if (cpuMs > 0) burnCpu(cpuMs);
         const delayMs = latency(random);
         if (delayMs > 0) await sleep(delayMs, undefined, { signal });
         if (errorRate > 0 && random.next() < errorRate) throw new ExecutorException(errorName, [errorMessage]);
@@ -51,3 +54,23 @@ export const faultExecutor = {
     };
   },
 } satisfies ExecutorKind;
+
+/**
+ * Computes until the process has used `ms` more CPU time (user + system). The reference
+ * runtime runs executors on the agent's event loop, so this is CPU the agent's process uses
+ * (what host metrics show), the same amount per request however busy the machine is; time
+ * waiting for a core is not counted, as it would not be for a real executor. Other busy
+ * threads in the process (the embedded agent's load generator) make it end sooner; a wall
+ * clock cap of 50 × `ms` bounds it.
+ */
+function burnCpu(ms: number): void {
+  const start = process.cpuUsage();
+  const giveUpAt = performance.now() + ms * 50;
+  let sink = 0;
+  for (;;) {
+    for (let i = 0; i < 2000; i += 1) sink += Math.sqrt(i + sink);
+    const used = process.cpuUsage(start);
+    if ((used.user + used.system) / 1000 >= ms || performance.now() >= giveUpAt) break;
+  }
+  if (sink < 0) throw new Error('unreachable');
+}

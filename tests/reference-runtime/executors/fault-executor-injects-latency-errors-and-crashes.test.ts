@@ -27,6 +27,15 @@ describe('faultExecutor', () => {
     expect(await timed(async () => executor.process(call()))).toBeGreaterThanOrEqual(29);
   });
 
+  it('computes cpu_ms of process CPU time on every call (work, where latency_ms waits), and refuses a negative one', async () => {
+    const executor = await faultExecutor.create(setup({ cpu_ms: 40 }));
+    const before = process.cpuUsage();
+    await executor.process(call());
+    const used = process.cpuUsage(before);
+    expect((used.user + used.system) / 1000).toBeGreaterThanOrEqual(40);
+    await expect(faultExecutor.create(setup({ cpu_ms: -1 }))).rejects.toThrow(/uses_with\.cpu_ms = -1 is not a number in \[0, 60000\]/);
+  });
+
   it('draws latency from bounded uniform and clamped normal distributions', () => {
     const random = createSeededRandom('latency');
     const uniform = parseLatency({ distribution: 'uniform', min: 5, max: 15 }, 'test');

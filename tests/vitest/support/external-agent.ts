@@ -9,6 +9,8 @@ export interface ExternalAgent {
   runIdsHeld(): Promise<Array<string | undefined>>;
   /** `GET /runs/{id}`: the run's lease and what it holds. */
   run(runId: string): Promise<{ lease: { ttl_s: number; expires_at: string } | null; flows: string[]; workspaces: string[] }>;
+  /** `GET /runs/{id}/barriers/{name}`: where the generators of a distributed run met. */
+  barrier(runId: string, name: string): Promise<{ status: string; released_by?: string; arrived: number[]; missing?: number[]; start_at?: string; notes: Record<string, string> }>;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startExternalAgent(): Promise<ExternalAgent> {
     holdings: async () => ({ flows: Object.keys(await items('/flows')), workspaces: Object.keys(await items('/workspaces')) }),
     runIdsHeld: async () => [...Object.values(await items('/flows')), ...Object.values(await items('/workspaces'))].map((item) => item.run_id),
     run: async (runId) => (await fetch(`${url}/runs/${encodeURIComponent(runId)}`)).json() as never,
+    barrier: async (runId, name) => (await fetch(`${url}/runs/${encodeURIComponent(runId)}/barriers/${encodeURIComponent(name)}`)).json() as never,
     close: () => agent.close(),
   };
 }

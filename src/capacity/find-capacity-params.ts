@@ -1,0 +1,13 @@
+import type { CapacityObjective } from '../load/capacity-result.ts';
+import type { LoadStepParams } from '../load/load-params.ts';
+import type { CapacityPlan } from './search-plan.ts';
+
+/**
+ * find_capacity's params (src/steps/find-capacity.ts makes them): the load template every
+ * probe runs with (its open model's rate and length set per phase), the objective and the plan.
+ */
+export interface FindCapacityParams {
+  load: LoadStepParams;
+  objective: CapacityObjective;
+  plan: CapacityPlan;
+}
