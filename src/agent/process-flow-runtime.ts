@@ -40,7 +40,7 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
           });
         }
       }
-      const [command, ...args] = executor ? executorCommand(settings.processCommand, executor) : settings.processCommand.map((part) => fillTemplate(part, request));
+      const [command, ...args] = executor ? executorCommand(settings.processCommand, executor, request.workdir) : settings.processCommand.map((part) => fillTemplate(part, request));
       const commandLine = [command, ...args].join(' ');
       const group = spawnProcessGroup({
         command: command as string,
@@ -141,9 +141,10 @@ async function waitUntilReady(
  * `jina executor --name … --uses … --port …`, with the `jina` of the Flow command (an argv
  * array: nothing goes through a shell). The worker binds all interfaces (Jina's default);
  * `--shards` would make a Deployment with a head, so a shard is one executor. `--name` matters: a worker without one cannot return
- * a dict (it keys `__results__` by None and protobuf raises TypeError).
+ * a dict (it keys `__results__` by None and protobuf raises TypeError). `--workspace` is the
+ * agent's workspace folder, where an executor's state (an indexer's saved index) stays.
  */
-function executorCommand(processCommand: readonly string[], executor: ExecutorStartSpec): string[] {
+function executorCommand(processCommand: readonly string[], executor: ExecutorStartSpec, workdir: string): string[] {
   const [jina, subcommand] = processCommand;
   if (!jina || subcommand !== 'flow') {
     throw new StressError('AGENT_RUNTIME', `this agent runs Flows with a custom command (${processCommand.join(' ')}); it cannot start a single executor`, {
@@ -158,6 +159,9 @@ function executorCommand(processCommand: readonly string[], executor: ExecutorSt
     ...(executor.pyModules.length > 0 ? ['--py-modules', ...executor.pyModules] : []),
     '--uses-with', JSON.stringify(executor.usesWith),
     '--port', String(executor.port),
+    // Without it an executor with no workspace of its own saves under ~/.cache/jina: outside
+    // the workspace, where nothing removes it and the next run would read it.
+    '--workspace', workdir,
   ];
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PathContext } from './config-paths.ts';
 import { port, text } from './field-schemas.ts';
 import type { DaemonAddress, GatewayAddress } from './addresses.ts';
+import { hostsSchema } from './job-hosts.ts';
 import { clientSchema, DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, toGatewayProtocol } from './gateway-keys.ts';
 import { STEP_KINDS, stepSchemaOf } from './step-kinds.ts';
 import { buildStepSchema } from './step-schema.ts';
@@ -50,6 +51,7 @@ export function buildJobSchema(context: PathContext) {
           .describe('The steps of the job, run in order.'),
         daemon: daemonSchema.optional(),
         gateway: gatewaySchema.optional(),
+        hosts: hostsSchema.optional(),
       },
       { error: 'expected a job: a mapping with `steps`' },
     )

@@ -2,6 +2,7 @@ import type { PathContext } from './config-paths.ts';
 import type { JobStep } from './job-steps.ts';
 import { stepPath } from './job-steps.ts';
 import { checkLifecycle } from './lifecycle-checks.ts';
+import { planJobHosts } from './job-hosts.ts';
 import type { DaemonAddress, GatewayAddress, JobPlan, StepPlan } from './plan.ts';
 import { stepSchemaOf } from './step-kinds.ts';
 import type { ProblemList } from './problem-list.ts';
@@ -18,6 +19,13 @@ export interface JobSource {
   gateway?: GatewayAddress;
   /** A gateway is configured even if it did not validate (avoids a second, derived problem). */
   hasGateway: boolean;
+  /** The job's `hosts:` as written (executor name → agent). */
+  hosts?: Record<string, string>;
+  /**
+   * The main agent's host and the token for the job's other agents when the job names no
+   * `daemon:` (the seed's JINA_GATEWAY_HOST, JINA_STRESS_AGENT_TOKEN).
+   */
+  envAgent?: { host?: string; token?: string };
 }
 
 export interface JobContext {
@@ -63,5 +71,19 @@ export function planJob(source: JobSource, context: JobContext): JobPlan | undef
     planned.push({ ...base, kind: parsed.kind, params } as StepPlan);
   }
   if (planned.length !== steps.length) return undefined;
-  return { name: job, daemon: source.daemon, gateway: source.gateway, steps: planned };
+  const flows = planned.flatMap((step) =>
+    step.kind === 'start_flow'
+      ? [{ at: stepPath(job, step.index), file: step.params.file, environment: step.params.templateEnvironment ?? step.params.environment, ...(step.params.instancesFile ? { instancesFile: step.params.instancesFile } : {}), ...(step.params.runtime ? { runtime: step.params.runtime } : {}) }]
+      : [],
+  );
+  const main = source.daemon ?? { host: source.envAgent?.host ?? '127.0.0.1', port: 0, ...(source.envAgent?.token ? { token: source.envAgent.token } : {}) };
+  const placement = planJobHosts(job, source.hosts, flows, main, context);
+  return {
+    name: job,
+    daemon: source.daemon,
+    gateway: source.gateway,
+    ...(Object.keys(placement.hosts).length > 0 ? { hosts: placement.hosts } : {}),
+    ...(placement.agents.length > 0 ? { agents: placement.agents } : {}),
+    steps: planned,
+  };
 }

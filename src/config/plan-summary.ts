@@ -17,4 +17,8 @@ export interface JobSummary {
   /** Absent: the plugin starts the embedded agent and uses it. */
   daemon?: DaemonAddress;
   gateway?: GatewayAddress;
+  /** `hosts:` resolved: executor name → the agent that runs it (issue 13). */
+  hosts?: Record<string, DaemonAddress>;
+  /** Every agent besides `daemon` that the job's Flows place executors on: workspaces, leases and clean-up reach each. */
+  agents?: DaemonAddress[];
 }

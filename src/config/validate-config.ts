@@ -102,7 +102,7 @@ function planJobs(data: unknown, parsed: ConfigOutput | undefined, context: Plan
     const job = parsed?.jobs[name];
     const hasGateway = asRecord(rawJob)?.gateway !== undefined || envGateway !== undefined;
     const plan = planJob(
-      { name, steps, daemon: job?.daemon, gateway: job?.gateway ?? envGateway, hasGateway },
+      { name, steps, daemon: job?.daemon, gateway: job?.gateway ?? envGateway, hasGateway, ...(job?.hosts ? { hosts: job.hosts } : {}), envAgent: { ...(context.env.JINA_GATEWAY_HOST ? { host: context.env.JINA_GATEWAY_HOST } : {}), ...(context.env.JINA_STRESS_AGENT_TOKEN ? { token: context.env.JINA_STRESS_AGENT_TOKEN } : {}) } },
       { paths: context.paths, positions: context.positions, problems: context.problems, strictTemplates },
     );
     if (plan) planned.push(plan);

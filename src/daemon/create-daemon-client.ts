@@ -2,7 +2,7 @@ import axios from 'axios';
 import type { GatewayProtocol } from '../gateway/gateway-client.ts';
 import { toGatewayProtocol } from '../gateway/protocol-names.ts';
 import { parseMetricsWindowRead, parseMetricsWindowStart } from './agent-metrics.ts';
-import type { BarrierArrival, BarrierState, DaemonApi, FlowGateway, FlowInfo, RunHoldings, StartFlowOptions, UploadFile } from './daemon-api.ts';
+import type { BarrierArrival, BarrierState, DaemonApi, ExecutorStart, FlowGateway, FlowInfo, RunHoldings, StartFlowOptions, UploadFile } from './daemon-api.ts';
 import { daemonAnswerError, parseJson, type DaemonCall } from './daemon-error.ts';
 import { isStressError } from '../errors.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
@@ -109,6 +109,30 @@ export function createDaemonClient(options: DaemonClientOptions): DaemonApi {
         timeoutMs: Math.max(timeoutMs, readyWaitMs),
         body: () => {
           const form = buildUploadForm('flow', [flowFile], fields);
+          return { data: form, headers: form.getHeaders() };
+        },
+      });
+      return expectId(where, text);
+    },
+
+    async startExecutor(executor: ExecutorStart, workspaceId: string) {
+      const where = { call: 'start_executor', method: 'POST', path: '/executors' };
+      const fields: Record<string, string> = { workspace_id: workspaceId, name: executor.name, uses: executor.uses };
+      if (options.runId) fields.run_id = options.runId;
+      if (executor.usesWith) fields.uses_with = JSON.stringify(executor.usesWith);
+      if (executor.pyModules?.length) fields.py_modules = JSON.stringify(executor.pyModules);
+      if (executor.port !== undefined) fields.port = String(executor.port);
+      if (executor.shardIndex !== undefined) fields.shard_index = String(executor.shardIndex);
+      if (executor.shardCount !== undefined) fields.shard_count = String(executor.shardCount);
+      if (executor.runtime) fields.runtime = executor.runtime;
+      if (executor.environment) fields.environment = JSON.stringify(executor.environment);
+      if (executor.timeoutReadyS !== undefined) fields.timeout_ready = String(Math.round(executor.timeoutReadyS * 1000));
+      const readyWaitMs = (executor.timeoutReadyS ?? 600) * 1000 + 30_000;
+      const text = await send({
+        ...where,
+        timeoutMs: Math.max(timeoutMs, readyWaitMs),
+        body: () => {
+          const form = buildUploadForm('files', [], fields);
           return { data: form, headers: form.getHeaders() };
         },
       });

@@ -33,6 +33,23 @@ export interface StartFlowOptions {
   timeoutReadyS?: number;
 }
 
+/** One executor for `POST /executors` (the agent's; not in JinaD): it runs in an existing workspace. */
+export interface ExecutorStart {
+  name: string;
+  /** A class name. */
+  uses: string;
+  usesWith?: Record<string, unknown>;
+  /** `.py` files of the workspace. */
+  pyModules?: string[];
+  /** Absent: the agent picks a free one. */
+  port?: number;
+  shardIndex?: number;
+  shardCount?: number;
+  runtime?: string;
+  environment?: Record<string, string>;
+  timeoutReadyS?: number;
+}
+
 /** `PUT /runs/{id}/lease`'s answer. */
 export interface RunLeaseInfo {
   runId: string;
@@ -89,6 +106,8 @@ export interface DaemonApi {
   deleteWorkspace(workspaceId: string): Promise<void>;
   startFlow(flowFile: UploadFile, workspaceId: string, options?: StartFlowOptions): Promise<string>;
   getFlow(flowId: string): Promise<FlowInfo>;
+  /** Starts one executor and answers once it is ready; its id is a Flow's (`getFlow`, `terminateFlow`). */
+  startExecutor(executor: ExecutorStart, workspaceId: string): Promise<string>;
   terminateFlow(flowId: string): Promise<void>;
   /** Takes or renews the lease of a run: if it is not renewed within `ttlS`, the agent removes what the run created. */
   renewLease(runId: string, ttlS: number): Promise<RunLeaseInfo>;

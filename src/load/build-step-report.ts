@@ -24,6 +24,7 @@ export interface ReportFrame {
   workers: number;
   lagToleranceMs: number;
   timeToReadyS?: number;
+  executorHosts?: Record<string, string>;
   segment?: SegmentPart;
 }
 
@@ -100,6 +101,7 @@ export function buildStepReport(frame: ReportFrame, merged: MergedLoad): LoadRes
     },
     thresholds: [],
     ...(frame.timeToReadyS !== undefined ? { timeToReadyS: frame.timeToReadyS } : {}),
+    ...(frame.executorHosts ? { executorHosts: frame.executorHosts } : {}),
     ...(roundTripSplit ? { roundTripSplit } : {}),
     ...(generatorLoad ? { generatorLoad } : {}),
     ...(frame.segment ? { segment: frame.segment } : {}),

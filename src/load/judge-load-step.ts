@@ -1,4 +1,5 @@
 import { StressError } from '../errors.ts';
+import { executorLabel } from './executor-label.ts';
 import type { ErrorCounts, LoadResult, ThresholdOutcome } from './load-result.ts';
 import { regressionFailure } from './regression-gate.ts';
 import { errorBudgetOutcome, renderThresholdTable } from './thresholds.ts';
@@ -84,7 +85,9 @@ export function describeThresholdBreaches(result: LoadResult, breaches: readonly
   if (breaches.length === 0) return undefined;
   const parts = breaches.map((outcome) => {
     const measured = `${outcome.name} measured ${formatMeasure(outcome.measured)}, limit ${formatMeasure(outcome.limit)}`;
-    return outcome.note ? `${measured} (${outcome.note})` : measured;
+    const noted = outcome.note ? `${measured} (${outcome.note})` : measured;
+    // Which executor (and host) the errors came from, and the first as said: the cause.
+    return outcome.name === 'error_rate' && result.errors.total > 0 ? `${noted} [errors: ${describeErrors(result.errors, result)}]` : noted;
   });
   return `${THRESHOLD_BREACH_PREFIX} in ${result.job}/${result.step}: ${parts.join('; ')}`;
 }
@@ -118,7 +121,7 @@ function describeTooManyViolations(result: LoadResult): string | undefined {
 function nothingSucceeded(result: LoadResult): StressError {
   const { requests, cutOff, errors } = result;
   const sent = requests + cutOff;
-  const failedPart = requests > 0 ? `${requests} answered with an error (${describeErrors(errors)})` : 'none answered';
+  const failedPart = requests > 0 ? `${requests} answered with an error (${describeErrors(errors, result)})` : 'none answered';
   const cutPart = cutOff > 0 ? `, ${cutOff} cut off in flight when the phase ended` : '';
   const hint =
     cutOff > 0
@@ -129,15 +132,15 @@ function nothingSucceeded(result: LoadResult): StressError {
   return new StressError('STEP_FAILED', `${result.method}: no request succeeded (${sent} sent: ${failedPart}${cutPart})`, { hint });
 }
 
-function describeErrors(errors: ErrorCounts): string {
+function describeErrors(errors: ErrorCounts, result: LoadResult): string {
   const parts = [
     errors.connection ? `${errors.connection} connection` : '',
     errors.timeout ? `${errors.timeout} timeout` : '',
     errors.protocol ? `${errors.protocol} protocol` : '',
-    ...Object.entries(errors.statusByExecutor).map(([executor, count]) => `${count} error status from ${executor}`),
+    ...Object.entries(errors.statusByExecutor).map(([executor, count]) => `${count} error status from ${executorLabel(result, executor)}`),
   ].filter(Boolean);
   // The first error as said: what an executor or the gateway answered names the cause.
   const first = errors.samples?.[0];
-  const sample = first ? `; first: ${first.executor ? `${first.executor}: ` : ''}${first.message}` : '';
+  const sample = first ? `; first: ${first.executor ? `${executorLabel(result, first.executor)}: ` : ''}${first.message}` : '';
   return (parts.join(', ') || 'none') + sample;
 }

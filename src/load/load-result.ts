@@ -193,6 +193,8 @@ export interface LoadResult {
    * loaded; absent when the job did not start it (a configured gateway).
    */
   timeToReadyS?: number;
+  /** Executor name → the host it ran on, for executors the job placed on other hosts (issue 13). */
+  executorHosts?: Record<string, string>;
   /** Set when this result is one generator's segment of the step. */
   segment?: SegmentPart;
   /** Set when this result merges several generators' segments. */

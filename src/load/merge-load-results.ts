@@ -86,6 +86,7 @@ export function mergeLoadResults(parts: readonly LoadResult[]): LoadResult {
       ...(parts.find((part) => part.timeToReadyS !== undefined)?.timeToReadyS !== undefined
         ? { timeToReadyS: parts.find((part) => part.timeToReadyS !== undefined)!.timeToReadyS! }
         : {}),
+      ...(parts.find((part) => part.executorHosts)?.executorHosts ? { executorHosts: parts.find((part) => part.executorHosts)!.executorHosts! } : {}),
       mergedFrom: { segments: parts.length, generators: parts.map(describeGenerator) },
       ...hostMetricsOf(parts),
     };

@@ -41,6 +41,8 @@ export interface RunLoadOptions extends Partial<LoadFactories> {
   context: LoadContext;
   /** Seconds the loaded Flow took to become ready, when the job started it (goes into the result). */
   timeToReadyS?: number;
+  /** Executor name → host, for executors placed on other hosts (goes into the result). */
+  executorHosts?: Record<string, string>;
   /** Stops the phase; the partial report comes back with `stoppedBy: 'signal'`. */
   signal?: AbortSignal;
   onProgress?(progress: LoadProgress): void;
@@ -161,6 +163,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
           workers,
           lagToleranceMs,
           ...(options.timeToReadyS !== undefined ? { timeToReadyS: options.timeToReadyS } : {}),
+          ...(options.executorHosts ? { executorHosts: options.executorHosts } : {}),
           ...(segment.count > 1 ? { segment: describeSegment(params, segment, segmentClientIndexes, planned) } : {}),
         },
         merged,

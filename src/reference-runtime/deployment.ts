@@ -51,10 +51,16 @@ export class Deployment {
     stopped: AbortSignal = new AbortController().signal,
     docarray: DocarrayVersion = 'v2',
   ): Promise<Deployment> {
+    const after = spec.usesAfter ? await startUsesAfter(spec.name, spec.usesAfter, workdir) : undefined;
     if (spec.external) {
-      const executor = await connectRemoteExecutor({ deployment: spec.name, address: spec.external, docarray, signal: stopped });
-      const shards = [{ executor, replicas: new RoundRobin([new ReplicaSlot(0)]) }];
-      return new Deployment(spec, shards, undefined, spec.endpoints ?? executor.endpoints, stopped);
+      const { shards: addresses, ...first } = spec.external;
+      const executors = await Promise.all(
+        (addresses ?? [first]).map((address) =>
+          connectRemoteExecutor({ deployment: spec.name, address: { ...address, ...(first.timeoutSendMs ? { timeoutSendMs: first.timeoutSendMs } : {}) }, docarray, signal: stopped }),
+        ),
+      );
+      const shards = executors.map((executor) => ({ executor, replicas: new RoundRobin([new ReplicaSlot(0)]) }));
+      return new Deployment(spec, shards, after, spec.endpoints ?? executors[0]!.endpoints, stopped);
     }
     const kind = findExecutorKind(spec.uses);
     const shards: Shard[] = [];
@@ -71,17 +77,6 @@ export class Deployment {
       const slots = Array.from({ length: spec.replicas }, (_, index) => new ReplicaSlot(index));
       shards.push({ executor, replicas: new RoundRobin(slots) });
     }
-    const after = spec.usesAfter
-      ? await findExecutorKind(spec.usesAfter.uses).create({
-          deployment: spec.name,
-          className: spec.usesAfter.uses,
-          shardIndex: 0,
-          shardCount: 1,
-          usesWith: spec.usesAfter.usesWith,
-          metas: {},
-          workdir,
-        })
-      : undefined;
     const endpoints = spec.endpoints ?? shards[0]?.executor.endpoints ?? [DEFAULT_ENDPOINT];
     return new Deployment(spec, shards, after, endpoints, stopped);
   }
@@ -166,6 +161,11 @@ export class Deployment {
     }
     return { status: 'unavailable', message: `no replica of deployment ${this.name} is available` };
   }
+}
+
+/** 1.x `uses_after`: applied here, in the gateway's process, to the merged shard answers. */
+function startUsesAfter(deployment: string, after: NonNullable<ExecutorSpec['usesAfter']>, workdir: string): Promise<SimulatedExecutor> {
+  return findExecutorKind(after.uses).create({ deployment, className: after.uses, shardIndex: 0, shardCount: 1, usesWith: after.usesWith, metas: {}, workdir });
 }
 
 function combine(answers: DeploymentOutcome[], merge: (lists: JinaDocument[][]) => JinaDocument[]): DeploymentOutcome {

@@ -57,7 +57,14 @@ export interface ExecutorSpec {
    * Jina's `external: true` with `host`/`port`: the executor runs elsewhere (a real
    * `jina executor` or a reference executor server); the gateway calls it over gRPC.
    */
-  external?: { host: string; port: number; /** Jina's `timeout_send` (ms): give up on a call after this long. */ timeoutSendMs?: number };
+  external?: {
+    host: string;
+    port: number;
+    /** Jina's `timeout_send` (ms): give up on a call after this long. */
+    timeoutSendMs?: number;
+    /** A sharded executor placed on another host: one address per shard (the first is `host`/`port`). */
+    shards?: Array<{ host: string; port: number }>;
+  };
 }
 
 export const GATEWAY_NODE = 'gateway';

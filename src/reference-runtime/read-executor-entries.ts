@@ -85,13 +85,28 @@ function readEntry(entry: Record<string, unknown>, path: string, name: string, b
   const endpoints = readUsesRequests(entry.uses_requests, joinPath(path, 'uses_requests'), issues);
   if (endpoints) spec.endpoints = endpoints;
   if (entry.external === true) {
-    const host = issues.readString(entry.host, joinPath(path, 'host'));
-    const port = issues.readInteger(entry.port, joinPath(path, 'port'), 0, 1);
-    if (host === undefined) issues.add(joinPath(path, 'host'), 'an external executor needs the host it runs on');
+    // One address per shard (`shards: N` with lists of N hosts/ports, or one host for all):
+    // how start_flow wires a sharded executor placed on another host (issue 13).
+    const hosts = Array.isArray(entry.host) ? entry.host : [entry.host];
+    const ports = Array.isArray(entry.port) ? entry.port : [entry.port];
+    const count = Math.max(hosts.length, ports.length);
+    const addresses = Array.from({ length: count }, (_, index) => {
+      const hostPath = Array.isArray(entry.host) ? joinPath(joinPath(path, 'host'), index) : joinPath(path, 'host');
+      const portPath = Array.isArray(entry.port) ? joinPath(joinPath(path, 'port'), index) : joinPath(path, 'port');
+      const host = issues.readString(hosts.length === 1 ? hosts[0] : hosts[index], hostPath);
+      const port = issues.readInteger(ports.length === 1 ? ports[0] : ports[index], portPath, 0, 1);
+      return host === undefined ? undefined : { host, port };
+    });
+    if (entry.host === undefined) issues.add(joinPath(path, 'host'), 'an external executor needs the host it runs on');
     if (entry.port === undefined) issues.add(joinPath(path, 'port'), 'an external executor needs the port it listens on');
-    if (spec.shards !== 1 || spec.replicas !== 1) issues.add(path, 'an external executor is one address: give shards/replicas as separate external executors');
+    if (spec.replicas !== 1) issues.add(path, 'an external executor is one address per shard: give replicas as separate external executors');
+    if (count > 1 && count !== spec.shards) issues.add(path, `${count} addresses for ${spec.shards} shard(s): give one host/port per shard`);
+    if (count === 1 && spec.shards !== 1) issues.add(path, `an external executor with ${spec.shards} shards needs one port per shard (port: [p0, p1, ...])`);
     const timeoutSend = entry.timeout_send === undefined ? undefined : issues.readInteger(entry.timeout_send, joinPath(path, 'timeout_send'), 0, 1);
-    if (host !== undefined && entry.port !== undefined) spec.external = { host, port, ...(timeoutSend ? { timeoutSendMs: timeoutSend } : {}) };
+    const [first, ...more] = addresses;
+    if (first && entry.port !== undefined && addresses.every((address) => address !== undefined)) {
+      spec.external = { ...first, ...(timeoutSend ? { timeoutSendMs: timeoutSend } : {}), ...(more.length > 0 ? { shards: addresses as Array<{ host: string; port: number }> } : {}) };
+    }
   }
   if (entry.uses_after !== undefined) {
     const after = resolveUses(entry.uses_after, joinPath(path, 'uses_after'), context);

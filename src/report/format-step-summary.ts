@@ -1,3 +1,4 @@
+import { executorLabel } from '../load/executor-label.ts';
 import type { LoadResult } from '../load/load-result.ts';
 import { errorBudgetOutcome } from '../load/thresholds.ts';
 import { formatCapacitySummary } from './format-capacity-summary.ts';
@@ -25,7 +26,7 @@ function formatLoadSummary(report: LoadResult): string {
   const violations = report.violations.count > 0 ? `, ${count(report.violations.count)} violations` : '';
   // Sent but unanswered when the phase ended: not in `requests`, so said apart.
   const cutOff = report.cutOff ? `, ${count(report.cutOff)} cut off in flight at the end` : '';
-  const executors = report.executors.map((executor) => `${executor.executor} ${formatMs(executor.meanMs)}`).join(', ');
+  const executors = report.executors.map((executor) => `${executorLabel(report, executor.executor)} ${formatMs(executor.meanMs)}`).join(', ');
   const flowReady = report.timeToReadyS === undefined ? '' : `; flow ready in ${report.timeToReadyS.toFixed(1)}s`;
   const partial =
     report.stoppedBy && report.stoppedBy !== 'deadline'

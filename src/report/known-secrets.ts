@@ -23,6 +23,8 @@ export function knownSecretsOf(plan: Plan, env: NodeJS.ProcessEnv = process.env)
   }
   for (const job of plan.jobs) {
     if (job.daemon?.token) secrets.add(job.daemon.token);
+    // The job's other agents (issue 13) get the job's token, or JINA_STRESS_AGENT_TOKEN's.
+    for (const agent of job.agents ?? []) if (agent.token) secrets.add(agent.token);
     for (const step of job.steps) {
       if ('environment' in step.params) {
         for (const [name, value] of Object.entries(step.params.environment)) addNamed(name, value);

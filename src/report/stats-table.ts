@@ -1,4 +1,5 @@
 import { judgeLoadStep } from '../load/judge-load-step.ts';
+import { executorLabel } from '../load/executor-label.ts';
 import type { LoadResult } from '../load/load-result.ts';
 import type { SplitMeans } from '../load/round-trip-split.ts';
 
@@ -67,7 +68,7 @@ export function buildStatsRow(report: LoadResult): StatsRow {
     p95Ms: report.latency.p95Ms,
     p99Ms: report.latency.p99Ms,
     errors: report.errors.total,
-    executorMeanMs: Object.fromEntries(report.executors.map((executor) => [executor.executor, executor.meanMs])),
+    executorMeanMs: Object.fromEntries(report.executors.map((executor) => [executorLabel(report, executor.executor), executor.meanMs])),
     passed: failure === undefined,
     ...(failure ? { failure: failure.message } : {}),
     ...(report.stoppedBy === 'signal' || report.stoppedBy === 'threshold' ? { stoppedBy: report.stoppedBy } : {}),

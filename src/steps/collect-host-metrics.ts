@@ -31,7 +31,8 @@ type AgentState = Opened | { agent: MetricsAgent; unavailable: string };
 /** The job's daemon (its Flow, if the job started one) and the agents its executors were placed on. */
 export function metricsAgentsOf(job: JobContext): MetricsAgent[] {
   const main: MetricsAgent[] = job.flow ? [{ label: new URL(job.daemon.baseUrl).host, daemon: job.daemon, flowIds: [job.flow.id] }] : [];
-  return [...main, ...(job.placedAgents ?? [])];
+  const placed = job.hostAgents.filter((agent) => agent.executors.size > 0).map((agent) => ({ label: agent.label, daemon: agent.daemon, flowIds: [...agent.executors.keys()] }));
+  return [...main, ...placed];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { defineStep } from './define-step.ts';
 import { exportEnvironment } from './export-environment.ts';
-import { prepareWorkspaceUploads } from './upload-files.ts';
+import { prepareWorkspaceUploads, uploadToEveryHost } from './upload-files.ts';
 import { toWorkspaceParams, workspaceInJob, workspaceKeys } from './workspace-keys.ts';
 
 /** The seed's first step: a new workspace on the daemon with the (rendered) files. */
@@ -22,6 +22,7 @@ export const createWorkspace = defineStep({
     context.job.workspaceId = id;
     context.job.created.workspaces.add(id);
     context.log(`workspace ${id} created with ${files.length} file(s): ${files.map((f) => f.name).join(', ')}`);
+    await uploadToEveryHost(context, files, id);
     const exported = exportEnvironment(context.job, params.environment);
     if (exported.length > 0) context.log(`exported for later steps: ${exported.join(', ')}`);
     return {};

@@ -1,6 +1,7 @@
 import type { DaemonAddress, GatewayAddress } from '../config/addresses.ts';
 import type { JobSummary, PlanSummary } from '../config/plan-summary.ts';
 import type { DaemonApi, FlowGateway } from '../daemon/daemon-api.ts';
+import type { HostAgent } from './host-agents.ts';
 import type { RunResults } from './run-results.ts';
 import type { SegmentRun } from './segment-run.ts';
 
@@ -27,6 +28,22 @@ export interface RunningFlow {
   gateway?: FlowGateway;
   /** Seconds from start_flow to its first successful dry_run. */
   timeToReadyS: number;
+  /** Its executors placed on other hosts, started there before the gateway (issue 13). */
+  placed?: PlacedExecutorRun[];
+}
+
+/** A placed executor of the running Flow: where it runs and how long it took to answer. */
+export interface PlacedExecutorRun {
+  name: string;
+  /** The host it runs on (its agent's address). */
+  host: string;
+  /** `host:port` of its agent. */
+  agent: string;
+  /** One per shard. */
+  ids: string[];
+  ports: number[];
+  /** Seconds from its first start request to its last shard answering. */
+  timeToReadyS: number;
 }
 
 /** Per-job state, passed explicitly to every step (the seed kept it in globals). */
@@ -40,13 +57,13 @@ export interface JobContext {
   flow?: RunningFlow;
   /** Explicit gateway from config (job or env), which wins over the flow's. */
   gateway?: GatewayAddress;
-  /**
-   * Agents besides `daemon` that run part of this job's Flow (executors placed on other hosts,
-   * issue 13), with the Flow ids there: load steps collect their host metrics too.
-   */
-  placedAgents?: Array<{ label: string; daemon: DaemonApi; flowIds: string[] }>;
   /** What this job created and has not yet removed: teardown removes these. */
   created: { workspaces: Set<string>; flows: Set<string> };
+  /**
+   * The agents on other hosts the job's Flows place executors on (issue 13), with the
+   * executors running there; empty: one host. Load steps collect their host metrics too.
+   */
+  hostAgents: HostAgent[];
   /** This generator's side of a job run from several machines through a shared agent (STRESS_SEGMENT). */
   segmentRun?: SegmentRun;
 }

@@ -60,6 +60,7 @@ export async function runFindCapacity(context: StepContext, params: FindCapacity
         method: 'query',
         context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers'), endpointSchemas },
         ...(job.flow ? { timeToReadyS: job.flow.timeToReadyS } : {}),
+        ...(job.flow?.placed ? { executorHosts: Object.fromEntries(job.flow.placed.map((executor) => [executor.name, executor.host])) } : {}),
         signal: context.signal,
         onProgress: (progress) => context.progress(`${key} at ${formatRate(rate)} req/s: ${formatLoadProgress(progress, { plannedS: durationS })}`),
         tuning: { deadlineGraceMs: graceMs, ...(context.progressIntervalS === undefined ? {} : { progressIntervalS: context.progressIntervalS }) },

@@ -58,6 +58,7 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
       method,
       context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers'), endpointSchemas },
       ...(job.flow ? { timeToReadyS: job.flow.timeToReadyS } : {}),
+      ...(job.flow?.placed ? { executorHosts: Object.fromEntries(job.flow.placed.map((executor) => [executor.name, executor.host])) } : {}),
       signal: context.signal,
       onProgress: (p) => context.progress(formatLoadProgress(p, { plannedS, cpuPercent: cpuPercent() })),
       ...(context.progressIntervalS === undefined ? {} : { tuning: { progressIntervalS: context.progressIntervalS } }),

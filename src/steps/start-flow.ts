@@ -63,7 +63,8 @@ export const startFlow = defineStep({
   creates: 'flow',
   role: 'setup',
   parameters: (params) => [{ name: 'file', value: basename(params.file) }],
-  timeoutMs: (params) => params.timeoutReadyS * 1000 + 30_000,
+  // Executors placed on other hosts may take timeout_ready, then the gateway as long again.
+  timeoutMs: (params) => params.timeoutReadyS * 2000 + 30_000,
   async run(context, params) {
     const { job } = context;
     if (!job.workspaceId) {
@@ -78,6 +79,21 @@ export const startFlow = defineStep({
       ...(params.strictTemplates ? { strict: true } : {}),
     });
     const startedAt = performance.now();
+    // Executors placed on other hosts first: the gateway's Flow connects to them as external.
+    const { startPlacedExecutors } = await import('./start-placed-executors.ts');
+    const placed = await startPlacedExecutors(
+      job,
+      {
+        renderedFile: flowFile.path,
+        originalFile: params.file,
+        templateEnvironment: params.templateEnvironment ?? params.environment,
+        ...(params.instancesFile ? { instancesFile: params.instancesFile } : {}),
+        ...(params.runtime ? { runtime: params.runtime } : {}),
+        environment: params.environment,
+        timeoutReadyS: params.timeoutReadyS,
+      },
+      (line) => context.log(line),
+    );
     const flowId = await job.daemon.startFlow(flowFile, job.workspaceId, {
       environment: params.environment,
       timeoutReadyS: params.timeoutReadyS,
@@ -85,13 +101,16 @@ export const startFlow = defineStep({
     });
     job.created.flows.add(flowId);
     const info = await job.daemon.getFlow(flowId);
-    const timeToReadyS = info.timeToReadyS ?? (performance.now() - startedAt) / 1000;
-    job.flow = { id: flowId, ...(info.gateway ? { gateway: info.gateway } : {}), timeToReadyS };
+    // With placed executors the Flow was ready when its gateway was, after them: the whole span.
+    const gatewayReadyS = info.timeToReadyS ?? (performance.now() - startedAt) / 1000;
+    const timeToReadyS = placed.length > 0 ? (performance.now() - startedAt) / 1000 : gatewayReadyS;
+    job.flow = { id: flowId, ...(info.gateway ? { gateway: info.gateway } : {}), timeToReadyS, ...(placed.length > 0 ? { placed } : {}) };
     const where = info.gateway
       ? info.gateway.ports.map((p) => `${p.protocol}://${info.gateway?.host}:${p.port}`).join(', ')
       : 'gateway address unknown';
-    context.log(`flow ${flowId} (${info.runtime}) ready in ${timeToReadyS.toFixed(2)}s at ${where}`);
-    const readiness = JSON.stringify({ flowId, timeToReadyS, gateway: info.gateway }, null, 2);
+    const executors = placed.length > 0 ? ` (gateway ${gatewayReadyS.toFixed(2)}s after ${placed.map((p) => `${p.name}@${p.host}`).join(', ')})` : '';
+    context.log(`flow ${flowId} (${info.runtime}) ready in ${timeToReadyS.toFixed(2)}s at ${where}${executors}`);
+    const readiness = JSON.stringify({ flowId, timeToReadyS, gateway: info.gateway, ...(placed.length > 0 ? { gatewayReadyS, executors: placed } : {}) }, null, 2);
     return { artifacts: [{ name: 'time-to-ready', contentType: 'application/json', body: readiness }] };
   },
 });

@@ -1,3 +1,4 @@
+import { removeFromHostAgents } from './host-agents.ts';
 import type { JobContext } from './job-context.ts';
 import { removeResource, type DaemonResource } from './remove-resource.ts';
 
@@ -21,6 +22,9 @@ export async function terminateJobResources(context: JobContext): Promise<string
     }
     forget(context, resource);
   }
+  // Executors and workspace copies on the job's other hosts: each host tried, a host that
+  // cannot be reached named by its address (the run's removal by run id tries it again).
+  leftBehind.push(...(await removeFromHostAgents(context.hostAgents, { workspace: true })));
   return leftBehind;
 }
 

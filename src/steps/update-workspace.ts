@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { StressError } from '../errors.ts';
 import { defineStep } from './define-step.ts';
 import { exportEnvironment } from './export-environment.ts';
-import { prepareWorkspaceUploads } from './upload-files.ts';
+import { prepareWorkspaceUploads, uploadToEveryHost } from './upload-files.ts';
 import { toWorkspaceParams, workspaceInJob, workspaceKeys } from './workspace-keys.ts';
 
 /** The seed's update: upload more files into the job's workspace (same id, files overwritten). */
@@ -26,6 +26,7 @@ export const updateWorkspace = defineStep({
     const files = await prepareWorkspaceUploads(context.job, context.step.name, params);
     await context.job.daemon.createWorkspace(files, workspaceId);
     context.log(`workspace ${workspaceId} updated with ${files.length} file(s): ${files.map((f) => f.name).join(', ')}`);
+    await uploadToEveryHost(context, files, workspaceId);
     const exported = exportEnvironment(context.job, params.environment);
     if (exported.length > 0) context.log(`exported for later steps: ${exported.join(', ')}`);
     return {};

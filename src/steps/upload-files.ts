@@ -6,7 +6,10 @@ import { decodeTemplateText } from '../config/mustache-template.ts';
 import { MAX_TEMPLATE_BYTES, renderFlowFile, renderWorkspaceFiles, type TemplateSource } from '../config/template-rendering.ts';
 import type { UploadFile } from '../daemon/daemon-api.ts';
 import { redactSecrets } from '../report/redact-secrets.ts';
+import { StressError } from '../errors.ts';
+import { uploadToHostAgents } from './host-agents.ts';
 import type { JobContext } from './job-context.ts';
+import type { StepContext } from './step-context.ts';
 
 /**
  * Two copies of each rendered file. The daemon needs the real values, so what is uploaded is
@@ -58,4 +61,22 @@ async function writeMaskedCopies(paths: readonly string[], outDir: string, secre
 
 function safeSegment(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+/**
+ * The same files, under the same workspace id, on the agent of every other host the job's
+ * Flows place executors on (issue 13). Every host is tried; one that could not be reached
+ * fails the step, naming its address.
+ */
+export async function uploadToEveryHost(context: StepContext, files: UploadFile[], workspaceId: string): Promise<void> {
+  const agents = context.job.hostAgents;
+  if (agents.length === 0) return;
+  const failures = await uploadToHostAgents(agents, files, workspaceId);
+  const reached = agents.filter((agent) => agent.workspaceId === workspaceId).map((agent) => agent.label);
+  if (reached.length > 0) context.log(`workspace ${workspaceId} uploaded to ${reached.join(', ')} too`);
+  if (failures.length > 0) {
+    throw new StressError('DAEMON_UNREACHABLE', `workspace ${workspaceId} could not be uploaded to ${failures.length} host(s):\n  ${failures.join('\n  ')}`, {
+      hint: 'each host of the job needs its agent running and reachable (jina-stress agent --host <address>), with the job\'s token',
+    });
+  }
 }

@@ -7,6 +7,7 @@ import type { DaemonApi } from '../daemon/daemon-api.ts';
 import { DEFAULT_SEGMENT_TIMEOUT_S, SegmentRun } from '../steps/segment-run.ts';
 import { StressError } from '../errors.ts';
 import type { JobContext, RunContext } from '../steps/job-context.ts';
+import { createHostAgent } from '../steps/host-agents.ts';
 import { JobRunner } from '../steps/job-runner.ts';
 import { RunResults } from '../steps/run-results.ts';
 import type { StepContext } from '../steps/step-context.ts';
@@ -151,6 +152,9 @@ function createJobContext(job: JobPlan, run: RunContext, payload: SuitePayload):
     daemonAddress: address,
     ...(job.gateway ? { gateway: job.gateway } : {}),
     created: { workspaces: new Set(), flows: new Set() },
+    // Shorter waits than the main agent's: a host that fell off the network must not hold the
+    // teardown of the others (starting an executor waits for its own timeout_ready anyway).
+    hostAgents: (job.agents ?? []).map((agent) => createHostAgent(agent, (a) => createDaemonClient({ ...a, runId: payload.agentRunId, retries: 1, timeoutMs: 10_000 }))),
     ...segmentRunOf(job, payload, daemon, address),
   };
 }

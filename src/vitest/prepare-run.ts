@@ -73,7 +73,7 @@ export async function prepareRun(project: TestProject): Promise<() => Promise<vo
   project.provide('jinaStress', payload);
 
   // This process outlives the suite worker: it owns the run's resources on every daemon.
-  const daemons = distinctDaemons(plan.jobs.map((job) => job.daemon ?? envDaemon ?? agent?.address));
+  const daemons = distinctDaemons(plan.jobs.flatMap((job) => [job.daemon ?? envDaemon ?? agent?.address, ...(job.agents ?? [])]));
   const leases = holdRunLeases(payload.agentRunId, daemons, (line) => console.error(line));
   const interrupts = stopRunOnInterrupt({
     // Forced down: nothing async runs any more. The embedded agent lives in this process (it

@@ -1,75 +1,17 @@
-import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGatewayClient } from '../../src/gateway/gateway-clients.ts';
 import type { GatewayClient } from '../../src/gateway/gateway-client.ts';
 import { createTestHosts, netnsUnavailableReason, type TestHost, type TestHosts } from '../support/netns-hosts.ts';
+import { processesSinceStart, startHostAgent, stopHostAgents, type HostAgent } from '../support/namespace-agents.ts';
 import { skipOrFail } from '../support/skip-or-fail.ts';
 import { multipartBody, type MultipartPart } from './multipart-body.ts';
 
-const repo = resolve(import.meta.dirname, '../..');
-const bin = join(repo, 'bin/jina-stress.mjs');
 const token = 'namespace-hosts-token';
 const runId = 'cut-link.1';
 const unavailable = netnsUnavailableReason();
-
-interface HostAgent {
-  host: TestHost;
-  url: string;
-  root: string;
-  child: ChildProcess;
-  /** The namespace's processes once the agent listens (the CLI may run as more than one). */
-  pidsAtStart: number[];
-}
-
-/** An agent on the host's own address (not loopback), reference runtime, with a token. */
-async function startHostAgent(host: TestHost, root: string): Promise<HostAgent> {
-  const child = host.spawn(process.execPath, [bin, 'agent', '--host', host.address, '--port', '8000', '--runtimes', 'reference', '--workspace-root', root], {
-    env: { ...process.env, JINA_STRESS_AGENT_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes(`listening on http://${host.address}:8000`)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`agent on ${host.label} did not start:\n${output}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-  return { host, url: `http://${host.address}:8000`, root, child, pidsAtStart: host.pids().sort() };
-}
-
-/**
- * The namespace's processes that were not there when the agent listened, as command lines, less
- * one: the esbuild service tsx starts inside the agent the first time it compiles a lazily
- * imported module with a cold cache (a checkout runs the TypeScript sources; an installed package
- * does not). It is the agent's own compiler, a child of the agent, and serves no port; an
- * executor, a gateway or anything else left behind is still reported.
- */
-function processesSinceStart(agent: HostAgent): string[] {
-  const read = (pid: number, file: string): string => {
-    try {
-      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  return agent.host
-    .pids()
-    .filter((pid) => !agent.pidsAtStart.includes(pid))
-    .filter((pid) => {
-      if (!existsSync(`/proc/${pid}`)) return false; // gone between the listing and now
-      const command = read(pid, 'cmdline').split('\0');
-      // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so split after ')'.
-      const parent = Number(read(pid, 'stat').split(') ')[1]?.split(' ')[1]);
-      const tsxCompiler = /\/node_modules\/@esbuild\/[^/]+\/bin\/esbuild$/.test(command[0] ?? '') && (command[1] ?? '').startsWith('--service=');
-      return !(tsxCompiler && agent.pidsAtStart.includes(parent));
-    })
-    .map((pid) => `${pid}: ${read(pid, 'cmdline').split('\0').join(' ').trim()}`);
-}
 
 async function call(agent: HostAgent, method: string, path: string, parts?: MultipartPart[], timeoutMs = 10_000): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'x-jina-stress': '1' };
@@ -108,13 +50,7 @@ describe('executors placed on network-namespace hosts, each through its own agen
   let folder: string | undefined;
   afterAll(async () => {
     // SIGTERM first (agents stop what they run), then close() SIGKILLs whatever is left inside.
-    await Promise.all(
-      agents.map(async (agent) => {
-        if (agent.child.exitCode !== null) return;
-        agent.child.kill('SIGTERM');
-        await Promise.race([once(agent.child, 'exit'), new Promise((done) => setTimeout(done, 5_000))]);
-      }),
-    );
+    await stopHostAgents(agents);
     hosts?.close();
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
@@ -124,7 +60,7 @@ describe('executors placed on network-namespace hosts, each through its own agen
     hosts = createTestHosts(3);
     folder = mkdtempSync(join(tmpdir(), 'jst-hosts-'));
     const [a, b, c] = hosts.hosts as [TestHost, TestHost, TestHost];
-    for (const host of [a, b, c]) agents.push(await startHostAgent(host, join(folder, host.label)));
+    for (const host of [a, b, c]) agents.push(await startHostAgent(host, join(folder, host.label), { token }));
     const [agentA, agentB, agentC] = agents as [HostAgent, HostAgent, HostAgent];
     for (const agent of agents) await createWorkspace(agent);
 

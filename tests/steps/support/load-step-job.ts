@@ -14,7 +14,8 @@ import type { StepContext } from '../../../src/steps/step-context.ts';
 export async function loadStepContext(options: {
   daemon: DaemonApi;
   flowId?: string;
-  placedAgents?: JobContext['placedAgents'];
+  /** Agents of executors placed on other hosts, with the executors' ids there. */
+  placedAgents?: Array<{ label: string; daemon: DaemonApi; flowIds: string[] }>;
 }): Promise<{ context: StepContext; logs: string[] }> {
   const flow = options.flowId ? await options.daemon.getFlow(options.flowId) : undefined;
   const url = new URL(options.daemon.baseUrl);
@@ -31,8 +32,11 @@ export async function loadStepContext(options: {
     daemon: options.daemon,
     daemonAddress: { host: url.hostname, port: Number(url.port) },
     ...(flow ? { flow: { id: flow.id, ...(flow.gateway ? { gateway: flow.gateway } : {}), timeToReadyS: flow.timeToReadyS ?? 0 } } : {}),
-    ...(options.placedAgents ? { placedAgents: options.placedAgents } : {}),
     created: { workspaces: new Set(), flows: new Set() },
+    hostAgents: (options.placedAgents ?? []).map((agent) => {
+      const at = new URL(agent.daemon.baseUrl);
+      return { label: agent.label, address: { host: at.hostname, port: Number(at.port) }, daemon: agent.daemon, executors: new Map(agent.flowIds.map((id) => [id, 'executor'])) };
+    }),
   };
   const logs: string[] = [];
   const context: StepContext = {

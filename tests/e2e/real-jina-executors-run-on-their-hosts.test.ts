@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestHosts, netnsUnavailableReason, type TestHost, type TestHosts } from '../support/netns-hosts.ts';
+import { agentHoldings, processesSinceStart, startHostAgent, stopHostAgents, type HostAgent } from '../support/namespace-agents.ts';
+import { skipOrFail } from '../support/skip-or-fail.ts';
+import { createStressProject, statesOf, type StressProject } from '../vitest/support/stress-project.ts';
+import { jinaEnvironment } from './support/real-jina-run.ts';
+
+const token = 'real-jina-hosts-token';
+const repoRoot = resolve(import.meta.dirname, '../..');
+const environment = jinaEnvironment('v2');
+const unavailable = netnsUnavailableReason() ?? (environment.status === 'missing' ? environment.reason : undefined);
+
+/**
+ * The e2e Flows' executors (fixtures/executors/v2) with the indexer as one shard: Jina's
+ * gateway reads several addresses of an external executor as replicas, so a sharded placement
+ * is refused for the process runtime (see README "Several hosts").
+ */
+const flow = (protocol: string) => `jtype: Flow
+with:
+  protocol: ${protocol}
+  port: \${{ ENV.JINA_PORT }}
+executors:
+  - {name: encoder, uses: StressEncoder, py_modules: [encoder.py], uses_with: {dim: 16}}
+  - {name: indexer, uses: StressIndexer, py_modules: [indexer.py], uses_with: {top_k: 3}}
+`;
+
+describe('real Jina 3.34: executors on their hosts, the gateway on another', () => {
+  let hosts: TestHosts | undefined;
+  const agents: HostAgent[] = [];
+  let folder: string | undefined;
+  let project: StressProject | undefined;
+  afterAll(async () => {
+    await stopHostAgents(agents);
+    hosts?.close();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+    await project?.remove();
+  });
+
+  it('`jina executor` on B and C, `jina flow` on A wiring them as external: index then query over gRPC, HTTP and WebSocket, matches checked', async (context) => {
+    if (unavailable) return skipOrFail(context, unavailable);
+    const python = (environment as { python: string }).python;
+    hosts = createTestHosts(3);
+    folder = mkdtempSync(join(tmpdir(), 'jst-real-hosts-'));
+    const [a, b, c] = hosts.hosts as [TestHost, TestHost, TestHost];
+    for (const host of [a, b, c]) {
+      agents.push(await startHostAgent(host, join(folder, host.label), { token, runtimes: 'reference,process', env: { JINA_PYTHON: python } }));
+    }
+    const [agentA, agentB, agentC] = agents as [HostAgent, HostAgent, HostAgent];
+    const executors = ['encoder.py', 'indexer.py'].map((name) => join(repoRoot, 'fixtures/executors/v2', name));
+    const protocols = ['grpc', 'http', 'websocket'] as const;
+    const job = (protocol: string) => `
+  real-hosts-${protocol}:
+    daemon: { host: ${a.address}, port: 8000, token: "\${REAL_HOSTS_TOKEN}" }
+    hosts: { encoder: ${b.address}, indexer: ${c.address} }
+    steps:
+      - method: create_workspace
+        files: [${executors.join(', ')}, index-${protocol}.yml, query-${protocol}.yml]
+      - { method: start_flow, file: index-${protocol}.yml, runtime: process, timeout_ready: 90 }
+      - method: index
+        client: ${protocol}
+        execution_time: 3
+        num_clients: 2
+        request_size: 10
+        inputs: { method: random_texts, kwargs: { num_docs: 30 } }
+        on_always: { method: validate_texts, kwargs: { embedding_dim: 16 } }
+        thresholds: { error_rate: 0 }
+      - method: terminate_flow
+      - { method: start_flow, file: query-${protocol}.yml, runtime: process, timeout_ready: 90 }
+      - method: query
+        client: ${protocol}
+        execution_time: 2
+        num_clients: 2
+        request_size: 5
+        top_k: 3
+        inputs: { method: random_texts, kwargs: { num_docs: 10, seed: 7 } }
+        on_always: { method: validate_texts, kwargs: { required_tags: [filename], embedding_dim: 16 } }
+        thresholds: { error_rate: 0 }
+      - method: terminate_flow
+      - method: delete_workspace`;
+    project = await createStressProject(`jobs:${protocols.map(job).join('\n')}
+      - method: collect_stats
+`);
+    for (const protocol of protocols) {
+      await writeFile(join(project.dir, `index-${protocol}.yml`), flow(protocol));
+      await writeFile(join(project.dir, `query-${protocol}.yml`), flow(protocol));
+    }
+    const run = await project.run([], { env: { REAL_HOSTS_TOKEN: token } });
+    expect(run.exitCode, run.output).toBe(0);
+    const states = statesOf(run);
+    expect(Object.keys(states)).toHaveLength(3 * 8 + 1);
+    expect(Object.values(states).every((state) => state === 'passed'), JSON.stringify(states)).toBe(true);
+
+    // Each agent ran real Jina for its part: `jina executor` on B and C, the gateway's Flow on A.
+    const started = (agent: HostAgent, name: string) => agent.output().split('\n').filter((line) => line.includes(`executor ${name} (`) && line.includes('(process,')).length;
+    expect([started(agentB, 'encoder'), started(agentC, 'indexer'), started(agentA, 'encoder') + started(agentA, 'indexer')]).toEqual([6, 6, 0]);
+    const stats = await readFile(join(project.reportsDir, 'stats.md'), 'utf8');
+    const header = stats.split('\n').find((line) => line.includes('Task')) ?? '';
+    expect(header).toContain(`encoder@${b.address}`);
+    expect(header).toContain(`indexer@${c.address}`);
+    // Jina's docarray-v2 HTTP gateway returns no routes: executor times come from gRPC and WebSocket.
+    const cells = (line: string) => line.split('|').slice(1, -1).map((cell) => cell.trim());
+    const column = cells(header).indexOf(`indexer@${c.address} (ms)`);
+    const timed = stats.split('\n').filter((line) => /^\|\s*real-hosts-(grpc|websocket) \/ (index|query)/.test(line)).map((line) => Number(cells(line)[column]));
+    expect(timed).toHaveLength(4);
+    for (const ms of timed) expect(ms).toBeGreaterThan(0);
+
+    for (const agent of agents) {
+      expect(await agentHoldings(agent, token)).toEqual({ flows: [], workspaces: [], onDisk: [] });
+      expect(processesSinceStart(agent)).toEqual([]);
+    }
+  }, 400_000);
+});
