@@ -37,7 +37,7 @@ const ok = (result: PostResult) => {
 describe('fixtures/flows/reference', () => {
   it('every 3.x fixture Flow starts on a free port and is ready', async () => {
     const files = (await readdir(fixtures)).filter((name) => name.endsWith('.yml'));
-    expect(files).toHaveLength(10);
+    expect(files).toHaveLength(11);
     for (const file of files) {
       const workdir = await scratchDir();
       const flowPath = join(fixtures, file);

@@ -157,10 +157,13 @@ describe('three generators through one agent', () => {
     const index = results.find((result) => result.name === 'index')!;
     expect(index.attachments.map((attachment) => attachment.name)).toEqual([
       'throughput and latency',
+      // The agent every generator shares sampled the Flow's processes (segment 1's window).
+      'CPU and memory per process',
       'time per executor',
       'where the round trip went',
       'summary.json',
       'per-second.csv',
+      'host-metrics.csv',
       'latency percentiles (HDR, ms)',
       'generators',
     ]);
