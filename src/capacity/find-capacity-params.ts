@@ -1,5 +1,5 @@
 import type { CapacityObjective } from '../load/capacity-result.ts';
-import type { LoadStepParams } from '../load/load-params.ts';
+import type { CapacityGate, LoadStepParams } from '../load/load-params.ts';
 import type { CapacityPlan } from './search-plan.ts';
 
 /**
@@ -10,4 +10,6 @@ export interface FindCapacityParams {
   load: LoadStepParams;
   objective: CapacityObjective;
   plan: CapacityPlan;
+  /** Compare the capacity with a stored baseline's (absent: no regression gate). */
+  regression?: CapacityGate;
 }

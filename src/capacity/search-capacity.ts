@@ -165,18 +165,20 @@ export async function searchCapacity(options: SearchCapacityOptions): Promise<Ca
     binding: findBindingResource(probes),
     elapsedS: elapsedS(),
   };
-  const result = decide(common, lastPassing, firstFailing, ended, plan);
+  const result = decideCapacity(common, lastPassing, firstFailing, ended, plan);
   const chosen = [...probes].reverse().find((probe) => probe.passed && probe.offeredRate === lastPassing) ?? probes[probes.length - 1];
   const report = chosen ? reports.get(chosen.index) : undefined;
   return report ? { result, report: { ...report, capacity: result } } : { result };
 }
 
-type SearchEnd = { status: 'saturated'; rate: number } | { status: 'interrupted' } | { status: 'out-of-time' } | { status: 'above-max-rate' };
+/** Why the search stopped before its bracket was within the resolution (undefined: it was). */
+export type SearchEnd = { status: 'saturated'; rate: number } | { status: 'interrupted' } | { status: 'out-of-time' } | { status: 'above-max-rate' };
 
-type Common = Omit<CapacityResult, 'status' | 'message'> & object;
+export type SearchCommon = Omit<CapacityResult, 'status' | 'message'> & object;
 
-function decide(
-  common: Common,
+/** The search's answer from its bracket and how it ended (exported for the regression gate's tests: results as the search builds them). */
+export function decideCapacity(
+  common: SearchCommon,
   lastPassing: number | undefined,
   firstFailing: number | undefined,
   ended: SearchEnd | undefined,

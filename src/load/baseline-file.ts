@@ -1,4 +1,5 @@
 import { StressError } from '../errors.ts';
+import type { CapacityResult } from './capacity-result.ts';
 import { judgeLoadStep } from './judge-load-step.ts';
 import type { ErrorCounts, ExecutorSummary, LatencySummary, LoadResult, SecondSample, ThresholdOutcome } from './load-result.ts';
 
@@ -36,6 +37,12 @@ export interface BaselineStep {
   histograms: LoadResult['histograms'];
   thresholds: ThresholdOutcome[];
   verdict: { status: 'passed' } | { status: 'failed'; message: string };
+  /**
+   * A find_capacity step's whole search (status, bracket, resolution in its plan, every probe):
+   * what a later find_capacity compares its capacity with. The fields above are its reported
+   * probe's (the highest passing rate). Absent for index/query steps.
+   */
+  capacity?: CapacityResult;
 }
 
 export interface BaselineFile {
@@ -87,6 +94,7 @@ function baselineStepOf(result: LoadResult): BaselineStep {
     histograms: result.histograms,
     thresholds: verdict.thresholds,
     verdict: verdict.status === 'passed' ? { status: 'passed' } : { status: 'failed', message: verdict.failure.message },
+    ...(result.capacity ? { capacity: result.capacity } : {}),
   };
 }
 

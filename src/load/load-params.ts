@@ -44,6 +44,12 @@ export interface RegressionGate {
   limits: RegressionLimit[];
 }
 
+/**
+ * find_capacity's gate: the same baseline source as a load step's, and how far the capacity
+ * may fall (a fraction: 0.1 for -10%). Compared by bracket, not by samples (capacity-regression.ts).
+ */
+export type CapacityGate = Omit<RegressionGate, 'limits'> & { capacityLimit: number };
+
 export interface ArrivalModel {
   /** Requests per second at the start. */
   arrivalRate: number;

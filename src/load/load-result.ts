@@ -250,9 +250,28 @@ export interface RegressionRow {
   /** One-sided Mann-Whitney U p-value of "worse than the baseline by more than the limit". */
   pValue: number;
   samples: { baseline: number; now: number };
-  /** `regressed` (significantly beyond the limit) fails the step; `no data` does too; `not significant`: beyond, within the noise. */
-  verdict: 'passed' | 'regressed' | 'not significant' | 'no data';
+  /**
+   * `regressed` (significantly beyond the limit) fails the step; `no data` does too; `not significant`: beyond, within the noise;
+   * `within the brackets` (a capacity row): the estimate is beyond the limit, the brackets allow it is not.
+   */
+  verdict: 'passed' | 'regressed' | 'not significant' | 'within the brackets' | 'no data';
   note?: string;
+  /**
+   * Set on find_capacity's `capacity` row, which compares two searches rather than samples:
+   * each side's bracket (last passing rate, first failing rate or none above it). Then
+   * baseline/now are the highest passing rates, low/high the change the brackets allow
+   * (now's lower end over the baseline's upper, now's upper over the baseline's lower; null
+   * when an end is open), pValue is 1 (no test) and samples count probes.
+   */
+  brackets?: { baseline: CapacityBracket; now: CapacityBracket };
+}
+
+/** A search's answer as an interval: it sustains `lastPassing` (0: nothing passed) and breaks at `firstFailing`. */
+export interface CapacityBracket {
+  status: string;
+  lastPassing: number;
+  /** Absent when nothing above failed (the search stopped at max_rate or ran out of time growing). */
+  firstFailing?: number;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { StressError } from '../errors.ts';
 import { MIN_REGRESSION_SECONDS, type RegressionGate, type RegressionLimit } from './load-params.ts';
-import type { LoadResult, RegressionReport, RegressionRow, SecondSample } from './load-result.ts';
+import type { CapacityBracket, LoadResult, RegressionReport, RegressionRow, SecondSample } from './load-result.ts';
 import { hodgesLehmannShift, mannWhitneyU, median } from './mann-whitney-u.ts';
 
 /** One-sided significance level of the gate's tests: a change fails only when p <= this. */
@@ -151,10 +151,15 @@ export function regressionFailure(result: Pick<LoadResult, 'job' | 'step' | 'reg
   const parts = failing.map((row) =>
     row.verdict === 'no data'
       ? `${row.metric}: no data (${row.note})`
-      : `${row.metric} ${formatChange(row.change)} (limit ${formatChange(row.limit)}, ${Math.round(report.confidence * 100)}% interval ${formatInterval(row)}, p ${formatP(row.pValue)})`,
+      : row.brackets
+        ? `${row.metric} ${formatChange(row.change)} (limit ${formatChange(row.limit)}, brackets ${formatBrackets(row.brackets)} req/s: ${row.note})`
+        : `${row.metric} ${formatChange(row.change)} (limit ${formatChange(row.limit)}, ${Math.round(report.confidence * 100)}% interval ${formatInterval(row)}, p ${formatP(row.pValue)})`,
   );
+  const capacityOnly = report.rows.every((row) => row.metric === 'capacity');
   return new StressError('REGRESSION', `${REGRESSION_PREFIX} in ${result.job}/${result.step} against ${report.baseline.source}: ${parts.join('; ')}`, {
-    hint: `A metric fails when it is worse than the baseline by more than its limit, significantly: the one-sided Mann-Whitney U test of that on per-second samples gives p <= ${report.alpha}; see the regression table attachment.`,
+    hint: capacityOnly
+      ? 'The capacity fails only when the whole new bracket is below the limit: the first failing rate now is below the baseline\'s last passing rate less the limit; see the regression table attachment.'
+      : `A metric fails when it is worse than the baseline by more than its limit, significantly: the one-sided Mann-Whitney U test of that on per-second samples gives p <= ${report.alpha}; see the regression table attachment.`,
     details: { rows: failing, table: renderRegressionTable(report) },
   });
 }
@@ -163,16 +168,18 @@ export function regressionFailure(result: Pick<LoadResult, 'job' | 'step' | 'reg
 export function renderRegressionTable(report: RegressionReport): string {
   if (report.status === 'unreadable') return `baseline ${report.source}: ${report.reason}`;
   if (report.status === 'missing') return `baseline ${report.source}: ${report.reason}${report.ifMissing === 'pass' ? ' (skipped: if_missing: pass)' : ''}`;
-  const confidence = `${Math.round(report.confidence * 100)}% interval`;
-  const header = ['metric', 'limit', 'baseline', 'now', 'change', confidence, 'p', 'seconds', 'verdict'];
+  // find_capacity's row compares two brackets, not samples: brackets in the interval's column, probes for seconds.
+  const capacityOnly = report.rows.length > 0 && report.rows.every((row) => row.brackets !== undefined || row.metric === 'capacity');
+  const confidence = capacityOnly ? 'brackets (baseline → now, req/s)' : `${Math.round(report.confidence * 100)}% interval`;
+  const header = ['metric', 'limit', 'baseline', 'now', 'change', confidence, 'p', capacityOnly ? 'probes' : 'seconds', 'verdict'];
   const rows = report.rows.map((row) => [
     row.metric,
     formatChange(row.limit),
     row.verdict === 'no data' ? '-' : formatValue(row.baseline),
     row.verdict === 'no data' ? '-' : formatValue(row.now),
     row.verdict === 'no data' ? '-' : formatChange(row.change),
-    row.verdict === 'no data' ? '-' : formatInterval(row),
-    row.verdict === 'no data' ? '-' : formatP(row.pValue),
+    row.brackets ? formatBrackets(row.brackets) : row.verdict === 'no data' ? '-' : formatInterval(row),
+    row.verdict === 'no data' || row.brackets ? '-' : formatP(row.pValue),
     `${row.samples.baseline}/${row.samples.now}`,
     row.verdict === 'regressed' ? 'REGRESSED' : row.verdict === 'no data' ? `NO DATA: ${row.note}` : row.verdict,
   ]);
@@ -183,7 +190,12 @@ export function renderRegressionTable(report: RegressionReport): string {
       .map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
       .join('  ')
       .trimEnd();
-  const title = `against ${report.baseline.source} (run ${report.baseline.runId}, step ${report.baseline.job}/${report.baseline.step}); baseline and now are medians of per-second values (ms, or per second); change: Hodges-Lehmann shift over the baseline median; p: one-sided Mann-Whitney U of "worse by more than the limit", which fails at p <= ${report.alpha}`;
+  const against = `against ${report.baseline.source} (run ${report.baseline.runId}, step ${report.baseline.job}/${report.baseline.step})`;
+  if (capacityOnly) {
+    const title = `${against}; baseline and now are the highest passing rates (req/s); brackets: last passing–first failing rate of each search; fails only when the first failing rate now is below the baseline's last passing rate less the limit`;
+    return [title, '', line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+  }
+  const title = `${against}; baseline and now are medians of per-second values (ms, or per second); change: Hodges-Lehmann shift over the baseline median; p: one-sided Mann-Whitney U of "worse by more than the limit", which fails at p <= ${report.alpha}`;
   return [title, '', line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
@@ -191,7 +203,9 @@ export function renderRegressionTable(report: RegressionReport): string {
 export function summarizeRegression(report: RegressionReport): string {
   if (report.status === 'unreadable') return `regression gate: failed, ${report.reason}`;
   if (report.status === 'missing') return `regression gate: ${report.ifMissing === 'pass' ? 'skipped' : 'failed'}, no baseline (${report.reason})`;
-  const parts = report.rows.map((row) => (row.verdict === 'no data' ? `${row.metric} no data` : `${row.metric} ${formatChange(row.change)} [${formatInterval(row)}] ${row.verdict}`));
+  const parts = report.rows.map((row) =>
+    row.verdict === 'no data' ? `${row.metric} no data (${row.note})` : `${row.metric} ${formatChange(row.change)} [${row.brackets ? `brackets ${formatBrackets(row.brackets)} req/s` : formatInterval(row)}] ${row.verdict}`,
+  );
   return `regression gate against ${report.baseline.source}: ${parts.join(', ')}`;
 }
 
@@ -211,4 +225,19 @@ function formatValue(value: number): string {
 
 function formatP(p: number): string {
   return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+/** `95–100 → 45–50`: the two brackets of a capacity row. */
+function formatBrackets(brackets: { baseline: CapacityBracket; now: CapacityBracket }): string {
+  return `${formatBracket(brackets.baseline)} → ${formatBracket(brackets.now)}`;
+}
+
+/** `95–100`, `≥200` (every probe up to max_rate passed), `≥40 (unresolved)`. */
+export function formatBracket(bracket: CapacityBracket): string {
+  if (bracket.firstFailing !== undefined) return `${formatRate(bracket.lastPassing)}–${formatRate(bracket.firstFailing)}`;
+  return bracket.status === 'above-max-rate' ? `≥${formatRate(bracket.lastPassing)}` : `≥${formatRate(bracket.lastPassing)} (${bracket.status})`;
+}
+
+export function formatRate(rate: number): string {
+  return rate.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { isStressError, StressError } from '../errors.ts';
 import { parseBaseline, type BaselineFile } from '../load/baseline-file.ts';
-import type { RegressionGate } from '../load/load-params.ts';
+import { compareCapacity } from '../load/capacity-regression.ts';
+import type { CapacityResult } from '../load/capacity-result.ts';
+import type { CapacityGate, RegressionGate } from '../load/load-params.ts';
 import type { LoadResult, RegressionReport } from '../load/load-result.ts';
 import { compareWithBaseline } from '../load/regression-gate.ts';
 
@@ -27,8 +29,34 @@ export async function compareStepWithBaseline(result: LoadResult, gate: Regressi
 }
 
 async function compare(result: LoadResult, gate: RegressionGate, signal?: AbortSignal): Promise<RegressionReport> {
+  const found = await findBaselineStep(result, gate, signal);
+  return found.status === 'found' ? compareWithBaseline(result, found.step, gate, found.ref) : found.report;
+}
+
+/**
+ * find_capacity's gate: the same baseline, read the same way; the capacity of the baseline's
+ * step (what its find_capacity found) against this search's, bracket against bracket.
+ */
+export async function compareCapacityWithBaseline(result: LoadResult & { capacity: CapacityResult }, gate: CapacityGate, signal?: AbortSignal): Promise<RegressionReport> {
+  try {
+    const found = await findBaselineStep(result, gate, signal);
+    return found.status === 'found' ? compareCapacity(result.capacity, found.step.capacity, gate.capacityLimit, found.ref) : found.report;
+  } catch (error) {
+    if (!isStressError(error)) throw error;
+    return { status: 'unreadable', source: describeBaselineSource(gate.source), reason: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  }
+}
+
+type BaselineRef = Extract<RegressionReport, { status: 'compared' }>['baseline'];
+
+/** The baseline's step of the same job and name (or `step`), or the report that says why there is none. */
+async function findBaselineStep(
+  result: Pick<LoadResult, 'job' | 'step'>,
+  gate: Pick<RegressionGate, 'source' | 'step' | 'ifMissing'>,
+  signal?: AbortSignal,
+): Promise<{ status: 'found'; step: BaselineFile['steps'][number]; ref: BaselineRef } | { status: 'missing'; report: RegressionReport }> {
   const source = describeBaselineSource(gate.source);
-  const missing = (reason: string): RegressionReport => ({ status: 'missing', source, reason, ifMissing: gate.ifMissing });
+  const missing = (reason: string) => ({ status: 'missing' as const, report: { status: 'missing' as const, source, reason, ifMissing: gate.ifMissing } });
   const read = await readBaselineText(gate.source, signal);
   if (read.status === 'not-found') return missing(read.reason);
   const baseline: BaselineFile = parseBaseline(read.text, source);
@@ -38,7 +66,7 @@ async function compare(result: LoadResult, gate: RegressionGate, signal?: AbortS
     const has = baseline.steps.map((candidate) => `${candidate.job}/${candidate.step}`).join(', ') || 'no load steps';
     return missing(`${source} has no step ${result.job}/${stepName} (it has: ${has})`);
   }
-  return compareWithBaseline(result, step, gate, { source, runId: baseline.runId, createdAt: baseline.createdAt, job: step.job, step: step.step });
+  return { status: 'found', step, ref: { source, runId: baseline.runId, createdAt: baseline.createdAt, job: step.job, step: step.step } };
 }
 
 async function readBaselineText(source: RegressionGate['source'], signal?: AbortSignal): Promise<{ status: 'found'; text: string } | { status: 'not-found'; reason: string }> {

@@ -8,11 +8,13 @@ import type { LoadStepParams } from '../load/load-params.ts';
 import type { ReportParameter } from './define-step.ts';
 import { defineStep } from './define-step.ts';
 import { checkLoadKeys, loadKeys, loadStepInJob, toLoadParams } from './load-step-keys.ts';
+import { capacityRegressionKeys, checkRegressionKeys, toCapacityGate } from './regression-keys.ts';
 import { executorThresholds } from './threshold-keys.ts';
 
 /**
  * The load keys that mean the same here; the schedule, its length and the thresholds are the
- * search's own, and the regression gate compares one phase with a baseline, not a search.
+ * search's own, and its regression gate compares capacities (capacityRegressionKeys), not
+ * per-second samples.
  */
 function sharedLoadKeys(context: Parameters<typeof loadKeys>[0]) {
   const { execution_time, arrival_rate, ramp_to, duration, allow_lag, thresholds, abort_on_fail, baseline, regression, ...shared } = loadKeys(context);
@@ -69,6 +71,7 @@ export const findCapacity = defineStep({
   description: 'Find the highest arrival rate the Flow sustains within an objective (p99, error rate): growth, then bisection to a resolution.',
   schema: (context) => ({
     ...sharedLoadKeys(context),
+    ...capacityRegressionKeys(context),
     top_k: positiveInteger('Matches per query document, sent as parameters.top_k (default 10).').default(10),
     objective: objectiveSchema,
     start_rate: positiveNumber('Requests per second of the first probe; it must meet the objective.'),
@@ -86,7 +89,7 @@ export const findCapacity = defineStep({
     max_duration: seconds('Seconds the whole search may take; validated against the plan (default 600).').default(600),
   }),
   check: checkFindCapacityKeys,
-  toParams: ({ top_k, objective, start_rate, max_rate, growth, resolution, warmup, probe_duration, max_repeats, max_duration, ...input }, report): FindCapacityParams => {
+  toParams: ({ top_k, objective, start_rate, max_rate, growth, resolution, warmup, probe_duration, max_repeats, max_duration, baseline, regression, ...input }, report): FindCapacityParams => {
     const plan: CapacityPlan = {
       startRate: start_rate,
       maxRate: max_rate,
@@ -114,7 +117,8 @@ export const findCapacity = defineStep({
       },
       '/search',
     );
-    return { load: { ...load, topK: top_k }, objective, plan };
+    const gate = toCapacityGate(baseline, regression);
+    return { load: { ...load, topK: top_k }, objective, plan, ...(gate ? { regression: gate } : {}) };
   },
   inJob: (params, job) => ({ ...params, load: loadStepInJob(params.load, job) }),
   needs: ['gateway'],
@@ -144,7 +148,10 @@ function checkFindCapacityKeys(step: Readonly<Record<string, unknown>>, report: 
   // The shared rules (client options, inputs and checks, work bounds). An arrival rate stands in
   // for start_rate so that max_in_flight, an open-model key, counts as in the open model; the
   // rates themselves are bounded below, at their own keys.
-  checkLoadKeys({ ...step, arrival_rate: 1 }, report, context);
+  // The regression keys are checked apart, with hints about capacity rather than p99.
+  const { baseline: _baseline, regression: _regression, ...loadStep } = step;
+  checkLoadKeys({ ...loadStep, arrival_rate: 1 }, report, context);
+  checkRegressionKeys(step, report, 'capacity: -10%');
   const objective = step.objective;
   if (objective && typeof objective === 'object' && !Array.isArray(objective)) {
     const o = objective as Record<string, unknown>;
@@ -181,5 +188,6 @@ function describeFindCapacityParameters(params: FindCapacityParams): ReportParam
     { name: 'search', value: `from ${plan.startRate} req/s ×${plan.growth} up to ${plan.maxRate}, resolution ${plan.resolution.kind === 'relative' ? `${plan.resolution.share * 100}%` : `${plan.resolution.rate} req/s`}` },
     { name: 'probe', value: `${plan.warmupS} s warm-up + ${plan.probeDurationS} s, at most ${plan.maxDurationS} s in all` },
     { name: 'inputs', value: load.inputs.method },
+    ...(params.regression ? [{ name: 'regression', value: `capacity -${params.regression.capacityLimit * 100}% against ${params.regression.source.kind === 'file' ? params.regression.source.file : `s3://${params.regression.source.bucket}/${params.regression.source.key}`}` }] : []),
   ];
 }

@@ -5,7 +5,7 @@ import { closestMatch } from '../config/did-you-mean.ts';
 import { flag, oneOf, text } from '../config/field-schemas.ts';
 import { parseFlowYaml } from '../config/flow-yaml-document.ts';
 import type { StepInJob, StepProblemReport } from '../config/step-schema-definition.ts';
-import { MIN_REGRESSION_SECONDS, type RegressionGate, type RegressionLimit, type RegressionMetric } from '../load/load-params.ts';
+import { MIN_REGRESSION_SECONDS, type CapacityGate, type RegressionGate, type RegressionLimit, type RegressionMetric } from '../load/load-params.ts';
 import { DEFAULT_BUCKET } from './s3-keys.ts';
 
 /**
@@ -13,7 +13,7 @@ import { DEFAULT_BUCKET } from './s3-keys.ts';
  * The sign may be left out; a sign against the metric's direction is an error, because
  * `p99: -10%` most likely means "fail when p99 improves", which nobody wants.
  */
-function change(metric: string, direction: 'increase' | 'decrease') {
+function change(metric: string, direction: 'increase' | 'decrease', description?: string) {
   const sign = direction === 'increase' ? '+' : '-';
   const example = `${sign}10%`;
   return z
@@ -23,7 +23,7 @@ function change(metric: string, direction: 'increase' | 'decrease') {
       error: `${metric} regresses when it ${direction === 'increase' ? 'rises' : 'falls'}: write ${example}, not ${value0(direction)}`,
     })
     .transform((value) => Math.abs(Number.parseFloat(value)) / 100)
-    .describe(`Fail when ${metric} ${direction === 'increase' ? 'rises' : 'falls'} by more than this (e.g. ${example}), significantly.`);
+    .describe(description ?? `Fail when ${metric} ${direction === 'increase' ? 'rises' : 'falls'} by more than this (e.g. ${example}), significantly.`);
 }
 
 const value0 = (direction: 'increase' | 'decrease') => (direction === 'increase' ? '-10%' : '+10%');
@@ -99,18 +99,47 @@ export function regressionKeys(context: PathContext) {
   };
 }
 
+/**
+ * find_capacity's `regression:`: only `capacity`, a fall. A search has no per-second series
+ * to rank, so the latency and rate limits of a load step mean nothing here.
+ */
+const capacityRegressionSchema = z
+  .strictObject(
+    { capacity: change('capacity', 'decrease', 'Fail when the capacity falls by more than this (e.g. -10%), beyond both brackets.').optional() },
+    { error: 'expected a mapping like {capacity: -10%} (find_capacity compares only its capacity)' },
+  )
+  .describe('How much lower than the baseline the capacity may be: e.g. {capacity: -10%}; fails only when the whole new bracket is below the limit.');
+
+/** `baseline:` and `regression:` of find_capacity. */
+export function capacityRegressionKeys(context: PathContext) {
+  return {
+    baseline: baselineSchema(context).optional(),
+    regression: capacityRegressionSchema.optional(),
+  };
+}
+
+type CapacityLimitsInput = z.output<typeof capacityRegressionSchema>;
+
+/** find_capacity's gate as the step runs it, or undefined without a baseline or a limit. */
+export function toCapacityGate(baseline: RegressionInput, limits: CapacityLimitsInput | undefined): CapacityGate | undefined {
+  const gate = toRegressionGate(baseline, limits ? {} : undefined);
+  if (!gate || limits?.capacity === undefined) return undefined;
+  const { limits: _none, ...rest } = gate;
+  return { ...rest, capacityLimit: limits.capacity };
+}
+
 type RegressionInput = z.output<ReturnType<typeof regressionKeys>['baseline']>;
 type LimitsInput = z.output<typeof regressionSchema>;
 
-/** The rules between the keys, on the step as written. */
-export function checkRegressionKeys(step: Readonly<Record<string, unknown>>, report: StepProblemReport): void {
+/** The rules between the keys, on the step as written; `example` is a limit the hints suggest. */
+export function checkRegressionKeys(step: Readonly<Record<string, unknown>>, report: StepProblemReport, example = 'p99: +10%'): void {
   const baseline = step.baseline;
   const hasBaseline = baseline !== undefined;
   if (step.regression !== undefined && !hasBaseline) {
     report(['regression'], 'regression needs a baseline to compare with', 'add baseline: {file: …} or baseline: {s3: {bucket, key}} (written by an earlier run’s save_baseline)');
   }
   if (hasBaseline && step.regression === undefined) {
-    report(['baseline'], 'baseline without regression limits compares nothing', 'add regression: e.g. {p99: +10%, qps: -5%}');
+    report(['baseline'], 'baseline without regression limits compares nothing', `add regression: e.g. {${example === 'p99: +10%' ? 'p99: +10%, qps: -5%' : example}}`);
   }
   if (baseline && typeof baseline === 'object' && !Array.isArray(baseline)) {
     const { file, s3 } = baseline as Record<string, unknown>;
@@ -120,7 +149,7 @@ export function checkRegressionKeys(step: Readonly<Record<string, unknown>>, rep
   }
   const regression = step.regression;
   if (regression && typeof regression === 'object' && !Array.isArray(regression) && Object.keys(regression).length === 0) {
-    report(['regression'], 'regression sets no limit', 'add at least one, e.g. p99: +10%');
+    report(['regression'], 'regression sets no limit', `add at least one, e.g. ${example}`);
   }
   const phaseS = typeof step.duration === 'number' ? step.duration : typeof step.execution_time === 'number' ? step.execution_time : undefined;
   if (step.regression !== undefined && phaseS !== undefined && phaseS < MIN_REGRESSION_SECONDS) {

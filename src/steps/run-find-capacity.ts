@@ -7,6 +7,7 @@ import { discoverEndpointSchemas } from '../gateway/endpoint-schemas.ts';
 import type { CapacityResult } from '../load/capacity-result.ts';
 import { formatLoadProgress } from '../load/format-load-progress.ts';
 import { runLoad } from '../load/run-load.ts';
+import { regressionFailure, renderRegressionTable, summarizeRegression } from '../load/regression-gate.ts';
 import { renderThresholdTable } from '../load/thresholds.ts';
 import { buildCapacityAttachments } from '../report/capacity-attachments.ts';
 import { formatStepSummary } from '../report/format-step-summary.ts';
@@ -71,8 +72,21 @@ export async function runFindCapacity(context: StepContext, params: FindCapacity
   // Error samples carry what executors said, which may echo a credential the Flow was given.
   const redacted = redactDeep(report, job.run.knownSecrets);
   context.log(formatStepSummary(redacted));
-  const failure = judgeCapacity(result, context.step.name);
-  return { report: redacted, artifacts: buildCapacityAttachments(redacted), ...(failure ? { failure } : {}) };
+  if (params.regression) {
+    const { compareCapacityWithBaseline } = await import('./compare-with-baseline.ts');
+    redacted.regression = await compareCapacityWithBaseline({ ...redacted, capacity: result }, params.regression, context.signal);
+    context.log(summarizeRegression(redacted.regression));
+  }
+  const failure = judgeWithRegression(judgeCapacity(result, context.step.name), regressionFailure(redacted));
+  const artifacts = buildCapacityAttachments(redacted);
+  if (redacted.regression) artifacts.push({ name: 'regression.txt', contentType: 'text/plain', body: `${renderRegressionTable(redacted.regression)}\n` });
+  return { report: redacted, artifacts, ...(failure ? { failure } : {}) };
+}
+
+/** The search's failure comes first (the capacity may not mean much then); a regression is added to it, or is the failure. */
+function judgeWithRegression(search: StressError | undefined, regression: StressError | undefined): StressError | undefined {
+  if (!search || !regression) return search ?? regression;
+  return new StressError(search.code, `${search.message}; and ${regression.message}`, { ...(search.hint ? { hint: search.hint } : {}), ...(search.details ? { details: search.details } : {}) });
 }
 
 /** The search's verdict: found (or above max_rate) passes; anything else says why it did not. */

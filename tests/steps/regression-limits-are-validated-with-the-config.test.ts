@@ -115,3 +115,31 @@ test('a regression failure lands in its own Allure category, as a product failur
   expect(categorizeFailureMessage('[REGRESSION] Regression in main/index against b.json: p99 +31.0%')).toBe('regressions');
   expect(categorizeFailureMessage('Regression in main/index against b.json: p99 +31.0%')).toBe('regressions');
 });
+
+test('find_capacity takes only a capacity limit, as a fall, and a baseline to go with it', async () => {
+  const search = (extra: string) => `      - method: find_capacity
+        inputs: { method: random_texts }
+        objective: { p99_ms: 200 }
+        start_rate: 10
+${extra}`;
+  const problems = await problemsOf(
+    job(`${search(`        baseline: { file: base.json }
+        regression:
+          capacity: +10%
+          p99: +10%
+`)}${search(`        regression: { capacity: -10% }
+`)}${search(`        baseline: { file: base.json, step: other }
+        regression: {}
+`)}`),
+  );
+  expect(problems).toEqual([
+    expect.stringMatching(/^14: jobs\.main\.steps\[2\]\.regression\.capacity: capacity regresses when it falls: write -10%, not \+10%/),
+    expect.stringMatching(/^15: jobs\.main\.steps\[2\]\.regression\.p99: unknown key "p99"/),
+    expect.stringMatching(/^20: jobs\.main\.steps\[3\]\.regression: regression needs a baseline to compare with/),
+    expect.stringMatching(/^26: jobs\.main\.steps\[4\]\.regression: regression sets no limit \(add at least one, e.g\. capacity: -10%\)/),
+  ]);
+  // A good one validates.
+  expect(await problemsOf(job(search(`        baseline: { file: base.json, if_missing: pass }
+        regression: { capacity: -10% }
+`)))).toEqual([]);
+});
