@@ -74,7 +74,9 @@ export class JobRunner {
     const prerequisites: string[] = [];
     const outcomes: StepOutcome[] = [];
     try {
-      for (const i of this.prerequisitesOf(index)) {
+      // After a failure only teardown and report steps run, and they act on what exists: a
+      // terminate_flow whose start_flow was skipped must not start that Flow to stop it.
+      for (const i of this.failure ? [] : this.prerequisitesOf(index)) {
         if (this.executed.has(i)) continue;
         const before = this.stepAt(i);
         prerequisites.push(before.name);
