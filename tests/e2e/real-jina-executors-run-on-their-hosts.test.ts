@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestHosts, netnsUnavailableReason, type TestHost, type TestHosts } from '../support/netns-hosts.ts';
-import { agentHoldings, processesSinceStart, startHostAgent, stopHostAgents, type HostAgent } from '../support/namespace-agents.ts';
+import { netnsUnavailableReason, type TestHost } from '../support/netns-hosts.ts';
+import { agentHoldings, processesSinceStart, startHostsWithAgents, type HostAgent, type HostsWithAgents } from '../support/namespace-agents.ts';
 import { skipOrFail } from '../support/skip-or-fail.ts';
 import { createStressProject, statesOf, type StressProject } from '../vitest/support/stress-project.ts';
 import { jinaEnvironment } from './support/real-jina-run.ts';
@@ -29,27 +27,19 @@ executors:
 `;
 
 describe('real Jina 3.34: executors on their hosts, the gateway on another', () => {
-  let hosts: TestHosts | undefined;
-  const agents: HostAgent[] = [];
-  let folder: string | undefined;
+  let setup: HostsWithAgents | undefined;
   let project: StressProject | undefined;
   afterAll(async () => {
-    await stopHostAgents(agents);
-    hosts?.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    await setup?.close();
     await project?.remove();
   });
 
   it('`jina executor` on B and C, `jina flow` on A wiring them as external: index then query over gRPC, HTTP and WebSocket, matches checked', async (context) => {
     if (unavailable) return skipOrFail(context, unavailable);
     const python = (environment as { python: string }).python;
-    hosts = createTestHosts(3);
-    folder = mkdtempSync(join(tmpdir(), 'jst-real-hosts-'));
-    const [a, b, c] = hosts.hosts as [TestHost, TestHost, TestHost];
-    for (const host of [a, b, c]) {
-      agents.push(await startHostAgent(host, join(folder, host.label), { token, runtimes: 'reference,process', env: { JINA_PYTHON: python } }));
-    }
-    const [agentA, agentB, agentC] = agents as [HostAgent, HostAgent, HostAgent];
+    setup = await startHostsWithAgents(3, 'jst-real-hosts-', { token, runtimes: 'reference,process', env: { JINA_PYTHON: python } });
+    const [a, b, c] = setup.hosts as [TestHost, TestHost, TestHost];
+    const [agentA, agentB, agentC] = setup.agents as [HostAgent, HostAgent, HostAgent];
     const executors = ['encoder.py', 'indexer.py'].map((name) => join(repoRoot, 'fixtures/executors/v2', name));
     const protocols = ['grpc', 'http', 'websocket'] as const;
     const job = (protocol: string) => `
@@ -108,7 +98,7 @@ describe('real Jina 3.34: executors on their hosts, the gateway on another', () 
     expect(timed).toHaveLength(4);
     for (const ms of timed) expect(ms).toBeGreaterThan(0);
 
-    for (const agent of agents) {
+    for (const agent of setup.agents) {
       expect(await agentHoldings(agent, token)).toEqual({ flows: [], workspaces: [], onDisk: [] });
       expect(processesSinceStart(agent)).toEqual([]);
     }

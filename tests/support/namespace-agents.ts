@@ -1,8 +1,9 @@
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import type { TestHost } from './netns-hosts.ts';
+import { createTestHosts, type TestHost } from './netns-hosts.ts';
 
 const bin = join(resolve(import.meta.dirname, '../..'), 'bin/jina-stress.mjs');
 
@@ -94,4 +95,34 @@ export function processesSinceStart(agent: HostAgent): string[] {
       return !(tsxCompiler && agent.pidsAtStart.includes(parent));
     })
     .map((pid) => `${pid}: ${read(pid, 'cmdline').split('\0').join(' ').trim()}`);
+}
+
+/** Test hosts with an agent each, and a scratch folder for their workspaces. */
+export interface HostsWithAgents {
+  hosts: readonly TestHost[];
+  agents: HostAgent[];
+  /** Stops the agents (SIGTERM, then what is left is killed), removes the hosts and the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * `count` network-namespace hosts, an agent on each (`<address>:8000`, the options' token and
+ * runtimes). On a failure part-way, what was made is removed before the error is thrown.
+ */
+export async function startHostsWithAgents(count: number, folderPrefix: string, options: HostAgentOptions): Promise<HostsWithAgents> {
+  const hosts = createTestHosts(count);
+  const folder = mkdtempSync(join(tmpdir(), folderPrefix));
+  const agents: HostAgent[] = [];
+  const close = async () => {
+    await stopHostAgents(agents);
+    hosts.close();
+    rmSync(folder, { recursive: true, force: true });
+  };
+  try {
+    for (const host of hosts.hosts) agents.push(await startHostAgent(host, join(folder, host.label), options));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { hosts: hosts.hosts, agents, close };
 }

@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeLeftovers } from '../../src/vitest/remove-leftovers.ts';
-import { createTestHosts, netnsUnavailableReason, type TestHost, type TestHosts } from '../support/netns-hosts.ts';
-import { agentGet, agentHoldings, processesSinceStart, startHostAgent, stopHostAgents, type HostAgent } from '../support/namespace-agents.ts';
+import { netnsUnavailableReason, type TestHost } from '../support/netns-hosts.ts';
+import { agentGet, agentHoldings, processesSinceStart, startHostsWithAgents, type HostAgent, type HostsWithAgents } from '../support/namespace-agents.ts';
 import { skipOrFail } from '../support/skip-or-fail.ts';
 import { createStressProject, statesOf, type StressProject } from './support/stress-project.ts';
 
@@ -22,24 +20,18 @@ executors:
 `;
 
 describe('a host cut off in the middle of a load step, through the plugin', () => {
-  let hosts: TestHosts | undefined;
-  const agents: HostAgent[] = [];
-  let folder: string | undefined;
+  let setup: HostsWithAgents | undefined;
   let project: StressProject | undefined;
   afterAll(async () => {
-    await stopHostAgents(agents);
-    hosts?.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    await setup?.close();
     await project?.remove();
   });
 
   it('fails the step on the indexer of host C by name and address; A and B are cleaned by the teardown, C once its link is back', async (context) => {
     if (unavailable) return skipOrFail(context, unavailable);
-    hosts = createTestHosts(3);
-    folder = mkdtempSync(join(tmpdir(), 'jst-cut-'));
-    const [a, b, c] = hosts.hosts as [TestHost, TestHost, TestHost];
-    for (const host of [a, b, c]) agents.push(await startHostAgent(host, join(folder, host.label), { token }));
-    const [agentA, agentB, agentC] = agents as [HostAgent, HostAgent, HostAgent];
+    setup = await startHostsWithAgents(3, 'jst-cut-', { token });
+    const [a, b, c] = setup.hosts as [TestHost, TestHost, TestHost];
+    const [agentA, agentB, agentC] = setup.agents as [HostAgent, HostAgent, HostAgent];
 
     project = await createStressProject(`
 jobs:

@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestHosts, netnsUnavailableReason, type TestHost, type TestHosts } from '../support/netns-hosts.ts';
-import { agentHoldings, processesSinceStart, startHostAgent, stopHostAgents, type HostAgent } from '../support/namespace-agents.ts';
+import { netnsUnavailableReason, type TestHost } from '../support/netns-hosts.ts';
+import { agentHoldings, processesSinceStart, startHostsWithAgents, type HostAgent, type HostsWithAgents } from '../support/namespace-agents.ts';
 import { skipOrFail } from '../support/skip-or-fail.ts';
 import { referenceFlow } from './support/flow-paths.ts';
 import { createStressProject, statesOf, type StressProject } from './support/stress-project.ts';
@@ -48,24 +46,18 @@ function placedJob(name: string, protocol: 'grpc' | 'websocket' | 'http', a: Tes
 }
 
 describe('the seed job with its executors on other hosts, through the plugin', () => {
-  let hosts: TestHosts | undefined;
-  const agents: HostAgent[] = [];
-  let folder: string | undefined;
+  let setup: HostsWithAgents | undefined;
   let project: StressProject | undefined;
   afterAll(async () => {
-    await stopHostAgents(agents);
-    hosts?.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    await setup?.close();
     await project?.remove();
   });
 
   it('encoder on B, 2-shard indexer on C, gateway on A: every protocol passes with its matches, and every host is left empty', async (context) => {
     if (unavailable) return skipOrFail(context, unavailable);
-    hosts = createTestHosts(3);
-    folder = mkdtempSync(join(tmpdir(), 'jst-placed-'));
-    const [a, b, c] = hosts.hosts as [TestHost, TestHost, TestHost];
-    for (const host of [a, b, c]) agents.push(await startHostAgent(host, join(folder, host.label), { token }));
-    const [agentA, agentB, agentC] = agents as [HostAgent, HostAgent, HostAgent];
+    setup = await startHostsWithAgents(3, 'jst-placed-', { token });
+    const [a, b, c] = setup.hosts as [TestHost, TestHost, TestHost];
+    const [agentA, agentB, agentC] = setup.agents as [HostAgent, HostAgent, HostAgent];
 
     const protocols = ['grpc', 'websocket', 'http'] as const;
     project = await createStressProject(
@@ -103,7 +95,7 @@ describe('the seed job with its executors on other hosts, through the plugin', (
     expect(run.output).toMatch(new RegExp(`executor indexer@${c.address.replaceAll('.', '\\.')} ready in [\\d.]+s \\(2 shard`));
 
     // Nothing left: no flow or executor in any agent's API, no workspace on disk, no process.
-    for (const agent of agents) {
+    for (const agent of setup.agents) {
       expect(await agentHoldings(agent, token)).toEqual({ flows: [], workspaces: [], onDisk: [] });
       expect(processesSinceStart(agent)).toEqual([]);
     }

@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestHosts, netnsUnavailableReason, type TestHost, type TestHosts } from '../support/netns-hosts.ts';
-import { agentHoldings, processesSinceStart, startHostAgent, stopHostAgents, type HostAgent } from '../support/namespace-agents.ts';
+import { netnsUnavailableReason, type TestHost } from '../support/netns-hosts.ts';
+import { agentHoldings, processesSinceStart, startHostsWithAgents, type HostAgent, type HostsWithAgents } from '../support/namespace-agents.ts';
 import { skipOrFail } from '../support/skip-or-fail.ts';
 import { referenceFlow } from './support/flow-paths.ts';
 import { createStressProject, statesOf, type StressProject } from './support/stress-project.ts';
@@ -24,24 +23,18 @@ function seedRemoteFlow(name: string): string {
 }
 
 describe("the seed's remote Flow style, unchanged", () => {
-  let hosts: TestHosts | undefined;
-  const agents: HostAgent[] = [];
-  let folder: string | undefined;
+  let setup: HostsWithAgents | undefined;
   let project: StressProject | undefined;
   afterAll(async () => {
-    await stopHostAgents(agents);
-    hosts?.close();
-    if (folder) rmSync(folder, { recursive: true, force: true });
+    await setup?.close();
     await project?.remove();
   });
 
   it('pods with host: {{ X_HOST }} from instances.yaml start on those hosts, the rest with the gateway', async (context) => {
     if (unavailable) return skipOrFail(context, unavailable);
-    hosts = createTestHosts(3);
-    folder = mkdtempSync(join(tmpdir(), 'jst-seed-remote-'));
-    const [a, b, c] = hosts.hosts as [TestHost, TestHost, TestHost];
-    for (const host of [a, b, c]) agents.push(await startHostAgent(host, join(folder, host.label), { token }));
-    const [agentA, agentB, agentC] = agents as [HostAgent, HostAgent, HostAgent];
+    setup = await startHostsWithAgents(3, 'jst-seed-remote-', { token });
+    const [a, b, c] = setup.hosts as [TestHost, TestHost, TestHost];
+    const [agentA, agentB, agentC] = setup.agents as [HostAgent, HostAgent, HostAgent];
 
     const environment = '{ JINA_GATEWAY_PORT_EXPOSE: 23456, JINA_ENCODER_SHARDS: 2, JINA_VEC_INDEXER_SHARDS: 2, JINA_GATEWAY_REST: false }';
     project = await createStressProject(`
@@ -95,7 +88,7 @@ jobs:
     // The gateway listened where the seed's template said: port_expose on host A.
     expect(run.output).toContain(`at grpc://${a.address}:23456`);
 
-    for (const agent of agents) {
+    for (const agent of setup.agents) {
       expect(await agentHoldings(agent, token)).toEqual({ flows: [], workspaces: [], onDisk: [] });
       expect(processesSinceStart(agent)).toEqual([]);
     }
