@@ -1,12 +1,9 @@
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
 import type { CapacityProbe, CapacityResult } from '../load/capacity-result.ts';
-import { type ChartBox, colorAt, escapeXml, formatTick, renderBottomAxis, renderEmptyNote, renderLeftAxis, renderLegend, renderSvgDocument } from './chart-frame.ts';
+import { CHART_WIDTH, PLOT_LEFT, PLOT_RIGHT, type ChartBox, colorAt, escapeXml, formatTick, renderBottomAxis, renderEmptyNote, renderLeftAxis, renderLegend, renderSvgDocument } from './chart-frame.ts';
 
-const WIDTH = 900;
 const HEIGHT = 500;
-const LEFT = 70;
-const RIGHT = 24;
 const P50_COLOR = colorAt(4);
 const P99_COLOR = colorAt(1);
 const ACHIEVED_COLOR = colorAt(0);
@@ -34,10 +31,10 @@ export function renderCapacityChart(job: string, step: string, capacity: Capacit
   const failing = 'firstFailingRate' in capacity ? capacity.firstFailingRate : undefined;
   const title = `${job} / ${step}: latency vs offered load${rate === undefined ? '' : ` (sustains ${formatTick(rate)} req/s)`}`;
   const maxRate = Math.max(1, ...probes.map((probe) => Math.max(probe.offeredRate, probe.achievedRate)));
-  const x = scaleLinear().domain([0, maxRate * 1.05]).nice().range([LEFT, WIDTH - RIGHT]);
-  const plotWidth = WIDTH - LEFT - RIGHT;
-  const top: ChartBox = { left: LEFT, top: 58, width: plotWidth, height: 200 };
-  const bottom: ChartBox = { left: LEFT, top: 290, width: plotWidth, height: 150 };
+  const x = scaleLinear().domain([0, maxRate * 1.05]).nice().range([PLOT_LEFT, CHART_WIDTH - PLOT_RIGHT]);
+  const plotWidth = CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT;
+  const top: ChartBox = { left: PLOT_LEFT, top: 58, width: plotWidth, height: 200 };
+  const bottom: ChartBox = { left: PLOT_LEFT, top: 290, width: plotWidth, height: 150 };
   const limit = capacity.objective.p99Ms;
   const body: string[] = [
     renderLegend(
@@ -48,13 +45,13 @@ export function renderCapacityChart(job: string, step: string, capacity: Capacit
         { label: 'achieved req/s', color: ACHIEVED_COLOR },
         { label: 'final bracket', color: BRACKET_COLOR },
       ],
-      LEFT,
+      PLOT_LEFT,
       40,
     ),
   ];
   if (probes.length === 0) {
     body.push(renderEmptyNote(top, 'no probe ran'), renderBottomAxis(x, bottom, 'offered load (requests / s)'));
-    return renderSvgDocument({ width: WIDTH, height: HEIGHT, title, body });
+    return renderSvgDocument({ width: CHART_WIDTH, height: HEIGHT, title, body });
   }
 
   if (rate !== undefined && failing !== undefined) {
@@ -90,7 +87,7 @@ export function renderCapacityChart(job: string, step: string, capacity: Capacit
   }
   if (limit !== undefined) {
     const at = y(limit).toFixed(1);
-    body.push(`<line class="p99-limit" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${at}" y2="${at}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="6 4"><title>${escapeXml(`p99 limit ${limit} ms`)}</title></line>`);
+    body.push(`<line class="p99-limit" x1="${PLOT_LEFT}" x2="${CHART_WIDTH - PLOT_RIGHT}" y1="${at}" y2="${at}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="6 4"><title>${escapeXml(`p99 limit ${limit} ms`)}</title></line>`);
   }
   body.push(renderBottomAxis(x, top));
 
@@ -119,5 +116,5 @@ export function renderCapacityChart(job: string, step: string, capacity: Capacit
     );
   }
   body.push(renderBottomAxis(x, bottom, 'offered load (requests / s)'));
-  return renderSvgDocument({ width: WIDTH, height: HEIGHT, title, body });
+  return renderSvgDocument({ width: CHART_WIDTH, height: HEIGHT, title, body });
 }

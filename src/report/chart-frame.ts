@@ -6,6 +6,11 @@ import type { ScaleLinear } from 'd3-scale';
  * this file lays them out. No DOM, no browser, no fonts to fetch (generic font families only),
  * so the SVG renders the same in Allure, in a browser and in an image viewer.
  */
+/** Every chart's width and the plot's margins (each chart picks its own height). */
+export const CHART_WIDTH = 900;
+export const PLOT_LEFT = 70;
+export const PLOT_RIGHT = 24;
+
 export interface ChartBox {
   left: number;
   top: number;

@@ -1,6 +1,9 @@
 import { scaleLinear } from 'd3-scale';
 import { type SeriesPoint, area, stack, stackOrderNone } from 'd3-shape';
 import {
+  CHART_WIDTH,
+  PLOT_LEFT,
+  PLOT_RIGHT,
   type ChartBox,
   colorAt,
   escapeXml,
@@ -14,10 +17,7 @@ import { chartedSeries } from './charted-series.ts';
 import { downsampleSeries } from './downsample-series.ts';
 import type { LoadResult } from '../load/load-result.ts';
 
-const WIDTH = 900;
 const HEIGHT = 340;
-const LEFT = 70;
-const RIGHT = 24;
 
 /** Executor names in the step's order (summary first, then any seen only in the series). */
 export function executorNamesOf(report: LoadResult): string[] {
@@ -41,9 +41,9 @@ export function renderExecutorTimeChart(report: LoadResult): string {
   const per = bucketS > 1 ? `per ${bucketS} s` : 'per second';
   const title = `${report.job} / ${report.step}: time per executor (mean ${per}, stacked)`;
   const names = executorNamesOf(report);
-  const box: ChartBox = { left: LEFT, top: 58, width: WIDTH - LEFT - RIGHT, height: 220 };
+  const box: ChartBox = { left: PLOT_LEFT, top: 58, width: CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT, height: 220 };
   const lastSecond = Math.max(1, ...charted.map((sample) => sample.second + 1));
-  const x = scaleLinear().domain([0, lastSecond]).range([LEFT, WIDTH - RIGHT]);
+  const x = scaleLinear().domain([0, lastSecond]).range([PLOT_LEFT, CHART_WIDTH - PLOT_RIGHT]);
   const rows: Row[] = samples.map((sample) => {
     const row: Row = { second: sample.second } as Row;
     for (const name of names) row[name] = sample.executorMeanMs[name] ?? 0;
@@ -61,7 +61,7 @@ export function renderExecutorTimeChart(report: LoadResult): string {
         const detail = summary ? ` (mean ${summary.meanMs.toFixed(1)} ms, ${(summary.share * 100).toFixed(0)}%)` : '';
         return { label: `${name}${detail}`, color: colorAt(index) };
       }),
-      LEFT,
+      PLOT_LEFT,
       40,
     ),
     renderLeftAxis(y, box, 'mean time (ms)', 5),
@@ -81,5 +81,5 @@ export function renderExecutorTimeChart(report: LoadResult): string {
     });
   }
   body.push(renderBottomAxis(x, box, 'elapsed time (s)'));
-  return renderSvgDocument({ width: WIDTH, height: HEIGHT, title, body });
+  return renderSvgDocument({ width: CHART_WIDTH, height: HEIGHT, title, body });
 }

@@ -3,6 +3,9 @@ import { line } from 'd3-shape';
 import type { HostSecond, ProcessMetrics, ProcessSecond } from '../load/host-metrics.ts';
 import type { LoadResult } from '../load/load-result.ts';
 import {
+  CHART_WIDTH,
+  PLOT_LEFT,
+  PLOT_RIGHT,
   type ChartBox,
   type LegendItem,
   colorAt,
@@ -14,10 +17,7 @@ import {
   renderSvgDocument,
 } from './chart-frame.ts';
 
-const WIDTH = 900;
 const HEIGHT = 470;
-const LEFT = 70;
-const RIGHT = 24;
 /** Lines a reader can still tell apart; the rest are in the CSV. */
 const MAX_PROCESSES = 8;
 const HOST_COLOR = '#555';
@@ -35,15 +35,15 @@ export function processLabel(process: ProcessMetrics, isMultiAgent: boolean): st
  */
 export function renderHostMetricsChart(report: LoadResult): string {
   const metrics = report.hostMetrics;
-  const plotWidth = WIDTH - LEFT - RIGHT;
-  const top: ChartBox = { left: LEFT, top: 58, width: plotWidth, height: 170 };
-  const bottom: ChartBox = { left: LEFT, top: 252, width: plotWidth, height: 150 };
+  const plotWidth = CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT;
+  const top: ChartBox = { left: PLOT_LEFT, top: 58, width: plotWidth, height: 170 };
+  const bottom: ChartBox = { left: PLOT_LEFT, top: 252, width: plotWidth, height: 150 };
   const phaseS = Math.max(1, Math.ceil(report.wallTimeS));
-  const x = scaleLinear().domain([0, phaseS]).range([LEFT, WIDTH - RIGHT]);
+  const x = scaleLinear().domain([0, phaseS]).range([PLOT_LEFT, CHART_WIDTH - PLOT_RIGHT]);
   if (!metrics || metrics.status === 'unavailable') {
     const title = `${report.job} / ${report.step}: CPU and memory per process`;
     const note = metrics ? `host metrics unavailable: ${metrics.reason}` : 'no host metrics for this step';
-    return renderSvgDocument({ width: WIDTH, height: HEIGHT, title, body: [renderEmptyNote(top, note.slice(0, 140))] });
+    return renderSvgDocument({ width: CHART_WIDTH, height: HEIGHT, title, body: [renderEmptyNote(top, note.slice(0, 140))] });
   }
   const isMultiAgent = metrics.agents.length > 1;
   const shown = metrics.processes.slice(0, MAX_PROCESSES);
@@ -54,7 +54,7 @@ export function renderHostMetricsChart(report: LoadResult): string {
     ...shown.map((process, index) => ({ label: `${processLabel(process, isMultiAgent)} (${process.meanCpuCores.toFixed(2)})`, color: colorAt(index) })),
     { label: 'host total', color: HOST_COLOR, dashed: true },
   ]);
-  const body: string[] = legend.map((items, row) => renderLegend(items, LEFT, 40 + row * 16));
+  const body: string[] = legend.map((items, row) => renderLegend(items, PLOT_LEFT, 40 + row * 16));
   // The panels move down by the legend's extra rows.
   const shift = (legend.length - 1) * 16;
   top.top += shift;
@@ -84,7 +84,7 @@ export function renderHostMetricsChart(report: LoadResult): string {
     body.push(`<path class="process-rss" data-process="${escapeXml(process.key)}" d="${path(process.seconds) ?? ''}" fill="none" stroke="${colorAt(index)}" stroke-width="2"><title>${escapeXml(processLabel(process, isMultiAgent))}</title></path>`);
   });
   body.push(renderBottomAxis(x, bottom, 'elapsed time (s)'));
-  return renderSvgDocument({ width: WIDTH, height: HEIGHT + shift, title, body });
+  return renderSvgDocument({ width: CHART_WIDTH, height: HEIGHT + shift, title, body });
 }
 
 /** Legend items in rows that fit the chart's width (label widths estimated as renderLegend does). */
@@ -93,7 +93,7 @@ function wrapLegend(items: LegendItem[]): LegendItem[][] {
   let used = 0;
   for (const item of items) {
     const width = 23 + item.label.length * 6.2 + 16;
-    if (used + width > WIDTH - LEFT - RIGHT && rows.at(-1)!.length > 0) {
+    if (used + width > CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT && rows.at(-1)!.length > 0) {
       rows.push([]);
       used = 0;
     }

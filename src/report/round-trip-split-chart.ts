@@ -1,6 +1,9 @@
 import { scaleLinear } from 'd3-scale';
 import { type SeriesPoint, area, stack, stackOrderNone } from 'd3-shape';
 import {
+  CHART_WIDTH,
+  PLOT_LEFT,
+  PLOT_RIGHT,
   type ChartBox,
   colorAt,
   escapeXml,
@@ -15,10 +18,7 @@ import { downsampleSeries } from './downsample-series.ts';
 import type { LoadResult } from '../load/load-result.ts';
 import type { SplitMeans } from '../load/round-trip-split.ts';
 
-const WIDTH = 900;
 const HEIGHT = 340;
-const LEFT = 70;
-const RIGHT = 24;
 
 /** The parts of a round trip, bottom to top, with their legend labels. */
 export const splitParts = [
@@ -39,9 +39,9 @@ export function renderRoundTripSplitChart(report: LoadResult): string {
   const { samples, bucketS } = downsampleSeries(charted);
   const per = bucketS > 1 ? `per ${bucketS} s` : 'per second';
   const title = `${report.job} / ${report.step}: where the round trip went (mean ${per}, stacked)`;
-  const box: ChartBox = { left: LEFT, top: 58, width: WIDTH - LEFT - RIGHT, height: 220 };
+  const box: ChartBox = { left: PLOT_LEFT, top: 58, width: CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT, height: 220 };
   const lastSecond = Math.max(1, ...charted.map((sample) => sample.second + 1));
-  const x = scaleLinear().domain([0, lastSecond]).range([LEFT, WIDTH - RIGHT]);
+  const x = scaleLinear().domain([0, lastSecond]).range([PLOT_LEFT, CHART_WIDTH - PLOT_RIGHT]);
   const rows: Row[] = samples.filter((sample) => sample.split).map((sample) => ({ second: sample.second, ...sample.split! }));
   const layers = stack<Row>()
     .keys(splitParts.map((part) => part.key))
@@ -55,7 +55,7 @@ export function renderRoundTripSplitChart(report: LoadResult): string {
         label: split?.status === 'split' ? `${part.label} (mean ${split[part.key].toFixed(1)} ms)` : part.label,
         color: colorAt(index),
       })),
-      LEFT,
+      PLOT_LEFT,
       40,
     ),
     renderLeftAxis(y, box, 'mean time (ms)', 5),
@@ -77,5 +77,5 @@ export function renderRoundTripSplitChart(report: LoadResult): string {
     });
   }
   body.push(renderBottomAxis(x, box, 'elapsed time (s)'));
-  return renderSvgDocument({ width: WIDTH, height: HEIGHT, title, body });
+  return renderSvgDocument({ width: CHART_WIDTH, height: HEIGHT, title, body });
 }

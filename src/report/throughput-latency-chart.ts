@@ -1,6 +1,9 @@
 import { scaleLinear } from 'd3-scale';
 import { area, line } from 'd3-shape';
 import {
+  CHART_WIDTH,
+  PLOT_LEFT,
+  PLOT_RIGHT,
   type ChartBox,
   colorAt,
   escapeXml,
@@ -15,10 +18,7 @@ import { chartedSeries } from './charted-series.ts';
 import { downsampleSeries } from './downsample-series.ts';
 import type { SecondSample, LoadResult } from '../load/load-result.ts';
 
-const WIDTH = 900;
 const HEIGHT = 450;
-const LEFT = 70;
-const RIGHT = 24;
 const QPS_COLOR = colorAt(0);
 const ERROR_COLOR = colorAt(3);
 const P50_COLOR = colorAt(4);
@@ -42,10 +42,10 @@ export function renderThroughputLatencyChart(report: LoadResult): string {
   const buckets = bucketS > 1 ? ` (${bucketS} s buckets)` : '';
   const title = `${report.job} / ${report.step}: throughput and latency${buckets}`;
   const lastSecond = Math.max(1, ...charted.map((sample) => sample.second + 1));
-  const x = scaleLinear().domain([0, lastSecond]).range([LEFT, WIDTH - RIGHT]);
-  const plotWidth = WIDTH - LEFT - RIGHT;
-  const top: ChartBox = { left: LEFT, top: 58, width: plotWidth, height: 150 };
-  const bottom: ChartBox = { left: LEFT, top: 232, width: plotWidth, height: 170 };
+  const x = scaleLinear().domain([0, lastSecond]).range([PLOT_LEFT, CHART_WIDTH - PLOT_RIGHT]);
+  const plotWidth = CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT;
+  const top: ChartBox = { left: PLOT_LEFT, top: 58, width: plotWidth, height: 150 };
+  const bottom: ChartBox = { left: PLOT_LEFT, top: 232, width: plotWidth, height: 170 };
   const center = (sample: SecondSample): number => x(sample.second + 0.5);
   const body: string[] = [];
 
@@ -59,7 +59,7 @@ export function renderThroughputLatencyChart(report: LoadResult): string {
         { label: 'p99', color: P99_COLOR },
         ...(limit === undefined ? [] : [{ label: `p99 limit ${limit} ms`, color: LIMIT_COLOR, dashed: true }]),
       ],
-      LEFT,
+      PLOT_LEFT,
       40,
     ),
   );
@@ -103,9 +103,9 @@ export function renderThroughputLatencyChart(report: LoadResult): string {
   if (limit !== undefined) {
     const y = yLatency(limit).toFixed(1);
     body.push(
-      `<line class="p99-limit" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y}" y2="${y}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="6 4"><title>${escapeXml(`p99 limit ${limit} ms`)}</title></line>`,
+      `<line class="p99-limit" x1="${PLOT_LEFT}" x2="${CHART_WIDTH - PLOT_RIGHT}" y1="${y}" y2="${y}" stroke="${LIMIT_COLOR}" stroke-width="1.5" stroke-dasharray="6 4"><title>${escapeXml(`p99 limit ${limit} ms`)}</title></line>`,
     );
   }
   body.push(renderBottomAxis(x, bottom, 'elapsed time (s)'));
-  return renderSvgDocument({ width: WIDTH, height: HEIGHT, title, body });
+  return renderSvgDocument({ width: CHART_WIDTH, height: HEIGHT, title, body });
 }
