@@ -8,7 +8,7 @@ import { agentHttpError } from './agent-http-error.ts';
 import type { AgentState } from './agent-state.ts';
 import { buildFlowEnvironment } from './flow-environment.ts';
 import { parseEnvironment, parseTimeoutReady } from './flow-routes.ts';
-import type { ExecutorStartSpec } from './flow-runtime.ts';
+import type { ExecutorPolling, ExecutorStartSpec, PollingMode } from './flow-runtime.ts';
 import { flowRuntimes } from './flow-runtimes.ts';
 import { readUpload } from './read-upload.ts';
 import { parseRunId } from './run-id.ts';
@@ -21,13 +21,20 @@ const namePattern = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const classPattern = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const maxUsesWithBytes = 64 * 1024;
 const maxPyModules = 16;
+/** A sharded Deployment started by `POST /executors` (process runtime): as many shard workers. */
+const maxShards = 16;
+const pollingModes: readonly PollingMode[] = ['ANY', 'ALL', 'ALL_ASYNC'];
+/** An endpoint key of a per-endpoint `polling` (`/search`, or `*` for the rest). */
+const endpointPattern = /^(\*|\/[A-Za-z0-9_\/-]{0,63})$/;
 
 /**
  * `POST /executors`: runs ONE executor in an existing workspace, for a gateway on another host
  * to use as `external: true` (issue 13). Multipart form fields: `workspace_id` (required),
  * `name`, `uses` (a class name), `uses_with` (JSON object), `py_modules` (JSON list of files
  * in the workspace), `port` (else a free one), `docarray` (v1|v2, reference runtime),
- * `shard_index`/`shard_count`, and as for `/flows`: `runtime`, `run_id`, `environment`,
+ * `shard_index`/`shard_count` (reference runtime: one shard per executor), `shards` and
+ * `polling` (process runtime: the whole sharded Deployment, Jina's head answering on `port`),
+ * and as for `/flows`: `runtime`, `run_id`, `environment`,
  * `timeout_ready`. Answers 201 with an id that `/flows` lists, `GET /flows/{id}` describes
  * (its `gateway` is the executor's gRPC address) and `DELETE /flows/{id}` and
  * `DELETE /runs/{run_id}` stop: one record, the same guards and the same removal as a Flow.
@@ -62,21 +69,35 @@ export function registerExecutorRoutes(app: FastifyInstance, state: AgentState):
       if (name === 'gateway') throw agentHttpError(422, 'form field name: "gateway" is reserved for the gateway');
       const uses = requirePattern(fields.uses, 'uses', classPattern, 'an executor class name (no paths, hub addresses or images)');
       const shardCount = parseInteger(fields.shard_count, 'shard_count', 1, 1, 64);
+      const shards = parseInteger(fields.shards, 'shards', 1, 1, maxShards);
+      if (shards > 1 && runtime !== 'process') {
+        throw agentHttpError(422, `form field shards: the ${runtime} runtime serves one shard per executor`, {
+          hint: 'start one executor per shard with shard_index and shard_count, and give the gateway one address per shard',
+        });
+      }
+      if (shards > 1 && shardCount > 1) throw agentHttpError(422, 'form fields shards and shard_count exclude each other: shards starts every shard here, shard_count one of them');
+      const polling = parsePolling(fields.polling);
+      const usesWith = parseUsesWith(fields.uses_with);
+      // The sharded Deployment runs from a Flow file, where Jina substitutes `${{ ENV.… }}`.
+      if (shards > 1 && JSON.stringify(usesWith).includes('${')) throw agentHttpError(422, 'form field uses_with of a sharded executor must not contain "${" (Jina would substitute it)');
+      if (polling !== undefined && shards === 1) throw agentHttpError(422, 'form field polling needs shards above 1: it says how the head sends requests to the shards');
       const executor: ExecutorStartSpec = {
         name,
         uses,
-        usesWith: parseUsesWith(fields.uses_with),
+        usesWith,
         pyModules: parsePyModules(fields.py_modules, workspace.workdir),
         port: fields.port ? parseInteger(fields.port, 'port', 0, 1024, 65535) : await freePort(options.host),
         docarray: parseDocarray(fields.docarray),
         shardIndex: parseInteger(fields.shard_index, 'shard_index', 0, 0, shardCount - 1),
         shardCount,
+        shards,
+        ...(polling !== undefined ? { polling } : {}),
       };
       const timeoutReadyMs = parseTimeoutReady(fields.timeout_ready, options.timeoutReadyMs);
       const requestedRunId = parseRunId(fields.run_id, 'form field run_id');
       const { environment, notPassed } = buildFlowEnvironment(parseEnvironment(fields.environment), '', options.passEnv);
       // What was asked, as YAML: what `GET /flows/{id}` shows as the source.
-      const description = `jtype: ${uses}\nname: ${name}\nport: ${executor.port}\nuses_with: ${JSON.stringify(executor.usesWith)}\n`;
+      const description = `jtype: ${uses}\nname: ${name}\nport: ${executor.port}\nuses_with: ${JSON.stringify(executor.usesWith)}\n${shards > 1 ? `shards: ${shards}\npolling: ${JSON.stringify(polling ?? 'ANY')}\n` : ''}`;
       const starting = await state.workspaceLocks.run(workspaceId, async () => {
         const current = workspaces.get(workspaceId);
         const runId = requestedRunId ?? current.runId;
@@ -120,6 +141,27 @@ function parseInteger(raw: string | undefined, field: string, fallback: number, 
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || value < min || value > max) throw agentHttpError(422, `form field ${field} must be a whole number from ${min} to ${max}`);
   return value;
+}
+
+/** `ANY`, `ALL`, `ALL_ASYNC`, or a JSON object of endpoint → one of them (Jina's per-endpoint polling). */
+function parsePolling(raw: string | undefined): ExecutorPolling | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const isMode = (value: unknown): value is PollingMode => typeof value === 'string' && (pollingModes as readonly string[]).includes(value);
+  if (isMode(raw)) return raw;
+  const what = `form field polling must be one of ${pollingModes.join(', ')} or a JSON object of endpoint ("/search" or "*") to one of them`;
+  if (raw.length > 4096) throw agentHttpError(422, what);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw agentHttpError(422, what);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw agentHttpError(422, what);
+  const entries = Object.entries(value);
+  if (entries.length === 0 || entries.length > 32 || !entries.every(([endpoint, mode]) => endpointPattern.test(endpoint) && isMode(mode))) {
+    throw agentHttpError(422, what);
+  }
+  return Object.fromEntries(entries) as Record<string, PollingMode>;
 }
 
 function parseDocarray(raw: string | undefined): 'v1' | 'v2' {

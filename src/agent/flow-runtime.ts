@@ -20,7 +20,18 @@ export interface ExecutorStartSpec {
   docarray: DocarrayVersion;
   shardIndex: number;
   shardCount: number;
+  /**
+   * `process` runtime: above 1, the whole sharded Deployment runs here (Jina's head on `port`
+   * and this many shard workers), so a remote gateway wires ONE address to it. The reference
+   * runtime serves one shard per executor (`shardIndex`/`shardCount`) and takes only 1.
+   */
+  shards: number;
+  /** How the head sends requests to the shards (Jina's `polling`): ANY/ALL, or per endpoint. */
+  polling?: ExecutorPolling;
 }
+
+export type PollingMode = 'ANY' | 'ALL' | 'ALL_ASYNC';
+export type ExecutorPolling = PollingMode | Record<string, PollingMode>;
 
 export interface RuntimeGateway {
   protocol: GatewayProtocol;

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
 import { basename, delimiter, relative } from 'node:path';
 import { StressError } from '../errors.ts';
 import { processEnvironment } from './flow-environment.ts';
@@ -40,7 +41,10 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
           });
         }
       }
-      const [command, ...args] = executor ? executorCommand(settings.processCommand, executor, request.workdir) : settings.processCommand.map((part) => fillTemplate(part, request));
+      if (executor && executor.shards > 1) await writeFile(request.flowFile, shardedDeploymentFlow(executor, request.workdir));
+      const [command, ...args] = executor
+        ? executorCommand(settings.processCommand, executor, request.workdir, request.flowFile)
+        : settings.processCommand.map((part) => fillTemplate(part, request));
       const commandLine = [command, ...args].join(' ');
       const group = spawnProcessGroup({
         command: command as string,
@@ -139,18 +143,24 @@ async function waitUntilReady(
 
 /**
  * `jina executor --name … --uses … --port …`, with the `jina` of the Flow command (an argv
- * array: nothing goes through a shell). The worker binds all interfaces (Jina's default);
- * `--shards` would make a Deployment with a head, so a shard is one executor. `--name` matters: a worker without one cannot return
- * a dict (it keys `__results__` by None and protobuf raises TypeError). `--workspace` is the
- * agent's workspace folder, where an executor's state (an indexer's saved index) stays.
+ * array: nothing goes through a shell). The worker binds all interfaces (Jina's default).
+ * `--name` matters: a worker without one cannot return a dict (it keys `__results__` by None
+ * and protobuf raises TypeError). `--workspace` is the agent's workspace folder, where an
+ * executor's state (an indexer's saved index) stays.
+ *
+ * A sharded executor is `jina flow --uses <flowFile>` instead (shardedDeploymentFlow): `jina
+ * executor --shards N` starts one worker, not a Deployment, and `jina deployment` always puts a
+ * gateway on the port (it ignores `include_gateway: false` from YAML, Jina 3.34), where a remote
+ * gateway needs the head.
  */
-function executorCommand(processCommand: readonly string[], executor: ExecutorStartSpec, workdir: string): string[] {
+function executorCommand(processCommand: readonly string[], executor: ExecutorStartSpec, workdir: string, flowFile: string): string[] {
   const [jina, subcommand] = processCommand;
   if (!jina || subcommand !== 'flow') {
     throw new StressError('AGENT_RUNTIME', `this agent runs Flows with a custom command (${processCommand.join(' ')}); it cannot start a single executor`, {
       hint: 'start the agent with the default command (jina flow --uses {file}) or --jina-bin',
     });
   }
+  if (executor.shards > 1) return [jina, 'flow', '--uses', flowFile];
   return [
     jina,
     'executor',
@@ -163,6 +173,28 @@ function executorCommand(processCommand: readonly string[], executor: ExecutorSt
     // the workspace, where nothing removes it and the next run would read it.
     '--workspace', workdir,
   ];
+}
+
+/**
+ * A Flow of one sharded Deployment: inside a Flow, an executor's `port` is its head's, so the
+ * head answers on `port` (what the remote gateway wires as `external`), polls the shards as
+ * asked and merges their answers; the Flow's own gateway takes a free port and goes unused.
+ * Written as JSON (valid YAML: every string quoted, so no value becomes a YAML tag); the route
+ * refused `${` in `uses_with`, which Jina would substitute.
+ */
+function shardedDeploymentFlow(executor: ExecutorStartSpec, workdir: string): string {
+  const deployment = {
+    name: executor.name,
+    uses: executor.uses,
+    ...(executor.pyModules.length > 0 ? { py_modules: executor.pyModules } : {}),
+    uses_with: executor.usesWith,
+    shards: executor.shards,
+    port: executor.port,
+    polling: executor.polling ?? 'ANY',
+    // Each shard keeps its state under <workdir>/<name>/<shard>, inside the workspace.
+    workspace: workdir,
+  };
+  return `${JSON.stringify({ jtype: 'Flow', executors: [deployment] }, null, 2)}\n`;
 }
 
 function fillTemplate(part: string, request: FlowStartRequest): string {

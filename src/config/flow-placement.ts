@@ -27,6 +27,8 @@ export interface PlacedExecutor {
   usesWith: Record<string, unknown>;
   pyModules: string[];
   shards: number;
+  /** The Flow's `polling` for a sharded one: the head's on the `process` runtime. */
+  polling?: string | Record<string, string>;
 }
 
 export interface PlacementOptions {
@@ -96,9 +98,16 @@ export function readFlowPlacements(text: string, options: PlacementOptions): Pla
       usesWith: { ...uses.usesWith, ...(isRecord(entry.uses_with) ? entry.uses_with : {}) },
       pyModules: Array.isArray(entry.py_modules) ? entry.py_modules.map(String) : typeof entry.py_modules === 'string' ? [entry.py_modules] : [],
       shards: Number.isInteger(shards) && shards > 0 ? shards : 1,
+      ...(readPolling(entry.polling) ?? {}),
     });
   }
   return placed;
+}
+
+function readPolling(value: unknown): { polling: string | Record<string, string> } | undefined {
+  if (typeof value === 'string') return { polling: value };
+  if (isRecord(value)) return { polling: Object.fromEntries(Object.entries(value).map(([endpoint, mode]) => [endpoint, String(mode)])) };
+  return undefined;
 }
 
 function agentOfFlowHost(host: unknown, options: PlacementOptions): DaemonAddress | undefined {
@@ -121,17 +130,23 @@ function resolveUses(value: unknown, where: string, options: PlacementOptions): 
   return { className: document.jtype, usesWith: isRecord(document.with) ? document.with : {} };
 }
 
-/** Where the host agents started a placed executor: one address per shard. */
+/**
+ * Where the host agents started a placed executor: one address per shard (reference runtime),
+ * or one for the whole sharded Deployment, its head (`process` runtime).
+ */
 export interface StartedPlacement {
   name: string;
   host: string;
   ports: number[];
+  /** The head polls the shards: the gateway sees one executor, so no `shards`/`polling` of its own. */
+  hasHead?: boolean;
 }
 
 /**
  * The Flow the main agent runs: each placed executor replaced by Jina 3's `external: true`
- * with its host and port (a list, one per shard, for a sharded one), keeping how the gateway
- * wires it (`needs`, `polling`, `uses_after`, `timeout_send`). Everything else is as written.
+ * with its host and port (a list, one per shard, for a sharded one without a head), keeping how
+ * the gateway wires it (`needs`, `polling`, `uses_after`, `timeout_send`). Everything else is as
+ * written.
  */
 export function rewriteFlowWithExternals(text: string, source: string, started: readonly StartedPlacement[]): string {
   const document = parseFlowDocument(text, source);
@@ -146,6 +161,7 @@ export function rewriteFlowWithExternals(text: string, source: string, started: 
     entry.host = placement.host;
     entry.port = placement.ports.length === 1 ? placement.ports[0] : placement.ports;
     if (placement.ports.length > 1) entry.shards = placement.ports.length;
+    if (placement.hasHead) delete entry.polling;
   }
   return dump(document, { lineWidth: -1, noRefs: true });
 }

@@ -96,13 +96,6 @@ export function planJobHosts(
         view: view.view,
       });
       for (const { agent } of placed) agents.set(`${agent.host}:${agent.port}`, agent);
-      // Jina's gateway reads several addresses of one external executor as replicas, not
-      // shards: without a head in front of them, a sharded placement would be queried wrongly.
-      for (const executor of placed.filter((one) => one.shards > 1 && flow.runtime === 'process')) {
-        context.problems.add([...flow.at, 'file'], `${path.basename(flow.file)}: ${executor.name} has ${executor.shards} shards and is placed on ${executor.agent.host}; real Jina's gateway cannot use a sharded executor started elsewhere`, {
-          hint: 'give it shards: 1, or run this Flow on the reference runtime, whose gateway takes one address per shard',
-        });
-      }
     } catch (error) {
       isEveryFlowRead = false;
       context.problems.add([...flow.at, 'file'], `cannot place the Flow's executors: ${error instanceof Error ? error.message : String(error)}`, {

@@ -45,6 +45,10 @@ export interface ExecutorStart {
   port?: number;
   shardIndex?: number;
   shardCount?: number;
+  /** `process` runtime: the whole sharded Deployment on this agent, its head on `port`. */
+  shards?: number;
+  /** The head's polling (Jina's: ANY/ALL, or an object of endpoint → ANY/ALL). */
+  polling?: string | Record<string, string>;
   runtime?: string;
   environment?: Record<string, string>;
   timeoutReadyS?: number;

@@ -39,9 +39,12 @@ export interface PlacedExecutorRun {
   host: string;
   /** `host:port` of its agent. */
   agent: string;
-  /** One per shard. */
+  /** One per shard; one for a whole sharded Deployment (`process` runtime: its head). */
   ids: string[];
   ports: number[];
+  /** Shards behind a head on `ports[0]` (process runtime), else one executor per port. */
+  shards: number;
+  hasHead: boolean;
   /** Seconds from its first start request to its last shard answering. */
   timeToReadyS: number;
 }

@@ -20,8 +20,10 @@ export interface PlacementRequest {
 
 /**
  * start_flow's first half on several hosts (issue 13): each executor the Flow places on
- * another host is started by that host's agent (one `POST /executors` per shard, all hosts at
- * once), each answer awaited; then the rendered Flow is rewritten so the main agent's gateway
+ * another host is started by that host's agent (all hosts at once), each answer awaited; a
+ * sharded one is one `POST /executors` per shard on the reference runtime, and ONE with
+ * `shards` on the `process` runtime (Jina's gateway reads several addresses of one external
+ * executor as replicas, so the remote agent runs the whole Deployment and its head merges); then the rendered Flow is rewritten so the main agent's gateway
  * connects to them as Jina 3's `external: true` executors. Started executors are recorded on
  * their agent as they come up, so a failure halfway leaves nothing the teardown cannot find.
  */
@@ -46,7 +48,8 @@ export async function startPlacedExecutors(job: JobContext, request: PlacementRe
   }
   const started = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<PlacedExecutorRun>).value);
   for (const executor of started) {
-    log(`executor ${executor.name}@${executor.host} ready in ${executor.timeToReadyS.toFixed(2)}s (${executor.ports.length} shard(s), grpc port ${executor.ports.join(', ')}, agent ${executor.agent})`);
+    const shape = executor.hasHead ? `${executor.shards} shards behind a head on grpc port ${executor.ports[0]}` : `${executor.shards} shard(s), grpc port ${executor.ports.join(', ')}`;
+    log(`executor ${executor.name}@${executor.host} ready in ${executor.timeToReadyS.toFixed(2)}s (${shape}, agent ${executor.agent})`);
   }
   await writeFile(request.renderedFile, rewriteFlowWithExternals(text, path.basename(request.originalFile), started));
   return started;
@@ -62,8 +65,11 @@ async function startOne(job: JobContext, executor: PlacedExecutor, request: Plac
   const ids: string[] = [];
   const ports: number[] = [];
   let host = executor.agent.host;
+  // Only a Flow that names the process runtime: an agent's default could be the reference one.
+  const hasHead = executor.shards > 1 && request.runtime === 'process';
+  const calls = hasHead ? 1 : executor.shards;
   try {
-    for (let shard = 0; shard < executor.shards; shard++) {
+    for (let shard = 0; shard < calls; shard++) {
       const id = await agent.daemon.startExecutor(
         {
           name: executor.name,
@@ -71,7 +77,8 @@ async function startOne(job: JobContext, executor: PlacedExecutor, request: Plac
           usesWith: executor.usesWith,
           ...(executor.pyModules.length > 0 ? { pyModules: executor.pyModules } : {}),
           ...(executor.port !== undefined ? { port: executor.port + shard } : {}),
-          ...(executor.shards > 1 ? { shardIndex: shard, shardCount: executor.shards } : {}),
+          ...(hasHead ? { shards: executor.shards, ...(executor.polling !== undefined ? { polling: executor.polling } : {}) } : {}),
+          ...(!hasHead && executor.shards > 1 ? { shardIndex: shard, shardCount: executor.shards } : {}),
           ...(request.runtime ? { runtime: request.runtime } : {}),
           environment: request.environment,
           timeoutReadyS: request.timeoutReadyS,
@@ -88,7 +95,7 @@ async function startOne(job: JobContext, executor: PlacedExecutor, request: Plac
   } catch (error) {
     throw new StressError('FLOW_NOT_READY', `${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return { name: executor.name, host, agent: agent.label, ids, ports, timeToReadyS: (performance.now() - startedAt) / 1000 };
+  return { name: executor.name, host, agent: agent.label, ids, ports, shards: executor.shards, hasHead, timeToReadyS: (performance.now() - startedAt) / 1000 };
 }
 
 function findAgent(job: JobContext, executor: PlacedExecutor): HostAgent {

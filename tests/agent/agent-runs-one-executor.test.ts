@@ -47,6 +47,31 @@ async function indexAndCount(host: string, port: number): Promise<number> {
   }
 }
 
+/** Indexes `count` documents one request each through a reference gateway, then `/count`: per shard. */
+async function indexOneByOneAndCount(host: string, port: number, count: number): Promise<Record<string, number>> {
+  const flow = await startReferenceFlow({
+    flowYaml: `jtype: Flow\nwith: {protocol: grpc}\nexecutors:\n  - {name: indexer, uses: StressIndexer, external: true, host: ${host}, port: ${port}}\n`,
+    workdir: repo,
+  });
+  const client = createGatewayClient({ target: { host: '127.0.0.1', port: flow.gateways[0]!.port, protocol: 'grpc', docarray: 'v2' } });
+  try {
+    await client.connect();
+    for (let n = 1; n <= count; n++) {
+      const indexed = await client.post({ endpoint: '/index', docs: [{ id: `d${n}`, text: `text ${n}`, embedding: createTensor([n, 1]) }] });
+      if (indexed.status !== 'ok') throw new Error(JSON.stringify(indexed).slice(0, 2000));
+    }
+    const counted = await client.post({ endpoint: '/count', docs: [] });
+    if (counted.status !== 'ok') throw new Error(JSON.stringify(counted));
+    const results = (counted.response as DataRequest).parameters.__results__ as Record<string, { count: number }>;
+    // The gateway keys the executor's answer by its one address; behind it, the head's by shard.
+    const [perShard] = Object.values(results) as unknown as Array<Record<string, { count: number }>>;
+    return Object.fromEntries(Object.entries(perShard ?? {}).map(([name, result]) => [name, result.count]));
+  } finally {
+    await client.close();
+    await flow.stop();
+  }
+}
+
 describe('POST /executors runs one executor for a gateway elsewhere', () => {
   let agent: TestAgent;
   beforeAll(async () => {
@@ -98,6 +123,38 @@ describe('POST /executors runs one executor for a gateway elsewhere', () => {
     }
   }, 120_000);
 
+  it('process runtime, shards: 2: one Deployment whose head answers on the port and merges both shards; DELETE /flows kills head and shards', async (context) => {
+    if (!hasJina('v2')) return skipOrFail(context, '.jina-envs/v2 is missing: run scripts/setup-jina.sh');
+    const processAgent = await startTestAgent({ runtime: 'process', jinaBin: jinaBin('v2'), processCommand: [jinaBin('v2'), 'flow', '--uses', '{file}'] });
+    try {
+      const workspaceId = await createWorkspace(processAgent, 'exec-run.5');
+      const started = await processAgent.call('POST', '/executors', {
+        parts: [
+          field('workspace_id', workspaceId), field('name', 'indexer'), field('uses', 'StressIndexer'), field('py_modules', '["indexer.py"]'),
+          field('uses_with', '{"persist": false}'), field('shards', '2'), field('polling', '{"/index": "ANY", "*": "ALL"}'),
+        ],
+      });
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+      const described = await processAgent.call('GET', `/flows/${started.body}`);
+      expect(described.body).toMatchObject({ runtime: 'process', state: 'running', gateway: { protocol: 'grpc' } });
+      const { port } = described.body.gateway as { port: number };
+      // One address for the gateway: /index (ANY) lands on one shard per request, /count (ALL) asks both.
+      const counts = await indexOneByOneAndCount('127.0.0.1', port, 6);
+      expect(Object.keys(counts).sort()).toEqual(['indexer/shard-0/rep-0', 'indexer/shard-1/rep-0']);
+      expect(Object.values(counts).reduce((sum, count) => sum + count, 0)).toBe(6);
+      for (const count of Object.values(counts)) expect(count).toBeGreaterThan(0);
+      const ledger = JSON.parse(readFileSync(join(processAgent.agent.workspaceRoot, AGENT_LEDGER_FILE), 'utf8')) as { processGroups?: Array<{ pgid: number }> };
+      const pgid = ledger.processGroups?.[0]?.pgid;
+      expect(pgid).toBeGreaterThan(0);
+
+      expect((await processAgent.call('DELETE', `/flows/${started.body}`)).status).toBe(200);
+      expect(await waitForProcessGone(pgid!, 10_000)).toBe(true);
+      expect(await acceptsPort(port)).toBe(false);
+    } finally {
+      await processAgent.agent.close();
+    }
+  }, 120_000);
+
   describe('hostile requests start nothing', () => {
     let workspaceId: string;
     beforeAll(async () => {
@@ -127,6 +184,17 @@ describe('POST /executors runs one executor for a gateway elsewhere', () => {
       ['an unknown workspace', () => replace('workspace_id', 'nope'), 404, 'nope'],
       ['an environment that decides what code runs', () => [...valid(), field('environment', '{"LD_PRELOAD": "/tmp/x.so"}')], 422, 'LD_PRELOAD'],
       ['a runtime that does not exist', () => [...valid(), field('runtime', 'docker')], 400, 'docker'],
+      ['shards that are not a whole number', () => [...valid(), field('runtime', 'process'), field('shards', '1.5')], 422, 'shards must be a whole number from 1 to 16'],
+      ['zero shards', () => [...valid(), field('runtime', 'process'), field('shards', '0')], 422, 'shards must be a whole number from 1 to 16'],
+      ['17 shards', () => [...valid(), field('runtime', 'process'), field('shards', '17')], 422, 'shards must be a whole number from 1 to 16'],
+      ['shards with a command in them', () => [...valid(), field('runtime', 'process'), field('shards', '2 --uses-before x')], 422, 'shards must be a whole number'],
+      ['shards on the reference runtime', () => [...valid(), field('shards', '2')], 422, 'reference runtime serves one shard per executor'],
+      ['shards and shard_count together', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('shard_count', '2')], 422, 'exclude each other'],
+      ['polling that is no mode', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('polling', 'SOMETIMES')], 422, 'polling must be'],
+      ['polling with an endpoint that is no path', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('polling', '{"/x; rm -rf /": "ANY"}')], 422, 'polling must be'],
+      ['polling with a mode that is no mode', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('polling', '{"*": "!!python/object"}')], 422, 'polling must be'],
+      ['polling without shards', () => [...valid(), field('runtime', 'process'), field('polling', 'ALL')], 422, 'needs shards above 1'],
+      ['uses_with of a sharded executor that Jina would substitute', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('uses_with', '{"top_k": "${{ ENV.HOME }}"}')], 422, 'must not contain'],
     ])('%s', async (_what, parts, status, text) => {
       const answer = await agent.call('POST', '/executors', { parts: parts() });
       expect(answer.status, JSON.stringify(answer.body)).toBe(status);

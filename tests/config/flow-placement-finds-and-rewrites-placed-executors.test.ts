@@ -66,3 +66,18 @@ executors:
   expect(ranker).toMatchObject({ name: 'ranker', uses: 'MatchRanker' });
   expect(ranker!.external).toBeUndefined();
 });
+
+test("a sharded executor behind a head (process runtime): its polling goes to the host's agent; the gateway gets one address, no shards and no polling", () => {
+  const flow = `jtype: Flow
+executors:
+  - {name: encoder, uses: ReferenceEncoder}
+  - {name: indexer, uses: StressIndexer, host: 10.1.0.3, shards: 2, polling: {'/index': ANY, '*': ALL}, timeout_send: 1000, needs: [encoder]}
+`;
+  const [placed] = readFlowPlacements(flow, options);
+  expect(placed).toMatchObject({ name: 'indexer', shards: 2, polling: { '/index': 'ANY', '*': 'ALL' } });
+  const rewritten = rewriteFlowWithExternals(flow, 'index.yml', [{ name: 'indexer', host: '10.1.0.3', ports: [45001], hasHead: true }]);
+  const spec = readFlowYaml(rewritten, { source: 'rewritten', environment: {}, searchDirs: [dir] });
+  expect(spec.executors[1]).toMatchObject({ name: 'indexer', shards: 1, needs: ['encoder'], external: { host: '10.1.0.3', port: 45001, timeoutSendMs: 1000 } });
+  expect(spec.executors[1]!.external!.shards).toBeUndefined();
+  expect(rewritten).not.toContain('polling');
+});

@@ -46,9 +46,9 @@ export async function connectRemoteExecutor(options: {
   const { deployment, address, docarray } = options;
   const target = `${address.host}:${address.port}`;
   const client = new grpc.Client(target, grpc.credentials.createInsecure(), jinaGrpcChannelOptions);
-  const call = (path: string, bytes: Uint8Array, timeoutMs: number): Promise<Buffer> =>
+  const call = (path: string, bytes: Uint8Array, timeoutMs: number, metadata = new grpc.Metadata()): Promise<Buffer> =>
     new Promise((resolve, reject) => {
-      client.makeUnaryRequest<Uint8Array, Buffer>(path, passBytes, keepBuffer, bytes, { deadline: Date.now() + timeoutMs }, (error, response) =>
+      client.makeUnaryRequest<Uint8Array, Buffer>(path, passBytes, keepBuffer, bytes, metadata, { deadline: Date.now() + timeoutMs }, (error, response) =>
         error || !response ? reject(error ?? new Error('no response')) : resolve(response),
       );
     });
@@ -80,9 +80,13 @@ export async function connectRemoteExecutor(options: {
         { header: { requestId: randomUUID().replaceAll('-', ''), execEndpoint: request.endpoint }, parameters: request.parameters, routes: [], docs: request.docs },
         docarray,
       );
+      // As Jina's gateway: a Deployment's head reads the endpoint from this metadata (not the
+      // header) to pick its polling and the endpoint's docarray-v2 model; a worker ignores it.
+      const metadata = new grpc.Metadata();
+      metadata.set('endpoint', request.endpoint);
       let answer: Buffer;
       try {
-        answer = await call(jinaGrpcMethods.processSingleData, bytes, address.timeoutSendMs ?? CALL_TIMEOUT_MS);
+        answer = await call(jinaGrpcMethods.processSingleData, bytes, address.timeoutSendMs ?? CALL_TIMEOUT_MS, metadata);
       } catch (error) {
         const details = (error as grpc.ServiceError).details ?? (error as Error).message;
         // Not marked dead: a host cut off for a while answers again once its link is back.
