@@ -121,7 +121,8 @@ export function registerExecutorRoutes(app: FastifyInstance, state: AgentState):
       });
       const record = await starting.started;
       const ready = record.state.status === 'running' ? record.state : undefined;
-      options.log(`executor ${name} (${record.id}) ready in ${ready?.timeToReadyS.toFixed(2)} s (${runtime}, grpc:${executor.port})`);
+      const shape = shards > 1 ? `, ${shards} shards behind its head` : '';
+      options.log(`executor ${name} (${record.id}) ready in ${ready?.timeToReadyS.toFixed(2)} s (${runtime}, grpc:${executor.port}${shape})`);
       id = record.id;
     } finally {
       await rm(upload.stagingDir, { recursive: true, force: true });

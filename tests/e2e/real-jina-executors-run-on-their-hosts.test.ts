@@ -13,9 +13,9 @@ const environment = jinaEnvironment('v2');
 const unavailable = netnsUnavailableReason() ?? (environment.status === 'missing' ? environment.reason : undefined);
 
 /**
- * The e2e Flows' executors (fixtures/executors/v2) with the indexer as one shard: Jina's
- * gateway reads several addresses of an external executor as replicas, so a sharded placement
- * is refused for the process runtime (see README "Several hosts").
+ * The e2e Flows' executors (fixtures/executors/v2) with the indexer in 2 shards: /index goes to
+ * one shard, /search to both. On the process runtime host C runs the whole Deployment (Jina's
+ * head and both shards) and the gateway on A wires the head as one external address.
  */
 const flow = (protocol: string) => `jtype: Flow
 with:
@@ -23,7 +23,7 @@ with:
   port: \${{ ENV.JINA_PORT }}
 executors:
   - {name: encoder, uses: StressEncoder, py_modules: [encoder.py], uses_with: {dim: 16}}
-  - {name: indexer, uses: StressIndexer, py_modules: [indexer.py], uses_with: {top_k: 3}}
+  - {name: indexer, uses: StressIndexer, py_modules: [indexer.py], uses_with: {top_k: 3}, shards: 2, polling: {'/index': ANY, '*': ALL}}
 `;
 
 describe('real Jina 3.34: executors on their hosts, the gateway on another', () => {
@@ -34,7 +34,7 @@ describe('real Jina 3.34: executors on their hosts, the gateway on another', () 
     await project?.remove();
   });
 
-  it('`jina executor` on B and C, `jina flow` on A wiring them as external: index then query over gRPC, HTTP and WebSocket, matches checked', async (context) => {
+  it('`jina executor` on B, a 2-shard Deployment on C, `jina flow` on A wiring them as external: index then query over gRPC, HTTP and WebSocket, matches from both shards', async (context) => {
     if (unavailable) return skipOrFail(context, unavailable);
     const python = (environment as { python: string }).python;
     setup = await startHostsWithAgents(3, 'jst-real-hosts-', { token, runtimes: 'reference,process', env: { JINA_PYTHON: python } });
@@ -55,7 +55,8 @@ describe('real Jina 3.34: executors on their hosts, the gateway on another', () 
         execution_time: 3
         num_clients: 2
         request_size: 10
-        inputs: { method: random_texts, kwargs: { num_docs: 30 } }
+        # Far more documents than 3 s can send: each is indexed once, so the shards hold disjoint sets.
+        inputs: { method: random_texts, kwargs: { num_docs: 50000 } }
         on_always: { method: validate_texts, kwargs: { embedding_dim: 16 } }
         thresholds: { error_rate: 0 }
       - method: terminate_flow
@@ -67,7 +68,8 @@ describe('real Jina 3.34: executors on their hosts, the gateway on another', () 
         request_size: 5
         top_k: 3
         inputs: { method: random_texts, kwargs: { num_docs: 10, seed: 7 } }
-        on_always: { method: validate_texts, kwargs: { required_tags: [filename], embedding_dim: 16 } }
+        # top_k 3 from each shard, merged by the head: 6 matches only when both shards answered with documents.
+        on_always: { method: validate_texts, kwargs: { top_k: 6, required_tags: [filename], embedding_dim: 16 } }
         thresholds: { error_rate: 0 }
       - method: terminate_flow
       - method: delete_workspace`;
@@ -84,9 +86,9 @@ describe('real Jina 3.34: executors on their hosts, the gateway on another', () 
     expect(Object.keys(states)).toHaveLength(3 * 8 + 1);
     expect(Object.values(states).every((state) => state === 'passed'), JSON.stringify(states)).toBe(true);
 
-    // Each agent ran real Jina for its part: `jina executor` on B and C, the gateway's Flow on A.
-    const started = (agent: HostAgent, name: string) => agent.output().split('\n').filter((line) => line.includes(`executor ${name} (`) && line.includes('(process,')).length;
-    expect([started(agentB, 'encoder'), started(agentC, 'indexer'), started(agentA, 'encoder') + started(agentA, 'indexer')]).toEqual([6, 6, 0]);
+    // Each agent ran real Jina for its part: `jina executor` on B, the sharded Deployment on C, the gateway's Flow on A.
+    const started = (agent: HostAgent, name: string, shape = '') => agent.output().split('\n').filter((line) => line.includes(`executor ${name} (`) && line.includes('(process,') && line.includes(shape)).length;
+    expect([started(agentB, 'encoder'), started(agentC, 'indexer', '2 shards behind its head'), started(agentA, 'encoder') + started(agentA, 'indexer')]).toEqual([6, 6, 0]);
     const stats = await readFile(join(project.reportsDir, 'stats.md'), 'utf8');
     const header = stats.split('\n').find((line) => line.includes('Task')) ?? '';
     expect(header).toContain(`encoder@${b.address}`);
