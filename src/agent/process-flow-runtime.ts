@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { basename, delimiter, relative } from 'node:path';
 import { StressError } from '../errors.ts';
 import { processEnvironment } from './flow-environment.ts';
@@ -41,7 +41,12 @@ export function createProcessFlowRuntime(settings: FlowRuntimeSettings): FlowRun
           });
         }
       }
-      if (executor && executor.shards > 1) await writeFile(request.flowFile, shardedDeploymentFlow(executor, request.workdir));
+      if (executor && executor.shards > 1) {
+        // Replaces whatever has that name (an upload, a link the workspace's code made) rather
+        // than writing through it: rm removes a link itself, 'wx' refuses anything made meanwhile.
+        await rm(request.flowFile, { force: true });
+        await writeFile(request.flowFile, shardedDeploymentFlow(executor, request.workdir), { flag: 'wx' });
+      }
       const [command, ...args] = executor
         ? executorCommand(settings.processCommand, executor, request.workdir, request.flowFile)
         : settings.processCommand.map((part) => fillTemplate(part, request));
