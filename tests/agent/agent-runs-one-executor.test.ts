@@ -26,6 +26,19 @@ async function createWorkspace(agent: TestAgent, runId: string): Promise<string>
 }
 
 /** A reference gateway Flow on this host using the executor the agent runs as `external`. */
+/**
+ * The executor's process group (from the agent's ledger) is gone after `DELETE /flows/{id}`,
+ * and nothing answers on its port any more.
+ */
+async function expectDeleteStopsItsProcessGroup(processAgent: TestAgent, id: string, port: number): Promise<void> {
+  const ledger = JSON.parse(readFileSync(join(processAgent.agent.workspaceRoot, AGENT_LEDGER_FILE), 'utf8')) as { processGroups?: Array<{ pgid: number }> };
+  const pgid = ledger.processGroups?.[0]?.pgid;
+  expect(pgid).toBeGreaterThan(0);
+  expect((await processAgent.call('DELETE', `/flows/${id}`)).status).toBe(200);
+  expect(await waitForProcessGone(pgid!, 10_000)).toBe(true);
+  expect(await acceptsPort(port)).toBe(false);
+}
+
 async function indexAndCount(host: string, port: number): Promise<number> {
   const flow = await startReferenceFlow({
     flowYaml: `jtype: Flow\nwith: {protocol: grpc}\nexecutors:\n  - {name: indexer, uses: StressIndexer, external: true, host: ${host}, port: ${port}}\n`,
@@ -111,13 +124,7 @@ describe('POST /executors runs one executor for a gateway elsewhere', () => {
       expect(described.body).toMatchObject({ runtime: 'process', state: 'running', gateway: { protocol: 'grpc' } });
       const { port } = described.body.gateway as { port: number };
       expect(await indexAndCount('127.0.0.1', port)).toBe(3);
-      const ledger = JSON.parse(readFileSync(join(processAgent.agent.workspaceRoot, AGENT_LEDGER_FILE), 'utf8')) as { processGroups?: Array<{ pgid: number }> };
-      const pgid = ledger.processGroups?.[0]?.pgid;
-      expect(pgid).toBeGreaterThan(0);
-
-      expect((await processAgent.call('DELETE', `/flows/${started.body}`)).status).toBe(200);
-      expect(await waitForProcessGone(pgid!, 10_000)).toBe(true);
-      expect(await acceptsPort(port)).toBe(false);
+      await expectDeleteStopsItsProcessGroup(processAgent, started.body, port);
     } finally {
       await processAgent.agent.close();
     }
@@ -143,13 +150,7 @@ describe('POST /executors runs one executor for a gateway elsewhere', () => {
       expect(Object.keys(counts).sort()).toEqual(['indexer/shard-0/rep-0', 'indexer/shard-1/rep-0']);
       expect(Object.values(counts).reduce((sum, count) => sum + count, 0)).toBe(6);
       for (const count of Object.values(counts)) expect(count).toBeGreaterThan(0);
-      const ledger = JSON.parse(readFileSync(join(processAgent.agent.workspaceRoot, AGENT_LEDGER_FILE), 'utf8')) as { processGroups?: Array<{ pgid: number }> };
-      const pgid = ledger.processGroups?.[0]?.pgid;
-      expect(pgid).toBeGreaterThan(0);
-
-      expect((await processAgent.call('DELETE', `/flows/${started.body}`)).status).toBe(200);
-      expect(await waitForProcessGone(pgid!, 10_000)).toBe(true);
-      expect(await acceptsPort(port)).toBe(false);
+      await expectDeleteStopsItsProcessGroup(processAgent, started.body, port);
     } finally {
       await processAgent.agent.close();
     }
