@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, freemem, totalmem } from 'node:os';
+import { readProcessStat } from './process-identity.ts';
 
 /**
  * Linux exports CPU times in USER_HZ ticks, fixed at 100 per second for user space on every
@@ -88,26 +89,11 @@ function readProcesses(): Map<number, ProcEntry> {
   return processes;
 }
 
-/** One process's stat line; undefined when it is gone or a zombie. */
+/** One process's stat line (process-identity.ts reads it); undefined when it is gone or a zombie. */
 export function readProcStat(pid: number): ProcEntry | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // The command name is in parentheses and may hold spaces or ")": fields start after the last ")".
-  // After it: state(3) ppid(4) pgrp(5) ... utime(14) stime(15) ... starttime(22); index = field - 3.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const state = fields[0];
-  if (state === 'Z' || state === 'X') return undefined;
-  return {
-    pid,
-    ppid: Number(fields[1]),
-    pgrp: Number(fields[2]),
-    cpuTicks: Number(fields[11]) + Number(fields[12]),
-    startTicks: Number(fields[19]),
-  };
+  const stat = readProcessStat(pid);
+  if (!stat || stat.state === 'Z' || stat.state === 'X') return undefined;
+  return { pid, ppid: stat.ppid, pgrp: stat.pgrp, cpuTicks: stat.cpuTicks, startTicks: stat.startTicks };
 }
 
 /** Resident memory of a process in bytes (VmRSS of /proc/<pid>/status); undefined when gone. */

@@ -7,12 +7,15 @@ import { readFileSync, readdirSync } from 'node:fs';
  */
 export interface ProcessStat {
   pid: number;
+  ppid: number;
   /** Process group id. */
   pgrp: number;
   /** Start time in clock ticks after boot (field 22 of /proc/<pid>/stat). */
   startTicks: number;
   /** One-letter state; Z (zombie) and X (dead) are gone for every purpose here. */
   state: string;
+  /** utime + stime of the process (all its threads), in USER_HZ ticks. */
+  cpuTicks: number;
 }
 
 export function readProcessStat(pid: number): ProcessStat | undefined {
@@ -24,8 +27,15 @@ export function readProcessStat(pid: number): ProcessStat | undefined {
   }
   // The command name is in parentheses and may hold spaces or ")": fields start after the last ")".
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // After the name: state(3) ppid(4) pgrp(5) ... starttime(22), so index = field - 3.
-  return { pid, state: fields[0] ?? '?', pgrp: Number(fields[2]), startTicks: Number(fields[19]) };
+  // After the name: state(3) ppid(4) pgrp(5) ... utime(14) stime(15) ... starttime(22), so index = field - 3.
+  return {
+    pid,
+    state: fields[0] ?? '?',
+    ppid: Number(fields[1]),
+    pgrp: Number(fields[2]),
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+    startTicks: Number(fields[19]),
+  };
 }
 
 /** The kernel's id for this boot: start times from another boot mean nothing. */
