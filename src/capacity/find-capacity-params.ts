@@ -1,6 +1,5 @@
-import type { CapacityObjective } from '../load/capacity-result.ts';
 import type { CapacityGate, LoadStepParams } from '../load/load-params.ts';
-import type { CapacityPlan } from './search-plan.ts';
+import type { CapacityObjective, CapacityPlan } from '../load/capacity-result.ts';
 
 /**
  * find_capacity's params (src/steps/find-capacity.ts makes them): the load template every

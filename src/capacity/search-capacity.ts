@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import type { CapacityObjective, CapacityProbe, CapacityResult } from '../load/capacity-result.ts';
+import type { CapacityObjective, CapacityPlan, CapacityProbe, CapacityResult } from '../load/capacity-result.ts';
 import type { LoadResult } from '../load/load-result.ts';
 import { findBindingResource } from './find-binding-resource.ts';
 import { findKnee } from './find-knee.ts';
 import { judgeRuns } from './judge-probe.ts';
-import { bisect, describeResolution, isResolved, PROBE_OVERHEAD_S, probeCostS, summarizePlan, type CapacityPlan } from './search-plan.ts';
+import { bisect, describeResolution, isResolved, PROBE_OVERHEAD_S, probeCostS, summarizePlan } from './search-plan.ts';
 
 /** Seconds of the short phase at the start rate that checks the Flow has drained its queue. */
 const DRAIN_CHECK_S = 1;

@@ -1,21 +1,4 @@
-import type { CapacityPlanSummary, CapacityResolution } from '../load/capacity-result.ts';
-
-/**
- * The shape of a capacity search, before anything runs: exponential growth from `startRate`
- * by `growth` until the objective breaks (or `maxRate` passes), then bisection of the last
- * bracket until it is within `resolution`. Pure arithmetic: the config validation uses it to
- * say whether the bounds can reach the resolution, and the search to stop.
- */
-export interface CapacityPlan {
-  startRate: number;
-  maxRate: number;
-  growth: number;
-  resolution: CapacityResolution;
-  warmupS: number;
-  probeDurationS: number;
-  maxDurationS: number;
-  maxRepeats: number;
-}
+import type { CapacityPlan, CapacityPlanSummary, CapacityResolution } from '../load/capacity-result.ts';
 
 /**
  * Time a probe costs beyond its warm-up and measured phase: connecting the clients of two
@@ -63,16 +46,9 @@ export function countProbesNeeded(plan: Pick<CapacityPlan, 'startRate' | 'maxRat
 export function summarizePlan(plan: CapacityPlan): CapacityPlanSummary {
   const needed = countProbesNeeded(plan);
   return {
-    startRate: plan.startRate,
-    maxRate: plan.maxRate,
-    growth: plan.growth,
-    resolution: plan.resolution,
-    warmupS: plan.warmupS,
-    probeDurationS: plan.probeDurationS,
-    maxDurationS: plan.maxDurationS,
+    ...plan,
     probesThatFit: Math.floor(plan.maxDurationS / probeCostS(plan) + 1e-9),
     probesNeeded: needed.growth + needed.bisection,
-    maxRepeats: plan.maxRepeats,
   };
 }
 

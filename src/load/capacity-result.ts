@@ -92,8 +92,13 @@ export interface BindingResource {
   evidence: string;
 }
 
-/** The plan as validated: how many probes fit the time budget, and how many the resolution may need. */
-export interface CapacityPlanSummary {
+/**
+ * The shape of a capacity search, before anything runs: exponential growth from `startRate`
+ * by `growth` until the objective breaks (or `maxRate` passes), then bisection of the last
+ * bracket until it is within `resolution`. Its arithmetic is src/capacity/search-plan.ts: the config validation uses it to
+ * say whether the bounds can reach the resolution, and the search to stop.
+ */
+export interface CapacityPlan {
   startRate: number;
   maxRate: number;
   growth: number;
@@ -101,9 +106,13 @@ export interface CapacityPlanSummary {
   warmupS: number;
   probeDurationS: number;
   maxDurationS: number;
+  maxRepeats: number;
+}
+
+/** The plan as validated: how many probes fit the time budget, and how many the resolution may need. */
+export interface CapacityPlanSummary extends CapacityPlan {
   probesThatFit: number;
   probesNeeded: number;
-  maxRepeats: number;
 }
 
 interface CapacityCommon {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type RunPhase, searchCapacity } from '../../src/capacity/search-capacity.ts';
-import type { CapacityPlan } from '../../src/capacity/search-plan.ts';
+import type { CapacityPlan } from '../../src/load/capacity-result.ts';
 import { runLoad } from '../../src/load/run-load.ts';
 import type { GatewayServer } from '../../src/reference-runtime/gateway/gateway-handler.ts';
 import { startGatewayServer } from '../../src/reference-runtime/gateway/start-gateway-server.ts';

@@ -1,8 +1,8 @@
 import { expect, test } from 'vitest';
 import { decideCapacity, type SearchEnd } from '../../src/capacity/search-capacity.ts';
-import { summarizePlan, type CapacityPlan } from '../../src/capacity/search-plan.ts';
+import { summarizePlan } from '../../src/capacity/search-plan.ts';
 import { compareCapacity } from '../../src/load/capacity-regression.ts';
-import type { CapacityResult } from '../../src/load/capacity-result.ts';
+import type { CapacityPlan, CapacityResult } from '../../src/load/capacity-result.ts';
 import type { RegressionReport, RegressionRow } from '../../src/load/load-result.ts';
 import { regressionFailure, renderRegressionTable } from '../../src/load/regression-gate.ts';
 
