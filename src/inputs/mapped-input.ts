@@ -4,6 +4,7 @@ import type { JsonObject, JsonValue } from '../protocol/json-value.ts';
 import { isPlainObject } from '../protocol/struct.ts';
 import { describeEndpoint, endpointInputSchema, type EndpointInputSchema } from './endpoint-input-schema.ts';
 import type { InputContext, InputSource } from './input-source.ts';
+import { typedFieldsFromJson, typedValueFromJson } from './typed-value-from-json.ts';
 
 /**
  * An input's documents put into the fields of the executor's own schema (docarray v2):
@@ -112,7 +113,7 @@ function toTyped(value: SourceValue, schema: JsonObject | undefined, root: JsonO
   const type = schema ? (Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type) : undefined;
   switch (type) {
     case undefined:
-      return fromJson(value as JsonValue);
+      return typedValueFromJson(value as JsonValue);
     case 'string':
       if (typeof value !== 'string') return `${describe(value)} is not a string`;
       return schema?.format === 'binary' ? { kind: 'bytes', value: new Uint8Array(Buffer.from(value, 'utf8')) } : { kind: 'text', value };
@@ -123,10 +124,10 @@ function toTyped(value: SourceValue, schema: JsonObject | undefined, root: JsonO
     case 'boolean':
       return typeof value === 'boolean' ? { kind: 'bool', value } : `${describe(value)} is not a boolean`;
     case 'array':
-      return Array.isArray(value) ? fromJson(value) : `${describe(value)} is not a list`;
+      return Array.isArray(value) ? typedValueFromJson(value) : `${describe(value)} is not a list`;
     case 'object':
       if (!isPlainObject(value)) return `${describe(value)} is not an object`;
-      return isPlainObject(schema?.properties) && root ? { kind: 'doc', fields: fromJsonFields(value as JsonObject) } : fromJson(value as JsonValue);
+      return isPlainObject(schema?.properties) && root ? { kind: 'doc', fields: typedFieldsFromJson(value as JsonObject) } : typedValueFromJson(value as JsonValue);
     default:
       return `${typeName(schema!)} is not a type a mapped field can fill`;
   }
@@ -145,19 +146,6 @@ function resolve(root: JsonObject, node: JsonValue | undefined): JsonObject | un
     }
   }
   return undefined;
-}
-
-function fromJson(value: JsonValue): TypedValue {
-  if (value === null) return { kind: 'null' };
-  if (typeof value === 'string') return { kind: 'text', value };
-  if (typeof value === 'boolean') return { kind: 'bool', value };
-  if (typeof value === 'number') return Number.isInteger(value) ? { kind: 'int', value } : { kind: 'float', value };
-  if (Array.isArray(value)) return { kind: 'list', items: value.map(fromJson) };
-  return { kind: 'dict', entries: fromJsonFields(value) };
-}
-
-function fromJsonFields(value: JsonObject): TypedFields {
-  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, fromJson(child)]));
 }
 
 function typeName(schema: JsonObject): string {

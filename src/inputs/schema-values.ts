@@ -3,6 +3,7 @@ import type { JsonObject, JsonValue } from '../protocol/json-value.ts';
 import { isPlainObject } from '../protocol/struct.ts';
 import { createTensor } from '../protocol/tensor.ts';
 import type { SeededRandom } from '../seeded-random.ts';
+import { typedValueFromJson } from './typed-value-from-json.ts';
 
 /**
  * Values for the fields of a docarray v2 document schema (the JSON Schema pydantic writes and
@@ -79,8 +80,8 @@ function valueOf(root: JsonObject, node: JsonValue | undefined, options: SchemaV
   const schema = node as JsonObject;
   const { random } = options;
   if (typeof schema.$ref === 'string') return valueOf(root, resolveRef(root, schema.$ref, path), options, path, depth + 1);
-  if ('const' in schema) return fromJson(schema.const ?? null);
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return fromJson(schema.enum[random.integer(0, schema.enum.length - 1)] ?? null);
+  if ('const' in schema) return typedValueFromJson(schema.const ?? null);
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return typedValueFromJson(schema.enum[random.integer(0, schema.enum.length - 1)] ?? null);
   for (const key of ['anyOf', 'oneOf'] as const) {
     const choices = schema[key];
     if (!Array.isArray(choices)) continue;
@@ -230,16 +231,6 @@ function resolveRef(root: JsonObject, ref: string, path: string): JsonValue {
   }
   if (node === undefined) throw new CannotProduce(path, `a reference to ${ref}, which the schema does not define`);
   return node;
-}
-
-/** An enum or const value, in the wire form its JSON type implies. */
-function fromJson(value: JsonValue): TypedValue {
-  if (value === null) return { kind: 'null' };
-  if (typeof value === 'string') return { kind: 'text', value };
-  if (typeof value === 'boolean') return { kind: 'bool', value };
-  if (typeof value === 'number') return Number.isInteger(value) ? { kind: 'int', value } : { kind: 'float', value };
-  if (Array.isArray(value)) return { kind: 'list', items: value.map(fromJson) };
-  return { kind: 'dict', entries: Object.fromEntries(Object.entries(value).map(([key, child]) => [key, fromJson(child)])) };
 }
 
 function words(random: SeededRandom, count: number): string {
