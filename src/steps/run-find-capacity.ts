@@ -1,9 +1,7 @@
-import { resolve } from 'node:path';
 import type { FindCapacityParams } from '../capacity/find-capacity-params.ts';
 import { formatRate, searchCapacity } from '../capacity/search-capacity.ts';
 import { describeResolution, summarizePlan } from '../capacity/search-plan.ts';
 import { StressError } from '../errors.ts';
-import { discoverEndpointSchemas } from '../gateway/endpoint-schemas.ts';
 import type { CapacityResult } from '../load/capacity-result.ts';
 import { formatLoadProgress } from '../load/format-load-progress.ts';
 import { runLoad } from '../load/run-load.ts';
@@ -13,9 +11,7 @@ import { buildCapacityAttachments } from '../report/capacity-attachments.ts';
 import { formatStepSummary } from '../report/format-step-summary.ts';
 import { redactDeep } from '../report/redact-secrets.ts';
 import { measureWithHostMetrics, metricsAgentsOf } from './collect-host-metrics.ts';
-import { chooseDocarray, probeGateway } from './probe-gateway.ts';
-import { recordEnvironment } from './record-environment.ts';
-import { resolveGatewayTarget } from './resolve-gateway-target.ts';
+import { findLoadTarget } from './find-load-target.ts';
 import type { StepContext } from './step-context.ts';
 import type { StepOutcome } from './step-outcome.ts';
 
@@ -32,13 +28,7 @@ export async function runFindCapacity(context: StepContext, params: FindCapacity
     });
   }
   const { load, objective, plan } = params;
-  const address = resolveGatewayTarget(job, load);
-  const probe = await probeGateway(address);
-  const { docarray, note } = chooseDocarray(load.docarray, probe);
-  context.log(note);
-  await recordEnvironment(job, address, probe);
-  const target = { ...address, docarray };
-  const endpointSchemas = await discoverEndpointSchemas(target);
+  const { target, phase } = await findLoadTarget(context, load);
   const summary = summarizePlan(plan);
   context.log(
     `find_capacity against ${target.protocol}://${target.host}:${target.port}: from ${plan.startRate} req/s ×${plan.growth} up to ${plan.maxRate}, ` +
@@ -54,14 +44,9 @@ export async function runFindCapacity(context: StepContext, params: FindCapacity
     // Each probe with the agents sampling around it: the busiest process names the binding resource.
     runPhase: ({ rate, durationS, graceMs, key }) =>
       measureWithHostMetrics(metricsAgents, durationS + 120, () => runLoad({
+        ...phase,
         params: { ...load, executionTimeS: durationS, arrival: { arrivalRate: rate, durationS, allowLag: true, ...(load.arrival?.maxInFlight !== undefined ? { maxInFlight: load.arrival.maxInFlight } : {}) } },
-        target,
-        job: job.job.name,
-        step: context.step.name,
         method: 'query',
-        context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers'), endpointSchemas },
-        ...(job.flow ? { timeToReadyS: job.flow.timeToReadyS } : {}),
-        ...(job.flow?.placed ? { executorHosts: Object.fromEntries(job.flow.placed.map((executor) => [executor.name, executor.host])) } : {}),
         signal: context.signal,
         onProgress: (progress) => context.progress(`${key} at ${formatRate(rate)} req/s: ${formatLoadProgress(progress, { plannedS: durationS })}`),
         tuning: { deadlineGraceMs: graceMs, ...(context.progressIntervalS === undefined ? {} : { progressIntervalS: context.progressIntervalS }) },

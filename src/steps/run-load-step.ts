@@ -1,5 +1,3 @@
-import { resolve } from 'node:path';
-import { discoverEndpointSchemas } from '../gateway/endpoint-schemas.ts';
 import type { LoadStepParams } from '../load/load-params.ts';
 import { runLoad } from '../load/run-load.ts';
 import { createCpuMeter, formatLoadProgress } from '../load/format-load-progress.ts';
@@ -9,9 +7,7 @@ import { buildLoadAttachments } from '../report/load-attachments.ts';
 import { formatStepSummary } from '../report/format-step-summary.ts';
 import { redactDeep } from '../report/redact-secrets.ts';
 import { measureWithHostMetrics, metricsAgentsOf } from './collect-host-metrics.ts';
-import { chooseDocarray, probeGateway } from './probe-gateway.ts';
-import { recordEnvironment } from './record-environment.ts';
-import { resolveGatewayTarget } from './resolve-gateway-target.ts';
+import { findLoadTarget } from './find-load-target.ts';
 import type { StepContext } from './step-context.ts';
 import type { StepOutcome } from './step-outcome.ts';
 
@@ -22,15 +18,7 @@ import type { StepOutcome } from './step-outcome.ts';
  */
 export async function runLoadStep(context: StepContext, method: 'index' | 'query', params: LoadStepParams): Promise<StepOutcome> {
   const { job } = context;
-  const address = resolveGatewayTarget(job, params);
-  const probe = await probeGateway(address);
-  const { docarray, note } = chooseDocarray(params.docarray, probe);
-  context.log(note);
-  await recordEnvironment(job, address, probe);
-  const target = { ...address, docarray };
-  // docarray v2: the endpoints' document schemas, for matches_schema and the report.
-  const endpointSchemas = await discoverEndpointSchemas(target);
-  if (docarray === 'v2') context.log(endpointSchemas.status === 'found' ? `endpoint schemas from ${endpointSchemas.source}: ${Object.keys(endpointSchemas.endpoints).join(', ')}` : `no endpoint schemas: ${endpointSchemas.reason}`);
+  const { target, endpointSchemas, phase } = await findLoadTarget(context, params);
   if (context.segment) context.log(`${method}: segment ${context.segment.index}/${context.segment.count} of the load`);
   context.log(`${method}: ${params.arrival ? 'open' : 'closed'} model against ${target.protocol}://${target.host}:${target.port}`);
   // Run from several machines: every generator starts the phase at one moment agreed through
@@ -51,14 +39,9 @@ export async function runLoadStep(context: StepContext, method: 'index' | 'query
   const cpuPercent = createCpuMeter();
   const measured = await measureWithHostMetrics(metricsAgentsOf(job), plannedS + 120, () =>
     runLoad({
+      ...phase,
       params,
-      target,
-      job: job.job.name,
-      step: context.step.name,
       method,
-      context: { baseDir: job.run.plan.configDir, helpersDir: resolve(process.cwd(), 'helpers'), endpointSchemas },
-      ...(job.flow ? { timeToReadyS: job.flow.timeToReadyS } : {}),
-      ...(job.flow?.placed ? { executorHosts: Object.fromEntries(job.flow.placed.map((executor) => [executor.name, executor.host])) } : {}),
       signal: context.signal,
       onProgress: (p) => context.progress(formatLoadProgress(p, { plannedS, cpuPercent: cpuPercent() })),
       ...(context.progressIntervalS === undefined ? {} : { tuning: { progressIntervalS: context.progressIntervalS } }),
