@@ -4,7 +4,7 @@ import type { JinaDocument } from './document.ts';
 import { NdArrayValue, type FieldObject, type FieldValue } from './field-value.ts';
 import type { JsonValue } from './json-value.ts';
 import { isPlainObject } from './struct.ts';
-import { elementCount, tensorToNested } from './tensor.ts';
+import { elementCount, tensorToNested, tensorValues } from './tensor.ts';
 import { tensorFromNdArray } from './tensor-message.ts';
 
 export { NdArrayValue, type FieldObject, type FieldValue } from './field-value.ts';
@@ -76,18 +76,14 @@ function ndArrayJson(node: DecodedNode, path: string): JsonValue {
 function ndArrayField(node: DecodedNode, path: string): NdArrayValue {
   try {
     const tensor = tensorFromNdArray(node.ndarray ?? {}, path);
-    if (tensor.buffer.byteLength > 0 && elementCount(tensor.shape) === 0) throw new Error(`shape [${tensor.shape.join(', ')}] holds no values but ${tensor.buffer.byteLength} bytes came`);
-    const values = tensorToNested(tensor);
-    const flat = countLeaves(values);
-    if (flat !== elementCount(tensor.shape)) throw new Error(`shape [${tensor.shape.join(', ')}] does not fit ${flat} values of ${tensor.dtype}`);
-    return new NdArrayValue(tensor.dtype, tensor.shape, values);
+    // Counted from the bytes: the nested lists are built to the shape's size, so counting
+    // their leaves could not see a buffer too short for the shape (it left holes).
+    const count = tensorValues(tensor).length;
+    if (count !== elementCount(tensor.shape)) throw new Error(`shape [${tensor.shape.join(', ')}] does not fit ${count} values of ${tensor.dtype}`);
+    return new NdArrayValue(tensor.dtype, tensor.shape, tensorToNested(tensor));
   } catch (error) {
     throw undecodable(path, `an NdArray (${(error as Error).message})`, error);
   }
-}
-
-function countLeaves(value: JsonValue): number {
-  return Array.isArray(value) ? value.reduce<number>((sum, item) => sum + countLeaves(item), 0) : value === null ? 0 : 1;
 }
 
 function undecodable(path: string, what: string, cause?: unknown): StressError {

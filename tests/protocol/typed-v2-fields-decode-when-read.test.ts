@@ -110,4 +110,13 @@ describe('docarray v2 typed fields', () => {
     const fields = documentFieldValues(doc!);
     expect(fields.tags).toEqual({ ...expectedTags, vector: new NdArrayValue('<f4', [2, 3], [[0.5, -1.25, 3], [4, 5, 6]]) });
   });
+
+  it('an NdArray whose bytes are too few for its shape is an error naming it, not a list with holes (tags when decoded, fields when read)', () => {
+    const short = { ndarray: { dense: { buffer: new Uint8Array(8), shape: [4], dtype: '<f4' } } };
+    expect(() => decodeDataRequest(responseBytes({ tags: { dict: { data: { vector: short } } } }), 'v2')).toThrow(
+      /^field docs\[0\]\.tags\.vector cannot be decoded: an NdArray \(shape \[4\] does not fit 2 values of <f4\)/,
+    );
+    const [doc] = decodeDataRequest(responseBytes({ vector: short }), 'v2').docs;
+    expect(() => documentFieldValues(doc!)).toThrow(/^field docs\[0\]\.vector cannot be decoded: an NdArray \(shape \[4\] does not fit 2 values of <f4\)/);
+  });
 });
