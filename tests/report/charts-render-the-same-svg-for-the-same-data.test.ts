@@ -4,6 +4,7 @@ import type { LoadResult } from '../../src/load/load-result.ts';
 import { renderExecutorTimeChart } from '../../src/report/executor-time-chart.ts';
 import { renderHostMetricsChart } from '../../src/report/host-metrics-chart.ts';
 import { renderRoundTripSplitChart } from '../../src/report/round-trip-split-chart.ts';
+import { renderThroughputLatencyChart } from '../../src/report/throughput-latency-chart.ts';
 
 // The expected SVGs were rendered from these inputs by main at 590b4f7, before the charts
 // shared their set-up and stacked-area renderer: refactoring the report must not change a byte.
@@ -16,6 +17,7 @@ const charts = {
   'executor-time': renderExecutorTimeChart,
   'round-trip-split': renderRoundTripSplitChart,
   'host-metrics': renderHostMetricsChart,
+  'throughput-latency': renderThroughputLatencyChart,
 } satisfies Record<string, (report: LoadResult) => string>;
 
 describe('charts render byte-identical SVG for the same data', () => {
