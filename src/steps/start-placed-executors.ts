@@ -49,8 +49,13 @@ export async function startPlacedExecutors(job: JobContext, request: PlacementRe
   }
   const started = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<PlacedExecutorRun>).value);
   for (const executor of started) {
-    const shape = executor.hasHead ? `${executor.shards} shards behind a head on grpc port ${executor.ports[0]}` : `${executor.shards} shard(s), grpc port ${executor.ports.join(', ')}`;
+    const replicas = executor.replicas > 1 ? ` × ${executor.replicas} replicas` : '';
+    const shape = executor.hasHead ? `${executor.shards} shards${replicas} behind a head on grpc port ${executor.ports[0]}` : `${executor.shards} shard(s), grpc port ${executor.ports.join(', ')}`;
     log(`executor ${executor.name}@${executor.host} ready in ${executor.timeToReadyS.toFixed(2)}s (${shape}, agent ${executor.agent})`);
+    const asked = placed.find((placement) => placement.name === executor.name)?.replicas ?? 1;
+    if (asked > executor.replicas) {
+      log(`executor ${executor.name}@${executor.host}: replicas: ${asked} not started, one process per shard runs (replicas need shards above 1 on the process runtime: see README "Several hosts")`);
+    }
   }
   await writeFile(request.renderedFile, rewriteFlowWithExternals(text, path.basename(request.originalFile), started));
   return started;
@@ -83,7 +88,13 @@ async function startOne(job: JobContext, executor: PlacedExecutor, request: Plac
           usesWith: executor.usesWith,
           ...(executor.pyModules.length > 0 ? { pyModules: executor.pyModules } : {}),
           ...(executor.port !== undefined ? { port: executor.port + shard } : {}),
-          ...(hasHead ? { shards: executor.shards, ...(executor.polling !== undefined ? { polling: executor.polling } : {}) } : {}),
+          ...(hasHead
+            ? {
+                shards: executor.shards,
+                ...(executor.replicas > 1 ? { replicas: executor.replicas } : {}),
+                ...(executor.polling !== undefined ? { polling: executor.polling } : {}),
+              }
+            : {}),
           ...(!hasHead && executor.shards > 1 ? { shardIndex: shard, shardCount: executor.shards } : {}),
           ...(runtime ? { runtime } : {}),
           environment: request.environment,
@@ -101,7 +112,17 @@ async function startOne(job: JobContext, executor: PlacedExecutor, request: Plac
   } catch (error) {
     throw new StressError('FLOW_NOT_READY', `${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return { name: executor.name, host, agent: agent.label, ids, ports, shards: executor.shards, hasHead, timeToReadyS: (performance.now() - startedAt) / 1000 };
+  return {
+    name: executor.name,
+    host,
+    agent: agent.label,
+    ids,
+    ports,
+    shards: executor.shards,
+    replicas: hasHead ? executor.replicas : 1,
+    hasHead,
+    timeToReadyS: (performance.now() - startedAt) / 1000,
+  };
 }
 
 /** The runtime the agent uses when a request names none (`jina.default_runtime` of its /status); undefined for a JinaD. */

@@ -17,7 +17,8 @@ with:
   protocol: grpc
   port: \${{ ENV.JINA_PORT }}
 executors:
-  - {name: indexer, uses: StressIndexer, py_modules: [indexer.py], uses_with: {top_k: 3}, shards: 2, polling: {'/index': ANY, '*': ALL}}
+  - {name: encoder, uses: StressEncoder, py_modules: [encoder.py], uses_with: {dim: 16}, replicas: 2}
+  - {name: indexer, uses: StressIndexer, py_modules: [indexer.py], uses_with: {top_k: 3}, shards: 2, replicas: 2, polling: {'/index': ANY, '*': ALL}}
 `;
 
 /** What an agent's API lists while the run goes on: every record it held, by id, with its source and runtime. */
@@ -48,7 +49,7 @@ describe('a sharded executor placed on an agent whose default runtime is process
     await project?.remove();
   });
 
-  it('with no `runtime:` in the step, the agent runs ONE sharded Deployment behind Jina\'s head (not one executor per shard)', async (context) => {
+  it('with no `runtime:` in the step, the agent runs ONE sharded Deployment, its replicas behind Jina\'s head; an unsharded one\'s replicas are not started and the log says so', async (context) => {
     if (unavailable) return skipOrFail(context, unavailable);
     const python = (environment as { python: string }).python;
     // `--runtimes process,reference`: the first is the agent's default.
@@ -58,9 +59,9 @@ describe('a sharded executor placed on an agent whose default runtime is process
     project = await createStressProject(`jobs:
   default-runtime:
     daemon: { host: ${a.address}, port: 8000, token: "\${DEFAULT_RUNTIME_TOKEN}" }
-    hosts: { indexer: ${c.address} }
+    hosts: { encoder: ${c.address}, indexer: ${c.address} }
     steps:
-      - { method: create_workspace, files: [${join(repoRoot, 'fixtures/executors/v2/indexer.py')}, flow.yml] }
+      - { method: create_workspace, files: [${['encoder.py', 'indexer.py'].map((name) => join(repoRoot, 'fixtures/executors/v2', name)).join(', ')}, flow.yml] }
       - { method: start_flow, file: flow.yml, timeout_ready: 90 }
       - method: terminate_flow
       - method: delete_workspace
@@ -71,13 +72,19 @@ describe('a sharded executor placed on an agent whose default runtime is process
     expect(run.exitCode, run.output).toBe(0);
     expect(Object.values(statesOf(run)).every((state) => state === 'passed'), JSON.stringify(statesOf(run))).toBe(true);
 
-    // Host C held one record for the indexer: the whole Deployment, 2 shards, on the process runtime.
-    const records = [...watch.records.values()];
-    expect(records.map((record) => record.runtime)).toEqual(['process']);
-    expect(records[0]!.yaml_source).toContain('shards: 2\n');
-    const started = agentC.output().split('\n').filter((line) => line.includes('executor indexer ('));
-    expect(started).toHaveLength(1);
-    expect(started[0]).toMatch(/\(process, grpc:\d+, 2 shards behind its head\)/);
+    // Host C held one record per executor, both on the process runtime: the indexer's is the
+    // whole Deployment, 2 shards × 2 replicas behind the head; the encoder's one `jina executor`.
+    const records = [...watch.records.values()].sort((a, b) => a.yaml_source.localeCompare(b.yaml_source));
+    expect(records.map((record) => record.runtime)).toEqual(['process', 'process']);
+    expect(records.map((record) => /^name: (\w+)$/m.exec(record.yaml_source)?.[1])).toEqual(['encoder', 'indexer']);
+    expect(records[0]!.yaml_source).not.toContain('replicas');
+    expect(records[1]!.yaml_source).toContain('shards: 2\nreplicas: 2\n');
+    const started = (name: string) => agentC.output().split('\n').filter((line) => line.includes(`executor ${name} (`));
+    expect(started('indexer')).toHaveLength(1);
+    expect(started('indexer')[0]).toMatch(/\(process, grpc:\d+, 2 shards × 2 replicas behind its head\)/);
+    expect(started('encoder')).toHaveLength(1);
+    expect(started('encoder')[0]).toMatch(/\(process, grpc:\d+\)/);
+    expect(run.output).toContain(`executor encoder@${c.address}: replicas: 2 not started`);
 
     for (const agent of setup.agents) {
       expect(await agentHoldings(agent, token)).toEqual({ flows: [], workspaces: [], onDisk: [] });
