@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { CapacityResult } from '../../src/load/capacity-result.ts';
 import type { LoadResult } from '../../src/load/load-result.ts';
+import { renderCapacityChart } from '../../src/report/capacity-chart.ts';
 import { renderExecutorTimeChart } from '../../src/report/executor-time-chart.ts';
 import { renderHostMetricsChart } from '../../src/report/host-metrics-chart.ts';
 import { renderRoundTripSplitChart } from '../../src/report/round-trip-split-chart.ts';
@@ -27,5 +29,14 @@ describe('charts render byte-identical SVG for the same data', () => {
         expect(render(report)).toBe(readFileSync(new URL(`${name}.${chart}.svg`, fixtures), 'utf8'));
       });
     }
+  }
+
+  // A capacity search that found its rate (probes out of order, one off the scale, a knee), one
+  // with no probe, and one without a p99 limit.
+  const capacities = JSON.parse(readFileSync(new URL('capacity-results.json', fixtures), 'utf8')) as Record<string, CapacityResult>;
+  for (const [name, capacity] of Object.entries(capacities)) {
+    it(`${name}: capacity`, () => {
+      expect(renderCapacityChart('capacity-job', `find "${name}"`, capacity)).toBe(readFileSync(new URL(`${name}.capacity.svg`, fixtures), 'utf8'));
+    });
   }
 });
