@@ -65,7 +65,12 @@ module.exports = {
     direction('kwargs', ['protocol'], 'is the kwargs vocabulary of inputs and checks.', ['config/did-you-mean.ts']),
     direction('inputs', ['protocol', 'kwargs', 'config'], 'makes documents; it reads the NamedCall it is called with from config.'),
     direction('checks', ['protocol', 'kwargs', 'config', 'inputs'], 'judges responses; it shares the helper-module loader of inputs.'),
-    direction('load', ['gateway', 'inputs', 'checks', 'protocol', 'config'], 'is the load engine; report/ renders its results, never the other way.', ['tsx-api-url.ts']),
+    direction(
+      'load',
+      ['gateway', 'inputs', 'checks', 'protocol', 'config'],
+      'is the load engine; report/ renders its results, never the other way. Its host metrics keep the process identity the agent sends (daemon/agent-metrics.ts, the wire module), one type for both.',
+      ['tsx-api-url.ts', 'daemon/agent-metrics.ts'],
+    ),
     direction('report', ['load', 'config', 'gateway', 'protocol'], 'renders results: it reads the load engine\'s types and the Plan.'),
     direction('sinks', ['report', 'load'], 'ships finished artifacts.'),
     direction('daemon', ['gateway', 'config', 'protocol'], 'is the REST client of the agent.'),

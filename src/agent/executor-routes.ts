@@ -23,6 +23,8 @@ const maxUsesWithBytes = 64 * 1024;
 const maxPyModules = 16;
 /** A sharded Deployment started by `POST /executors` (process runtime): as many shard workers. */
 const maxShards = 16;
+/** Workers per shard of that Deployment (Jina's `replicas`). */
+const maxReplicas = 16;
 const pollingModes: readonly PollingMode[] = ['ANY', 'ALL', 'ALL_ASYNC'];
 /** An endpoint key of a per-endpoint `polling` (`/search`, or `*` for the rest). */
 const endpointPattern = /^(\*|\/[A-Za-z0-9_\/-]{0,63})$/;
@@ -32,8 +34,9 @@ const endpointPattern = /^(\*|\/[A-Za-z0-9_\/-]{0,63})$/;
  * to use as `external: true` (issue 13). Multipart form fields: `workspace_id` (required),
  * `name`, `uses` (a class name), `uses_with` (JSON object), `py_modules` (JSON list of files
  * in the workspace), `port` (else a free one), `docarray` (v1|v2, reference runtime),
- * `shard_index`/`shard_count` (reference runtime: one shard per executor), `shards` and
- * `polling` (process runtime: the whole sharded Deployment, Jina's head answering on `port`),
+ * `shard_index`/`shard_count` (reference runtime: one shard per executor), `shards`,
+ * `replicas` (per shard) and `polling` (process runtime: the whole sharded Deployment, Jina's
+ * head answering on `port`),
  * and as for `/flows`: `runtime`, `run_id`, `environment`,
  * `timeout_ready`. Answers 201 with an id that `/flows` lists, `GET /flows/{id}` describes
  * (its `gateway` is the executor's gRPC address) and `DELETE /flows/{id}` and
@@ -76,6 +79,14 @@ export function registerExecutorRoutes(app: FastifyInstance, state: AgentState):
         });
       }
       if (shards > 1 && shardCount > 1) throw agentHttpError(422, 'form fields shards and shard_count exclude each other: shards starts every shard here, shard_count one of them');
+      const replicas = parseInteger(fields.replicas, 'replicas', 1, 1, maxReplicas);
+      if (replicas > 1 && shards === 1) {
+        // Jina 3.34 starts a head only for shards above 1: an unsharded Deployment's replicas
+        // each listen on their own port, and one executor record has one address to give.
+        throw agentHttpError(422, 'form field replicas needs shards above 1: Jina puts no head in front of an unsharded Deployment, so its replicas would have no one address', {
+          hint: 'start one executor per replica and give the gateway each address, or shard the executor',
+        });
+      }
       const polling = parsePolling(fields.polling);
       const usesWith = parseUsesWith(fields.uses_with);
       // The sharded Deployment runs from a Flow file, where Jina substitutes `${{ ENV.… }}`.
@@ -91,13 +102,14 @@ export function registerExecutorRoutes(app: FastifyInstance, state: AgentState):
         shardIndex: parseInteger(fields.shard_index, 'shard_index', 0, 0, shardCount - 1),
         shardCount,
         shards,
+        replicas,
         ...(polling !== undefined ? { polling } : {}),
       };
       const timeoutReadyMs = parseTimeoutReady(fields.timeout_ready, options.timeoutReadyMs);
       const requestedRunId = parseRunId(fields.run_id, 'form field run_id');
       const { environment, notPassed } = buildFlowEnvironment(parseEnvironment(fields.environment), '', options.passEnv);
       // What was asked, as YAML: what `GET /flows/{id}` shows as the source.
-      const description = `jtype: ${uses}\nname: ${name}\nport: ${executor.port}\nuses_with: ${JSON.stringify(executor.usesWith)}\n${shards > 1 ? `shards: ${shards}\npolling: ${JSON.stringify(polling ?? 'ANY')}\n` : ''}`;
+      const description = `jtype: ${uses}\nname: ${name}\nport: ${executor.port}\nuses_with: ${JSON.stringify(executor.usesWith)}\n${shards > 1 ? `shards: ${shards}\n${replicas > 1 ? `replicas: ${replicas}\n` : ''}polling: ${JSON.stringify(polling ?? 'ANY')}\n` : ''}`;
       const starting = await state.workspaceLocks.run(workspaceId, async () => {
         const current = workspaces.get(workspaceId);
         const runId = requestedRunId ?? current.runId;
@@ -121,7 +133,7 @@ export function registerExecutorRoutes(app: FastifyInstance, state: AgentState):
       });
       const record = await starting.started;
       const ready = record.state.status === 'running' ? record.state : undefined;
-      const shape = shards > 1 ? `, ${shards} shards behind its head` : '';
+      const shape = shards > 1 ? `, ${shards} shards${replicas > 1 ? ` × ${replicas} replicas` : ''} behind its head` : '';
       options.log(`executor ${name} (${record.id}) ready in ${ready?.timeToReadyS.toFixed(2)} s (${runtime}, grpc:${executor.port}${shape})`);
       id = record.id;
     } finally {

@@ -26,6 +26,12 @@ export interface ExecutorStartSpec {
    * runtime serves one shard per executor (`shardIndex`/`shardCount`) and takes only 1.
    */
   shards: number;
+  /**
+   * `process` runtime, sharded only: workers per shard (Jina's `replicas`); the head balances
+   * each shard's requests across them, still ONE address. Jina 3.34 puts no head in front of an
+   * unsharded Deployment, so its replicas would be several addresses: the route refuses that.
+   */
+  replicas: number;
   /** How the head sends requests to the shards (Jina's `polling`): ANY/ALL, or per endpoint. */
   polling?: ExecutorPolling;
 }

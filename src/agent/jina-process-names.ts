@@ -1,8 +1,10 @@
+import type { ProcessRole } from '../daemon/agent-metrics.ts';
+
 /** What a process of a Jina Flow is, from the name Jina logs it under. */
 export interface JinaProcessName {
   /** As Jina logs it: `encoder/rep-0`, `indexer/shard-1/rep-0`, `indexer/head`, `gateway/rep-0`. */
   name: string;
-  role: 'executor' | 'head' | 'gateway';
+  role: Extract<ProcessRole, 'executor' | 'head' | 'gateway'>;
   /** The deployment (the Flow's executor name); absent for the gateway. */
   executor?: string;
   shard?: number;

@@ -194,6 +194,8 @@ function shardedDeploymentFlow(executor: ExecutorStartSpec, workdir: string): st
     ...(executor.pyModules.length > 0 ? { py_modules: executor.pyModules } : {}),
     uses_with: executor.usesWith,
     shards: executor.shards,
+    // The head balances each shard's requests across its replicas.
+    ...(executor.replicas > 1 ? { replicas: executor.replicas } : {}),
     port: executor.port,
     polling: executor.polling ?? 'ANY',
     // Each shard keeps its state under <workdir>/<name>/<shard>, inside the workspace.

@@ -27,6 +27,8 @@ export interface PlacedExecutor {
   usesWith: Record<string, unknown>;
   pyModules: string[];
   shards: number;
+  /** The Flow's `replicas` (per shard): started only behind a head (sharded, `process` runtime). */
+  replicas: number;
   /** The Flow's `polling` for a sharded one: the head's on the `process` runtime. */
   polling?: string | Record<string, string>;
 }
@@ -90,6 +92,7 @@ export function readFlowPlacements(text: string, options: PlacementOptions): Pla
     if (!agent) continue;
     const uses = resolveUses(entry.uses, `${options.source} ${at}.uses`, options);
     const shards = Number(entry.shards ?? entry.parallel ?? 1);
+    const replicas = Number(entry.replicas ?? 1);
     placed.push({
       name,
       agent,
@@ -98,6 +101,7 @@ export function readFlowPlacements(text: string, options: PlacementOptions): Pla
       usesWith: { ...uses.usesWith, ...(isRecord(entry.uses_with) ? entry.uses_with : {}) },
       pyModules: Array.isArray(entry.py_modules) ? entry.py_modules.map(String) : typeof entry.py_modules === 'string' ? [entry.py_modules] : [],
       shards: Number.isInteger(shards) && shards > 0 ? shards : 1,
+      replicas: Number.isInteger(replicas) && replicas > 0 ? replicas : 1,
       ...(readPolling(entry.polling) ?? {}),
     });
   }

@@ -1,62 +1,91 @@
+import { z } from 'zod';
+
 /**
  * The agent's host-metrics windows on the wire (`/metrics/windows`, not in JinaD): the agent
  * writes these shapes (snake_case, as the rest of its API), the daemon client reads them back
- * into the camelCase values below, checking every field: an agent is another machine.
+ * into the camelCase values below, checking every field with the zod schemas here: an agent is
+ * another machine.
  */
 
-/** Who a sampled process (tree) is. `agent`: the agent's own process (reference runtime). */
-export type ProcessRole = 'agent' | 'gateway' | 'executor' | 'head' | 'flow' | 'process';
+export const processRoles = ['agent', 'gateway', 'executor', 'head', 'flow', 'process'] as const;
+/**
+ * What a sampled process (tree) is: `executor`, `head` (a sharded executor's head), `gateway`,
+ * `flow` (the `jina flow` orchestrator), `process` (a child Jina did not name, reported by
+ * pid), or `agent` (the agent's own process, where the reference runtime serves `serves`).
+ */
+export type ProcessRole = (typeof processRoles)[number];
 
-export interface ProcessSampleWire {
+/**
+ * Which process (tree) a row is about: the same fields on the wire, in the samples the daemon
+ * client reads and in the step's report (`ProcessMetrics`, src/load/host-metrics.ts). All
+ * one-word names, so snake_case and camelCase agree.
+ */
+export interface ProcessIdentity {
+  /** Stable across samples: `<flow id>/<name>`, or `agent`. */
   key: string;
-  flow_id?: string;
   role: ProcessRole;
-  name: string;
-  executor?: string;
-  shard?: number;
-  replica?: number;
-  serves?: string[];
-  pids: number[];
-  cpu_cores: number;
-  rss_bytes: number;
-}
-
-export interface HostSampleWire {
-  seq: number;
-  at_ms: number;
-  interval_ms: number;
-  host: { cpu_cores?: number; memory_used_bytes: number; memory_total_bytes: number };
-  processes: ProcessSampleWire[];
-}
-
-export interface MetricsWindowStartWire {
-  window_id: string;
-  interval_ms: number;
-  now_ms: number;
-  expires_at: string;
-  agent: { pid: number; boot_id?: string; cores: number; memory_total_bytes: number };
-}
-
-export interface MetricsWindowReadWire {
-  window_id: string;
-  state: 'sampling' | 'stopped' | 'expired';
-  /** Samples dropped because the window holds at most its capacity unread. */
-  dropped: number;
-  samples: HostSampleWire[];
-}
-
-/** One process (tree) in one second: CPU in cores (1 = one core busy the whole interval). */
-export interface ProcessSample {
-  key: string;
-  flowId?: string;
-  role: ProcessRole;
+  /** As Jina names the pod (`indexer/shard-1/rep-0`), `jina flow`, `pid N` or `agent process`. */
   name: string;
   executor?: string;
   shard?: number;
   replica?: number;
   /** The agent's own process: what it serves (`gateway`, executor names). */
   serves?: string[];
+  /** Process ids of the tree when sampled. */
   pids: number[];
+}
+
+// z.number() refuses NaN and ±Infinity (zod 4): a count or a share from another machine is finite.
+const processIdentitySchema = z.object({
+  key: z.string(),
+  role: z.enum(processRoles),
+  name: z.string(),
+  executor: z.string().optional(),
+  shard: z.number().optional(),
+  replica: z.number().optional(),
+  serves: z.array(z.string()).optional(),
+  pids: z.array(z.number()),
+}) satisfies z.ZodType<ProcessIdentity>;
+
+const processSampleWireSchema = processIdentitySchema.extend({
+  flow_id: z.string().optional(),
+  cpu_cores: z.number(),
+  rss_bytes: z.number(),
+});
+
+const hostSampleWireSchema = z.object({
+  seq: z.number(),
+  at_ms: z.number(),
+  interval_ms: z.number(),
+  host: z.object({ cpu_cores: z.number().optional(), memory_used_bytes: z.number(), memory_total_bytes: z.number() }),
+  processes: z.array(processSampleWireSchema),
+});
+
+const metricsWindowStartWireSchema = z.object({
+  window_id: z.string(),
+  interval_ms: z.number(),
+  now_ms: z.number(),
+  expires_at: z.string(),
+  // An agent without a boot id (not Linux) sends none; anything else there is ignored as well.
+  agent: z.object({ pid: z.number(), boot_id: z.string().optional().catch(undefined), cores: z.number(), memory_total_bytes: z.number() }),
+});
+
+const metricsWindowReadWireSchema = z.object({
+  window_id: z.string(),
+  state: z.enum(['sampling', 'stopped', 'expired']),
+  /** Samples dropped because the window holds at most its capacity unread. */
+  dropped: z.number(),
+  samples: z.array(hostSampleWireSchema),
+});
+
+export type ProcessSampleWire = z.infer<typeof processSampleWireSchema>;
+export type HostSampleWire = z.infer<typeof hostSampleWireSchema>;
+export type MetricsWindowStartWire = z.infer<typeof metricsWindowStartWireSchema>;
+export type MetricsWindowReadWire = z.infer<typeof metricsWindowReadWireSchema>;
+
+/** One process (tree) in one second: CPU in cores (1 = one core busy the whole interval). */
+export interface ProcessSample extends ProcessIdentity {
+  flowId?: string;
   cpuCores: number;
   rssBytes: number;
 }
@@ -87,74 +116,40 @@ export interface MetricsWindowRead {
   samples: HostSample[];
 }
 
-const roles = new Set<ProcessRole>(['agent', 'gateway', 'executor', 'head', 'flow', 'process']);
-
 /** Parses a start answer; undefined when it is not one. */
 export function parseMetricsWindowStart(body: unknown): MetricsWindowStart | undefined {
-  if (!isRecord(body) || !isRecord(body.agent)) return undefined;
-  const { window_id: windowId, interval_ms: intervalMs, now_ms: agentNowMs } = body;
-  const { pid, boot_id: bootId, cores, memory_total_bytes: memoryTotalBytes } = body.agent;
-  if (typeof windowId !== 'string' || !isNumber(intervalMs) || !isNumber(agentNowMs)) return undefined;
-  if (!isNumber(pid) || !isNumber(cores) || !isNumber(memoryTotalBytes)) return undefined;
-  return { windowId, intervalMs, agentNowMs, agent: { pid, ...(typeof bootId === 'string' ? { bootId } : {}), cores, memoryTotalBytes } };
+  // The client does not use `expires_at` (it reads the window before then), so it is not required.
+  const parsed = metricsWindowStartWireSchema.omit({ expires_at: true }).safeParse(body);
+  if (!parsed.success) return undefined;
+  const { window_id: windowId, interval_ms: intervalMs, now_ms: agentNowMs, agent } = parsed.data;
+  const { pid, boot_id: bootId, cores, memory_total_bytes: memoryTotalBytes } = agent;
+  return { windowId, intervalMs, agentNowMs, agent: { pid, ...(bootId !== undefined ? { bootId } : {}), cores, memoryTotalBytes } };
 }
 
 /** Parses a read (or stop) answer; undefined when it is not one. A malformed sample fails it all. */
 export function parseMetricsWindowRead(body: unknown): MetricsWindowRead | undefined {
-  if (!isRecord(body) || !Array.isArray(body.samples) || !isNumber(body.dropped)) return undefined;
-  if (body.state !== 'sampling' && body.state !== 'stopped' && body.state !== 'expired') return undefined;
-  const samples: HostSample[] = [];
-  for (const raw of body.samples) {
-    const sample = parseHostSample(raw);
-    if (!sample) return undefined;
-    samples.push(sample);
-  }
-  return { state: body.state, dropped: body.dropped, samples };
+  // The client knows which window it asked about: `window_id` is not required.
+  const parsed = metricsWindowReadWireSchema.omit({ window_id: true }).safeParse(body);
+  if (!parsed.success) return undefined;
+  const { state, dropped, samples } = parsed.data;
+  return { state, dropped, samples: samples.map(hostSampleFromWire) };
 }
 
-function parseHostSample(raw: unknown): HostSample | undefined {
-  if (!isRecord(raw) || !isRecord(raw.host) || !Array.isArray(raw.processes)) return undefined;
-  const { seq, at_ms: atMs, interval_ms: intervalMs } = raw;
-  const { cpu_cores: hostCpuCores, memory_used_bytes: memoryUsedBytes, memory_total_bytes: memoryTotalBytes } = raw.host;
-  if (!isNumber(seq) || !isNumber(atMs) || !isNumber(intervalMs) || !isNumber(memoryUsedBytes) || !isNumber(memoryTotalBytes)) return undefined;
-  if (hostCpuCores !== undefined && !isNumber(hostCpuCores)) return undefined;
-  const processes: ProcessSample[] = [];
-  for (const item of raw.processes) {
-    const process = parseProcessSample(item);
-    if (!process) return undefined;
-    processes.push(process);
-  }
-  return { seq, atMs, intervalMs, ...(hostCpuCores !== undefined ? { hostCpuCores } : {}), memoryUsedBytes, memoryTotalBytes, processes };
-}
-
-function parseProcessSample(raw: unknown): ProcessSample | undefined {
-  if (!isRecord(raw)) return undefined;
-  const { key, flow_id: flowId, role, name, executor, shard, replica, serves, pids, cpu_cores: cpuCores, rss_bytes: rssBytes } = raw;
-  if (typeof key !== 'string' || typeof name !== 'string' || !roles.has(role as ProcessRole)) return undefined;
-  if (!isNumber(cpuCores) || !isNumber(rssBytes) || !Array.isArray(pids) || !pids.every(isNumber)) return undefined;
-  if (flowId !== undefined && typeof flowId !== 'string') return undefined;
-  if (executor !== undefined && typeof executor !== 'string') return undefined;
-  if ((shard !== undefined && !isNumber(shard)) || (replica !== undefined && !isNumber(replica))) return undefined;
-  if (serves !== undefined && !(Array.isArray(serves) && serves.every((item) => typeof item === 'string'))) return undefined;
+function hostSampleFromWire(wire: HostSampleWire): HostSample {
+  const { seq, at_ms: atMs, interval_ms: intervalMs, host, processes } = wire;
+  const { cpu_cores: hostCpuCores, memory_used_bytes: memoryUsedBytes, memory_total_bytes: memoryTotalBytes } = host;
   return {
-    key,
-    ...(flowId !== undefined ? { flowId } : {}),
-    role: role as ProcessRole,
-    name,
-    ...(executor !== undefined ? { executor } : {}),
-    ...(shard !== undefined ? { shard } : {}),
-    ...(replica !== undefined ? { replica } : {}),
-    ...(serves !== undefined ? { serves: serves as string[] } : {}),
-    pids: pids as number[],
-    cpuCores,
-    rssBytes,
+    seq,
+    atMs,
+    intervalMs,
+    ...(hostCpuCores !== undefined ? { hostCpuCores } : {}),
+    memoryUsedBytes,
+    memoryTotalBytes,
+    processes: processes.map(({ flow_id: flowId, cpu_cores: cpuCores, rss_bytes: rssBytes, ...identity }) => ({
+      ...identity,
+      ...(flowId !== undefined ? { flowId } : {}),
+      cpuCores,
+      rssBytes,
+    })),
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
 }

@@ -125,6 +125,7 @@ export function createDaemonClient(options: DaemonClientOptions): DaemonApi {
       if (executor.shardIndex !== undefined) fields.shard_index = String(executor.shardIndex);
       if (executor.shardCount !== undefined) fields.shard_count = String(executor.shardCount);
       if (executor.shards !== undefined) fields.shards = String(executor.shards);
+      if (executor.replicas !== undefined) fields.replicas = String(executor.replicas);
       if (executor.polling !== undefined) fields.polling = typeof executor.polling === 'string' ? executor.polling : JSON.stringify(executor.polling);
       if (executor.runtime) fields.runtime = executor.runtime;
       if (executor.environment) fields.environment = JSON.stringify(executor.environment);

@@ -47,6 +47,8 @@ export interface ExecutorStart {
   shardCount?: number;
   /** `process` runtime: the whole sharded Deployment on this agent, its head on `port`. */
   shards?: number;
+  /** With `shards`: workers per shard, behind the head. */
+  replicas?: number;
   /** The head's polling (Jina's: ANY/ALL, or an object of endpoint → ANY/ALL). */
   polling?: string | Record<string, string>;
   runtime?: string;

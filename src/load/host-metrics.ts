@@ -1,3 +1,7 @@
+import type { ProcessIdentity } from '../daemon/agent-metrics.ts';
+
+export type { ProcessIdentity, ProcessRole } from '../daemon/agent-metrics.ts';
+
 /**
  * The hosts' side of a load phase (`LoadResult.hostMetrics`): what each agent sampled once a
  * second while the phase ran — CPU (user + system, in cores: 1 = one core busy the whole
@@ -61,26 +65,9 @@ export interface HostSecond {
   memoryUsedBytes: number;
 }
 
-export type ProcessRole = 'agent' | 'gateway' | 'executor' | 'head' | 'flow' | 'process';
-
-export interface ProcessMetrics {
+/** A process (tree) of the phase: who it is (as the agent sent it) and what it used each second. */
+export interface ProcessMetrics extends ProcessIdentity {
   agent: string;
-  /** Stable across seconds: `<flow id>/<name>`, or `agent`. */
-  key: string;
-  /**
-   * `executor`, `head` (a sharded executor's head), `gateway`, `flow` (the `jina flow`
-   * orchestrator), `process` (a child Jina did not name, reported by pid), or `agent` (the
-   * agent's own process, where the reference runtime serves `serves`).
-   */
-  role: ProcessRole;
-  /** As Jina names the pod (`indexer/shard-1/rep-0`), `jina flow`, `pid N` or `agent process`. */
-  name: string;
-  executor?: string;
-  shard?: number;
-  replica?: number;
-  serves?: string[];
-  /** Process ids of the tree when last sampled. */
-  pids: number[];
   seconds: ProcessSecond[];
   meanCpuCores: number;
   peakCpuCores: number;
@@ -109,18 +96,10 @@ export interface ExecutorResources {
   includesGenerator?: boolean;
 }
 
-export interface BusiestProcess {
-  agent: string;
-  key: string;
-  name: string;
-  role: ProcessRole;
-  executor?: string;
-  meanCpuCores: number;
-  peakCpuCores: number;
+export type BusiestProcess = Pick<ProcessMetrics, 'agent' | 'key' | 'name' | 'role' | 'executor' | 'meanCpuCores' | 'peakCpuCores' | 'includesGenerator'> & {
   /** Its host's cores: `meanCpuCores / hostCores` is the share of that host it used. */
   hostCores?: number;
-  includesGenerator?: boolean;
-}
+};
 
 /** Mean and peak of per-second values; undefined for none. */
 export function meanAndPeak(values: readonly number[]): { mean: number; peak: number } | undefined {

@@ -4,7 +4,7 @@ import type { JinaDocument } from './document.ts';
 import { NdArrayValue, type FieldObject, type FieldValue } from './field-value.ts';
 import type { JsonValue } from './json-value.ts';
 import { isPlainObject } from './struct.ts';
-import { elementCount, tensorToNested } from './tensor.ts';
+import { elementCount, tensorToNested, tensorValues } from './tensor.ts';
 import { tensorFromNdArray } from './tensor-message.ts';
 
 export { NdArrayValue, type FieldObject, type FieldValue } from './field-value.ts';
@@ -14,12 +14,26 @@ const knownContents = new Set(['text', 'integer', 'float', 'boolean', 'blob', 'n
 
 /** Every field of a DocProto, by its schema name. A node that cannot be decoded is a PROTOCOL_DECODE error naming its path. */
 export function fieldsFromV2Message(message: DecodedDocV2, path: string): FieldObject {
-  const out: FieldObject = {};
-  for (const [name, node] of Object.entries(message.data ?? {})) out[name] = nodeToField(node, `${path}.${name}`);
-  return out;
+  return nodeMapToValues(message.data, path, ndArrayField);
 }
 
+/** A NodeProto as a field value; NdArrays keep dtype and shape (NdArrayValue). */
 export function nodeToField(node: DecodedNode, path: string): FieldValue {
+  return nodeToValue(node, path, ndArrayField);
+}
+
+/**
+ * A NodeProto as plain JSON (what the model's `tags` and `scores` hold): the same decoding as
+ * `nodeToField`, with NdArrays as bare nested lists, bytes base64, docs their field objects.
+ */
+export function nodeToJson(node: DecodedNode, path: string): JsonValue {
+  return nodeToValue(node, path, ndArrayJson) as JsonValue;
+}
+
+/** How an NdArray node reads: `ndArrayField` (checks) or `ndArrayJson` (model JSON); everything else is shared. */
+type NdArrayReader = (node: DecodedNode, path: string) => FieldValue;
+
+function nodeToValue(node: DecodedNode, path: string, ndarray: NdArrayReader): FieldValue {
   const content = node.content;
   if (!content) return null;
   if (!knownContents.has(content)) throw undecodable(path, `an unknown NodeProto member "${content}"`);
@@ -35,38 +49,41 @@ export function nodeToField(node: DecodedNode, path: string): FieldValue {
     case 'blob':
       return Buffer.from(node.blob ?? []).toString('base64');
     case 'ndarray':
-      return ndArrayField(node, path);
+      return ndarray(node, path);
     case 'doc':
-      return fieldsFromV2Message(node.doc ?? {}, path);
+      return nodeMapToValues(node.doc?.data, path, ndarray);
     case 'docArray':
-      return (node.docArray?.docs ?? []).map((doc, i) => fieldsFromV2Message(doc, `${path}[${i}]`));
-    case 'dict': {
-      const out: FieldObject = {};
-      for (const [key, child] of Object.entries(node.dict?.data ?? {})) out[key] = nodeToField(child, `${path}.${key}`);
-      return out;
-    }
+      return (node.docArray?.docs ?? []).map((doc, i) => nodeMapToValues(doc.data, `${path}[${i}]`, ndarray));
+    case 'dict':
+      return nodeMapToValues(node.dict?.data, path, ndarray);
     default: {
       const items = node[content as 'list' | 'set' | 'tuple']?.data ?? [];
-      return items.map((item, i) => nodeToField(item, `${path}[${i}]`));
+      return items.map((item, i) => nodeToValue(item, `${path}[${i}]`, ndarray));
     }
   }
+}
+
+function nodeMapToValues(data: Record<string, DecodedNode> | undefined, path: string, ndarray: NdArrayReader): FieldObject {
+  const out: FieldObject = {};
+  for (const [key, child] of Object.entries(data ?? {})) out[key] = nodeToValue(child, `${path}.${key}`, ndarray);
+  return out;
+}
+
+function ndArrayJson(node: DecodedNode, path: string): JsonValue {
+  return ndArrayField(node, path).values;
 }
 
 function ndArrayField(node: DecodedNode, path: string): NdArrayValue {
   try {
     const tensor = tensorFromNdArray(node.ndarray ?? {}, path);
-    if (tensor.buffer.byteLength > 0 && elementCount(tensor.shape) === 0) throw new Error(`shape [${tensor.shape.join(', ')}] holds no values but ${tensor.buffer.byteLength} bytes came`);
-    const values = tensorToNested(tensor);
-    const flat = countLeaves(values);
-    if (flat !== elementCount(tensor.shape)) throw new Error(`shape [${tensor.shape.join(', ')}] does not fit ${flat} values of ${tensor.dtype}`);
-    return new NdArrayValue(tensor.dtype, tensor.shape, values);
+    // Counted from the bytes: the nested lists are built to the shape's size, so counting
+    // their leaves could not see a buffer too short for the shape (it left holes).
+    const count = tensorValues(tensor).length;
+    if (count !== elementCount(tensor.shape)) throw new Error(`shape [${tensor.shape.join(', ')}] does not fit ${count} values of ${tensor.dtype}`);
+    return new NdArrayValue(tensor.dtype, tensor.shape, tensorToNested(tensor));
   } catch (error) {
     throw undecodable(path, `an NdArray (${(error as Error).message})`, error);
   }
-}
-
-function countLeaves(value: JsonValue): number {
-  return Array.isArray(value) ? value.reduce<number>((sum, item) => sum + countLeaves(item), 0) : value === null ? 0 : 1;
 }
 
 function undecodable(path: string, what: string, cause?: unknown): StressError {

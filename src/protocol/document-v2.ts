@@ -1,10 +1,9 @@
 import { StressError } from '../errors.ts';
 import type { JinaDocument, NamedScore } from './document.ts';
-import { attachLazyFields, fieldsFromV2Message } from './document-fields.ts';
+import { attachLazyFields, fieldsFromV2Message, nodeToJson } from './document-fields.ts';
 import type { JsonObject, JsonValue } from './json-value.ts';
 import { isPlainObject, unrepresentable } from './struct.ts';
-import { tensorToNested } from './tensor.ts';
-import type { DecodedDocV2, DecodedNode } from './decoded-doc-v2.ts';
+import type { DecodedDocV2 } from './decoded-doc-v2.ts';
 import type { DocMessageV2, NodeMessage } from './node-message.ts';
 import { tensorFromNdArray, tensorToDense } from './tensor-message.ts';
 import { typedFieldsToNodes } from './typed-value.ts';
@@ -136,42 +135,6 @@ export function documentFromV2Message(message: DecodedDocV2, path = 'doc'): Jina
   }
   attachLazyFields(doc, () => fieldsFromV2Message(message, path));
   return doc;
-}
-
-/** NodeProto → JSON: bytes become base64, tensors nested lists, docs their field objects. */
-export function nodeToJson(node: DecodedNode, path: string): JsonValue {
-  switch (node.content) {
-    case 'text':
-      return node.text ?? '';
-    case 'integer':
-      return node.integer ?? 0;
-    case 'float':
-      return node.float ?? 0;
-    case 'boolean':
-      return node.boolean ?? false;
-    case 'blob':
-      return Buffer.from(node.blob ?? []).toString('base64');
-    case 'ndarray':
-      return tensorToNested(tensorFromNdArray(node.ndarray ?? {}, path));
-    case 'doc':
-      return nodeMapToJson(node.doc?.data, path);
-    case 'docArray':
-      return (node.docArray?.docs ?? []).map((d, i) => nodeMapToJson(d.data, `${path}[${i}]`));
-    case 'list':
-    case 'set':
-    case 'tuple':
-      return (node[node.content]?.data ?? []).map((item, i) => nodeToJson(item, `${path}[${i}]`));
-    case 'dict':
-      return nodeMapToJson(node.dict?.data, path);
-    default:
-      return null;
-  }
-}
-
-function nodeMapToJson(data: Record<string, DecodedNode> | undefined, path: string): JsonObject {
-  const out: JsonObject = {};
-  for (const [key, child] of Object.entries(data ?? {})) out[key] = nodeToJson(child, `${path}.${key}`);
-  return out;
 }
 
 function expectObject(value: JsonValue, path: string): JsonObject {

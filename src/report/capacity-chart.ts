@@ -1,7 +1,21 @@
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
 import type { CapacityProbe, CapacityResult } from '../load/capacity-result.ts';
-import { CHART_WIDTH, PLOT_LEFT, PLOT_RIGHT, type ChartBox, colorAt, escapeXml, formatTick, renderBottomAxis, renderEmptyNote, renderLeftAxis, renderLegend, renderSvgDocument } from './chart-frame.ts';
+import {
+  CHART_WIDTH,
+  PLOT_LEFT,
+  PLOT_RIGHT,
+  colorAt,
+  escapeXml,
+  formatTick,
+  plotBox,
+  renderBottomAxis,
+  renderEmptyNote,
+  renderLeftAxis,
+  renderLegend,
+  renderSvgDocument,
+  valueScale,
+} from './chart-frame.ts';
 
 const HEIGHT = 500;
 const P50_COLOR = colorAt(4);
@@ -32,9 +46,8 @@ export function renderCapacityChart(job: string, step: string, capacity: Capacit
   const title = `${job} / ${step}: latency vs offered load${rate === undefined ? '' : ` (sustains ${formatTick(rate)} req/s)`}`;
   const maxRate = Math.max(1, ...probes.map((probe) => Math.max(probe.offeredRate, probe.achievedRate)));
   const x = scaleLinear().domain([0, maxRate * 1.05]).nice().range([PLOT_LEFT, CHART_WIDTH - PLOT_RIGHT]);
-  const plotWidth = CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT;
-  const top: ChartBox = { left: PLOT_LEFT, top: 58, width: plotWidth, height: 200 };
-  const bottom: ChartBox = { left: PLOT_LEFT, top: 290, width: plotWidth, height: 150 };
+  const top = plotBox(58, 200);
+  const bottom = plotBox(290, 150);
   const limit = capacity.objective.p99Ms;
   const body: string[] = [
     renderLegend(
@@ -62,7 +75,7 @@ export function renderCapacityChart(job: string, step: string, capacity: Capacit
   }
   const passingP99 = probes.filter((probe) => probe.passed).map(judgedP99);
   const ceiling = limit === undefined ? Math.max(1, ...probes.map(judgedP99)) : Math.max(limit * LIMIT_HEADROOM, ...passingP99.map((value) => value * 1.2));
-  const y = scaleLinear().domain([0, ceiling]).nice().range([top.top + top.height, top.top]);
+  const y = valueScale(ceiling, top);
   const yMax = y.domain()[1]!;
   const clamp = (value: number): number => y(Math.min(value, yMax));
   body.push(renderLeftAxis(y, top, 'round trip (ms)', 5));
@@ -91,7 +104,7 @@ export function renderCapacityChart(job: string, step: string, capacity: Capacit
   }
   body.push(renderBottomAxis(x, top));
 
-  const yThroughput = scaleLinear().domain([0, maxRate * 1.05]).nice().range([bottom.top + bottom.height, bottom.top]);
+  const yThroughput = valueScale(maxRate * 1.05, bottom);
   body.push(renderLeftAxis(yThroughput, bottom, 'achieved req/s', 4));
   const diagonalEnd = Math.min(x.domain()[1]!, yThroughput.domain()[1]!);
   body.push(

@@ -1,4 +1,4 @@
-import type { ScaleLinear } from 'd3-scale';
+import { type ScaleLinear, scaleLinear } from 'd3-scale';
 
 /**
  * The parts every chart of the report shares: document, axes, grid, legend. Charts are static
@@ -22,6 +22,21 @@ export interface LegendItem {
   label: string;
   color: string;
   dashed?: boolean;
+}
+
+/** A plot area of the full width between the margins, `top` px down, `height` px tall. */
+export function plotBox(top: number, height: number): ChartBox {
+  return { left: PLOT_LEFT, top, width: CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT, height };
+}
+
+/** The x axis of elapsed time: 0 … `seconds` across the plot's width. */
+export function elapsedScale(seconds: number): ScaleLinear<number, number> {
+  return scaleLinear().domain([0, seconds]).range([PLOT_LEFT, CHART_WIDTH - PLOT_RIGHT]);
+}
+
+/** A y axis from 0 to (a nice value above) `max`, bottom to top of `box`. */
+export function valueScale(max: number, box: ChartBox): ScaleLinear<number, number> {
+  return scaleLinear().domain([0, max]).nice().range([box.top + box.height, box.top]);
 }
 
 /** Tableau 10: distinguishable, colour-blind friendlier than d3's category10. */

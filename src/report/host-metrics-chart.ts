@@ -1,4 +1,3 @@
-import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
 import type { HostSecond, ProcessMetrics, ProcessSecond } from '../load/host-metrics.ts';
 import type { LoadResult } from '../load/load-result.ts';
@@ -6,15 +5,17 @@ import {
   CHART_WIDTH,
   PLOT_LEFT,
   PLOT_RIGHT,
-  type ChartBox,
   type LegendItem,
   colorAt,
+  elapsedScale,
   escapeXml,
+  plotBox,
   renderBottomAxis,
   renderEmptyNote,
   renderLeftAxis,
   renderLegend,
   renderSvgDocument,
+  valueScale,
 } from './chart-frame.ts';
 
 const HEIGHT = 470;
@@ -35,11 +36,9 @@ export function processLabel(process: ProcessMetrics, isMultiAgent: boolean): st
  */
 export function renderHostMetricsChart(report: LoadResult): string {
   const metrics = report.hostMetrics;
-  const plotWidth = CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT;
-  const top: ChartBox = { left: PLOT_LEFT, top: 58, width: plotWidth, height: 170 };
-  const bottom: ChartBox = { left: PLOT_LEFT, top: 252, width: plotWidth, height: 150 };
-  const phaseS = Math.max(1, Math.ceil(report.wallTimeS));
-  const x = scaleLinear().domain([0, phaseS]).range([PLOT_LEFT, CHART_WIDTH - PLOT_RIGHT]);
+  const top = plotBox(58, 170);
+  const bottom = plotBox(252, 150);
+  const x = elapsedScale(Math.max(1, Math.ceil(report.wallTimeS)));
   if (!metrics || metrics.status === 'unavailable') {
     const title = `${report.job} / ${report.step}: CPU and memory per process`;
     const note = metrics ? `host metrics unavailable: ${metrics.reason}` : 'no host metrics for this step';
@@ -62,7 +61,7 @@ export function renderHostMetricsChart(report: LoadResult): string {
   const center = (second: { second: number }): number => x(second.second + 0.5);
 
   const maxCpu = Math.max(0.1, ...shown.flatMap((process) => process.seconds.map((second) => second.cpuCores)), ...hosts.flatMap((host) => host.seconds.map((second) => second.cpuCores ?? 0)));
-  const yCpu = scaleLinear().domain([0, maxCpu]).nice().range([top.top + top.height, top.top]);
+  const yCpu = valueScale(maxCpu, top);
   body.push(renderLeftAxis(yCpu, top, 'CPU (cores)', 4));
   if (shown.length === 0) body.push(renderEmptyNote(top, 'no Flow process sampled: host totals only'));
   for (const host of hosts) {
@@ -77,7 +76,7 @@ export function renderHostMetricsChart(report: LoadResult): string {
 
   const megabytes = (bytes: number): number => bytes / 1024 / 1024;
   const maxRss = Math.max(1, ...shown.flatMap((process) => process.seconds.map((second) => megabytes(second.rssBytes))));
-  const yRss = scaleLinear().domain([0, maxRss]).nice().range([bottom.top + bottom.height, bottom.top]);
+  const yRss = valueScale(maxRss, bottom);
   body.push(renderLeftAxis(yRss, bottom, 'resident memory (MB)', 4));
   shown.forEach((process, index) => {
     const path = line<ProcessSecond>().digits(1).x(center).y((second) => yRss(megabytes(second.rssBytes)));

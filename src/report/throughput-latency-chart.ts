@@ -1,10 +1,8 @@
-import { scaleLinear } from 'd3-scale';
 import { area, line } from 'd3-shape';
 import {
   CHART_WIDTH,
   PLOT_LEFT,
   PLOT_RIGHT,
-  type ChartBox,
   colorAt,
   escapeXml,
   formatTick,
@@ -12,10 +10,11 @@ import {
   renderEmptyNote,
   renderLeftAxis,
   renderLegend,
+  plotBox,
   renderSvgDocument,
+  valueScale,
 } from './chart-frame.ts';
-import { chartedSeries } from './charted-series.ts';
-import { downsampleSeries } from './downsample-series.ts';
+import { chartedTimeline } from './charted-series.ts';
 import type { SecondSample, LoadResult } from '../load/load-result.ts';
 
 const HEIGHT = 450;
@@ -37,15 +36,11 @@ function p99Limit(report: LoadResult): number | undefined {
  * with no successful request have no latency point: the line breaks instead of dropping to 0.
  */
 export function renderThroughputLatencyChart(report: LoadResult): string {
-  const charted = chartedSeries(report);
-  const { samples: series, bucketS } = downsampleSeries(charted);
+  const { samples: series, bucketS, x } = chartedTimeline(report);
   const buckets = bucketS > 1 ? ` (${bucketS} s buckets)` : '';
   const title = `${report.job} / ${report.step}: throughput and latency${buckets}`;
-  const lastSecond = Math.max(1, ...charted.map((sample) => sample.second + 1));
-  const x = scaleLinear().domain([0, lastSecond]).range([PLOT_LEFT, CHART_WIDTH - PLOT_RIGHT]);
-  const plotWidth = CHART_WIDTH - PLOT_LEFT - PLOT_RIGHT;
-  const top: ChartBox = { left: PLOT_LEFT, top: 58, width: plotWidth, height: 150 };
-  const bottom: ChartBox = { left: PLOT_LEFT, top: 232, width: plotWidth, height: 170 };
+  const top = plotBox(58, 150);
+  const bottom = plotBox(232, 170);
   const center = (sample: SecondSample): number => x(sample.second + 0.5);
   const body: string[] = [];
 
@@ -65,7 +60,7 @@ export function renderThroughputLatencyChart(report: LoadResult): string {
   );
 
   const maxRequests = Math.max(1, ...series.map((sample) => sample.requests));
-  const yQps = scaleLinear().domain([0, maxRequests]).nice().range([top.top + top.height, top.top]);
+  const yQps = valueScale(maxRequests, top);
   body.push(renderLeftAxis(yQps, top, 'requests / s', 4));
   if (series.length === 0) {
     body.push(renderEmptyNote(top, 'no requests recorded'));
@@ -86,7 +81,7 @@ export function renderThroughputLatencyChart(report: LoadResult): string {
 
   const latencies = series.filter((sample) => sample.requests > sample.errors);
   const maxLatency = Math.max(1, limit ?? 0, ...latencies.map((sample) => sample.p99Ms));
-  const yLatency = scaleLinear().domain([0, maxLatency]).nice().range([bottom.top + bottom.height, bottom.top]);
+  const yLatency = valueScale(maxLatency, bottom);
   body.push(renderLeftAxis(yLatency, bottom, 'round trip (ms)', 5));
   if (latencies.length === 0) {
     body.push(renderEmptyNote(bottom, 'no successful requests'));

@@ -44,6 +44,8 @@ export interface PlacedExecutorRun {
   ports: number[];
   /** Shards behind a head on `ports[0]` (process runtime), else one executor per port. */
   shards: number;
+  /** Workers per shard started: the Flow's `replicas` behind a head, else 1. */
+  replicas: number;
   hasHead: boolean;
   /** Seconds from its first start request to its last shard answering. */
   timeToReadyS: number;

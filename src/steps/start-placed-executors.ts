@@ -22,8 +22,9 @@ export interface PlacementRequest {
  * start_flow's first half on several hosts (issue 13): each executor the Flow places on
  * another host is started by that host's agent (all hosts at once), each answer awaited; a
  * sharded one is one `POST /executors` per shard on the reference runtime, and ONE with
- * `shards` on the `process` runtime (Jina's gateway reads several addresses of one external
- * executor as replicas, so the remote agent runs the whole Deployment and its head merges); then the rendered Flow is rewritten so the main agent's gateway
+ * `shards` on the `process` runtime, the step's or the agent's default (Jina's gateway reads
+ * several addresses of one external executor as replicas, so the remote agent runs the whole
+ * Deployment and its head merges); then the rendered Flow is rewritten so the main agent's gateway
  * connects to them as Jina 3's `external: true` executors. Started executors are recorded on
  * their agent as they come up, so a failure halfway leaves nothing the teardown cannot find.
  */
@@ -48,8 +49,13 @@ export async function startPlacedExecutors(job: JobContext, request: PlacementRe
   }
   const started = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<PlacedExecutorRun>).value);
   for (const executor of started) {
-    const shape = executor.hasHead ? `${executor.shards} shards behind a head on grpc port ${executor.ports[0]}` : `${executor.shards} shard(s), grpc port ${executor.ports.join(', ')}`;
+    const replicas = executor.replicas > 1 ? ` × ${executor.replicas} replicas` : '';
+    const shape = executor.hasHead ? `${executor.shards} shards${replicas} behind a head on grpc port ${executor.ports[0]}` : `${executor.shards} shard(s), grpc port ${executor.ports.join(', ')}`;
     log(`executor ${executor.name}@${executor.host} ready in ${executor.timeToReadyS.toFixed(2)}s (${shape}, agent ${executor.agent})`);
+    const asked = placed.find((placement) => placement.name === executor.name)?.replicas ?? 1;
+    if (asked > executor.replicas) {
+      log(`executor ${executor.name}@${executor.host}: replicas: ${asked} not started, one process per shard runs (replicas need shards above 1 on the process runtime: see README "Several hosts")`);
+    }
   }
   await writeFile(request.renderedFile, rewriteFlowWithExternals(text, path.basename(request.originalFile), started));
   return started;
@@ -65,10 +71,15 @@ async function startOne(job: JobContext, executor: PlacedExecutor, request: Plac
   const ids: string[] = [];
   const ports: number[] = [];
   let host = executor.agent.host;
-  // Only a Flow that names the process runtime: an agent's default could be the reference one.
-  const hasHead = executor.shards > 1 && request.runtime === 'process';
-  const calls = hasHead ? 1 : executor.shards;
+  let runtime = request.runtime;
+  let hasHead = false;
+  let calls = executor.shards;
   try {
+    // A sharded executor gets Jina's head only on the process runtime: the step's, else the
+    // agent's default, which its /status names (sent back explicitly, so both sides agree).
+    if (executor.shards > 1 && runtime === undefined) runtime = await defaultRuntimeOf(agent);
+    hasHead = executor.shards > 1 && runtime === 'process';
+    calls = hasHead ? 1 : executor.shards;
     for (let shard = 0; shard < calls; shard++) {
       const id = await agent.daemon.startExecutor(
         {
@@ -77,9 +88,15 @@ async function startOne(job: JobContext, executor: PlacedExecutor, request: Plac
           usesWith: executor.usesWith,
           ...(executor.pyModules.length > 0 ? { pyModules: executor.pyModules } : {}),
           ...(executor.port !== undefined ? { port: executor.port + shard } : {}),
-          ...(hasHead ? { shards: executor.shards, ...(executor.polling !== undefined ? { polling: executor.polling } : {}) } : {}),
+          ...(hasHead
+            ? {
+                shards: executor.shards,
+                ...(executor.replicas > 1 ? { replicas: executor.replicas } : {}),
+                ...(executor.polling !== undefined ? { polling: executor.polling } : {}),
+              }
+            : {}),
           ...(!hasHead && executor.shards > 1 ? { shardIndex: shard, shardCount: executor.shards } : {}),
-          ...(request.runtime ? { runtime: request.runtime } : {}),
+          ...(runtime ? { runtime } : {}),
           environment: request.environment,
           timeoutReadyS: request.timeoutReadyS,
         },
@@ -95,7 +112,24 @@ async function startOne(job: JobContext, executor: PlacedExecutor, request: Plac
   } catch (error) {
     throw new StressError('FLOW_NOT_READY', `${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return { name: executor.name, host, agent: agent.label, ids, ports, shards: executor.shards, hasHead, timeToReadyS: (performance.now() - startedAt) / 1000 };
+  return {
+    name: executor.name,
+    host,
+    agent: agent.label,
+    ids,
+    ports,
+    shards: executor.shards,
+    replicas: hasHead ? executor.replicas : 1,
+    hasHead,
+    timeToReadyS: (performance.now() - startedAt) / 1000,
+  };
+}
+
+/** The runtime the agent uses when a request names none (`jina.default_runtime` of its /status); undefined for a JinaD. */
+async function defaultRuntimeOf(agent: HostAgent): Promise<string | undefined> {
+  const { jina } = await agent.daemon.status();
+  const runtime = typeof jina === 'object' && jina !== null ? (jina as Record<string, unknown>).default_runtime : undefined;
+  return typeof runtime === 'string' ? runtime : undefined;
 }
 
 function findAgent(job: JobContext, executor: PlacedExecutor): HostAgent {

@@ -85,6 +85,32 @@ async function indexOneByOneAndCount(host: string, port: number, count: number):
   }
 }
 
+/**
+ * `/count` (polling ALL: one worker of each shard answers) through a reference gateway, asked
+ * until every expected worker answered once or 16 times: the names of the workers that answered.
+ */
+async function workersThatAnswer(host: string, port: number, expected: readonly string[]): Promise<string[]> {
+  const flow = await startReferenceFlow({
+    flowYaml: `jtype: Flow\nwith: {protocol: grpc}\nexecutors:\n  - {name: indexer, uses: StressIndexer, external: true, host: ${host}, port: ${port}}\n`,
+    workdir: repo,
+  });
+  const client = createGatewayClient({ target: { host: '127.0.0.1', port: flow.gateways[0]!.port, protocol: 'grpc', docarray: 'v2' } });
+  const seen = new Set<string>();
+  try {
+    await client.connect();
+    for (let call = 0; call < 16 && !expected.every((name) => seen.has(name)); call++) {
+      const counted = await client.post({ endpoint: '/count', docs: [] });
+      if (counted.status !== 'ok') throw new Error(JSON.stringify(counted));
+      const results = (counted.response as DataRequest).parameters.__results__ as Record<string, Record<string, unknown>>;
+      for (const perWorker of Object.values(results)) for (const name of Object.keys(perWorker)) seen.add(name);
+    }
+    return [...seen].sort();
+  } finally {
+    await client.close();
+    await flow.stop();
+  }
+}
+
 describe('POST /executors runs one executor for a gateway elsewhere', () => {
   let agent: TestAgent;
   beforeAll(async () => {
@@ -156,6 +182,31 @@ describe('POST /executors runs one executor for a gateway elsewhere', () => {
     }
   }, 120_000);
 
+  it('process runtime, shards: 2, replicas: 2: the head sends each shard\'s requests to both of its replicas, still one address', async (context) => {
+    if (!hasJina('v2')) return skipOrFail(context, '.jina-envs/v2 is missing: run scripts/setup-jina.sh');
+    const processAgent = await startTestAgent({ runtime: 'process', jinaBin: jinaBin('v2'), processCommand: [jinaBin('v2'), 'flow', '--uses', '{file}'] });
+    try {
+      const workspaceId = await createWorkspace(processAgent, 'exec-run.6');
+      const started = await processAgent.call('POST', '/executors', {
+        parts: [
+          field('workspace_id', workspaceId), field('name', 'indexer'), field('uses', 'StressIndexer'), field('py_modules', '["indexer.py"]'),
+          field('uses_with', '{"persist": false}'), field('shards', '2'), field('replicas', '2'), field('polling', 'ALL'),
+        ],
+      });
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+      const described = await processAgent.call('GET', `/flows/${started.body}`);
+      expect(described.body).toMatchObject({ runtime: 'process', state: 'running', gateway: { protocol: 'grpc' } });
+      expect(described.body.yaml_source).toContain('shards: 2\nreplicas: 2\n');
+      const { port, ports } = described.body.gateway as { port: number; ports: unknown[] };
+      expect(ports).toHaveLength(1);
+      const workers = ['indexer/shard-0/rep-0', 'indexer/shard-0/rep-1', 'indexer/shard-1/rep-0', 'indexer/shard-1/rep-1'];
+      expect(await workersThatAnswer('127.0.0.1', port, workers)).toEqual(workers);
+      await expectDeleteStopsItsProcessGroup(processAgent, started.body, port);
+    } finally {
+      await processAgent.agent.close();
+    }
+  }, 120_000);
+
   describe('hostile requests start nothing', () => {
     let workspaceId: string;
     beforeAll(async () => {
@@ -190,6 +241,14 @@ describe('POST /executors runs one executor for a gateway elsewhere', () => {
       ['17 shards', () => [...valid(), field('runtime', 'process'), field('shards', '17')], 422, 'shards must be a whole number from 1 to 16'],
       ['shards with a command in them', () => [...valid(), field('runtime', 'process'), field('shards', '2 --uses-before x')], 422, 'shards must be a whole number'],
       ['shards on the reference runtime', () => [...valid(), field('shards', '2')], 422, 'reference runtime serves one shard per executor'],
+      ['replicas that are not a whole number', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('replicas', '1.5')], 422, 'replicas must be a whole number from 1 to 16'],
+      ['zero replicas', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('replicas', '0')], 422, 'replicas must be a whole number from 1 to 16'],
+      ['17 replicas', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('replicas', '17')], 422, 'replicas must be a whole number from 1 to 16'],
+      ['replicas as a word', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('replicas', 'two')], 422, 'replicas must be a whole number from 1 to 16'],
+      ['replicas with a command in them', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('replicas', '2 --uses-after x')], 422, 'replicas must be a whole number'],
+      ['a negative number of replicas', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('replicas', '-2')], 422, 'replicas must be a whole number'],
+      ['replicas of an unsharded executor (no head in front of them)', () => [...valid(), field('runtime', 'process'), field('replicas', '2')], 422, 'replicas needs shards above 1'],
+      ['replicas on the reference runtime', () => [...valid(), field('replicas', '2')], 422, 'replicas needs shards above 1'],
       ['shards and shard_count together', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('shard_count', '2')], 422, 'exclude each other'],
       ['polling that is no mode', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('polling', 'SOMETIMES')], 422, 'polling must be'],
       ['polling with an endpoint that is no path', () => [...valid(), field('runtime', 'process'), field('shards', '2'), field('polling', '{"/x; rm -rf /": "ANY"}')], 422, 'polling must be'],

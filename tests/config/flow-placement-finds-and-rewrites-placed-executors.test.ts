@@ -14,7 +14,7 @@ const options = { source: 'index.yml', hosts: {}, mainHost: '10.1.0.1', token: '
 test("the seed's 1.x pods: a host that is not this machine or the daemon's places the pod; uses: file.yml gives its class and with", () => {
   const flow = `!Flow
 pods:
-  encoder: {uses: ReferenceEncoder, host: 10.1.0.2, port: 45000, shards: 2}
+  encoder: {uses: ReferenceEncoder, host: 10.1.0.2, port: 45000, shards: 2, replicas: 3}
   vec_idx: {uses: vec.yml, host: 10.1.0.3, uses_with: {metric: cosine}}
   local1: {uses: KeyValueIndexer, host: ''}
   local2: {uses: KeyValueIndexer, host: localhost}
@@ -22,8 +22,8 @@ pods:
   ext: {external: true, host: 10.1.0.9, port: 1234}
 `;
   expect(readFlowPlacements(flow, options)).toEqual([
-    { name: 'encoder', agent: { host: '10.1.0.2', port: 8000, token: 'T' }, port: 45000, uses: 'ReferenceEncoder', usesWith: {}, pyModules: [], shards: 2 },
-    { name: 'vec_idx', agent: { host: '10.1.0.3', port: 8000, token: 'T' }, uses: 'NumpyIndexer', usesWith: { index_filename: 'vec.gz', dim: 16, metric: 'cosine' }, pyModules: [], shards: 1 },
+    { name: 'encoder', agent: { host: '10.1.0.2', port: 8000, token: 'T' }, port: 45000, uses: 'ReferenceEncoder', usesWith: {}, pyModules: [], shards: 2, replicas: 3 },
+    { name: 'vec_idx', agent: { host: '10.1.0.3', port: 8000, token: 'T' }, uses: 'NumpyIndexer', usesWith: { index_filename: 'vec.gz', dim: 16, metric: 'cosine' }, pyModules: [], shards: 1, replicas: 1 },
   ]);
 });
 

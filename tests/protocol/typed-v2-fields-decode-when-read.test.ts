@@ -89,4 +89,34 @@ describe('docarray v2 typed fields', () => {
       { requestId: 'r-1', message: 'expect id: equals_request: id = "q-0" differs from the request\'s "q-other" (document q-0)' },
     ]);
   });
+
+  it('the model\'s tags and scores decode through the same node reader as fields: NdArrays become nested lists, bytes base64, docs objects', () => {
+    const tags = {
+      dict: {
+        data: {
+          vector: { ndarray: { dense: { buffer: embedding.buffer, shape: embedding.shape, dtype: embedding.dtype } } },
+          raw: { blob: new Uint8Array([1, 2, 3]) },
+          best: { doc: hit('a', 0.9) },
+          pair: { tuple: { data: [{ text: 'x' }, {}] } },
+        },
+      },
+    };
+    const scores = { dict: { data: { cosine: { float: 0.5 }, rich: { dict: { data: { value: { float: 0.25 }, op_name: { text: 'dot' } } } } } } };
+    const [doc] = decodeDataRequest(responseBytes({ tags, scores }), 'v2').docs;
+    const expectedTags = { vector: [[0.5, -1.25, 3], [4, 5, 6]], raw: 'AQID', best: { id: 'a', text: 'text of a', score: 0.9, rank: 0 }, pair: ['x', null] };
+    expect(doc!.tags).toEqual(expectedTags);
+    expect(doc!.scores).toEqual({ cosine: { value: 0.5 }, rich: { value: 0.25, opName: 'dot' } });
+    // The lazily decoded field holds the same values, NdArrays with dtype and shape.
+    const fields = documentFieldValues(doc!);
+    expect(fields.tags).toEqual({ ...expectedTags, vector: new NdArrayValue('<f4', [2, 3], [[0.5, -1.25, 3], [4, 5, 6]]) });
+  });
+
+  it('an NdArray whose bytes are too few for its shape is an error naming it, not a list with holes (tags when decoded, fields when read)', () => {
+    const short = { ndarray: { dense: { buffer: new Uint8Array(8), shape: [4], dtype: '<f4' } } };
+    expect(() => decodeDataRequest(responseBytes({ tags: { dict: { data: { vector: short } } } }), 'v2')).toThrow(
+      /^field docs\[0\]\.tags\.vector cannot be decoded: an NdArray \(shape \[4\] does not fit 2 values of <f4\)/,
+    );
+    const [doc] = decodeDataRequest(responseBytes({ vector: short }), 'v2').docs;
+    expect(() => documentFieldValues(doc!)).toThrow(/^field docs\[0\]\.vector cannot be decoded: an NdArray \(shape \[4\] does not fit 2 values of <f4\)/);
+  });
 });
