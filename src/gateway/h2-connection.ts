@@ -1,0 +1,199 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { GatewayTarget } from './gateway-client.ts';
+import {
+  connectionPreface,
+  connectionWindowBytes,
+  defaultWindowBytes,
+  defaultMaxFrameSize,
+  encodeGoaway,
+  encodeSettings,
+  encodeUint32Frame,
+  FrameReader,
+  frameFlag,
+  frameHeaderLength,
+  frameType,
+  h2Error,
+  H2ProtocolError,
+  settingId,
+  streamWindowBytes,
+  writeFrameHeader,
+  type Frame,
+} from './h2-frames.ts';
+import { H2FrameRouter } from './h2-frame-router.ts';
+import { H2Stream, type H2StreamEvents, type StreamHost } from './h2-stream.ts';
+
+/** Preface, our SETTINGS (no push, our stream window) and the connection window's growth to ours. */
+const openingBytes = Buffer.concat([
+  connectionPreface,
+  encodeSettings([
+    [settingId.enablePush, 0],
+    [settingId.initialWindowSize, streamWindowBytes],
+  ]),
+  encodeUint32Frame(frameType.windowUpdate, 0, connectionWindowBytes - defaultWindowBytes),
+]);
+
+/**
+ * A client HTTP/2 connection over a TCP or TLS (ALPN h2) socket, written for the gRPC calls
+ * of the load generator instead of node:http2, whose per-stream cost (a Duplex stream, an
+ * nghttp2 stream, header objects both ways, an AsyncResource per request) was 2× ghz's whole
+ * call (docs/benchmarks.md, "Round 4"). It keeps the connection's state — peer SETTINGS, send
+ * and receive windows, streams by id, streams waiting for SETTINGS_MAX_CONCURRENT_STREAMS,
+ * GOAWAY — and writes frames; received frames are routed by H2FrameRouter.
+ */
+export class H2Connection implements StreamHost {
+  readonly socket: net.Socket;
+  /** Resolves on the peer's first SETTINGS; rejects when the connection fails before it. */
+  readonly connected: Promise<void>;
+  /** Why the connection failed or may take no new streams (refused, reset, GOAWAY, closed). */
+  error: Error | undefined;
+  isClosed = false;
+  /** GOAWAY received: streams above its last stream id will not be processed. */
+  isGoingAway = false;
+  maxFrameSize = defaultMaxFrameSize;
+  connectionSendWindow = defaultWindowBytes;
+  peerInitialWindow = defaultWindowBytes;
+  maxConcurrentStreams = Infinity;
+  /** Bytes received since the last connection WINDOW_UPDATE we sent. */
+  unacknowledged = 0;
+  readonly streams = new Map<number, H2Stream>();
+  private readonly waiting: H2Stream[] = [];
+  private readonly blocked = new Set<H2Stream>();
+  private nextStreamId = 1;
+  private settle: { resolve(): void; reject(error: Error): void } | undefined;
+
+  constructor(target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>) {
+    // TCP_NODELAY, as grpc-js sets it: without it a call's frames waited on Nagle's algorithm
+    // for the peer's ACK (unary round trips of ~10 ms instead of ~1 ms on loopback).
+    this.socket = target.tls
+      ? tls.connect({ host: target.host, port: target.port, servername: net.isIP(target.host) ? undefined : target.host, ALPNProtocols: ['h2'] }).setNoDelay(true)
+      : net.connect({ host: target.host, port: target.port, noDelay: true });
+    this.connected = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    // Settled either way; callers that care await it themselves.
+    this.connected.catch(() => undefined);
+    const router = new H2FrameRouter(this);
+    const reader = new FrameReader((frame: Frame) => router.route(frame));
+    this.socket.write(openingBytes);
+    this.socket.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (error) {
+        this.fail(error as Error, error instanceof H2ProtocolError ? error.code : h2Error.protocolError);
+      }
+    });
+    this.socket.on('error', (error: Error) => this.fail(error));
+    this.socket.on('close', () => this.fail(new Error('the gateway closed the connection')));
+  }
+
+  /** False once it failed, closed or got a GOAWAY: open a new one for the next call. */
+  get isUsable(): boolean {
+    return !this.isClosed && !this.isGoingAway && this.error === undefined;
+  }
+
+  /** A new stream sending `headerBlock` (HPACK); started now or when the peer's stream limit allows. */
+  open(headerBlock: Buffer, events: H2StreamEvents): H2Stream {
+    const stream = new H2Stream(this, headerBlock, events);
+    if (!this.isUsable) {
+      stream.close(h2Error.refusedStream, this.error ?? new Error('the connection is closed'));
+    } else if (this.streams.size < this.maxConcurrentStreams) {
+      this.start(stream);
+    } else {
+      this.waiting.push(stream);
+    }
+    return stream;
+  }
+
+  /** Sends the stream's HEADERS (with CONTINUATION past the frame size) and what DATA it has. */
+  private start(stream: H2Stream): void {
+    const id = this.nextStreamId;
+    this.nextStreamId += 2;
+    stream.id = id;
+    stream.sendWindow = this.peerInitialWindow;
+    this.streams.set(id, stream);
+    const block = stream.headerBlock;
+    const socket = this.socket;
+    socket.cork();
+    for (let at = 0, type: number = frameType.headers; at < block.length || at === 0; type = frameType.continuation) {
+      const length = Math.min(this.maxFrameSize, block.length - at);
+      const frame = Buffer.allocUnsafe(frameHeaderLength + length);
+      writeFrameHeader(frame, 0, length, type, at + length === block.length ? frameFlag.endHeaders : 0, id);
+      block.copy(frame, frameHeaderLength, at, at + length);
+      socket.write(frame);
+      at += length;
+      if (at === block.length) break;
+    }
+    stream.flush();
+    socket.uncork();
+  }
+
+  write(bytes: Buffer): void {
+    if (!this.isClosed) this.socket.write(bytes);
+  }
+
+  blockOnConnectionWindow(stream: H2Stream): void {
+    this.blocked.add(stream);
+  }
+
+  /** The connection window grew (WINDOW_UPDATE, or SETTINGS changed the stream windows): send what waited. */
+  flushBlocked(): void {
+    for (const stream of this.blocked) {
+      if (this.connectionSendWindow <= 0) return;
+      this.blocked.delete(stream);
+      stream.flush();
+    }
+  }
+
+  forget(stream: H2Stream): void {
+    this.blocked.delete(stream);
+    if (!this.streams.delete(stream.id)) return;
+    this.startWaiting();
+    if (this.isGoingAway && this.streams.size === 0) this.close();
+  }
+
+  /** Starts waiting streams while the peer's SETTINGS_MAX_CONCURRENT_STREAMS allows. */
+  startWaiting(): void {
+    while (this.waiting.length > 0 && this.streams.size < this.maxConcurrentStreams && this.isUsable) this.start(this.waiting.shift()!);
+  }
+
+  /** The peer's first SETTINGS: the connection speaks HTTP/2. */
+  markConnected(): void {
+    this.settle?.resolve();
+    this.settle = undefined;
+  }
+
+  /** GOAWAY: streams the peer will not process fail now; the others may still finish. */
+  goAway(lastStreamId: number, code: number): void {
+    this.isGoingAway = true;
+    this.error ??= new Error(`the gateway closed the connection (GOAWAY ${code})`);
+    for (const stream of [...this.waiting, ...this.streams.values()]) if (stream.id === 0 || stream.id > lastStreamId) stream.close(h2Error.refusedStream, this.error);
+    this.waiting.length = 0;
+    if (this.streams.size === 0) this.close();
+  }
+
+  /**
+   * The connection cannot go on: every stream fails with `error` (the first error wins).
+   * With `goawayCode` the peer is told why first (GOAWAY), as on a client's own close.
+   */
+  fail(error: Error, goawayCode?: number): void {
+    if (this.isClosed) return;
+    this.error ??= error;
+    this.isClosed = true;
+    this.settle?.reject(this.error);
+    this.settle = undefined;
+    for (const stream of [...this.waiting, ...this.streams.values()]) stream.close(h2Error.noError, this.error);
+    this.waiting.length = 0;
+    const socket = this.socket;
+    if (goawayCode === undefined || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    socket.end(encodeGoaway(0, goawayCode), () => socket.destroy());
+    // A peer that stopped reading would hold the socket open: give the frame a moment.
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
+  /** Closes the connection (GOAWAY NO_ERROR, then the socket); streams still open fail. */
+  close(): void {
+    this.fail(new Error('the connection was closed by the client'), h2Error.noError);
+  }
+}
