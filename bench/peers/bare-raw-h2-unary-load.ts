@@ -4,11 +4,12 @@ import { parseArgs } from 'node:util';
 import hpack from 'hpack.js';
 import { LatencySamples, printRun } from './generator-run.ts';
 
-// A bare gRPC unary client on a raw socket (HTTP/2 written by hand, HPACK decoded by hpack.js):
-// the same work as bare-http2-unary-load.ts without node:http2 — a prototype that tells
-// whether leaving node:http2 can pay. `--clients` connections, each sending
-// `process_single_data` with the same framed request bytes as soon as the previous call
-// ended, reading only `grpc-status` from the trailers.
+// A bare gRPC unary client on a raw socket (HTTP/2 frames written by hand, HPACK decoded with
+// hpack.js): the work of bare-http2-unary-load.ts without node:http2. It was the prototype that
+// showed leaving node:http2 pays (docs/benchmarks.md, "Round 4"), and is now bench/peers' bound
+// for ours (`unary-raw`). `--clients` connections, each sending `process_single_data` with the
+// same framed request bytes as soon as the previous call ended, reading only `grpc-status`;
+// one call at a time per connection, so no flow control beyond acknowledging received DATA.
 // Usage: npx tsx bench/peers/bare-raw-h2-unary-load.ts --port P --payload FILE [--clients 16] [--seconds 5]
 
 const { values } = parseArgs({
