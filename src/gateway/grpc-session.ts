@@ -47,7 +47,7 @@ export class GrpcSessionHolder {
     return held;
   }
 
-  /** Lets go of the connection; it closes when no client uses it any more. */
+  /** Lets go of the connection; it closes when no client uses it any more and its streams are over. */
   release(): void {
     const held = this.held;
     this.held = undefined;
@@ -55,6 +55,6 @@ export class GrpcSessionHolder {
     held.users--;
     if (held.users > 0) return;
     if (sharedConnections.get(held.key) === held) sharedConnections.delete(held.key);
-    held.connection.close();
+    held.connection.release();
   }
 }

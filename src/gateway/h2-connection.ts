@@ -60,6 +60,7 @@ export class H2Connection implements StreamHost {
   private readonly waiting: H2Stream[] = [];
   private readonly blocked = new Set<H2Stream>();
   private nextStreamId = 1;
+  private isReleased = false;
   private settle: { resolve(): void; reject(error: Error): void } | undefined;
 
   constructor(target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>) {
@@ -147,7 +148,17 @@ export class H2Connection implements StreamHost {
     this.blocked.delete(stream);
     if (!this.streams.delete(stream.id)) return;
     this.startWaiting();
-    if (this.isGoingAway && this.streams.size === 0) this.close();
+    if ((this.isGoingAway || this.isReleased) && this.streams.size === 0 && this.waiting.length === 0) this.close();
+  }
+
+  /**
+   * Nobody will open streams here any more: close now if idle, else once the streams still
+   * open are over. After a GOAWAY the peer still finishes the streams it named; closing at
+   * once would fail them (a client replacing the connection releases the old one).
+   */
+  release(): void {
+    this.isReleased = true;
+    if (this.streams.size === 0 && this.waiting.length === 0) this.close();
   }
 
   /** Starts waiting streams while the peer's SETTINGS_MAX_CONCURRENT_STREAMS allows. */

@@ -107,25 +107,36 @@ describe('GOAWAY', () => {
     expect(server.sessions).toHaveLength(2);
   });
 
-  it('unary: a call on a stream above the GOAWAY last stream id fails as UNAVAILABLE', async () => {
+  it('unary: a call above the GOAWAY last stream id fails as UNAVAILABLE; one below finishes after the next went to a new connection', async () => {
     let firstStream: http2.ServerHttp2Stream | undefined;
     server = await startHttp2GrpcTestServer(() => undefined, {}, {
       onStream: (stream) => {
-        if (!firstStream) {
+        const sessionIndex = server!.sessions.indexOf(stream.session as http2.ServerHttp2Session);
+        stream.resume();
+        if (sessionIndex === 0 && !firstStream) {
           firstStream = stream;
-          return;
+        } else if (sessionIndex === 0) {
+          // The second call arrived: the server will process only the first.
+          stream.session!.goaway(http2.constants.NGHTTP2_NO_ERROR, firstStream!.id!);
+        } else {
+          // The third call, on a new connection: answer it, then the first on the old one.
+          respond(stream, undefined, 0);
+          respond(firstStream!, undefined, 0);
         }
-        // The second call arrived: the server will process only the first.
-        stream.session!.goaway(http2.constants.NGHTTP2_NO_ERROR, firstStream.id!);
-        setTimeout(() => respond(firstStream!, undefined, 0), 20);
       },
     });
     const client = createGrpcClient({ target: { host: '127.0.0.1', port: server.port, protocol: 'grpc', docarray: 'v1' }, grpcMode: 'unary', prefetch: 2 });
     await client.connect();
-    const [first, second] = await Promise.all([client.post({ endpoint: '/index', docs: [{ id: 'a' }] }), client.post({ endpoint: '/index', docs: [{ id: 'b' }] })]);
+    const first = client.post({ endpoint: '/index', docs: [{ id: 'a' }] });
+    const second = await client.post({ endpoint: '/index', docs: [{ id: 'b' }] });
+    const third = await client.post({ endpoint: '/index', docs: [{ id: 'c' }] });
+    const firstResult = await first;
     await client.close();
     expect(second).toMatchObject({ status: 'connection-error', code: 'UNAVAILABLE', message: 'the gateway closed the connection (GOAWAY 0)' });
-    // The first was processed: it ends with the server's answer (OK without a message here).
-    expect(first).toMatchObject({ status: 'protocol-error', message: 'INTERNAL: the gateway answered OK without a message' });
+    // The others ended with the server's answer (OK without a message here), not UNAVAILABLE.
+    const okWithoutMessage = { status: 'protocol-error', message: 'INTERNAL: the gateway answered OK without a message' };
+    expect(third).toMatchObject(okWithoutMessage);
+    expect(firstResult).toMatchObject(okWithoutMessage);
+    expect(server.sessions).toHaveLength(2);
   });
 });
