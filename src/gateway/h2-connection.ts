@@ -113,6 +113,7 @@ export class H2Connection implements StreamHost {
     this.streams.set(id, stream);
     const block = stream.headerBlock;
     const socket = this.socket;
+    // HEADERS and the first DATA in one writev: a unary call is one socket write.
     socket.cork();
     for (let at = 0, type: number = frameType.headers; at < block.length || at === 0; type = frameType.continuation) {
       const length = Math.min(this.maxFrameSize, block.length - at);
@@ -129,6 +130,14 @@ export class H2Connection implements StreamHost {
 
   write(bytes: Buffer): void {
     if (!this.isClosed) this.socket.write(bytes);
+  }
+
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
   }
 
   blockOnConnectionWindow(stream: H2Stream): void {

@@ -26,11 +26,17 @@ export interface StreamHost {
   readonly maxFrameSize: number;
   connectionSendWindow: number;
   write(bytes: Buffer): void;
+  /** Brackets several writes into one writev (net.Socket cork/uncork, nestable). */
+  cork(): void;
+  uncork(): void;
   /** This stream has data held back by the connection window: flush it on the next WINDOW_UPDATE. */
   blockOnConnectionWindow(stream: H2Stream): void;
   /** The stream ended (both ways, reset or failed): forget it, start a waiting one. */
   forget(stream: H2Stream): void;
 }
+
+/** DATA payloads up to this size are copied next to their frame header; larger ones are written as views. */
+const copyBelowBytes = 4096;
 
 /**
  * One HTTP/2 stream of a client connection: its id, its send window and the DATA it could not
@@ -63,33 +69,51 @@ export class H2Stream {
     if (this.id !== 0) this.flush();
   }
 
-  /** Sends queued DATA as far as both send windows and the peer's frame size allow. */
+  /**
+   * Sends queued DATA as far as both send windows and the peer's frame size allow. Frames are
+   * written corked (one writev per flush); a large payload is written as a view next to its
+   * 9-byte header rather than copied (request buffers are never reused once handed over).
+   */
   flush(): void {
     const host = this.host;
-    while (this.queue.length > 0) {
-      const head = this.queue[0]!;
-      const room = Math.min(this.sendWindow, host.connectionSendWindow, host.maxFrameSize);
-      if (room <= 0) {
-        if (host.connectionSendWindow <= 0 && this.sendWindow > 0) host.blockOnConnectionWindow(this);
-        return;
+    host.cork();
+    try {
+      while (this.queue.length > 0) {
+        const head = this.queue[0]!;
+        const room = Math.min(this.sendWindow, host.connectionSendWindow, host.maxFrameSize);
+        if (room <= 0) {
+          if (host.connectionSendWindow <= 0 && this.sendWindow > 0) host.blockOnConnectionWindow(this);
+          return;
+        }
+        const length = Math.min(room, head.length);
+        const isLast = length === head.length && this.queue.length === 1 && this.queuedEnd;
+        const flags = isLast ? frameFlag.endStream : 0;
+        const payload = length === head.length ? head : head.subarray(0, length);
+        if (length === head.length) this.queue.shift();
+        else this.queue[0] = head.subarray(length);
+        this.sendWindow -= length;
+        host.connectionSendWindow -= length;
+        if (length <= copyBelowBytes) {
+          const frame = Buffer.allocUnsafe(frameHeaderLength + length);
+          writeFrameHeader(frame, 0, length, frameType.data, flags, this.id);
+          payload.copy(frame, frameHeaderLength);
+          host.write(frame);
+        } else {
+          const header = Buffer.allocUnsafe(frameHeaderLength);
+          writeFrameHeader(header, 0, length, frameType.data, flags, this.id);
+          host.write(header);
+          host.write(payload);
+        }
+        if (isLast) return this.endLocal();
       }
-      const length = Math.min(room, head.length);
-      const isLast = length === head.length && this.queue.length === 1 && this.queuedEnd;
-      const frame = Buffer.allocUnsafe(frameHeaderLength + length);
-      writeFrameHeader(frame, 0, length, frameType.data, isLast ? frameFlag.endStream : 0, this.id);
-      head.copy(frame, frameHeaderLength, 0, length);
-      if (length === head.length) this.queue.shift();
-      else this.queue[0] = head.subarray(length);
-      this.sendWindow -= length;
-      host.connectionSendWindow -= length;
-      host.write(frame);
-      if (isLast) return this.endLocal();
-    }
-    if (this.queuedEnd) {
-      const frame = Buffer.allocUnsafe(frameHeaderLength);
-      writeFrameHeader(frame, 0, 0, frameType.data, frameFlag.endStream, this.id);
-      host.write(frame);
-      this.endLocal();
+      if (this.queuedEnd) {
+        const frame = Buffer.allocUnsafe(frameHeaderLength);
+        writeFrameHeader(frame, 0, 0, frameType.data, frameFlag.endStream, this.id);
+        host.write(frame);
+        this.endLocal();
+      }
+    } finally {
+      host.uncork();
     }
   }
 
