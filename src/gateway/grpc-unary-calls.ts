@@ -85,9 +85,7 @@ export class UnaryCalls {
       this.pending.add(call);
       if (timeoutMs !== undefined && this.timer === undefined) this.armTimer(call.deadlineMs - performance.now());
       // On a connection that already failed, the stream closes at once (UNAVAILABLE).
-      const stream = connection.open(this.headerBlock, call);
-      call.stream = stream;
-      stream.write(framed, true);
+      call.stream = connection.open(this.headerBlock, call, framed, true);
     });
   }
 

@@ -61,6 +61,7 @@ export class H2Connection implements StreamHost {
   private readonly blocked = new Set<H2Stream>();
   private nextStreamId = 1;
   private isReleased = false;
+  private isCorkedUntilImmediate = false;
   private settle: { resolve(): void; reject(error: Error): void } | undefined;
 
   constructor(target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>) {
@@ -76,6 +77,7 @@ export class H2Connection implements StreamHost {
     const reader = new FrameReader((frame: Frame) => router.route(frame));
     this.socket.write(openingBytes);
     this.socket.on('data', (chunk: Buffer) => {
+      this.corkUntilImmediate();
       try {
         reader.push(chunk);
       } catch (error) {
@@ -91,9 +93,14 @@ export class H2Connection implements StreamHost {
     return !this.isClosed && !this.isGoingAway && this.error === undefined;
   }
 
-  /** A new stream sending `headerBlock` (HPACK); started now or when the peer's stream limit allows. */
-  open(headerBlock: Buffer, events: H2StreamEvents): H2Stream {
+  /**
+   * A new stream sending `headerBlock` (HPACK) and, if given, `body` (ending our side with
+   * `endStream`); started now or when the peer's stream limit allows. Given here, the body
+   * goes out in the same socket write as the HEADERS.
+   */
+  open(headerBlock: Buffer, events: H2StreamEvents, body?: Buffer, endStream = false): H2Stream {
     const stream = new H2Stream(this, headerBlock, events);
+    if (body) stream.write(body, endStream);
     if (!this.isUsable) {
       stream.close(h2Error.refusedStream, this.error ?? new Error('the connection is closed'));
     } else if (this.streams.size < this.maxConcurrentStreams) {
@@ -130,6 +137,22 @@ export class H2Connection implements StreamHost {
 
   write(bytes: Buffer): void {
     if (!this.isClosed) this.socket.write(bytes);
+  }
+
+  /**
+   * Holds the socket's writes from here to the end of this event-loop turn (setImmediate) and
+   * sends them in one writev: the acknowledgements a received chunk asks for (grpc-go's
+   * servers PING about once per answer to estimate bandwidth) and the requests the answers'
+   * callbacks send next. Acknowledged at once, the PING alone cost a write per call.
+   */
+  private corkUntilImmediate(): void {
+    if (this.isCorkedUntilImmediate) return;
+    this.isCorkedUntilImmediate = true;
+    this.socket.cork();
+    setImmediate(() => {
+      this.isCorkedUntilImmediate = false;
+      this.socket.uncork();
+    });
   }
 
   cork(): void {
