@@ -1,48 +1,20 @@
-import net from 'node:net';
-import tls from 'node:tls';
 import type { GatewayTarget } from './gateway-client.ts';
-import {
-  connectionPreface,
-  connectionWindowBytes,
-  defaultWindowBytes,
-  defaultMaxFrameSize,
-  encodeGoaway,
-  encodeSettings,
-  encodeUint32Frame,
-  FrameReader,
-  frameFlag,
-  frameHeaderLength,
-  frameType,
-  h2Error,
-  H2ProtocolError,
-  settingId,
-  streamWindowBytes,
-  writeFrameHeader,
-  type Frame,
-} from './h2-frames.ts';
+import { FrameReader } from './h2-frame-reader.ts';
 import { H2FrameRouter } from './h2-frame-router.ts';
+import { defaultMaxFrameSize, defaultWindowBytes, encodeGoaway, frameFlag, frameHeaderLength, frameType, h2Error, H2ProtocolError, writeFrameHeader, type Frame } from './h2-frames.ts';
+import { H2Socket } from './h2-socket.ts';
 import { H2Stream, type H2StreamEvents, type StreamHost } from './h2-stream.ts';
 
-/** Preface, our SETTINGS (no push, our stream window) and the connection window's growth to ours. */
-const openingBytes = Buffer.concat([
-  connectionPreface,
-  encodeSettings([
-    [settingId.enablePush, 0],
-    [settingId.initialWindowSize, streamWindowBytes],
-  ]),
-  encodeUint32Frame(frameType.windowUpdate, 0, connectionWindowBytes - defaultWindowBytes),
-]);
-
 /**
- * A client HTTP/2 connection over a TCP or TLS (ALPN h2) socket, written for the gRPC calls
- * of the load generator instead of node:http2, whose per-stream cost (a Duplex stream, an
- * nghttp2 stream, header objects both ways, an AsyncResource per request) was 2× ghz's whole
- * call (docs/benchmarks.md, "Round 4"). It keeps the connection's state — peer SETTINGS, send
+ * A client HTTP/2 connection over a TCP or TLS (ALPN h2) socket (h2-socket.ts), written for
+ * the gRPC calls of the load generator instead of node:http2, whose per-stream cost (a Duplex
+ * stream, an nghttp2 stream, header objects both ways, an AsyncResource per request) was 2×
+ * ghz's whole call (docs/benchmarks.md, "Round 4"). It keeps the connection's state — peer SETTINGS, send
  * and receive windows, streams by id, streams waiting for SETTINGS_MAX_CONCURRENT_STREAMS,
  * GOAWAY — and writes frames; received frames are routed by H2FrameRouter.
  */
 export class H2Connection implements StreamHost {
-  readonly socket: net.Socket;
+  private readonly io: H2Socket;
   /** Resolves on the peer's first SETTINGS; rejects when the connection fails before it. */
   readonly connected: Promise<void>;
   /** Why the connection failed or may take no new streams (refused, reset, GOAWAY, closed). */
@@ -61,31 +33,26 @@ export class H2Connection implements StreamHost {
   private readonly blocked = new Set<H2Stream>();
   private nextStreamId = 1;
   private isReleased = false;
-  private isCorkedUntilImmediate = false;
   private settle: { resolve(): void; reject(error: Error): void } | undefined;
 
   constructor(target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>) {
-    // TCP_NODELAY, as grpc-js sets it: without it a call's frames waited on Nagle's algorithm
-    // for the peer's ACK (unary round trips of ~10 ms instead of ~1 ms on loopback).
-    this.socket = target.tls
-      ? tls.connect({ host: target.host, port: target.port, servername: net.isIP(target.host) ? undefined : target.host, ALPNProtocols: ['h2'] }).setNoDelay(true)
-      : net.connect({ host: target.host, port: target.port, noDelay: true });
+    this.io = new H2Socket(target);
+    const socket = this.io.socket;
     this.connected = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
     // Settled either way; callers that care await it themselves.
     this.connected.catch(() => undefined);
     const router = new H2FrameRouter(this);
     const reader = new FrameReader((frame: Frame) => router.route(frame));
-    this.socket.write(openingBytes);
-    this.socket.on('data', (chunk: Buffer) => {
-      this.corkUntilImmediate();
+    socket.on('data', (chunk: Buffer) => {
+      this.io.holdWritesToEndOfTurn();
       try {
         reader.push(chunk);
       } catch (error) {
         this.fail(error as Error, error instanceof H2ProtocolError ? error.code : h2Error.protocolError);
       }
     });
-    this.socket.on('error', (error: Error) => this.fail(error));
-    this.socket.on('close', () => this.fail(new Error('the gateway closed the connection')));
+    socket.on('error', (error: Error) => this.fail(error));
+    socket.on('close', () => this.fail(new Error('the gateway closed the connection')));
   }
 
   /** False once it failed, closed or got a GOAWAY: open a new one for the next call. */
@@ -119,48 +86,31 @@ export class H2Connection implements StreamHost {
     stream.sendWindow = this.peerInitialWindow;
     this.streams.set(id, stream);
     const block = stream.headerBlock;
-    const socket = this.socket;
     // HEADERS and the first DATA in one writev: a unary call is one socket write.
-    socket.cork();
+    this.io.cork();
     for (let at = 0, type: number = frameType.headers; at < block.length || at === 0; type = frameType.continuation) {
       const length = Math.min(this.maxFrameSize, block.length - at);
       const frame = Buffer.allocUnsafe(frameHeaderLength + length);
       writeFrameHeader(frame, 0, length, type, at + length === block.length ? frameFlag.endHeaders : 0, id);
       block.copy(frame, frameHeaderLength, at, at + length);
-      socket.write(frame);
+      this.io.write(frame);
       at += length;
       if (at === block.length) break;
     }
     stream.flush();
-    socket.uncork();
+    this.io.uncork();
   }
 
   write(bytes: Buffer): void {
-    if (!this.isClosed) this.socket.write(bytes);
-  }
-
-  /**
-   * Holds the socket's writes from here to the end of this event-loop turn (setImmediate) and
-   * sends them in one writev: the acknowledgements a received chunk asks for (grpc-go's
-   * servers PING about once per answer to estimate bandwidth) and the requests the answers'
-   * callbacks send next. Acknowledged at once, the PING alone cost a write per call.
-   */
-  private corkUntilImmediate(): void {
-    if (this.isCorkedUntilImmediate) return;
-    this.isCorkedUntilImmediate = true;
-    this.socket.cork();
-    setImmediate(() => {
-      this.isCorkedUntilImmediate = false;
-      this.socket.uncork();
-    });
+    if (!this.isClosed) this.io.write(bytes);
   }
 
   cork(): void {
-    this.socket.cork();
+    this.io.cork();
   }
 
   uncork(): void {
-    this.socket.uncork();
+    this.io.uncork();
   }
 
   blockOnConnectionWindow(stream: H2Stream): void {
@@ -225,14 +175,7 @@ export class H2Connection implements StreamHost {
     this.settle = undefined;
     for (const stream of [...this.waiting, ...this.streams.values()]) stream.close(h2Error.noError, this.error);
     this.waiting.length = 0;
-    const socket = this.socket;
-    if (goawayCode === undefined || socket.destroyed) {
-      socket.destroy();
-      return;
-    }
-    socket.end(encodeGoaway(0, goawayCode), () => socket.destroy());
-    // A peer that stopped reading would hold the socket open: give the frame a moment.
-    setTimeout(() => socket.destroy(), 1000).unref();
+    this.io.close(goawayCode === undefined ? undefined : encodeGoaway(0, goawayCode));
   }
 
   /** Closes the connection (GOAWAY NO_ERROR, then the socket); streams still open fail. */
