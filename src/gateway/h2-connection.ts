@@ -46,6 +46,7 @@ export class H2Connection implements StreamHost {
     socket.on('data', (chunk: Buffer) => {
       this.io.holdWritesToEndOfTurn();
       try {
+        if (this.settle) checkServerPreface(chunk);
         reader.push(chunk);
       } catch (error) {
         this.fail(error as Error, error instanceof H2ProtocolError ? error.code : h2Error.protocolError);
@@ -182,4 +183,15 @@ export class H2Connection implements StreamHost {
   close(): void {
     this.fail(new Error('the connection was closed by the client'), h2Error.noError);
   }
+}
+
+/**
+ * A server's first frame is SETTINGS (RFC 9113 §3.4). Anything else is most likely not an
+ * HTTP/2 server at all (an HTTP/1.1 gateway answers the preface with "HTTP/1.1 400"): say
+ * what came instead of a frame-size error.
+ */
+function checkServerPreface(chunk: Buffer): void {
+  if (chunk.length < 4 || chunk[3] === frameType.settings) return;
+  const start = chunk.subarray(0, 24).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+  throw new H2ProtocolError(`the server did not answer in HTTP/2 (its first bytes: "${start}"); is this a gRPC port?`);
 }

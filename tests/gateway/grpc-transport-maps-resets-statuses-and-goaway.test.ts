@@ -1,6 +1,9 @@
+import http from 'node:http';
 import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayClientOptions, PostResult } from '../../src/gateway/gateway-client.ts';
+import { isStressError } from '../../src/errors.ts';
 import { createGrpcClient } from '../../src/gateway/grpc-client.ts';
 import { respond, startHttp2GrpcTestServer, type Http2GrpcTestServer, type ReceivedCall } from './http2-grpc-test-server.ts';
 
@@ -139,4 +142,15 @@ describe('GOAWAY', () => {
     expect(firstResult).toMatchObject(okWithoutMessage);
     expect(server.sessions).toHaveLength(2);
   });
+});
+
+it('connect() to an HTTP/1.1 server fails with GATEWAY_CONNECTION, quoting what it answered', async () => {
+  const http1 = http.createServer((_request, response) => response.end('not gRPC'));
+  await new Promise<void>((resolve) => http1.listen(0, '127.0.0.1', resolve));
+  const client = createGrpcClient({ target: { host: '127.0.0.1', port: (http1.address() as AddressInfo).port, protocol: 'grpc', docarray: 'v1' } });
+  const error = await client.connect().then(() => undefined, (e: unknown) => e);
+  await client.close();
+  await new Promise((resolve) => http1.close(resolve));
+  expect(isStressError(error, 'GATEWAY_CONNECTION')).toBe(true);
+  expect((error as Error).message).toContain('the server did not answer in HTTP/2 (its first bytes: "HTTP/1.1 400 Bad Request")');
 });
