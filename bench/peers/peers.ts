@@ -129,6 +129,17 @@ const scenarios: Scenario[] = [
     runOurs: ours({ 'grpc-mode': 'unary', clients, 'request-size': 1, 'request-bytes': payloads.text1.length }),
   },
   {
+    // Not a peer users pick: a unary client on a raw socket that writes HTTP/2 frames itself and
+    // does nothing else (bare-raw-h2-unary-load.ts) — the bound for ours now that it left
+    // node:http2 (docs/benchmarks.md, "Round 4").
+    name: 'unary-raw',
+    peer: 'bare raw HTTP/2',
+    target: 'echo',
+    rate: 'requests',
+    runPeer: bare('bare-raw-h2-unary-load.ts', payloads.text1.path, clients),
+    runOurs: ours({ 'grpc-mode': 'unary', clients, 'request-size': 1, 'request-bytes': payloads.text1.length }),
+  },
+  {
     name: 'stream-1',
     peer: 'bare grpc-js',
     target: 'echo',

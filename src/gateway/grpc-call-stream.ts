@@ -1,15 +1,17 @@
-import http2 from 'node:http2';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { decodeDataRequest, type DecodeOptions } from '../protocol/codec.ts';
 import type { DataRequest } from '../protocol/data-request.ts';
 import type { DocarrayVersion } from '../protocol/document.ts';
 import { jinaGrpcMethods } from '../protocol/grpc-methods.ts';
 import { isRequestIdOnly, peekRequestId } from '../protocol/request-id.ts';
-import type { PostResult } from './gateway-client.ts';
+import type { GatewayTarget, PostResult } from './gateway-client.ts';
 import { GrpcMessageReader } from './grpc-message-reader.ts';
-import { grpcRequestHeaders } from './grpc-request-headers.ts';
-import type { GrpcConnection } from './grpc-session.ts';
+import { grpcRequestHeaderBlock } from './grpc-request-headers.ts';
 import { grpcStatusName, statusFromClosedStream, statusFromHeaders, type GrpcStatus } from './grpc-status.ts';
+import type { H2Connection } from './h2-connection.ts';
+import { h2Error } from './h2-frames.ts';
+import type { HeaderFields } from './h2-header-block.ts';
+import type { H2Stream, H2StreamEvents, StreamClosed } from './h2-stream.ts';
 import {
   connectionErrorResult,
   deploymentInDescription,
@@ -32,6 +34,7 @@ interface Pending {
 }
 
 export interface CallStreamOptions {
+  target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>;
   docarray: DocarrayVersion;
   decode: DecodeOptions;
   timeoutMs: number | undefined;
@@ -39,8 +42,6 @@ export interface CallStreamOptions {
   onSettled(): void;
   onBroken(stream: CallStream): void;
 }
-
-const callHeaders = grpcRequestHeaders(jinaGrpcMethods.call);
 
 /**
  * One `/jina.JinaRPC/Call` bidirectional stream. Requests are written as they come; responses
@@ -57,59 +58,51 @@ const callHeaders = grpcRequestHeaders(jinaGrpcMethods.call);
  * has the same timeout, so the map's insertion order is deadline order. A timer per request
  * (set, then cleared on the answer) was a visible share of the load generator's profile.
  *
- * The stream is an HTTP/2 stream written directly on node:http2 (requests are gRPC
+ * The stream is an HTTP/2 stream of our own connection (h2-connection.ts; requests are gRPC
  * length-prefixed messages, framed by the encoder in the same buffer): grpc-js's duplex call
  * cost twice a bare client's CPU per message in the load generator (bench/peers).
  */
-export class CallStream {
+export class CallStream implements H2StreamEvents {
   private readonly pending = new Map<string, Pending>();
-  private readonly call: http2.ClientHttp2Stream;
+  private readonly call: H2Stream;
   private readonly reader: GrpcMessageReader;
   private timer: NodeJS.Timeout | undefined;
   private httpStatus: number | undefined;
   private status: GrpcStatus | undefined;
-  private streamError: Error | undefined;
   isBroken = false;
+  private brokenBy: { message: string; code: string } | undefined;
 
   constructor(
-    private readonly connection: GrpcConnection,
+    connection: H2Connection,
     private readonly options: CallStreamOptions,
   ) {
     this.reader = new GrpcMessageReader((message) => this.receive(message));
-    const call = connection.session.request(callHeaders, { endStream: false });
-    this.call = call;
-    call.on('response', (headers) => {
-      this.httpStatus = headers[':status'];
-      this.status ??= statusFromHeaders(headers);
-    });
-    call.on('data', (chunk: Buffer) => {
-      try {
-        this.reader.push(chunk);
-      } catch (error) {
-        this.fail((error as Error).message, 'INTERNAL');
-        call.close(http2.constants.NGHTTP2_CANCEL);
-      }
-    });
-    call.on('trailers', (trailers) => {
-      this.status ??= statusFromHeaders(trailers);
-    });
-    call.on('error', (error: Error) => {
-      this.streamError ??= error;
-    });
-    // The server ended its side (after its last message and the trailers): the call is over,
-    // though our side is still open; 'close' covers resets and dropped connections.
-    call.on('end', () => {
-      this.onClose();
-      if (!call.destroyed) call.close();
-    });
-    call.on('close', () => this.onClose());
+    this.call = connection.open(headerBlockFor(options.target), this);
   }
 
-  /** The stream is over: an OK status with answers still due means they will not come. */
-  private onClose(): void {
+  onHeaders(fields: HeaderFields): void {
+    const httpStatus = fields[':status'];
+    if (this.httpStatus === undefined && httpStatus !== undefined) this.httpStatus = Number(httpStatus);
+    this.status ??= statusFromHeaders(fields);
+  }
+
+  onData(chunk: Buffer): void {
+    try {
+      this.reader.push(chunk);
+    } catch (error) {
+      this.fail((error as Error).message, 'INTERNAL');
+      this.call.reset(h2Error.cancel);
+    }
+  }
+
+  /**
+   * The stream is over — the server ended it (after its last message and the trailers; our
+   * side is then reset), reset it, or the connection went: an OK status with answers still
+   * due means they will not come.
+   */
+  onClose(closed: StreamClosed): void {
     if (this.isBroken && this.pending.size === 0) return;
-    const connectionError = this.connection.error ?? (this.connection.session.destroyed ? this.streamError : undefined);
-    const status = this.status ?? statusFromClosedStream(this.call.rstCode ?? http2.constants.NGHTTP2_NO_ERROR, this.httpStatus, connectionError);
+    const status = this.status ?? statusFromClosedStream(closed.rstCode, this.httpStatus, closed.connectionError);
     if (status.code === grpcStatus.OK) this.fail('gRPC stream ended by the server before all responses arrived', 'STREAM_ENDED');
     else this.fail(status.details || grpcStatusName(status.code), grpcStatusName(status.code));
   }
@@ -119,6 +112,12 @@ export class CallStream {
   }
 
   send(requestId: string, bytes: Uint8Array, sentAtMs: number): Promise<PostResult> {
+    const broken = this.brokenBy;
+    if (broken) {
+      // Broken as it opened (its connection had just failed): nothing would answer.
+      this.options.onSettled();
+      return Promise.resolve(connectionErrorResult(requestId, broken.message, sentAtMs, broken.code));
+    }
     if (this.pending.has(requestId)) {
       this.options.onSettled();
       return Promise.resolve(protocolErrorResult(requestId, `request id ${requestId} is already in flight on this stream`, sentAtMs));
@@ -128,12 +127,7 @@ export class CallStream {
       const deadlineMs = timeoutMs === undefined ? Infinity : sentAtMs + timeoutMs;
       this.pending.set(requestId, { sentAtMs, deadlineMs, isUnreachable: false, resolve });
       if (timeoutMs !== undefined && this.timer === undefined) this.armTimer(deadlineMs - performance.now());
-      try {
-        this.call.write(bytes);
-      } catch (error) {
-        const pending = this.pending.get(requestId)!;
-        this.settle(requestId, pending, connectionErrorResult(requestId, (error as Error).message, sentAtMs, 'WRITE_FAILED'));
-      }
+      this.call.write(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     });
   }
 
@@ -183,6 +177,7 @@ export class CallStream {
   private fail(message: string, code: string): void {
     if (!this.isBroken) {
       this.isBroken = true;
+      this.brokenBy = { message, code };
       this.options.onBroken(this);
     }
     clearTimeout(this.timer);
@@ -203,7 +198,7 @@ export class CallStream {
   /** Ends the stream; requests still in flight fail as `connection-error`. */
   close(): void {
     this.fail('gRPC client closed', 'CLIENT_CLOSED');
-    if (!this.call.destroyed) this.call.close(http2.constants.NGHTTP2_CANCEL);
+    this.call.reset(h2Error.cancel);
   }
 }
 
@@ -211,4 +206,16 @@ export class CallStream {
 function mayBeRequestIdOnly(response: DataRequest): boolean {
   const { header } = response;
   return response.routes.length === 0 && header.status === undefined && header.execEndpoint === undefined;
+}
+
+/** The Call stream's header block, encoded once per gateway (the same bytes on every stream). */
+const headerBlocks = new Map<string, Buffer>();
+function headerBlockFor(target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>): Buffer {
+  const key = `${target.tls ? 's' : ''}${target.host}:${target.port}`;
+  let block = headerBlocks.get(key);
+  if (!block) {
+    block = grpcRequestHeaderBlock(target, jinaGrpcMethods.call);
+    headerBlocks.set(key, block);
+  }
+  return block;
 }

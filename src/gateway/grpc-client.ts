@@ -5,7 +5,8 @@ import { STATUS_SUCCESS } from '../protocol/data-request.ts';
 import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../protocol/grpc-methods.ts';
 import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client.ts';
 import { CallStream } from './grpc-call-stream.ts';
-import { GrpcSessionHolder, type GrpcConnection } from './grpc-session.ts';
+import { GrpcSessionHolder } from './grpc-session.ts';
+import type { H2Connection } from './h2-connection.ts';
 import { UnaryCalls } from './grpc-unary-calls.ts';
 import { InFlightLimit } from './in-flight-limit.ts';
 import { newRequestId, PostRequestEncoder } from './post-request-encoding.ts';
@@ -25,7 +26,7 @@ export function createGrpcDiscoveryClient(options: GatewayClientOptions): Gatewa
 
 /**
  * gRPC client of a Jina gateway. Posts — the load generator's hot path — go over an HTTP/2
- * connection of our own (node:http2, grpc-session.ts): the `/jina.JinaRPC/Call` bidi stream
+ * connection of our own (h2-connection.ts, held by grpc-session.ts): the `/jina.JinaRPC/Call` bidi stream
  * (CallStream) or unary `process_single_data` (UnaryCalls). Control calls (dry_run, _status)
  * go through grpc-js, where their cost does not matter, on a channel opened when first used.
  *
@@ -53,6 +54,7 @@ class GrpcGatewayClient implements GatewayClient {
     this.decodeOptions = { skipDocs: options.decodeDocs === false };
     this.encoder = new PostRequestEncoder(options.target.docarray, true);
     this.unary = new UnaryCalls({
+      target: options.target,
       docarray: options.target.docarray,
       decode: this.decodeOptions,
       timeoutMs: options.requestTimeoutMs,
@@ -103,6 +105,7 @@ class GrpcGatewayClient implements GatewayClient {
   private openStream(sessions: GrpcSessionHolder): CallStream {
     if (!this.stream || this.stream.isBroken) {
       this.stream = new CallStream(sessions.current(), {
+        target: this.target,
         docarray: this.target.docarray,
         decode: this.decodeOptions,
         timeoutMs: this.options.requestTimeoutMs,
@@ -174,7 +177,7 @@ class GrpcGatewayClient implements GatewayClient {
  * Resolves when the connection is up; rejects as soon as it fails (refused, unresolvable)
  * rather than retrying until a deadline, so a wrong port is reported at once.
  */
-function whenConnected(connection: GrpcConnection, signal?: AbortSignal): Promise<void> {
+function whenConnected(connection: H2Connection, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
   return new Promise<void>((resolve, reject) => {
     const onAbort = (): void => reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));

@@ -1,23 +1,27 @@
-import type http2 from 'node:http2';
+import type { GatewayTarget } from './gateway-client.ts';
+import { encodeHeaderBlock } from './h2-header-block.ts';
 
 const userAgent = 'jina-stress';
 
 /**
- * The request headers of a gRPC call on `method` (gRPC over HTTP/2: POST, `application/grpc`,
- * `te: trailers`), built once per client and reused for every call. No `grpc-accept-encoding`:
- * answers must come uncompressed. With a timeout, `grpc-timeout` tells the server when the
- * client gives up, as grpc-js's deadline does.
+ * The request header block of a gRPC call on `method` (gRPC over HTTP/2: POST,
+ * `application/grpc`, `te: trailers`), HPACK-encoded once per client and sent as is on every
+ * call. No `grpc-accept-encoding`: answers must come uncompressed. With a timeout,
+ * `grpc-timeout` tells the server when the client gives up, as grpc-js's deadline does.
  */
-export function grpcRequestHeaders(method: string, timeoutMs?: number): http2.OutgoingHttpHeaders {
-  const headers: http2.OutgoingHttpHeaders = {
-    ':method': 'POST',
-    ':path': method,
-    'content-type': 'application/grpc',
-    te: 'trailers',
-    'user-agent': userAgent,
-  };
-  if (timeoutMs !== undefined) headers['grpc-timeout'] = grpcTimeout(timeoutMs);
-  return headers;
+export function grpcRequestHeaderBlock(target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>, method: string, timeoutMs?: number): Buffer {
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  const fields: Array<[string, string]> = [
+    [':method', 'POST'],
+    [':scheme', target.tls ? 'https' : 'http'],
+    [':path', method],
+    [':authority', `${host}:${target.port}`],
+    ['content-type', 'application/grpc'],
+    ['te', 'trailers'],
+    ['user-agent', userAgent],
+  ];
+  if (timeoutMs !== undefined) fields.push(['grpc-timeout', grpcTimeout(timeoutMs)]);
+  return encodeHeaderBlock(fields);
 }
 
 /** `grpc-timeout`: at most 8 digits and a unit (m: milliseconds, S: seconds, M: minutes). */

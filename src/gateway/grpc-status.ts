@@ -1,5 +1,6 @@
-import http2 from 'node:http2';
 import { status as grpcStatus } from '@grpc/grpc-js';
+import { h2Error } from './h2-frames.ts';
+import type { HeaderFields } from './h2-header-block.ts';
 
 /** A call's outcome as gRPC states it: a status code (grpc.status) and its details. */
 export interface GrpcStatus {
@@ -16,18 +17,17 @@ export function grpcStatusName(code: number): string {
  * The status in response headers or trailers (`grpc-status`, `grpc-message`), or undefined
  * when they carry none. `grpc-message` is percent-encoded on the wire (gRPC over HTTP/2 spec).
  */
-export function statusFromHeaders(headers: http2.IncomingHttpHeaders): GrpcStatus | undefined {
+export function statusFromHeaders(headers: HeaderFields): GrpcStatus | undefined {
   const code = headers['grpc-status'];
   if (code === undefined) return undefined;
-  const raw = headers['grpc-message'];
-  const message = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
+  const message = headers['grpc-message'] ?? '';
   let details = message;
   try {
     details = decodeURIComponent(message);
   } catch {
     // not percent-encoded after all: keep it as sent
   }
-  return { code: Number(Array.isArray(code) ? code[0] : code), details };
+  return { code: Number(code), details };
 }
 
 /** A non-200 HTTP status without a gRPC status, mapped as grpc-js (and the gRPC spec) map it. */
@@ -59,18 +59,17 @@ export function statusFromHttpStatus(httpStatus: number): GrpcStatus {
  */
 export function statusFromClosedStream(rstCode: number, httpStatus: number | undefined, connectionError: Error | undefined): GrpcStatus {
   if (connectionError) return { code: grpcStatus.UNAVAILABLE, details: connectionError.message };
-  const { constants } = http2;
   switch (rstCode) {
-    case constants.NGHTTP2_NO_ERROR:
+    case h2Error.noError:
       if (httpStatus !== undefined && httpStatus !== 200) return statusFromHttpStatus(httpStatus);
       return { code: grpcStatus.INTERNAL, details: `Received RST_STREAM with code ${rstCode} (Call ended without gRPC status)` };
-    case constants.NGHTTP2_REFUSED_STREAM:
+    case h2Error.refusedStream:
       return { code: grpcStatus.UNAVAILABLE, details: 'Stream refused by server' };
-    case constants.NGHTTP2_CANCEL:
+    case h2Error.cancel:
       return { code: grpcStatus.CANCELLED, details: 'Call cancelled' };
-    case constants.NGHTTP2_ENHANCE_YOUR_CALM:
+    case h2Error.enhanceYourCalm:
       return { code: grpcStatus.RESOURCE_EXHAUSTED, details: 'Bandwidth exhausted or memory limit exceeded' };
-    case constants.NGHTTP2_INADEQUATE_SECURITY:
+    case h2Error.inadequateSecurity:
       return { code: grpcStatus.PERMISSION_DENIED, details: 'Protocol not secure enough' };
     default:
       return { code: grpcStatus.INTERNAL, details: `Received RST_STREAM with code ${rstCode}` };

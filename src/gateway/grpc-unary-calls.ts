@@ -1,15 +1,18 @@
-import http2 from 'node:http2';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { decodeDataRequest, type DecodeOptions } from '../protocol/codec.ts';
 import type { DocarrayVersion } from '../protocol/document.ts';
 import { jinaGrpcMethods } from '../protocol/grpc-methods.ts';
-import type { PostResult } from './gateway-client.ts';
-import { grpcRequestHeaders } from './grpc-request-headers.ts';
-import type { GrpcConnection } from './grpc-session.ts';
+import type { GatewayTarget, PostResult } from './gateway-client.ts';
+import { grpcRequestHeaderBlock } from './grpc-request-headers.ts';
 import { grpcStatusName, statusFromClosedStream, statusFromHeaders, type GrpcStatus } from './grpc-status.ts';
+import type { H2Connection } from './h2-connection.ts';
+import { h2Error } from './h2-frames.ts';
+import type { HeaderFields } from './h2-header-block.ts';
+import type { H2Stream, H2StreamEvents, StreamClosed } from './h2-stream.ts';
 import { connectionErrorResult, errorStatusResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result.ts';
 
 export interface UnaryCallsOptions {
+  target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>;
   docarray: DocarrayVersion;
   decode: DecodeOptions;
   timeoutMs: number | undefined;
@@ -22,93 +25,79 @@ const connectionStatuses = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.C
 /** gRPC statuses that mean the two sides do not speak the same protocol. */
 const protocolStatuses = new Set<number>([grpcStatus.UNIMPLEMENTED, grpcStatus.RESOURCE_EXHAUSTED, grpcStatus.INVALID_ARGUMENT]);
 
-/** One `process_single_data` call in flight. */
-interface UnaryCall {
-  requestId: string;
-  sentAtMs: number;
-  deadlineMs: number;
-  connection: GrpcConnection;
-  stream: http2.ClientHttp2Stream;
-  chunks: Buffer[];
+/** One `process_single_data` call in flight: what its stream brought so far. */
+class UnaryCall implements H2StreamEvents {
+  stream: H2Stream | undefined;
+  readonly chunks: Buffer[] = [];
   httpStatus: number | undefined;
   status: GrpcStatus | undefined;
-  streamError: Error | undefined;
-  isSettled: boolean;
-  resolve(result: PostResult): void;
+  isSettled = false;
+
+  constructor(
+    private readonly owner: UnaryCalls,
+    readonly requestId: string,
+    readonly sentAtMs: number,
+    readonly deadlineMs: number,
+    readonly resolve: (result: PostResult) => void,
+  ) {}
+
+  onHeaders(fields: HeaderFields): void {
+    // The first block is the response headers; a trailers-only answer (an error before any
+    // message) carries its status there, otherwise it comes in the trailers.
+    const httpStatus = fields[':status'];
+    if (this.httpStatus === undefined && httpStatus !== undefined) this.httpStatus = Number(httpStatus);
+    this.status ??= statusFromHeaders(fields);
+  }
+
+  onData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onClose(closed: StreamClosed): void {
+    this.owner.finish(this, closed);
+  }
 }
 
 /**
- * Unary `process_single_data` calls of one client, each an HTTP/2 stream written directly on
- * node:http2 (headers, one length-prefixed message, trailers): grpc-js's unary machinery —
- * interceptors, a resolving, retrying and load-balancing call per request, metadata objects,
- * a deadline timer — cost ~5× ghz's CPU per call, most of it per-call set-up (bench/peers,
- * docs/benchmarks.md). Outcomes map as grpc-js reports them (statuses, RST_STREAM codes,
- * HTTP statuses), then as the client always has (connection-error / timeout / protocol-error /
- * error-status). Timeouts share one timer, armed for the oldest call: every call has the
- * same timeout, so insertion order is deadline order.
+ * Unary `process_single_data` calls of one client, each an HTTP/2 stream of our own
+ * connection (h2-connection.ts: HEADERS from a block encoded once, one DATA frame with the
+ * length-prefixed message, trailers back): grpc-js's unary machinery cost ~5× ghz's CPU per
+ * call, and node:http2's streams alone 2× (bench/peers, docs/benchmarks.md). Outcomes map as
+ * grpc-js reports them (statuses, RST_STREAM codes, HTTP statuses), then as the client always
+ * has (connection-error / timeout / protocol-error / error-status). Timeouts share one timer,
+ * armed for the oldest call: every call has the same timeout, so insertion order is deadline
+ * order.
  */
 export class UnaryCalls {
   private readonly pending = new Set<UnaryCall>();
-  private readonly headers: http2.OutgoingHttpHeaders;
+  private readonly headerBlock: Buffer;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: UnaryCallsOptions) {
-    this.headers = grpcRequestHeaders(jinaGrpcMethods.processSingleData, options.timeoutMs);
+    this.headerBlock = grpcRequestHeaderBlock(options.target, jinaGrpcMethods.processSingleData, options.timeoutMs);
   }
 
   /** Sends `framed` (a gRPC length-prefixed DataRequestProto) and resolves with its outcome. */
-  send(connection: GrpcConnection, requestId: string, framed: Buffer, sentAtMs: number): Promise<PostResult> {
+  send(connection: H2Connection, requestId: string, framed: Buffer, sentAtMs: number): Promise<PostResult> {
     const { timeoutMs } = this.options;
     return new Promise<PostResult>((resolve) => {
-      let stream: http2.ClientHttp2Stream;
-      try {
-        stream = connection.session.request(this.headers, { endStream: false });
-      } catch (error) {
-        this.options.onSettled();
-        resolve(connectionErrorResult(requestId, (error as Error).message, sentAtMs, 'UNAVAILABLE'));
-        return;
-      }
-      const call: UnaryCall = {
-        requestId,
-        sentAtMs,
-        deadlineMs: timeoutMs === undefined ? Infinity : sentAtMs + timeoutMs,
-        connection,
-        stream,
-        chunks: [],
-        httpStatus: undefined,
-        status: undefined,
-        streamError: undefined,
-        isSettled: false,
-        resolve,
-      };
+      const call = new UnaryCall(this, requestId, sentAtMs, timeoutMs === undefined ? Infinity : sentAtMs + timeoutMs, resolve);
       this.pending.add(call);
       if (timeoutMs !== undefined && this.timer === undefined) this.armTimer(call.deadlineMs - performance.now());
-      stream.on('response', (headers) => {
-        call.httpStatus = headers[':status'];
-        // A trailers-only answer (an error before any message) carries its status here.
-        call.status ??= statusFromHeaders(headers);
-      });
-      stream.on('data', (chunk: Buffer) => call.chunks.push(chunk));
-      stream.on('trailers', (trailers) => {
-        call.status ??= statusFromHeaders(trailers);
-      });
-      stream.on('error', (error: Error) => {
-        call.streamError ??= error;
-      });
-      stream.on('close', () => this.finish(call));
-      stream.end(framed);
+      // On a connection that already failed, the stream closes at once (UNAVAILABLE).
+      call.stream = connection.open(this.headerBlock, call, framed, true);
     });
   }
 
-  private finish(call: UnaryCall): void {
+  /** The call's stream closed: its outcome, unless a timeout or close() settled it first. */
+  finish(call: UnaryCall, closed: StreamClosed): void {
     if (call.isSettled) return;
-    this.settle(call, this.outcome(call));
+    this.settle(call, this.outcome(call, closed));
   }
 
-  private outcome(call: UnaryCall): PostResult {
+  private outcome(call: UnaryCall, closed: StreamClosed): PostResult {
     const { requestId, sentAtMs } = call;
-    const status =
-      call.status ?? statusFromClosedStream(call.stream.rstCode ?? http2.constants.NGHTTP2_NO_ERROR, call.httpStatus, call.connection.error ?? connectionDrop(call));
+    const status = call.status ?? statusFromClosedStream(closed.rstCode, call.httpStatus, closed.connectionError);
     if (status.code !== grpcStatus.OK) return failure(requestId, status, sentAtMs, this.options.timeoutMs);
     const body = call.chunks.length === 1 ? call.chunks[0]! : Buffer.concat(call.chunks);
     if (body.length < 5) return protocolErrorResult(requestId, 'INTERNAL: the gateway answered OK without a message', sentAtMs);
@@ -143,7 +132,7 @@ export class UnaryCalls {
         return;
       }
       this.settle(call, timeoutResult(call.requestId, this.options.timeoutMs!, call.sentAtMs));
-      call.stream.close(http2.constants.NGHTTP2_CANCEL);
+      call.stream?.reset(h2Error.cancel);
     }
   }
 
@@ -153,16 +142,9 @@ export class UnaryCalls {
     this.timer = undefined;
     for (const call of [...this.pending]) {
       this.settle(call, connectionErrorResult(call.requestId, message, call.sentAtMs, 'CLIENT_CLOSED'));
-      if (!call.stream.destroyed) call.stream.close(http2.constants.NGHTTP2_CANCEL);
+      call.stream?.reset(h2Error.cancel);
     }
   }
-}
-
-/** A stream error that means the connection went (reset, refused), not the call. */
-function connectionDrop(call: UnaryCall): Error | undefined {
-  const error = call.streamError as NodeJS.ErrnoException | undefined;
-  if (!error) return undefined;
-  return error.code === 'ECONNRESET' || error.code === 'ECONNREFUSED' || error.code === 'ETIMEDOUT' || call.connection.session.destroyed ? error : undefined;
 }
 
 /** A non-OK status as a PostResult, as the client has always classified them. */
