@@ -12,6 +12,9 @@ export interface GatewayTarget {
   tls?: boolean;
 }
 
+/** How long a client waits for a gateway to answer its connection when the options say nothing. */
+export const defaultConnectTimeoutMs = 10_000;
+
 export interface GatewayClientOptions {
   target: GatewayTarget;
   /** Requests in flight per client on the gRPC stream / WebSocket (default 1). */
@@ -32,6 +35,12 @@ export interface GatewayClientOptions {
   sharedConnection?: boolean;
   /** Per-request timeout; a request that takes longer yields `status: 'timeout'`. */
   requestTimeoutMs?: number;
+  /**
+   * How long `connect()` (and a WebSocket re-opened mid-phase) waits for the gateway to answer
+   * (default `defaultConnectTimeoutMs`): a port that accepts TCP but never speaks the protocol
+   * (a gateway still starting, another server) fails the step instead of hanging it.
+   */
+  connectTimeoutMs?: number;
   /**
    * Decode (protobuf) or convert (HTTP JSON) the documents of each response (default true;
    * WebSocket JSON framing always converts them). When false, `response.docs` is always empty, while header, parameters and

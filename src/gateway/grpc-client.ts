@@ -3,7 +3,7 @@ import { StressError } from '../errors.ts';
 import { decodeEndpoints, decodeJinaInfo, decodeStatus, emptyMessageBytes, type DecodeOptions, type EndpointsInfo } from '../protocol/codec.ts';
 import { STATUS_SUCCESS } from '../protocol/data-request.ts';
 import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../protocol/grpc-methods.ts';
-import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client.ts';
+import { defaultConnectTimeoutMs, type DryRunResult, type GatewayClient, type GatewayClientOptions, type GatewayInfo, type GatewayTarget, type PostRequest, type PostResult } from './gateway-client.ts';
 import { CallStream } from './grpc-call-stream.ts';
 import { GrpcSessionHolder } from './grpc-session.ts';
 import type { H2Connection } from './h2-connection.ts';
@@ -66,11 +66,16 @@ class GrpcGatewayClient implements GatewayClient {
     await this.close();
     const { host, port } = this.target;
     const sessions = new GrpcSessionHolder(this.target, this.options.sharedConnection === true);
+    // The connection is up on the gateway's first SETTINGS frame: a port that accepts TCP but
+    // never speaks HTTP/2 would otherwise hold connect() for ever.
+    const timeoutMs = this.options.connectTimeoutMs ?? defaultConnectTimeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
     try {
-      await whenConnected(sessions.current(), signal);
-    } catch (error) {
+      await whenConnected(sessions.current(), signal ? AbortSignal.any([signal, timeout]) : timeout);
+    } catch (caught) {
       sessions.release();
-      throw new StressError('GATEWAY_CONNECTION', `cannot connect to gRPC gateway ${host}:${port}: ${(error as Error).message}`, {
+      const error = timeout.aborted && !signal?.aborted ? new Error(`no HTTP/2 answer (SETTINGS) within ${timeoutMs} ms`) : (caught as Error);
+      throw new StressError('GATEWAY_CONNECTION', `cannot connect to gRPC gateway ${host}:${port}: ${error.message}`, {
         hint: 'Is the Flow running, and does its gateway speak gRPC on this port?',
         cause: error,
       });

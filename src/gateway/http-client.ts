@@ -3,7 +3,7 @@ import https from 'node:https';
 import { StressError } from '../errors.ts';
 import { STATUS_ERROR } from '../protocol/data-request.ts';
 import { dataRequestFromJson } from '../protocol/data-request-json.ts';
-import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client.ts';
+import { defaultConnectTimeoutMs, type DryRunResult, type GatewayClient, type GatewayClientOptions, type GatewayInfo, type GatewayTarget, type PostRequest, type PostResult } from './gateway-client.ts';
 import { httpDryRun, httpInfo } from './http-control-calls.ts';
 import { HttpTimeoutError, requestJson, type HttpJsonResponse } from './http-json-request.ts';
 import { httpRequestHead, HttpPostSocket } from './http-post-socket.ts';
@@ -76,7 +76,7 @@ class HttpGatewayClient implements GatewayClient {
   async connect(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     try {
-      const response = await requestJson({ ...this.endpoint(), method: 'GET', path: '/', timeoutMs: 10_000 });
+      const response = await requestJson({ ...this.endpoint(), method: 'GET', path: '/', timeoutMs: this.options.connectTimeoutMs ?? defaultConnectTimeoutMs });
       if (response.statusCode >= 500) throw new Error(`GET / answered HTTP ${response.statusCode}`);
     } catch (error) {
       throw new StressError('GATEWAY_CONNECTION', `cannot reach HTTP gateway ${this.target.host}:${this.target.port}: ${(error as Error).message}`, {

@@ -3,7 +3,7 @@ import { StressError } from '../errors.ts';
 import { decodeDataRequest, type DecodeOptions } from '../protocol/codec.ts';
 import { dataRequestFromJson } from '../protocol/data-request-json.ts';
 import { peekRequestId } from '../protocol/request-id.ts';
-import type { DryRunResult, GatewayClient, GatewayClientOptions, GatewayInfo, GatewayTarget, PostRequest, PostResult } from './gateway-client.ts';
+import { defaultConnectTimeoutMs, type DryRunResult, type GatewayClient, type GatewayClientOptions, type GatewayInfo, type GatewayTarget, type PostRequest, type PostResult } from './gateway-client.ts';
 import { httpDryRun, httpInfo } from './http-control-calls.ts';
 import { InFlightLimit } from './in-flight-limit.ts';
 import { newRequestId, PostRequestEncoder } from './post-request-encoding.ts';
@@ -94,7 +94,7 @@ class WebSocketGatewayClient implements GatewayClient {
       // subprotocol"): send the header ourselves. No header means JSON to Jina.
       // maxPayload 0: no receive limit, like Jina's unlimited gRPC messages.
       const headers: Record<string, string> = this.framing === 'bytes' ? { 'Sec-WebSocket-Protocol': 'bytes' } : {};
-      const socket = new WebSocket(this.url(), { headers, perMessageDeflate: false, maxPayload: 0 });
+      const socket = new WebSocket(this.url(), { headers, perMessageDeflate: false, maxPayload: 0, handshakeTimeout: this.options.connectTimeoutMs ?? defaultConnectTimeoutMs });
       const connection: Connection = { socket, byId: new Map(), inOrder: [], timer: undefined };
       const onAbort = (): void => {
         socket.terminate();

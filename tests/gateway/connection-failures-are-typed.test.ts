@@ -33,6 +33,30 @@ describe.each(variants)('$label: connection failures', ({ protocol, extra }) => 
     await client.close();
   });
 
+  it('rejects connect() with GATEWAY_CONNECTION when the port accepts but never answers', async () => {
+    // A gateway still starting, or another server on the port: TCP is accepted, nothing comes
+    // back. connect() must give up after connectTimeoutMs rather than hold the step.
+    const received: Buffer[] = [];
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const client = createGatewayClient({ target: { host: '127.0.0.1', port, protocol, docarray: 'v1' }, connectTimeoutMs: 300, ...extra });
+    const error = await client.connect().then(() => undefined, (e: unknown) => e);
+    await client.close();
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    expect(isStressError(error, 'GATEWAY_CONNECTION')).toBe(true);
+    // The client did reach the port and spoke its protocol first: the wait was for the answer.
+    const opening = Buffer.concat(received).toString('latin1');
+    expect(opening).toMatch(protocol === 'grpc' ? /^PRI \* HTTP\/2\.0\r\n\r\nSM\r\n\r\n/ : /^GET \/ HTTP\/1\.1\r\n/);
+    if (protocol === 'websocket') expect(opening).toMatch(/\r\nUpgrade: websocket\r\n/i);
+  });
+
   it('fails requests in flight as connection-error when the server dies mid-stream', async () => {
     const server = await startGatewayServer({ protocol, port: 0, docarray: 'v1', handler: createScriptedFlowHandler() });
     const client = createGatewayClient({ target: { host: server.host, port: server.port, protocol, docarray: 'v1' }, prefetch: 3, ...extra });
