@@ -35,6 +35,7 @@ const here = (relative: string) => fileURLToPath(siblingModuleUrl(relative, impo
  */
 export function jinaStress(options: JinaStressOptions = {}): Plugin {
   let resolved: ResolvedOptions | undefined;
+  let moduleLoading: Awaited<ReturnType<typeof nativeModuleLoading>> = {};
   return {
     name: 'jina-stress',
     async config(viteConfig) {
@@ -61,7 +62,7 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
       // Global setup is loaded apart from this module (Vitest bundles the config), and the
       // suite runs in a forked worker that inherits the environment: an env var reaches both.
       process.env[OPTIONS_ENV] = JSON.stringify(resolved);
-      const moduleLoading = await nativeModuleLoading(import.meta.url);
+      moduleLoading = await nativeModuleLoading(import.meta.url);
       // Global setup's modules start loading now, beside Vitest's own start.
       void importPrepareRun();
       return {
@@ -86,6 +87,11 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
     // and Allure results.
     configureVitest({ vitest, project }: { vitest: Vitest; project: TestProject }) {
       if (!resolved) return;
+      // `--execArgv` on the command line replaces the configured list; from the sources the
+      // worker still needs tsx's loader to read the suite.
+      const execArgv = project.config.execArgv;
+      const loaderArgv = moduleLoading.execArgv ?? [];
+      if (loaderArgv.length > 0 && !loaderArgv.every((arg) => execArgv.includes(arg))) execArgv.push(...loaderArgv);
       const reporters = vitest.config.reporters as unknown[];
       if (resolved.allure) {
         // Resolved from this package: a user's project need not depend on allure-vitest.

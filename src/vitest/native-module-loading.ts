@@ -18,7 +18,7 @@ const REGISTERED_KEY = Symbol.for('jina-stress.tsxRegistered');
  * the TypeScript (esbuild, with its on-disk cache): registered in this process for global
  * setup and the reporters, and given to the worker with `--import`.
  */
-export async function nativeModuleLoading(pluginModuleUrl: string): Promise<Record<string, unknown>> {
+export async function nativeModuleLoading(pluginModuleUrl: string): Promise<{ experimental?: object; execArgv?: string[] }> {
   const experimental = { viteModuleRunner: false, nodeLoader: false };
   if (isCompiledModule(pluginModuleUrl)) return { experimental };
   const store = globalThis as Record<symbol, boolean | undefined>;
