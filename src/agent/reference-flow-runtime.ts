@@ -5,6 +5,15 @@ import { LogTail } from './log-tail.ts';
 const lateStopWaitMs = 10_000;
 
 /**
+ * Loads the reference runtime's Flow code (gateways, simulated executors, grpc-js' server)
+ * without starting anything. The embedded agent of a run calls it once it listens, so the
+ * import happens while Vitest starts the suite worker rather than inside the first start_flow.
+ */
+export function preloadReferenceFlow(): void {
+  import('../reference-runtime/start-reference-flow.ts').catch(() => undefined);
+}
+
+/**
  * The in-process reference runtime from src/reference-runtime (no Python). Imported on first use so an
  * agent that only runs `process` flows never loads the simulated executors.
  */

@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { StressError } from '../errors.ts';
 import { kwarg } from '../kwargs/kwarg.ts';
 import { kwargsSchema, withKwargs } from '../kwargs/kwargs-schema.ts';
@@ -27,6 +27,8 @@ export const matchesSchema = withKwargs(
     if (fixedEndpoint && !schemas.endpoints[fixedEndpoint]?.output) {
       throw new StressError('CHECK', `matches_schema: no output schema for ${fixedEndpoint}; the gateway published: ${Object.keys(schemas.endpoints).join(', ') || '(none)'}`);
     }
+    // Imported here: ajv loads only for a run that checks schemas, not with every run's steps.
+    const { Ajv } = await import('ajv');
     // strict: false — docarray's schemas carry keywords of their own ("tensor/array shape", "example").
     const ajv = new Ajv({ strict: false, allErrors: true });
     const validators = new Map<string, ValidateFunction | undefined>();

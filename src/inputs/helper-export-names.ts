@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { buildSync } from 'esbuild';
+import { createRequire } from 'node:module';
 import { helperKwargsDeclarations, type KwargsDeclaration } from './helper-kwargs-declarations.ts';
 import { helperModuleCandidates } from './load-helper-module.ts';
 
@@ -33,6 +33,9 @@ export function helperExportNames(helpersDir: string, name: string): HelperExpor
 
 function readExports(file: string): HelperExports {
   try {
+    // Required here, not imported at the top: only a config that names a helper module gets
+    // this far, and esbuild's API costs ~0.1 s to load on every start of a run otherwise.
+    const { buildSync } = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
     const result = buildSync({ entryPoints: [file], bundle: false, write: false, metafile: true, format: 'esm', outdir: '/', logLevel: 'silent' });
     const names = Object.values(result.metafile.outputs).flatMap((output) => output.exports);
     // The same output, parsed: the kwargs each export declares (helper-kwargs-declarations.ts).

@@ -1,4 +1,4 @@
-import { parse } from 'acorn';
+import { createRequire } from 'node:module';
 import type { KwargSpecs } from '../kwargs/kwarg-spec.ts';
 
 /** What the source says of an export's kwargs: a literal declaration, one that is not a literal, or none. */
@@ -19,6 +19,8 @@ interface Node {
  */
 export function helperKwargsDeclarations(javascript: string): Map<string, KwargsDeclaration> {
   const declarations = new Map<string, KwargsDeclaration>();
+  // Required on use: only a config with a helper module reads one (acorn stays off a run's start-up).
+  const { parse } = createRequire(import.meta.url)('acorn') as typeof import('acorn');
   const program = parse(javascript, { ecmaVersion: 'latest', sourceType: 'module' }) as unknown as { body: Node[] };
   for (const statement of program.body) {
     const declaration = statement.type === 'ExportNamedDeclaration' ? (statement.declaration as Node | null) : statement;

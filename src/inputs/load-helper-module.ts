@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { StressError } from '../errors.ts';
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'] as const;
@@ -34,7 +33,9 @@ export async function loadHelperModule(helpersDir: string, name: string): Promis
     let exports = loaded.get(file);
     if (!exports) {
       const url = pathToFileURL(file).href;
-      exports = (/\.m?ts$/.test(file) ? tsImport(url, import.meta.url) : import(url)) as Promise<Record<string, unknown>>;
+      // tsx's API is imported only for a TypeScript helper: most runs have none, and it would
+      // otherwise load with every run's steps.
+      exports = (/\.m?ts$/.test(file) ? import('tsx/esm/api').then(({ tsImport }) => tsImport(url, import.meta.url)) : import(url)) as Promise<Record<string, unknown>>;
       loaded.set(file, exports);
       exports.catch(() => loaded.delete(file));
     }

@@ -127,6 +127,7 @@ export const findCapacity = defineStep({
   parameters: describeFindCapacityParameters,
   // The search stops itself at max_duration; the margin covers a probe already running then.
   timeoutMs: (params) => (params.plan.maxDurationS + probeSlackS(params.plan) + 60) * 1000 + params.load.requestTimeoutMs,
+  preload: () => import('./run-find-capacity.ts'),
   run: async (context, params) => (await import('./run-find-capacity.ts')).runFindCapacity(context, params),
 });
 

@@ -15,6 +15,7 @@ export const indexStep = defineStep({
   data: 'writes',
   parameters: describeLoadParameters,
   timeoutMs: loadStepTimeoutMs,
-  // The load engine (gRPC, HDR histograms, charts) loads when a load step runs, not with the config.
+  // The load engine (gRPC, HDR histograms, charts) loads when the job begins, not with the config.
+  preload: () => import('./run-load-step.ts'),
   run: async (context, params) => (await import('./run-load-step.ts')).runLoadStep(context, 'index', params),
 });

@@ -32,6 +32,7 @@ export type StepContextFactory = (step: StepPlan) => StepContext;
 export class JobRunner {
   private readonly executed = new Set<number>();
   private failure: { step: string; message: string } | undefined;
+  private isPreloading = false;
 
   constructor(
     readonly context: JobContext,
@@ -60,6 +61,7 @@ export class JobRunner {
   }
 
   async run(index: number, createContext: StepContextFactory): Promise<StepResult> {
+    this.preloadSteps();
     const step = this.stepAt(index);
     const definition = this.definitionOf(step);
     if (this.failure && !ROLES_RUN_AFTER_FAILURE.includes(definition.role)) {
@@ -146,6 +148,18 @@ export class JobRunner {
     // Run from several machines, a step may first wait for the other generators.
     const meetingMs = this.context.segmentRun?.waitBoundMs ?? 0;
     return this.definitionOf(step).timeoutMs(step.params as never) + step.sleepTimeS * 1000 + meetingMs;
+  }
+
+  /**
+   * Starts importing what the job's steps load when they run (StepDefinition.preload), once,
+   * in the background, as the job begins. A failed import is left to the step that needs it,
+   * which imports again and reports the error.
+   */
+  private preloadSteps(): void {
+    if (this.isPreloading) return;
+    this.isPreloading = true;
+    const preloads = new Set(this.steps.map((step) => this.definitionOf(step).preload));
+    for (const preload of preloads) void preload?.().catch(() => undefined);
   }
 
   private stepAt(index: number): StepPlan {

@@ -19,5 +19,6 @@ export const queryStep = defineStep({
   data: 'reads',
   parameters: describeLoadParameters,
   timeoutMs: loadStepTimeoutMs,
+  preload: () => import('./run-load-step.ts'),
   run: async (context, params) => (await import('./run-load-step.ts')).runLoadStep(context, 'query', params),
 });

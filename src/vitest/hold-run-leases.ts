@@ -1,5 +1,4 @@
 import type { DaemonAddress } from '../config/plan.ts';
-import { createDaemonClient } from '../daemon/create-daemon-client.ts';
 import type { DaemonApi } from '../daemon/daemon-api.ts';
 import { isStressError } from '../errors.ts';
 import { describeErrorRedacted } from '../report/redact-secrets.ts';
@@ -22,11 +21,18 @@ const renewEveryMs = (LEASE_TTL_S * 1000) / 4;
  * own teardown still removes what they create there.
  */
 export function holdRunLeases(runId: string, daemons: readonly DaemonAddress[], log: (line: string) => void): RunLeases {
-  const holders = daemons.map((address) => ({ address, client: createDaemonClient({ ...address, retries: 1, timeoutMs: 10_000 }), isRefused: false }));
-  const renew = async (holder: { address: DaemonAddress; client: DaemonApi; isRefused: boolean }) => {
+  // The daemon client (axios) loads with the first renewal, after global setup: the suite
+  // worker starts meanwhile instead of waiting for it.
+  const clientModule = import('../daemon/create-daemon-client.ts');
+  const holders = daemons.map((address) => ({
+    address,
+    client: clientModule.then(({ createDaemonClient }) => createDaemonClient({ ...address, retries: 1, timeoutMs: 10_000 })),
+    isRefused: false,
+  }));
+  const renew = async (holder: { address: DaemonAddress; client: Promise<DaemonApi>; isRefused: boolean }) => {
     if (holder.isRefused) return;
     try {
-      await holder.client.renewLease(runId, LEASE_TTL_S);
+      await (await holder.client).renewLease(runId, LEASE_TTL_S);
     } catch (error) {
       const message = describeErrorRedacted(error, holder.address.token ? [holder.address.token] : []);
       const status = isStressError(error, 'DAEMON_HTTP') ? error.details?.httpStatus : undefined;

@@ -7,7 +7,9 @@ import { StressError } from '../errors.ts';
 import { EXIT_CODES, requestedExitCode } from '../exit-codes.ts';
 import { siblingModuleUrl } from '../sibling-module-url.ts';
 import { findUnrunTestFiles } from './find-unrun-test-files.ts';
-import { MERGED_VERDICTS_KEY, type MergedVerdicts } from './merge-segments-reporter.ts';
+import { importPrepareRun } from './import-prepare-run.ts';
+import { MERGED_VERDICTS_KEY, type MergedVerdicts } from './merged-verdicts.ts';
+import { nativeModuleLoading } from './native-module-loading.ts';
 import { SEGMENT_ENV, parseSegment } from '../load/load-segment.ts';
 import { DEFAULT_SEGMENT_TIMEOUT_S } from '../steps/segment-run.ts';
 import {
@@ -33,9 +35,10 @@ const here = (relative: string) => fileURLToPath(siblingModuleUrl(relative, impo
  */
 export function jinaStress(options: JinaStressOptions = {}): Plugin {
   let resolved: ResolvedOptions | undefined;
+  let moduleLoading: Awaited<ReturnType<typeof nativeModuleLoading>> = {};
   return {
     name: 'jina-stress',
-    config(viteConfig) {
+    async config(viteConfig) {
       const root = viteConfig.root ? resolve(viteConfig.root) : process.cwd();
       const testConfig = (viteConfig as { test?: { include?: unknown } }).test;
       if (testConfig?.include !== undefined) {
@@ -56,9 +59,12 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
         },
         ...resolveSegment(options),
       };
-      // Global setup is loaded by Vitest's module runner, not with this module, and the suite
-      // runs in a forked worker that inherits the environment: an env var reaches both.
+      // Global setup is loaded apart from this module (Vitest bundles the config), and the
+      // suite runs in a forked worker that inherits the environment: an env var reaches both.
       process.env[OPTIONS_ENV] = JSON.stringify(resolved);
+      moduleLoading = await nativeModuleLoading(import.meta.url);
+      // Global setup's modules start loading now, beside Vitest's own start.
+      void importPrepareRun();
       return {
         test: {
           include: [here('../suites/stress.test.ts')],
@@ -72,6 +78,7 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
           // Per-step timeouts are set on each test; this bounds hooks (teardown of flows).
           hookTimeout: 120_000,
           teardownTimeout: 120_000,
+          ...moduleLoading,
         },
       } as Record<string, unknown>;
     },
@@ -80,6 +87,11 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
     // and Allure results.
     configureVitest({ vitest, project }: { vitest: Vitest; project: TestProject }) {
       if (!resolved) return;
+      // `--execArgv` on the command line replaces the configured list; from the sources the
+      // worker still needs tsx's loader to read the suite.
+      const execArgv = project.config.execArgv;
+      const loaderArgv = moduleLoading.execArgv ?? [];
+      if (loaderArgv.length > 0 && !loaderArgv.every((arg) => execArgv.includes(arg))) execArgv.push(...loaderArgv);
       const reporters = vitest.config.reporters as unknown[];
       if (resolved.allure) {
         // Resolved from this package: a user's project need not depend on allure-vitest.
@@ -91,7 +103,9 @@ export function jinaStress(options: JinaStressOptions = {}): Plugin {
       // After Allure's: they read what it wrote when the run ended.
       reporters.push([here('./progress-reporter.ts'), { reportsDir: resolved.reportsDir, live: resolved.progress.live }]);
       reporters.push([here('./ship-reports-reporter.ts'), {}]);
-      reporters.push([here('./merge-segments-reporter.ts'), { reportsDir: resolved.reportsDir }]);
+      // Only a merge of segments' blobs has anything to merge: other runs need not load it (its
+      // histograms and charts, ~0.2 s of every start).
+      if (vitest.config.mergeReports) reporters.push([here('./merge-segments-reporter.ts'), { reportsDir: resolved.reportsDir }]);
       // Vitest exits 1 whenever global setup throws; an invalid config or an empty -t
       // selection is 2, as for `jina-stress validate`. onClose runs after Vitest set its code.
       vitest.onClose(() => {

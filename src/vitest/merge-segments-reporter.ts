@@ -14,21 +14,12 @@ import { buildLoadAttachments } from '../report/load-attachments.ts';
 import { renderStatsText } from '../report/render-stats.ts';
 import { buildStatsTable } from '../report/stats-table.ts';
 import type { StepTaskMeta } from './build-suites.ts';
+import { MERGED_VERDICTS_KEY, type MergedVerdicts } from './merged-verdicts.ts';
 
 export interface MergeSegmentsReporterOptions {
   /** `merged/` goes here: one summary JSON per step and the stats table. */
   reportsDir?: string;
 }
-
-/** What the merge decided, step by step; the plugin's onClose turns it into the exit code. */
-export interface MergedVerdicts {
-  steps: Array<{ name: string; status: 'passed' | 'failed'; message?: string }>;
-  /** Tests of the merged blobs that carry no segment (lifecycle steps) and failed. */
-  otherFailures: number;
-}
-
-/** Set on `globalThis` by the reporter, read by the plugin's onClose (same main process). */
-export const MERGED_VERDICTS_KEY = Symbol.for('jina-stress.mergedVerdicts');
 
 /**
  * `vitest --merge-reports` of generators' blob reports: the load steps' segments (task meta

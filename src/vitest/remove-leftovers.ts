@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import type { DaemonAddress } from '../config/addresses.ts';
-import { createDaemonClient } from '../daemon/create-daemon-client.ts';
 import { isStressError } from '../errors.ts';
 import { describeErrorRedacted } from '../report/redact-secrets.ts';
 import { isCompiledModule, siblingModuleUrl } from '../sibling-module-url.ts';
@@ -26,6 +25,9 @@ export type DaemonRemoval =
  * be asked: the jobs' own teardown is all there is there.
  */
 export async function removeLeftovers(leftovers: RunLeftovers, timeoutMs = 15_000): Promise<DaemonRemoval[]> {
+  // Imported here, at the run's end: global setup imports this module, and the daemon client
+  // (axios) need not load before the first step.
+  const { createDaemonClient } = await import('../daemon/create-daemon-client.ts');
   return Promise.all(
     leftovers.daemons.map(async (address): Promise<DaemonRemoval> => {
       const daemon = `${address.host}:${address.port}`;

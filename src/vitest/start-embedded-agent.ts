@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createAgent } from '../agent/create-agent.ts';
 import { flowRuntimes } from '../agent/flow-runtimes.ts';
+import { preloadReferenceFlow } from '../agent/reference-flow-runtime.ts';
 import type { DaemonAddress } from '../config/addresses.ts';
 import type { Plan } from '../config/plan.ts';
 
@@ -28,6 +29,8 @@ export async function startEmbeddedAgent(_reportsDir: string, plan?: Plan): Prom
   const runtimes = plan ? runtimesUsed(plan) : ['reference'];
   const agent = createAgent({ host: '127.0.0.1', port: 0, workspaceRoot, token, runtime: 'reference', runtimes });
   const { host, port } = await agent.listen();
+  // The run's first start_flow then finds it loaded (a failed import is reported by that start).
+  preloadReferenceFlow();
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
