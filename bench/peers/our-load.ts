@@ -4,7 +4,7 @@ import type { LoadStepParams } from '../../src/load/load-params.ts';
 import type { GatewayProtocol } from '../../src/gateway/gateway-client.ts';
 import { runLoad } from '../../src/load/run-load.ts';
 import type { DocarrayVersion } from '../../src/protocol/document.ts';
-import { printRun } from './generator-run.ts';
+import { markWarmup, printRun, WARMUP_S, type WarmupMark } from './generator-run.ts';
 
 // Our side of bench/peers, in a process of its own: the load engine exactly as a load step
 // runs it (closed model, the default factories: real client, built-in input, documents
@@ -49,7 +49,18 @@ const params: LoadStepParams = {
   abortOnFail: false,
   workers: 0,
 };
+// The engine's progress after WARMUP_S merged seconds (requests completed by then) marks the
+// end of the warm-up, as a timer does in the bare generators and autocannon's tick in its; its
+// last progress (the last, partial second, handed on as the phase ends, before the clients
+// close and the report is built) marks the end.
+let warmup: WarmupMark | undefined;
+let last: WarmupMark | undefined;
 const report = await runLoad({
+  tuning: { progressIntervalS: WARMUP_S },
+  onProgress: (progress) => {
+    if (warmup === undefined) warmup = markWarmup(progress.requests);
+    else last = markWarmup(progress.requests);
+  },
   params,
   target: { host: '127.0.0.1', port: Number(values.port), protocol: params.client, docarray: values.docarray as DocarrayVersion },
   job: 'peers',
@@ -57,6 +68,10 @@ const report = await runLoad({
   method: 'index',
   context: { baseDir: process.cwd(), helpersDir: process.cwd() },
 });
+const steady =
+  warmup && last
+    ? { requests: last.requests - warmup.requests, cpuS: (last.cpu.user + last.cpu.system - warmup.cpu.user - warmup.cpu.system) / 1e6, wallS: (last.atMs - warmup.atMs) / 1000 }
+    : undefined;
 printRun({
   requests: report.requests,
   // The orchestrator passes the size of the equivalent request it gave the peer.
@@ -67,4 +82,5 @@ printRun({
   p50Ms: report.latency.p50Ms,
   p99Ms: report.latency.p99Ms,
   ...(report.violations.count > 0 ? { violations: report.violations.count } : {}),
+  ...(steady ? { steady } : {}),
 });
