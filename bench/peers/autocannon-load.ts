@@ -8,7 +8,7 @@ import { markWarmup, printRun, steadyPart, WARMUP_S, type WarmupMark } from './g
 // own so that its CPU over the run — and only the run, not Node's start-up — is measured the
 // same way as ours (`process.cpuUsage`). One request in flight per connection (no pipelining),
 // as our HTTP client keeps.
-// Usage: npx tsx bench/peers/autocannon-load.ts --port P --body FILE [--path /post] [--clients 16] [--seconds 5]
+// Usage: npx tsx bench/peers/autocannon-load.ts --port P --body FILE [--path /post] [--clients 16] [--seconds 5] [--rate R]
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +17,8 @@ const { values } = parseArgs({
     path: { type: 'string', default: '/post' },
     clients: { type: 'string', default: '16' },
     seconds: { type: 'string', default: '5' },
+    /** Requests per second over all connections (autocannon's `overallRate`), as our-load.ts --rate. */
+    rate: { type: 'string' },
   },
 });
 const body = readFileSync(values.body!);
@@ -34,6 +36,7 @@ const result = await new Promise<autocannon.Result>((resolve, reject) => {
     connections: Number(values.clients),
     pipelining: 1,
     duration: Number(values.seconds),
+    ...(values.rate ? { overallRate: Number(values.rate) } : {}),
   };
   const instance = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)));
   // autocannon passes {counter, bytes} to its tick listeners; its type declares none.

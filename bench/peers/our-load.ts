@@ -10,7 +10,7 @@ import { markWarmup, printRun, WARMUP_S, type WarmupMark } from './generator-run
 // runs it (closed model, the default factories: real client, built-in input, documents
 // pre-encoded once, no check so responses' documents stay undecoded), on the calling thread
 // (workers: 0) so the pinned core is the whole generator. CPU and p50/p99 are the LoadResult's.
-// Usage: npx tsx bench/peers/our-load.ts --port P [--protocol grpc] [--grpc-mode stream]
+// Usage: npx tsx bench/peers/our-load.ts --port P [--protocol grpc] [--grpc-mode stream] [--rate R]
 //        [--docarray v1] [--clients 16] [--request-size 1] [--input random_texts] [--seconds 5] [--check validate_images]
 
 const { values } = parseArgs({
@@ -27,6 +27,12 @@ const { values } = parseArgs({
     'request-bytes': { type: 'string', default: '0' },
     /** An on_always check by name (e.g. validate_images): responses' documents are then decoded. */
     check: { type: 'string' },
+    /**
+     * Requests per second (open model, at most one in flight per client, as autocannon's
+     * `--rate` keeps its connections): both generators at the same rate, so neither's CPU
+     * per request depends on how fast the target answered it.
+     */
+    rate: { type: 'string' },
   },
 });
 
@@ -48,6 +54,7 @@ const params: LoadStepParams = {
   maxViolations: 0,
   abortOnFail: false,
   workers: 0,
+  ...(values.rate ? { arrival: { arrivalRate: Number(values.rate), durationS: Number(values.seconds), maxInFlight: Number(values.clients), allowLag: true } } : {}),
 };
 // The engine's progress after WARMUP_S merged seconds (requests completed by then) marks the
 // end of the warm-up, as a timer does in the bare generators and autocannon's tick in its; its
