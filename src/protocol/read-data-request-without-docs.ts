@@ -14,7 +14,8 @@ import type { JsonObject, JsonValue } from './json-value.ts';
  * the end, a string that is not plain ASCII, a message field that occurs twice (protobufjs
  * merges the two). The caller then decodes the bytes with protobufjs, which returns the same
  * or throws its own error. A string or number field that occurs twice: the last wins, as
- * protobufjs assigns. Parameters (a Struct) are handed back as their bytes, for protobufjs.
+ * protobufjs assigns. The parameters (a Struct) are read by hand too when plain (readStruct),
+ * else handed back as their bytes for protobufjs.
  */
 export interface DataRequestWithoutDocs {
   header: RequestHeader;
