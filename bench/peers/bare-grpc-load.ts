@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { jinaGrpcChannelOptions, jinaGrpcMethods } from '../../src/protocol/grpc-methods.ts';
-import { LatencySamples, printRun } from './generator-run.ts';
+import { LatencySamples, markWarmup, printRun, steadyPart, WARMUP_S, type WarmupMark } from './generator-run.ts';
 
 // The bare grpc-js baseline of bench/peers, in its own process: `--clients` channels, each on
 // its own HTTP/2 connection (as our clients are by default), one `/jina.JinaRPC/Call` stream
@@ -30,6 +30,8 @@ let errors = 0;
 const cpuBefore = process.cpuUsage();
 const startedMs = performance.now();
 const endAtMs = startedMs + Number(values.seconds) * 1000;
+let warmup: WarmupMark | undefined;
+const warmupTimer = setTimeout(() => (warmup = markWarmup(requests)), WARMUP_S * 1000);
 await Promise.all(
   clients.map(
     (client) =>
@@ -56,5 +58,7 @@ await Promise.all(
 );
 const wallS = (performance.now() - startedMs) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
+const steady = steadyPart(warmup, requests, performance.now());
+clearTimeout(warmupTimer);
 for (const client of clients) client.close();
-printRun({ requests, bytes: requests * bytes.length, errors, wallS, cpuS: (cpu.user + cpu.system) / 1e6, p50Ms: latencies.percentile(0.5), p99Ms: latencies.percentile(0.99) });
+printRun({ requests, bytes: requests * bytes.length, errors, wallS, cpuS: (cpu.user + cpu.system) / 1e6, p50Ms: latencies.percentile(0.5), p99Ms: latencies.percentile(0.99), ...(steady ? { steady } : {}) });

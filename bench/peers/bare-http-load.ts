@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { LatencySamples, printRun } from './generator-run.ts';
+import { LatencySamples, markWarmup, printRun, steadyPart, WARMUP_S, type WarmupMark } from './generator-run.ts';
 
 // A bare node:http client (bench/peers' bound for any Node HTTP/1.1 client built on
 // node:http, as ours is): `--clients` keep-alive sockets, each re-posting the same JSON body
@@ -34,6 +34,8 @@ let errors = 0;
 const cpuBefore = process.cpuUsage();
 const startedMs = performance.now();
 const endAtMs = startedMs + Number(values.seconds) * 1000;
+let warmup: WarmupMark | undefined;
+const warmupTimer = setTimeout(() => (warmup = markWarmup(requests)), WARMUP_S * 1000);
 await Promise.all(
   Array.from(
     { length: clients },
@@ -64,5 +66,7 @@ await Promise.all(
 );
 const wallS = (performance.now() - startedMs) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
+const steady = steadyPart(warmup, requests, performance.now());
+clearTimeout(warmupTimer);
 agent.destroy();
-printRun({ requests, bytes: requests * body.length, errors, wallS, cpuS: (cpu.user + cpu.system) / 1e6, p50Ms: latencies.percentile(0.5), p99Ms: latencies.percentile(0.99) });
+printRun({ requests, bytes: requests * body.length, errors, wallS, cpuS: (cpu.user + cpu.system) / 1e6, p50Ms: latencies.percentile(0.5), p99Ms: latencies.percentile(0.99), ...(steady ? { steady } : {}) });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import { parseArgs } from 'node:util';
-import { LatencySamples, printRun } from './generator-run.ts';
+import { LatencySamples, markWarmup, printRun, steadyPart, WARMUP_S, type WarmupMark } from './generator-run.ts';
 
 // A bare gRPC unary client on node:http2 (bench/peers' bound for any Node gRPC unary client,
 // ours included): `--clients` HTTP/2 connections, each sending `process_single_data` with the
@@ -40,6 +40,8 @@ let errors = 0;
 const cpuBefore = process.cpuUsage();
 const startedMs = performance.now();
 const endAtMs = startedMs + Number(values.seconds) * 1000;
+let warmup: WarmupMark | undefined;
+const warmupTimer = setTimeout(() => (warmup = markWarmup(requests)), WARMUP_S * 1000);
 await Promise.all(
   sessions.map(
     (session) =>
@@ -67,5 +69,7 @@ await Promise.all(
 );
 const wallS = (performance.now() - startedMs) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
+const steady = steadyPart(warmup, requests, performance.now());
+clearTimeout(warmupTimer);
 for (const session of sessions) session.destroy();
-printRun({ requests, bytes: requests * message.length, errors, wallS, cpuS: (cpu.user + cpu.system) / 1e6, p50Ms: latencies.percentile(0.5), p99Ms: latencies.percentile(0.99) });
+printRun({ requests, bytes: requests * message.length, errors, wallS, cpuS: (cpu.user + cpu.system) / 1e6, p50Ms: latencies.percentile(0.5), p99Ms: latencies.percentile(0.99), ...(steady ? { steady } : {}) });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { LatencySamples, printRun } from './generator-run.ts';
+import { LatencySamples, markWarmup, printRun, steadyPart, WARMUP_S, type WarmupMark } from './generator-run.ts';
 
 // The bare `ws` baseline of bench/peers, in its own process: `--clients` sockets to the
 // gateway, `bytes` framing (the header Jina reads), each re-sending the same DataRequest bytes
@@ -36,6 +36,8 @@ let errors = 0;
 const cpuBefore = process.cpuUsage();
 const startedMs = performance.now();
 const endAtMs = startedMs + Number(values.seconds) * 1000;
+let warmup: WarmupMark | undefined;
+const warmupTimer = setTimeout(() => (warmup = markWarmup(requests)), WARMUP_S * 1000);
 await Promise.all(
   sockets.map(
     (socket) =>
@@ -61,5 +63,7 @@ await Promise.all(
 );
 const wallS = (performance.now() - startedMs) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
+const steady = steadyPart(warmup, requests, performance.now());
+clearTimeout(warmupTimer);
 for (const socket of sockets) socket.terminate();
-printRun({ requests, bytes: requests * bytes.length, errors, wallS, cpuS: (cpu.user + cpu.system) / 1e6, p50Ms: latencies.percentile(0.5), p99Ms: latencies.percentile(0.99) });
+printRun({ requests, bytes: requests * bytes.length, errors, wallS, cpuS: (cpu.user + cpu.system) / 1e6, p50Ms: latencies.percentile(0.5), p99Ms: latencies.percentile(0.99), ...(steady ? { steady } : {}) });

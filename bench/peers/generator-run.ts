@@ -15,6 +15,43 @@ export interface GeneratorRun {
   p99Ms: number;
   /** Check violations (our side with --check). */
   violations?: number;
+  /**
+   * The same run without its first second (absent for ghz): what a generator costs once warm.
+   * The first second carries costs paid once per process and phase, not per request — V8
+   * compiling the hot path (on its background threads too, which `process.cpuUsage` counts),
+   * first-use set-up, connections a peer opens inside its run — and on a loaded machine, where
+   * a 4 s round completes only a few thousand requests, they weigh several times more per
+   * request than in a long phase. Both sides are cut at their own first second.
+   */
+  steady?: SteadyPart;
+}
+
+/** Requests, CPU and wall time of a run after its warm-up mark. */
+export interface SteadyPart {
+  requests: number;
+  cpuS: number;
+  wallS: number;
+}
+
+/** Where a run's warm-up ends: the process CPU, the requests so far and the clock then. */
+export interface WarmupMark {
+  cpu: NodeJS.CpuUsage;
+  requests: number;
+  atMs: number;
+}
+
+/** Seconds after a run's start at which its warm-up ends (the same for every generator). */
+export const WARMUP_S = 1;
+
+export function markWarmup(requests: number): WarmupMark {
+  return { cpu: process.cpuUsage(), requests, atMs: performance.now() };
+}
+
+/** The run after `mark`, at its end (`requests` in total, `endMs` on `performance.now()`). */
+export function steadyPart(mark: WarmupMark | undefined, requests: number, endMs: number): SteadyPart | undefined {
+  if (!mark) return undefined;
+  const cpu = process.cpuUsage(mark.cpu);
+  return { requests: requests - mark.requests, cpuS: (cpu.user + cpu.system) / 1e6, wallS: (endMs - mark.atMs) / 1000 };
 }
 
 /** Round-trip times of a bare client, kept flat (a bare client must stay cheap). */

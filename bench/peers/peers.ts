@@ -247,31 +247,36 @@ function describe(run: GeneratorRun, scenario: Scenario): string {
 
 function printTables(results: Outcome[]): void {
   const perCore = (run: GeneratorRun, scenario: Scenario): number => (scenario.rate === 'bytes' ? run.bytes : run.requests) / Math.max(run.cpuS, 1e-9);
+  // After each side's first second (GeneratorRun.steady; not for ghz): what a warm generator costs.
+  const steadyPerCore = (run: GeneratorRun, scenario: Scenario): number =>
+    run.steady ? ((scenario.rate === 'bytes' ? run.bytes / Math.max(1, run.requests) : 1) * run.steady.requests) / Math.max(run.steady.cpuS, 1e-9) : NaN;
   const wallRate = (run: GeneratorRun, scenario: Scenario): number => (scenario.rate === 'bytes' ? run.bytes : run.requests) / run.wallS;
   const cpuPerRequestUs = (run: GeneratorRun): number => (run.cpuS * 1e6) / Math.max(1, run.requests);
+  const steadyCpuPerRequestUs = (run: GeneratorRun): number => (run.steady ? (run.steady.cpuS * 1e6) / Math.max(1, run.steady.requests) : NaN);
   const ratios = (outcome: Outcome, measure: (run: GeneratorRun) => number): number[] =>
     outcome.ours.map((run, round) => measure(run) / measure(outcome.peer[round]!));
   console.log('\nours / peer, per round (median, range) — higher is better for rates, lower for CPU and latency:\n');
-  console.log('| scenario | peer | rate per generator core | rate (wall) | CPU per request | p50 | p99 | errors (peer / ours) |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  console.log('| scenario | peer | rate per generator core | the same after 1 s | rate (wall) | CPU per request | p50 | p99 | errors (peer / ours) |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const outcome of results) {
     const { scenario } = outcome;
     const errors = `${sum(outcome.peer.map((run) => run.errors))} / ${sum(outcome.ours.map((run) => run.errors))}`;
     console.log(
-      `| ${scenario.name} | ${scenario.peer} | ${range(ratios(outcome, (run) => perCore(run, scenario)))} | ${range(ratios(outcome, (run) => wallRate(run, scenario)))} | ` +
+      `| ${scenario.name} | ${scenario.peer} | ${range(ratios(outcome, (run) => perCore(run, scenario)))} | ${range(ratios(outcome, (run) => steadyPerCore(run, scenario)))} | ` +
+        `${range(ratios(outcome, (run) => wallRate(run, scenario)))} | ` +
         `${range(ratios(outcome, cpuPerRequestUs))} | ${range(ratios(outcome, (run) => run.p50Ms))} | ${range(ratios(outcome, (run) => run.p99Ms))} | ${errors} |`,
     );
   }
   console.log('\nabsolute values, ranges over rounds (rate: requests/s, images: MB/s of request bytes):\n');
-  console.log('| scenario | side | rate (wall) | rate per CPU-second | CPU µs / request | p50 ms | p99 ms |');
-  console.log('|---|---|---:|---:|---:|---:|---:|');
+  console.log('| scenario | side | rate (wall) | rate per CPU-second | CPU µs / request | the same after 1 s | p50 ms | p99 ms |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const outcome of results) {
     const { scenario } = outcome;
     const scale = scenario.rate === 'bytes' ? 1e-6 : 1;
     for (const [side, runs] of [[scenario.peer, outcome.peer], ['ours', outcome.ours]] as const) {
       console.log(
         `| ${scenario.name} | ${side} | ${span(runs.map((run) => wallRate(run, scenario) * scale), 0)} | ${span(runs.map((run) => perCore(run, scenario) * scale), 0)} | ` +
-          `${span(runs.map(cpuPerRequestUs), 0)} | ${span(runs.map((run) => run.p50Ms), 2)} | ${span(runs.map((run) => run.p99Ms), 2)} |`,
+          `${span(runs.map(cpuPerRequestUs), 0)} | ${span(runs.map(steadyCpuPerRequestUs), 0)} | ${span(runs.map((run) => run.p50Ms), 2)} | ${span(runs.map((run) => run.p99Ms), 2)} |`,
       );
     }
   }
@@ -282,12 +287,14 @@ function sum(numbers: number[]): number {
 }
 
 function range(numbers: number[]): string {
+  if (numbers.some(Number.isNaN)) return '–';
   const sorted = [...numbers].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)]!;
   return sorted.length === 1 ? `${median.toFixed(2)}×` : `**${median.toFixed(2)}×** (${sorted[0]!.toFixed(2)}–${sorted.at(-1)!.toFixed(2)})`;
 }
 
 function span(numbers: number[], digits: number): string {
+  if (numbers.some(Number.isNaN)) return '–';
   const sorted = [...numbers].sort((a, b) => a - b);
   const low = sorted[0]!.toFixed(digits);
   const high = sorted.at(-1)!.toFixed(digits);

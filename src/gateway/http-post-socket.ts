@@ -107,7 +107,8 @@ export class HttpPostSocket {
 /** The request line and headers node:http wrote for the same post (keep-alive, length-delimited). */
 export function httpRequestHead(endpoint: HttpSocketEndpoint, method: string, path: string, contentLength: number): string {
   const defaultPort = endpoint.tls ? 443 : 80;
-  const host = net.isIPv6(endpoint.host) ? `[${endpoint.host}]` : endpoint.host;
+  // Only an IPv6 address has a colon: the common case skips isIPv6's regex (per request).
+  const host = endpoint.host.includes(':') && net.isIPv6(endpoint.host) ? `[${endpoint.host}]` : endpoint.host;
   const hostHeader = endpoint.port === defaultPort ? host : `${host}:${endpoint.port}`;
   return (
     `${method} ${path} HTTP/1.1\r\naccept: application/json\r\ncontent-type: application/json\r\n` +

@@ -10,17 +10,37 @@ import { newRequestId, PostRequestEncoder } from './post-request-encoding.ts';
 import { connectionErrorResult, protocolErrorResult, resultFromResponse, timeoutResult } from './post-result.ts';
 import { websocketBytesEndOfInput, websocketJsonEndOfInput, websocketJsonFrame } from './websocket-request-frame.ts';
 
-interface Pending {
-  requestId: string;
-  sentAtMs: number;
+/**
+ * One request waiting for its answer. `resolve` settles it once and frees its prefetch slot
+ * first (a class rather than a closure and an object literal per request).
+ */
+class Pending {
   /** Bytes mode: when it times out (`performance.now()` clock; Infinity: never). */
-  deadlineMs: number;
+  deadlineMs = Infinity;
   /** JSON mode: its own timeout timer. */
-  timer: NodeJS.Timeout | undefined;
+  timer: NodeJS.Timeout | undefined = undefined;
   /** Set when the request timed out: its late answer must still be consumed (JSON mode). */
-  isAbandoned: boolean;
-  resolve(result: PostResult): void;
+  isAbandoned = false;
+  private isSettled = false;
+
+  constructor(
+    readonly requestId: string,
+    readonly sentAtMs: number,
+    private readonly limit: InFlightLimit,
+    private readonly settle: (result: PostResult) => void,
+  ) {}
+
+  resolve(result: PostResult): void {
+    if (this.isSettled) return;
+    this.isSettled = true;
+    this.limit.release();
+    this.settle(result);
+  }
 }
+
+/** `socket.send` options, one object per framing instead of one per request. */
+const binaryFrame = { binary: true };
+const textFrame = { binary: false };
 
 /**
  * WebSocket client on `ws://host:port/`. `bytes` framing (default): one DataRequestProto per
@@ -159,7 +179,7 @@ class WebSocketGatewayClient implements GatewayClient {
       return Promise.resolve(protocolErrorResult(requestId, `request id ${requestId} is already in flight on this socket`, sentAtMs));
     }
     return new Promise<PostResult>((resolve) => {
-      const pending: Pending = { requestId, sentAtMs, deadlineMs: Infinity, timer: undefined, isAbandoned: false, resolve: this.releasing(resolve) };
+      const pending = new Pending(requestId, sentAtMs, this.limit, resolve);
       const timeoutMs = this.options.requestTimeoutMs;
       if (timeoutMs !== undefined) {
         if (this.framing === 'bytes') {
@@ -179,19 +199,8 @@ class WebSocketGatewayClient implements GatewayClient {
       }
       if (this.framing === 'bytes') connection.byId.set(requestId, pending);
       else connection.inOrder.push(pending);
-      connection.socket.send(frame, { binary: this.framing === 'bytes' });
+      connection.socket.send(frame, this.framing === 'bytes' ? binaryFrame : textFrame);
     });
-  }
-
-  /** `resolve` that frees the prefetch slot first (once per request). */
-  private releasing(resolve: (result: PostResult) => void): (result: PostResult) => void {
-    let isSettled = false;
-    return (result) => {
-      if (isSettled) return;
-      isSettled = true;
-      this.limit.release();
-      resolve(result);
-    };
   }
 
   private armTimer(connection: Connection, delayMs: number): void {

@@ -16,6 +16,7 @@ import {
 } from './header-message.ts';
 import type { JsonObject } from './json-value.ts';
 import { protoTypes } from './proto-types.ts';
+import { dataRequestWithoutDocs, readDataRequestWithoutDocs } from './read-data-request-without-docs.ts';
 import { jsonToStruct, structToJson } from './struct.ts';
 
 export { encodeDataRequestWithEncodedDocs, encodeDocuments } from './encoded-documents.ts';
@@ -66,6 +67,10 @@ export interface DecodeOptions {
 
 export function decodeDataRequest(bytes: Uint8Array, docarray: DocarrayVersion, options?: DecodeOptions): DataRequest {
   const types = protoTypes(docarray);
+  if (options?.skipDocs) {
+    const fast = decodeWithoutDocsByHand(bytes, types);
+    if (fast) return fast;
+  }
   // DataRequestProtoWoData is fields 1-3 of DataRequestProto; protobufjs skips field 4 unread.
   const message = decodeWith<DecodedDataRequest>(options?.skipDocs ? types.dataRequestWithoutData : types.dataRequest, bytes, docarray);
   if (message.data?.documents === 'docsBytes') {
@@ -80,6 +85,24 @@ export function decodeDataRequest(bytes: Uint8Array, docarray: DocarrayVersion, 
     routes: (message.routes ?? []).map(routeFromMessage),
     docs: (message.data?.docs?.docs ?? []).map((doc, i) => fromMessage(doc, `docs[${i}]`)),
   };
+}
+
+/**
+ * The common answer without its documents, read by hand (read-data-request-without-docs.ts);
+ * undefined for anything it does not read exactly as protobufjs, which then decodes the whole.
+ */
+function decodeWithoutDocsByHand(bytes: Uint8Array, types: ReturnType<typeof protoTypes>): DataRequest | undefined {
+  const read = readDataRequestWithoutDocs(bytes);
+  if (!read) return undefined;
+  let parameters = read.parameters;
+  if (!parameters) {
+    try {
+      parameters = structToJson(read.parametersBytes ? (types.struct.decode(read.parametersBytes) as { fields?: Record<string, unknown> }) : undefined);
+    } catch {
+      return undefined; // protobufjs says why, decoding the whole message
+    }
+  }
+  return dataRequestWithoutDocs(read, parameters);
 }
 
 // StatusProto, JinaInfoProto and EndpointsProto are the same in both builds; v1 types serve both.

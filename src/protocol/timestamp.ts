@@ -31,6 +31,13 @@ const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,
 
 /** RFC 3339 (`Z`, `±hh:mm`, or no offset = UTC; 0-9 fraction digits) → epoch microseconds. */
 export function parseRfc3339(text: string): EpochMicros {
+  // Every HTTP answer carries four of these (two routes); the regex, its match array and a
+  // Date per call were ~0.6 µs each, most of reading an answer's routes.
+  const fast = parseByPosition(text);
+  return fast === undefined ? parseByRegex(text) : fast;
+}
+
+function parseByRegex(text: string): EpochMicros {
   const match = rfc3339.exec(text);
   if (!match) throw badTimestamp(text);
   const [, year, month, day, hour, minute, second, fraction = '', zone = 'Z'] = match;
@@ -48,6 +55,79 @@ export function parseRfc3339(text: string): EpochMicros {
   }
   const micros = Number(fraction.padEnd(6, '0').slice(0, 6));
   return millis * 1000 + micros - offsetMinutes(zone) * 60_000_000;
+}
+
+/** The date part last read, already validated, and its epoch milliseconds at 00:00 UTC. */
+let cachedDay = '';
+let cachedDayMillis = 0;
+
+/**
+ * The same value as `parseByRegex` for what it accepts, read by character position without
+ * allocating; undefined for anything else (the regex then parses it or says why it cannot).
+ * Routes of one answer share their day, so the date is checked once and cached.
+ */
+function parseByPosition(text: string): EpochMicros | undefined {
+  const length = text.length;
+  if (length < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return undefined;
+  const separator = text.charCodeAt(10);
+  if (separator !== 84 && separator !== 116 && separator !== 32) return undefined;
+  const h = twoDigits(text, 11);
+  const mi = twoDigits(text, 14);
+  const s = twoDigits(text, 17);
+  if (h < 0 || mi < 0 || s < 0 || h > 23 || mi > 59 || s > 59) return undefined;
+  let dayMillis: number;
+  if (cachedDay.length === 10 && text.startsWith(cachedDay)) dayMillis = cachedDayMillis;
+  else {
+    const century = twoDigits(text, 0);
+    const yearOfCentury = twoDigits(text, 2);
+    const mo = twoDigits(text, 5);
+    const d = twoDigits(text, 8);
+    if (century < 0 || yearOfCentury < 0 || mo < 0 || d < 0) return undefined;
+    const y = century * 100 + yearOfCentury;
+    // As the regex path: Date.UTC (years 0-99 are 1900-1999 to it) and a round trip that
+    // catches rolled-over dates (Feb 30 → Mar 2).
+    dayMillis = Date.UTC(y, mo - 1, d);
+    const check = new Date(dayMillis);
+    if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1) return undefined;
+    cachedDay = text.slice(0, 10);
+    cachedDayMillis = dayMillis;
+  }
+  let i = 19;
+  let micros = 0;
+  if (text.charCodeAt(i) === 46) {
+    const first = ++i;
+    while (i < length && isDigit(text.charCodeAt(i))) {
+      if (i - first < 6) micros = micros * 10 + (text.charCodeAt(i) - 48);
+      i++;
+    }
+    const digits = i - first;
+    if (digits === 0 || digits > 9) return undefined;
+    for (let k = digits; k < 6; k++) micros *= 10;
+  }
+  let offset = 0;
+  if (i < length) {
+    const zone = text.charCodeAt(i);
+    if ((zone === 90 || zone === 122) && i + 1 === length) offset = 0;
+    else if (zone === 43 || zone === 45) {
+      const oh = twoDigits(text, i + 1);
+      const colon = text.charCodeAt(i + 3) === 58 ? 1 : 0;
+      const om = twoDigits(text, i + 3 + colon);
+      if (oh < 0 || om < 0 || i + 5 + colon !== length) return undefined;
+      offset = (zone === 45 ? -1 : 1) * (oh * 60 + om);
+    } else return undefined;
+  }
+  return (dayMillis + ((h * 60 + mi) * 60 + s) * 1000) * 1000 + micros - offset * 60_000_000;
+}
+
+/** The two decimal digits at `at`, or -1. */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 function offsetMinutes(zone: string): number {
