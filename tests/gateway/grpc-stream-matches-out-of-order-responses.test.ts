@@ -25,7 +25,14 @@ describe('gRPC JinaRPC/Call stream with prefetch', () => {
     const delays = [200, 150, 100, 50, 0];
     const results = await Promise.all(
       delays.map((delayMs, i) =>
-        client.post({ endpoint: '/index', requestId: `req-${i}`, docs: [{ id: `doc-${i}`, text: `text ${i}` }], parameters: { delay_ms: delayMs } }),
+        // `after` chains the answers in reverse: on a loaded machine the delays alone did not
+        // guarantee it (a request arriving 60 ms late overtook its neighbour).
+        client.post({
+          endpoint: '/index',
+          requestId: `req-${i}`,
+          docs: [{ id: `doc-${i}`, text: `text ${i}` }],
+          parameters: i < delays.length - 1 ? { delay_ms: delayMs, after: `req-${i + 1}` } : { delay_ms: delayMs },
+        }),
       ),
     );
     // The server really finished them out of order...

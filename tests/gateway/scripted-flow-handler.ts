@@ -4,7 +4,9 @@ import { ExecutorUnavailableError, type GatewayHandler } from '../../src/referen
 
 /**
  * A small real Flow handler for the wire tests, steered by request parameters:
- * - `delay_ms`: wait before answering (to force out-of-order completion);
+ * - `delay_ms`: wait before answering;
+ * - `after`: then also wait until the request with this id has been answered (an order of
+ *   completion that holds however late each request arrives on a loaded machine);
  * - `fail_executor`: answer with an ERROR status raised by that executor;
  * - `unavailable_executor`: reject with ExecutorUnavailableError;
  * - `hang`: never answer (for client timeouts).
@@ -14,6 +16,17 @@ import { ExecutorUnavailableError, type GatewayHandler } from '../../src/referen
 export function createScriptedFlowHandler(): GatewayHandler & { completed: string[]; concurrency: { active: number; max: number } } {
   const completed: string[] = [];
   const concurrency = { active: 0, max: 0 };
+  const answered = new Map<string, { promise: Promise<void>; resolve(): void }>();
+  const whenAnswered = (requestId: string): { promise: Promise<void>; resolve(): void } => {
+    let entry = answered.get(requestId);
+    if (!entry) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      entry = { promise, resolve };
+      answered.set(requestId, entry);
+    }
+    return entry;
+  };
   return {
     completed,
     concurrency,
@@ -21,7 +34,10 @@ export function createScriptedFlowHandler(): GatewayHandler & { completed: strin
       concurrency.active++;
       concurrency.max = Math.max(concurrency.max, concurrency.active);
       try {
-        return await answer(request, completed);
+        const after = request.parameters.after;
+        const response = await answer(request, completed, typeof after === 'string' ? whenAnswered(after).promise : undefined);
+        whenAnswered(request.header.requestId).resolve();
+        return response;
       } finally {
         concurrency.active--;
       }
@@ -38,11 +54,12 @@ export function createScriptedFlowHandler(): GatewayHandler & { completed: strin
   };
 }
 
-async function answer(request: DataRequest, completed: string[]): Promise<DataRequest> {
+async function answer(request: DataRequest, completed: string[], predecessor: Promise<void> | undefined): Promise<DataRequest> {
   const gatewayStart = nowMicros();
   const { delay_ms: delayMs, fail_executor: failExecutor, unavailable_executor: unavailable, hang } = request.parameters;
   if (hang === true) await new Promise(() => {});
   if (typeof delayMs === 'number') await new Promise((resolve) => setTimeout(resolve, delayMs));
+  if (predecessor) await predecessor;
   if (typeof unavailable === 'string') {
     // Jina's description (verified §1.9): the client reads the deployment from it.
     const message = `failed to connect to all addresses |Gateway: Communication error with deployment ${unavailable} at address(es) {'127.0.0.1:1'}. Head or worker(s) may be down.`;
