@@ -6,6 +6,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { contentType } from 'mime-types';
 import { StressError } from '../errors.ts';
 import { type S3Connection, createS3Client, objectUrl } from './s3-connection.ts';
+import { clientWhoseAbortKeepsTheCause } from './abort-keeps-the-cause.ts';
 import { describeS3Error, isMissingBucketError, retryTransient } from './s3-errors.ts';
 
 export interface UploadDirectoryOptions extends S3Connection {
@@ -130,10 +131,12 @@ export async function uploadDirectory(options: UploadDirectoryOptions): Promise<
 
   const uploadOne = async (file: LocalFile): Promise<void> => {
     const type = contentType(file.key.split('/').pop() ?? '') || 'application/octet-stream';
+    let abortFailure: unknown;
+    const uploadClient = clientWhoseAbortKeepsTheCause(client, (error) => (abortFailure = error));
     const outcome = await retryTransient(
       async () => {
         const upload = new Upload({
-          client,
+          client: uploadClient,
           params: { Bucket: options.bucket, Key: file.key, Body: createReadStream(file.path), ContentType: type, ContentLength: file.bytes },
           partSize: options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES,
           queueSize: 4,
@@ -156,7 +159,8 @@ export async function uploadDirectory(options: UploadDirectoryOptions): Promise<
       uploaded.push({ key: file.key, path: file.path, bytes: file.bytes, contentType: type });
       return;
     }
-    const reason = describeS3Error(outcome.error);
+    const abortNote = abortFailure === undefined ? '' : ` (its parts may remain: the multipart upload could not be aborted: ${describeS3Error(abortFailure)})`;
+    const reason = `${describeS3Error(outcome.error)}${abortNote}`;
     missing.push({ ...file, reason, attempts: outcome.attempts });
     if (isMissingBucketError(outcome.error)) stopReason = `bucket ${options.bucket} does not exist`;
     if (options.signal?.aborted) stopReason = 'aborted';

@@ -16,11 +16,18 @@ const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).dig
  * A proxy in front of s3rver that answers the first `failures` PUTs with 503 SlowDown (after
  * reading their bodies, as a throttling S3 would), then forwards everything.
  */
-async function startFlakyProxy(target: string, failures: number): Promise<{ endpoint: string; rejected: () => number; close: () => Promise<void> }> {
+async function startFlakyProxy(
+  target: string,
+  failures: number,
+  rejects: (url: URL) => boolean = () => true,
+): Promise<{ endpoint: string; rejected: () => number; aborts: () => number; close: () => Promise<void> }> {
   const upstream = new URL(target);
   let rejected = 0;
+  let aborts = 0;
   const server: Server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
-    if (incoming.method === 'PUT' && rejected < failures) {
+    const url = new URL(incoming.url ?? '/', 'http://proxy');
+    if (incoming.method === 'DELETE' && url.searchParams.has('uploadId')) aborts += 1;
+    if (incoming.method === 'PUT' && rejected < failures && rejects(url)) {
       rejected += 1;
       incoming.resume();
       incoming.on('end', () => {
@@ -43,6 +50,7 @@ async function startFlakyProxy(target: string, failures: number): Promise<{ endp
   return {
     endpoint: `http://127.0.0.1:${port}`,
     rejected: () => rejected,
+    aborts: () => aborts,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -115,14 +123,36 @@ describe('S3 upload failures', () => {
     await localFilesUnchanged();
   }, 30_000);
 
+  it('retries a multipart upload whose part was throttled on every try, though the store refuses the abort', async () => {
+    // Part 1 of the 16 MB file gets 503 SlowDown on all three of the SDK's tries: the part
+    // fails, lib-storage aborts the multipart upload, s3rver refuses the abort (405: it has no
+    // AbortMultipartUpload) — that refusal used to replace the SlowDown and end the upload at
+    // once ("seen once as incomplete on a loaded machine": parts read slowly from disk were
+    // tried one at a time). The upload is tried again and arrives whole.
+    const proxy = await startFlakyProxy(store.connection.endpoint as string, 3, (url) => url.searchParams.get('partNumber') === '1');
+    try {
+      const connection = { ...store.connection, endpoint: proxy.endpoint };
+      const result = await uploadDirectory({ ...connection, bucket: BUCKET, directory: dir, prefix: 'run-10', concurrency: 1 });
+      expect(proxy.rejected()).toBe(3);
+      expect(proxy.aborts()).toBeGreaterThanOrEqual(1);
+      expect(result.status, JSON.stringify(result)).toBe('complete');
+      const back = join(dir, 'back');
+      const download = await downloadFromS3({ ...connection, bucket: BUCKET, key: 'run-10/a-big.bin', localDirectory: back });
+      expect(download.status).toBe('complete');
+      expect(sha256(await readFile(join(back, 'a-big.bin')))).toBe(sha256(local['a-big.bin']!));
+    } finally {
+      await proxy.close();
+    }
+  }, 30_000);
+
   it('retries transient 503 SlowDown answers and gets every byte there', async () => {
     const proxy = await startFlakyProxy(store.connection.endpoint as string, 3);
     try {
       const connection = { ...store.connection, endpoint: proxy.endpoint };
       const result = await uploadDirectory({ ...connection, bucket: BUCKET, directory: dir, prefix: 'run-9', concurrency: 1 });
       expect(proxy.rejected()).toBe(3);
-      // Seen once as `incomplete` on a loaded machine and not reproduced since (5 runs beside a
-      // CPU hog): the result names each missing key with its reason, so a recurrence says why.
+      // Seen twice as `incomplete` on a loaded machine: the abort's refusal hid the SlowDown
+      // (the test above makes that case happen every time).
       expect(result.status, JSON.stringify(result)).toBe('complete');
       const back = join(dir, 'back');
       const download = await downloadFromS3({ ...connection, bucket: BUCKET, key: 'run-9/', localDirectory: back });
