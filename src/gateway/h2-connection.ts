@@ -35,7 +35,14 @@ export class H2Connection implements StreamHost {
   private isReleased = false;
   private settle: { resolve(): void; reject(error: Error): void } | undefined;
 
-  constructor(target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>) {
+  /**
+   * @param lastStreamId the largest stream id this connection may use: 2^31 - 1 (RFC 9113
+   *   §5.1.1; a test gives a small one). A connection that used them all takes no new stream.
+   */
+  constructor(
+    target: Pick<GatewayTarget, 'host' | 'port' | 'tls'>,
+    private readonly lastStreamId = 2 ** 31 - 1,
+  ) {
     this.io = new H2Socket(target);
     const socket = this.io.socket;
     this.connected = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
@@ -56,8 +63,16 @@ export class H2Connection implements StreamHost {
     socket.on('close', () => this.fail(new Error('the gateway closed the connection')));
   }
 
-  /** False once it failed, closed or got a GOAWAY: open a new one for the next call. */
+  /**
+   * False once it failed, closed, got a GOAWAY or used every stream id (a billion unary calls:
+   * a long soak at 10,000 calls/s gets there in 30 hours): open a new one for the next call.
+   */
   get isUsable(): boolean {
+    return this.isOpen && this.nextStreamId + 2 * this.waiting.length <= this.lastStreamId;
+  }
+
+  /** Streams already admitted may still start (their ids are counted in `isUsable`). */
+  private get isOpen(): boolean {
     return !this.isClosed && !this.isGoingAway && this.error === undefined;
   }
 
@@ -146,7 +161,7 @@ export class H2Connection implements StreamHost {
 
   /** Starts waiting streams while the peer's SETTINGS_MAX_CONCURRENT_STREAMS allows. */
   startWaiting(): void {
-    while (this.waiting.length > 0 && this.streams.size < this.maxConcurrentStreams && this.isUsable) this.start(this.waiting.shift()!);
+    while (this.waiting.length > 0 && this.streams.size < this.maxConcurrentStreams && this.isOpen) this.start(this.waiting.shift()!);
   }
 
   /** The peer's first SETTINGS: the connection speaks HTTP/2. */

@@ -3,8 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGrpcClient } from '../../src/gateway/grpc-client.ts';
 import type { PostRequest } from '../../src/gateway/gateway-client.ts';
 import { encodePostRequest } from '../../src/gateway/post-request-encoding.ts';
+import { grpcRequestHeaderBlock } from '../../src/gateway/grpc-request-headers.ts';
+import { H2Connection } from '../../src/gateway/h2-connection.ts';
+import type { StreamClosed } from '../../src/gateway/h2-stream.ts';
 import { jinaGrpcMethods } from '../../src/protocol/grpc-methods.ts';
-import { echoMessages, respond, startHttp2GrpcTestServer, type Http2GrpcTestServer } from './http2-grpc-test-server.ts';
+import { echoMessages, framed, respond, startHttp2GrpcTestServer, type Http2GrpcTestServer } from './http2-grpc-test-server.ts';
 
 // The gRPC transport (src/gateway/h2-*.ts) against a real HTTP/2 server (node:http2) whose
 // SETTINGS make flow control and stream limits bite: what the server received and what came
@@ -106,5 +109,34 @@ describe('gRPC unary streams and the peer limits', () => {
       te: 'trailers',
       'grpc-timeout': '1500m',
     });
+  });
+});
+
+describe('stream ids', () => {
+  it('a connection that used its last stream id is no longer usable for a new call, and closes when released', async () => {
+    // 2^31 - 1 ids is a billion unary calls (30 hours at 10,000 calls/s); the limit is the
+    // constructor's so that the test can reach it in three calls: ids 1, 3 and 5.
+    const started = await startEcho('unary');
+    server = started.server;
+    const target = { host: '127.0.0.1', port: server.port, tls: false };
+    const connection = new H2Connection(target, 5);
+    await connection.connected;
+    const headerBlock = grpcRequestHeaderBlock(target, jinaGrpcMethods.processSingleData);
+    const call = (message: Buffer): Promise<StreamClosed> =>
+      new Promise((resolve) => connection.open(headerBlock, { onHeaders: () => undefined, onData: () => undefined, onClose: resolve }, framed(message), true));
+
+    const usableBefore: boolean[] = [];
+    const closes: StreamClosed[] = [];
+    for (const text of ['a', 'b', 'c']) {
+      usableBefore.push(connection.isUsable);
+      closes.push(await call(Buffer.from(text)));
+    }
+    expect(usableBefore).toEqual([true, true, true]);
+    expect(connection.isUsable).toBe(false);
+    expect(server.calls.map((received) => received.stream.id)).toEqual([1, 3, 5]);
+    expect(server.calls.map((received) => received.body.subarray(5).toString())).toEqual(['a', 'b', 'c']);
+    expect(closes.every((closed) => closed.rstCode === 0 && closed.connectionError === undefined)).toBe(true);
+    connection.release();
+    expect(connection.isClosed).toBe(true);
   });
 });
