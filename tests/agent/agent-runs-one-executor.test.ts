@@ -25,6 +25,34 @@ async function createWorkspace(agent: TestAgent, runId: string): Promise<string>
   return created.body as string;
 }
 
+/** An agent whose process runtime is real Jina (v2): `jina flow` for sharded executors. */
+const startProcessAgent = (): Promise<TestAgent> =>
+  startTestAgent({ runtime: 'process', jinaBin: jinaBin('v2'), processCommand: [jinaBin('v2'), 'flow', '--uses', '{file}'] });
+
+/**
+ * `POST /executors` of the fixture's StressIndexer (indexer.py in a new workspace, not
+ * persisting) with `extra` fields; it started (201) and the agent describes it as a running
+ * gRPC process. Its id, gateway and the YAML it ran.
+ */
+async function startIndexer(
+  processAgent: TestAgent,
+  runId: string,
+  extra: ReadonlyArray<{ name: string; content: string }> = [],
+): Promise<{ id: string; gateway: { port: number; ports: unknown[] }; yamlSource: string }> {
+  const workspaceId = await createWorkspace(processAgent, runId);
+  const started = await processAgent.call('POST', '/executors', {
+    parts: [
+      field('workspace_id', workspaceId), field('name', 'indexer'), field('uses', 'StressIndexer'), field('py_modules', '["indexer.py"]'),
+      field('uses_with', '{"persist": false}'), ...extra,
+    ],
+  });
+  expect(started.status, JSON.stringify(started.body)).toBe(201);
+  const described = await processAgent.call('GET', `/flows/${started.body}`);
+  expect(described.body).toMatchObject({ runtime: 'process', state: 'running', gateway: { protocol: 'grpc' } });
+  const body = described.body as { gateway: { port: number; ports: unknown[] }; yaml_source: string };
+  return { id: started.body as string, gateway: body.gateway, yamlSource: body.yaml_source };
+}
+
 /** A reference gateway Flow on this host using the executor the agent runs as `external`. */
 /**
  * The executor's process group (from the agent's ledger) is gone after `DELETE /flows/{id}`,
@@ -139,18 +167,11 @@ describe('POST /executors runs one executor for a gateway elsewhere', () => {
 
   it('process runtime: `jina executor` in the workspace, ready when endpoint discovery answers; DELETE /flows kills its process group', async (context) => {
     if (!hasJina('v2')) return skipOrFail(context, '.jina-envs/v2 is missing: run scripts/setup-jina.sh');
-    const processAgent = await startTestAgent({ runtime: 'process', jinaBin: jinaBin('v2'), processCommand: [jinaBin('v2'), 'flow', '--uses', '{file}'] });
+    const processAgent = await startProcessAgent();
     try {
-      const workspaceId = await createWorkspace(processAgent, 'exec-run.2');
-      const started = await processAgent.call('POST', '/executors', {
-        parts: [field('workspace_id', workspaceId), field('name', 'indexer'), field('uses', 'StressIndexer'), field('py_modules', '["indexer.py"]'), field('uses_with', '{"persist": false}')],
-      });
-      expect(started.status, JSON.stringify(started.body)).toBe(201);
-      const described = await processAgent.call('GET', `/flows/${started.body}`);
-      expect(described.body).toMatchObject({ runtime: 'process', state: 'running', gateway: { protocol: 'grpc' } });
-      const { port } = described.body.gateway as { port: number };
+      const { id, gateway: { port } } = await startIndexer(processAgent, 'exec-run.2');
       expect(await indexAndCount('127.0.0.1', port)).toBe(3);
-      await expectDeleteStopsItsProcessGroup(processAgent, started.body, port);
+      await expectDeleteStopsItsProcessGroup(processAgent, id, port);
     } finally {
       await processAgent.agent.close();
     }
@@ -158,25 +179,15 @@ describe('POST /executors runs one executor for a gateway elsewhere', () => {
 
   it('process runtime, shards: 2: one Deployment whose head answers on the port and merges both shards; DELETE /flows kills head and shards', async (context) => {
     if (!hasJina('v2')) return skipOrFail(context, '.jina-envs/v2 is missing: run scripts/setup-jina.sh');
-    const processAgent = await startTestAgent({ runtime: 'process', jinaBin: jinaBin('v2'), processCommand: [jinaBin('v2'), 'flow', '--uses', '{file}'] });
+    const processAgent = await startProcessAgent();
     try {
-      const workspaceId = await createWorkspace(processAgent, 'exec-run.5');
-      const started = await processAgent.call('POST', '/executors', {
-        parts: [
-          field('workspace_id', workspaceId), field('name', 'indexer'), field('uses', 'StressIndexer'), field('py_modules', '["indexer.py"]'),
-          field('uses_with', '{"persist": false}'), field('shards', '2'), field('polling', '{"/index": "ANY", "*": "ALL"}'),
-        ],
-      });
-      expect(started.status, JSON.stringify(started.body)).toBe(201);
-      const described = await processAgent.call('GET', `/flows/${started.body}`);
-      expect(described.body).toMatchObject({ runtime: 'process', state: 'running', gateway: { protocol: 'grpc' } });
-      const { port } = described.body.gateway as { port: number };
+      const { id, gateway: { port } } = await startIndexer(processAgent, 'exec-run.5', [field('shards', '2'), field('polling', '{"/index": "ANY", "*": "ALL"}')]);
       // One address for the gateway: /index (ANY) lands on one shard per request, /count (ALL) asks both.
       const counts = await indexOneByOneAndCount('127.0.0.1', port, 6);
       expect(Object.keys(counts).sort()).toEqual(['indexer/shard-0/rep-0', 'indexer/shard-1/rep-0']);
       expect(Object.values(counts).reduce((sum, count) => sum + count, 0)).toBe(6);
       for (const count of Object.values(counts)) expect(count).toBeGreaterThan(0);
-      await expectDeleteStopsItsProcessGroup(processAgent, started.body, port);
+      await expectDeleteStopsItsProcessGroup(processAgent, id, port);
     } finally {
       await processAgent.agent.close();
     }
@@ -184,24 +195,14 @@ describe('POST /executors runs one executor for a gateway elsewhere', () => {
 
   it('process runtime, shards: 2, replicas: 2: the head sends each shard\'s requests to both of its replicas, still one address', async (context) => {
     if (!hasJina('v2')) return skipOrFail(context, '.jina-envs/v2 is missing: run scripts/setup-jina.sh');
-    const processAgent = await startTestAgent({ runtime: 'process', jinaBin: jinaBin('v2'), processCommand: [jinaBin('v2'), 'flow', '--uses', '{file}'] });
+    const processAgent = await startProcessAgent();
     try {
-      const workspaceId = await createWorkspace(processAgent, 'exec-run.6');
-      const started = await processAgent.call('POST', '/executors', {
-        parts: [
-          field('workspace_id', workspaceId), field('name', 'indexer'), field('uses', 'StressIndexer'), field('py_modules', '["indexer.py"]'),
-          field('uses_with', '{"persist": false}'), field('shards', '2'), field('replicas', '2'), field('polling', 'ALL'),
-        ],
-      });
-      expect(started.status, JSON.stringify(started.body)).toBe(201);
-      const described = await processAgent.call('GET', `/flows/${started.body}`);
-      expect(described.body).toMatchObject({ runtime: 'process', state: 'running', gateway: { protocol: 'grpc' } });
-      expect(described.body.yaml_source).toContain('shards: 2\nreplicas: 2\n');
-      const { port, ports } = described.body.gateway as { port: number; ports: unknown[] };
+      const { id, gateway: { port, ports }, yamlSource } = await startIndexer(processAgent, 'exec-run.6', [field('shards', '2'), field('replicas', '2'), field('polling', 'ALL')]);
+      expect(yamlSource).toContain('shards: 2\nreplicas: 2\n');
       expect(ports).toHaveLength(1);
       const workers = ['indexer/shard-0/rep-0', 'indexer/shard-0/rep-1', 'indexer/shard-1/rep-0', 'indexer/shard-1/rep-1'];
       expect(await workersThatAnswer('127.0.0.1', port, workers)).toEqual(workers);
-      await expectDeleteStopsItsProcessGroup(processAgent, started.body, port);
+      await expectDeleteStopsItsProcessGroup(processAgent, id, port);
     } finally {
       await processAgent.agent.close();
     }
